@@ -1,0 +1,1 @@
+"""The middleware runtime: flow, replication, queues, RFC destinations, HTTP API and CLI."""

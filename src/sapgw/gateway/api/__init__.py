@@ -1,0 +1,1 @@
+"""The HTTP app: REST for BDocs and queues, JSON RFC, health."""

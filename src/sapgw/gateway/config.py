@@ -1,0 +1,301 @@
+"""config.ini → one validated `Settings` object.
+
+Every problem is collected with its section and key, so `sapgw config check` can list them
+all at once; start-up refuses a config with any problem. Paths are relative to the file.
+Environment overrides: SAPGW_CONFIG (which file), SAPGW_DB_URL, SAPGW_ERP_DB_URL.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DESTINATION_TYPES = ("local", "http")
+SITE_TYPES = ("R/3", "CRM", "XIF")
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("config.ini has problems:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DestinationSettings:
+    """An SM59-like RFC destination, with the SMQS scheduler settings for its queues."""
+
+    name: str
+    type: str
+    system: str = "sapgw.erp_stub"
+    url: str = ""
+    timeout: float = 30.0
+    retry_count: int = 10
+    retry_interval: float = 5.0
+    retry_backoff: float = 2.0
+    max_connections: int = 1
+    max_runtime: float = 60.0
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    name: str
+    type: str
+    destination: str
+
+
+@dataclass(frozen=True)
+class ReplicationObjectSettings:
+    name: str
+    bdoc_type: str
+    criteria: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicationSettings:
+    name: str
+    replication_objects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubscriptionSettings:
+    name: str
+    publication: str
+    sites: tuple[str, ...]
+    criteria: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None
+    db_url: str
+    erp_db_url: str
+    host: str = "127.0.0.1"
+    port: int = 8080
+    client: str = "100"
+    logical_system: str = "CRMCLNT100"
+    erp_logical_system: str = "ERPCLNT100"
+    erp_customizing: Path | None = None
+    queue_dependencies: bool = True
+    poll_interval: float = 0.5
+    destinations: dict[str, DestinationSettings] = field(default_factory=dict)
+    sites: dict[str, SiteSettings] = field(default_factory=dict)
+    replication_objects: dict[str, ReplicationObjectSettings] = field(default_factory=dict)
+    publications: dict[str, PublicationSettings] = field(default_factory=dict)
+    subscriptions: dict[str, SubscriptionSettings] = field(default_factory=dict)
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("SAPGW_CONFIG", "config.ini"))
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Read and validate config.ini; raise ConfigError listing every problem."""
+    path = Path(path) if path is not None else default_config_path()
+    if not path.is_file():
+        raise ConfigError([f"{path}: file not found (set --config or SAPGW_CONFIG)"])
+    parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error as exc:
+        raise ConfigError([f"{path}: {exc}"]) from None
+    return parse_settings(parser, path.resolve().parent, path)
+
+
+def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | None) -> Settings:
+    reader = _Reader(parser, base)
+    gw = "gateway"
+    erp = "erp"
+    settings_kwargs = dict(
+        path=path,
+        db_url=os.environ.get("SAPGW_DB_URL") or reader.db_url(gw, "db_url", "var/gateway.db"),
+        erp_db_url=os.environ.get("SAPGW_ERP_DB_URL") or reader.db_url(erp, "db_url",
+                                                                      "var/erp.db"),
+        host=reader.get(gw, "host", "127.0.0.1"),
+        port=reader.integer(gw, "port", 8080, 1, 65535),
+        client=reader.get(gw, "client", "100"),
+        logical_system=reader.get(gw, "logical_system", "CRMCLNT100"),
+        erp_logical_system=reader.get(erp, "logical_system", "ERPCLNT100"),
+        erp_customizing=reader.path(erp, "customizing"),
+        queue_dependencies=reader.boolean(gw, "queue_dependencies", True),
+        poll_interval=reader.number(gw, "poll_interval", 0.5, 0.01, 60),
+    )
+    destinations = {name: reader.destination(name) for name in reader.named("destination")}
+    sites = {name: reader.site(name, destinations) for name in reader.named("site")}
+    objects = {name: reader.replication_object(name) for name in reader.named("replication_object")}
+    publications = {name: reader.publication(name, objects) for name in reader.named("publication")}
+    subscriptions = {name: reader.subscription(name, publications, sites, objects)
+                     for name in reader.named("subscription")}
+    reader.unknown_sections()
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return Settings(destinations=destinations, sites=sites, replication_objects=objects,
+                    publications=publications, subscriptions=subscriptions,
+                    **settings_kwargs)  # type: ignore[arg-type]
+
+
+class _Reader:
+    """Reads typed values and records a problem (section, key, reason) for each bad one."""
+
+    KNOWN = ("gateway", "erp", "destination", "site", "replication_object", "publication",
+             "subscription")
+
+    def __init__(self, parser: configparser.ConfigParser, base: Path) -> None:
+        self.parser = parser
+        self.base = base
+        self.problems: list[str] = []
+
+    def problem(self, section: str, key: str, reason: str) -> None:
+        self.problems.append(f"[{section}] {key}: {reason}" if key else f"[{section}] {reason}")
+
+    def named(self, kind: str) -> list[str]:
+        return [s.split(" ", 1)[1].strip() for s in self.parser.sections()
+                if s.startswith(kind + " ")]
+
+    def unknown_sections(self) -> None:
+        for section in self.parser.sections():
+            if section.split(" ", 1)[0] not in self.KNOWN:
+                self.problem(section, "", f"unknown section; known kinds: {', '.join(self.KNOWN)}")
+
+    def get(self, section: str, key: str, default: str = "") -> str:
+        if not self.parser.has_section(section):
+            return default
+        return self.parser.get(section, key, fallback=default).strip()
+
+    def required(self, section: str, key: str) -> str:
+        value = self.get(section, key)
+        if not value:
+            self.problem(section, key, "is required")
+        return value
+
+    def integer(self, section: str, key: str, default: int, low: int, high: int) -> int:
+        raw = self.get(section, key, str(default))
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problem(section, key, f"{raw!r} is not a whole number")
+            return default
+        if not low <= value <= high:
+            self.problem(section, key, f"{value} is outside {low}..{high}")
+            return default
+        return value
+
+    def number(self, section: str, key: str, default: float, low: float, high: float) -> float:
+        raw = self.get(section, key, str(default))
+        try:
+            value = float(raw)
+        except ValueError:
+            self.problem(section, key, f"{raw!r} is not a number")
+            return default
+        if not low <= value <= high:
+            self.problem(section, key, f"{value} is outside {low}..{high}")
+            return default
+        return value
+
+    def boolean(self, section: str, key: str, default: bool) -> bool:
+        raw = self.get(section, key, "yes" if default else "no").lower()
+        if raw in ("yes", "true", "on", "1", "x"):
+            return True
+        if raw in ("no", "false", "off", "0", ""):
+            return False
+        self.problem(section, key, f"{raw!r} is not yes or no")
+        return default
+
+    def listing(self, section: str, key: str) -> tuple[str, ...]:
+        return tuple(v.strip() for v in self.get(section, key).split(",") if v.strip())
+
+    def path(self, section: str, key: str) -> Path | None:
+        raw = self.get(section, key)
+        if not raw:
+            return None
+        path = (self.base / raw).resolve()
+        if not path.exists():
+            self.problem(section, key, f"{path} does not exist")
+        return path
+
+    def db_url(self, section: str, key: str, default_path: str) -> str:
+        raw = self.get(section, key)
+        if not raw:
+            return f"sqlite:///{(self.base / default_path).resolve()}"
+        if raw.startswith("sqlite:///") and not raw.startswith("sqlite:////"):
+            relative = raw.removeprefix("sqlite:///")
+            if relative and relative != ":memory:":
+                return f"sqlite:///{(self.base / relative).resolve()}"
+        if not raw.startswith(("sqlite:", "postgresql")):
+            self.problem(section, key, f"{raw!r} is neither a sqlite:/// nor a postgresql:// URL")
+        return raw
+
+    def destination(self, name: str) -> DestinationSettings:
+        section = f"destination {name}"
+        kind = self.get(section, "type", "local")
+        if kind not in DESTINATION_TYPES:
+            self.problem(section, "type", f"{kind!r} is not one of {', '.join(DESTINATION_TYPES)}"
+                         " (pyrfc and soap destinations are not built yet)")
+        url = self.get(section, "url")
+        if kind == "http" and not url.startswith(("http://", "https://")):
+            self.problem(section, "url", "an http destination needs url = http://host:port")
+        return DestinationSettings(
+            name=name, type=kind, system=self.get(section, "system", "sapgw.erp_stub"), url=url,
+            timeout=self.number(section, "timeout", 30.0, 0.1, 3600),
+            retry_count=self.integer(section, "retry_count", 10, 0, 1_000_000),
+            retry_interval=self.number(section, "retry_interval", 5.0, 0.0, 86400),
+            retry_backoff=self.number(section, "retry_backoff", 2.0, 1.0, 10.0),
+            max_connections=self.integer(section, "max_connections", 1, 1, 1000),
+            max_runtime=self.number(section, "max_runtime", 60.0, 0.1, 86400),
+        )
+
+    def site(self, name: str, destinations: dict[str, DestinationSettings]) -> SiteSettings:
+        section = f"site {name}"
+        kind = self.get(section, "type", "R/3")
+        if kind not in SITE_TYPES:
+            self.problem(section, "type", f"{kind!r} is not one of {', '.join(SITE_TYPES)}")
+        destination = self.required(section, "destination")
+        if destination and destination not in destinations:
+            self.problem(section, "destination", f"no [destination {destination}] section")
+        return SiteSettings(name, kind, destination)
+
+    def replication_object(self, name: str) -> ReplicationObjectSettings:
+        section = f"replication_object {name}"
+        return ReplicationObjectSettings(name, self.get(section, "bdoc_type", name),
+                                         self.listing(section, "criteria"))
+
+    def publication(self, name: str, objects: dict[str, ReplicationObjectSettings]
+                    ) -> PublicationSettings:
+        section = f"publication {name}"
+        members = self.listing(section, "replication_objects")
+        if not members:
+            self.problem(section, "replication_objects", "is required")
+        for member in members:
+            if member not in objects:
+                self.problem(section, "replication_objects",
+                             f"no [replication_object {member}] section")
+        return PublicationSettings(name, members)
+
+    def subscription(self, name: str, publications: dict[str, PublicationSettings],
+                     sites: dict[str, SiteSettings],
+                     objects: dict[str, ReplicationObjectSettings]) -> SubscriptionSettings:
+        section = f"subscription {name}"
+        publication = self.required(section, "publication")
+        if publication and publication not in publications:
+            self.problem(section, "publication", f"no [publication {publication}] section")
+        members = self.listing(section, "sites")
+        if not members:
+            self.problem(section, "sites", "is required")
+        for site in members:
+            if site not in sites:
+                self.problem(section, "sites", f"no [site {site}] section")
+        criteria: dict[str, tuple[str, ...]] = {}
+        allowed = {c for o in objects.values() for c in o.criteria}
+        for key in self.parser.options(section):
+            if not key.startswith("criteria."):
+                if key not in ("publication", "sites"):
+                    self.problem(section, key, "unknown key")
+                continue
+            field_name = key.removeprefix("criteria.")
+            if field_name not in allowed:
+                self.problem(section, key, f"{field_name} is not a criteria field of any "
+                                           "replication object")
+            criteria[field_name] = self.listing(section, key)
+        return SubscriptionSettings(name, publication, members, criteria)

@@ -1,0 +1,1 @@
+"""The pytest plugin: a `sapgw` fixture with an in-memory gateway and ERP stub."""

@@ -1,0 +1,293 @@
+"""DDIC-like types: one declaration validates, converts and describes every RFC value.
+
+Input conversion follows pyrfc's rules (reference/wire.md §1.4): CHAR takes str, NUMC a digit
+string, DATS/TIMS strings or date/time objects, packed numbers Decimal, int or numeric strings,
+INT4 exactly int. A value that does not fit raises pyrfc's conversion error naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sapgw.rfc.errors import conversion_failure, invalid_parameter
+
+# pyrfc's RfcFieldType names, used in function descriptions.
+RFC_TYPE = {
+    "CHAR": "RFCTYPE_CHAR", "CUKY": "RFCTYPE_CHAR", "UNIT": "RFCTYPE_CHAR", "CLNT": "RFCTYPE_CHAR",
+    "NUMC": "RFCTYPE_NUM", "DATS": "RFCTYPE_DATE", "TIMS": "RFCTYPE_TIME",
+    "CURR": "RFCTYPE_BCD", "DEC": "RFCTYPE_BCD", "QUAN": "RFCTYPE_BCD",
+    "INT4": "RFCTYPE_INT", "STRING": "RFCTYPE_STRING",
+    "STRUCTURE": "RFCTYPE_STRUCTURE", "TABLE": "RFCTYPE_TABLE",
+}
+# ABAP internal type letters (RFC_GET_FUNCTION_INTERFACE EXID, RFC_READ_TABLE TYPE).
+ABAP_TYPE = {"CHAR": "C", "CUKY": "C", "UNIT": "C", "CLNT": "C", "NUMC": "N", "DATS": "D",
+             "TIMS": "T", "CURR": "P", "DEC": "P", "QUAN": "P", "INT4": "I", "STRING": "g",
+             "STRUCTURE": "u", "TABLE": "h"}
+
+
+@dataclass(frozen=True, slots=True)
+class Elementary:
+    """An elementary DDIC type: CHAR n, NUMC n, DATS, TIMS, CURR p.d, DEC p.d, INT4 …"""
+
+    kind: str
+    length: int = 0
+    decimals: int = 0
+
+    @property
+    def name(self) -> str:
+        if self.kind in ("CURR", "DEC", "QUAN"):
+            return f"{self.kind} {self.length}.{self.decimals}"
+        return f"{self.kind} {self.length}" if self.length else self.kind
+
+    @property
+    def nuc_length(self) -> int:
+        if self.kind in ("CURR", "DEC", "QUAN"):
+            return self.length // 2 + 1
+        return {"INT4": 4, "STRING": 8}.get(self.kind, self.length)
+
+    @property
+    def uc_length(self) -> int:
+        if self.kind in ("CURR", "DEC", "QUAN", "INT4", "STRING"):
+            return self.nuc_length
+        return self.length * 2
+
+    @property
+    def output_length(self) -> int:
+        """Characters a value takes in a fixed-width line (RFC_READ_TABLE DATA-WA)."""
+        if self.kind in ("CURR", "DEC", "QUAN"):
+            return self.length + 1 + (1 if self.decimals else 0)
+        return {"INT4": 11, "STRING": 255}.get(self.kind, self.length)
+
+    def initial(self) -> Any:
+        if self.kind == "NUMC":
+            return "0" * self.length
+        if self.kind == "DATS":
+            return ""
+        if self.kind == "TIMS":
+            return "000000"
+        if self.kind in ("CURR", "DEC", "QUAN"):
+            return Decimal(0).quantize(Decimal(1).scaleb(-self.decimals))
+        if self.kind == "INT4":
+            return 0
+        return ""
+
+    def convert(self, value: Any, where: str) -> Any:
+        """Validate an incoming value and bring it to its internal form."""
+        if value is None:
+            return self.initial()
+        kind = self.kind
+        if kind in ("CHAR", "CUKY", "UNIT", "CLNT", "STRING"):
+            if not isinstance(value, str):
+                raise conversion_failure(f"{where}: a string is required, received {value!r}")
+            if kind != "STRING" and len(value) > self.length:
+                raise conversion_failure(
+                    f"{where}: value {value!r} is longer than {self.length} characters")
+            return value.rstrip()
+        if kind == "NUMC":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                value = str(value)
+            if not isinstance(value, str) or not (value.isdigit() or value == ""):
+                raise conversion_failure(
+                    f"{where}: a numeric string is required, received {value!r}")
+            if len(value) > self.length:
+                raise conversion_failure(
+                    f"{where}: value {value!r} is longer than {self.length} digits")
+            return value.zfill(self.length)
+        if kind == "DATS":
+            return _date(value, where)
+        if kind == "TIMS":
+            return _time(value, where)
+        if kind in ("CURR", "DEC", "QUAN"):
+            return self._decimal(value, where)
+        if kind == "INT4":
+            if type(value) is not int:
+                raise conversion_failure(f"{where}: an integer is required, received {value!r}")
+            if not -(2**31) <= value < 2**31:
+                raise conversion_failure(f"{where}: {value} is out of the INT4 range")
+            return value
+        raise conversion_failure(f"{where}: type {kind} cannot be converted")
+
+    def _decimal(self, value: Any, where: str) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
+            raise conversion_failure(f"{where}: a decimal value is required, received {value!r}")
+        try:
+            number = Decimal(str(value).strip() or "0")
+        except InvalidOperation:
+            raise conversion_failure(
+                f"{where}: a decimal value is required, received {value!r}") from None
+        if not number.is_finite():
+            raise conversion_failure(f"{where}: {value!r} is not a finite number")
+        quantum = Decimal(1).scaleb(-self.decimals)
+        if number != number.quantize(quantum):
+            raise conversion_failure(
+                f"{where}: {value!r} has more than {self.decimals} decimal places")
+        number = number.quantize(quantum)
+        if len(number.as_tuple().digits) > self.length and number != 0:
+            raise conversion_failure(f"{where}: {value!r} has more than {self.length} digits")
+        return number
+
+
+def _date(value: Any, where: str) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%Y%m%d")
+    if not isinstance(value, str):
+        raise conversion_failure(f"{where}: a date is required, received {value!r}")
+    text = value.strip()
+    if text in ("", "00000000", "0000-00-00"):
+        return ""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        text = text.replace("-", "")
+    try:
+        dt.datetime.strptime(text, "%Y%m%d")
+    except ValueError:
+        raise conversion_failure(
+            f"{where}: {value!r} is not a valid date (YYYYMMDD or YYYY-MM-DD)") from None
+    return text
+
+
+def _time(value: Any, where: str) -> str:
+    if isinstance(value, dt.time):
+        return value.strftime("%H%M%S")
+    if not isinstance(value, str):
+        raise conversion_failure(f"{where}: a time is required, received {value!r}")
+    text = value.strip().replace(":", "")
+    if text == "":
+        return "000000"
+    try:
+        dt.datetime.strptime(text, "%H%M%S")
+    except ValueError:
+        raise conversion_failure(
+            f"{where}: {value!r} is not a valid time (HHMMSS or HH:MM:SS)") from None
+    return text
+
+
+def CHAR(n: int) -> Elementary:
+    return Elementary("CHAR", n)
+
+
+def NUMC(n: int) -> Elementary:
+    return Elementary("NUMC", n)
+
+
+def CURR(p: int, d: int = 2) -> Elementary:
+    return Elementary("CURR", p, d)
+
+
+def DEC(p: int, d: int = 0) -> Elementary:
+    return Elementary("DEC", p, d)
+
+
+DATS = Elementary("DATS", 8)
+TIMS = Elementary("TIMS", 6)
+INT4 = Elementary("INT4")
+CUKY = Elementary("CUKY", 5)
+STRING = Elementary("STRING")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: Elementary | Structure
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A flat DDIC structure (BAPIRET2, BAPIACHE09 …), the row type of a table."""
+
+    name: str
+    fields: tuple[Field, ...]
+    _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
+
+    @property
+    def kind(self) -> str:
+        return "STRUCTURE"
+
+    @property
+    def nuc_length(self) -> int:
+        return sum(f.type.nuc_length for f in self.fields)
+
+    @property
+    def uc_length(self) -> int:
+        return sum(f.type.uc_length for f in self.fields)
+
+    def __getitem__(self, name: str) -> Field:
+        return self._by_name[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def initial(self) -> dict[str, Any]:
+        return {f.name: f.type.initial() for f in self.fields}
+
+    def convert(self, value: Any, where: str) -> dict[str, Any]:
+        if value is None:
+            return self.initial()
+        if not isinstance(value, dict):
+            raise conversion_failure(
+                f"{where}: a dictionary is required for structure {self.name}, "
+                f"received {type(value).__name__}")
+        row = self.initial()
+        for name, item in value.items():
+            key = str(name).upper()
+            if key not in self._by_name:
+                raise invalid_parameter(f"field '{name}' not found")
+            row[key] = self._by_name[key].type.convert(item, f"{where}-{key}")
+        return row
+
+
+def structure(name: str, *fields: tuple[str, Elementary] | tuple[str, Elementary, str]
+              ) -> Structure:
+    """Declare a structure compactly: structure("BAPIRET2", ("TYPE", CHAR(1)), …)."""
+    return Structure(name, tuple(Field(*spec) for spec in fields))
+
+
+@dataclass(frozen=True, slots=True)
+class TableType:
+    """A table parameter: a list of rows of one structure."""
+
+    row: Structure
+
+    @property
+    def kind(self) -> str:
+        return "TABLE"
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+    @property
+    def nuc_length(self) -> int:
+        return self.row.nuc_length
+
+    @property
+    def uc_length(self) -> int:
+        return self.row.uc_length
+
+    def initial(self) -> list[dict[str, Any]]:
+        return []
+
+    def convert(self, value: Any, where: str) -> list[dict[str, Any]]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise conversion_failure(
+                f"{where}: a list is required for table parameter, received {type(value).__name__}")
+        return [self.row.convert(item, f"{where}[{i + 1}]") for i, item in enumerate(value)]
+
+
+def to_json(value: Any) -> Any:
+    """Plain JSON form of an RFC value: Decimals as strings, everything else as is."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    return value

@@ -1,0 +1,46 @@
+"""End to end: `sapgw serve` as a real process answers /healthz."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.server
+def test_serve_answers_healthz(tmp_path):
+    port = free_port()
+    env = {**os.environ, "SAPGW_DB_URL": f"sqlite:///{tmp_path}/gw.db",
+           "SAPGW_ERP_DB_URL": f"sqlite:///{tmp_path}/erp.db"}
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sapgw.gateway.cli", "--config", str(ROOT / "config.ini"),
+         "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
