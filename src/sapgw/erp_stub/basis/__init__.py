@@ -1,0 +1,1 @@
+"""Basis functions every SAP system offers: ping, connection test, metadata, commit, table read."""

@@ -1,0 +1,1 @@
+"""CO: internal orders (AUFK) and CO documents (COBK/COEP)."""

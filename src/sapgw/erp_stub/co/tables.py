@@ -1,0 +1,52 @@
+"""CO tables: AUFK (order master), COBK (CO document header), COEP (CO line items)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sapgw.erp_stub.kernel.tables import ErpTable, char, cuky, curr, dats, numc
+
+
+class AUFK(ErpTable, table=True):
+    __tablename__ = "AUFK"
+    AUFNR: str = char(12, key=True)      # order number, 12 digits with leading zeros
+    AUART: str = char(4)                 # order type
+    AUTYP: str = numc(2)                 # order category: 01 internal order
+    KTEXT: str = char(40)
+    BUKRS: str = char(4)
+    KOKRS: str = char(4)
+    WAERS: str = cuky()
+    OBJNR: str = char(22)                # 'OR' + AUFNR
+    ERDAT: str = dats()
+    PHAS1: str = char(1)                 # released
+
+
+class COBK(ErpTable, table=True):
+    __tablename__ = "COBK"
+    KOKRS: str = char(4, key=True)
+    BELNR: str = char(10, key=True)
+    GJAHR: str = numc(4)
+    VRGNG: str = char(4)                 # business transaction, COIN = posting from FI
+    BUDAT: str = dats()
+    REFBN: str = char(10)                # reference document (FI BELNR)
+    REFBK: str = char(4)                 # reference company code
+    REFGJ: str = numc(4)
+    AWTYP: str = char(5)
+    AWKEY: str = char(20)
+
+
+class COEP(ErpTable, table=True):
+    __tablename__ = "COEP"
+    KOKRS: str = char(4, key=True)
+    BELNR: str = char(10, key=True)
+    BUZEI: str = numc(3, key=True)
+    GJAHR: str = numc(4)
+    PERIO: str = numc(3)
+    OBJNR: str = char(22, index=True)    # ORnnnnnnnnnnnn, PRnnnnnnnn, KSkkkkcccccccccc
+    KSTAR: str = char(10)                # cost element
+    WKGBTR: Decimal = curr(23, 2)        # value in controlling area currency
+    WTGBTR: Decimal = curr(23, 2)        # value in transaction currency
+    TWAER: str = cuky()
+    BEKNZ: str = char(1)                 # debit/credit indicator S/H
+    BUKRS: str = char(4)
+    SGTXT: str = char(50)

@@ -1,0 +1,1 @@
+"""The ERP kernel: what every application of the stub runs on."""

@@ -1,0 +1,63 @@
+"""What a function handler sees: the system's services and the LUW of its caller's session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from sapgw.erp_stub.kernel.luw import Luw, Task
+
+if TYPE_CHECKING:
+    from sapgw.clock import Clock
+    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.numbers import NumberRanges
+    from sapgw.erp_stub.kernel.system import ErpSystem
+
+
+class CallContext:
+    def __init__(self, system: ErpSystem, luw: Luw, in_unit: bool = False) -> None:
+        self.system = system
+        self.luw = luw
+        self.in_unit = in_unit
+
+    @property
+    def clock(self) -> Clock:
+        return self.system.clock
+
+    @property
+    def customizing(self) -> Customizing:
+        return self.system.customizing
+
+    @property
+    def numbers(self) -> NumberRanges:
+        return self.system.numbers
+
+    @property
+    def logical_system(self) -> str:
+        return self.system.logical_system
+
+    def call(self, function: str, **params: Any) -> dict[str, Any]:
+        """Call another function of this system in the same LUW (CALL FUNCTION)."""
+        return self.system.call(function, params, self.luw, self.in_unit)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.system.db.read() as conn:
+            yield conn
+
+    def insert(self, table: Any, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
+        self.luw.insert(table, rows)
+
+    def task(self, task: Task) -> None:
+        self.luw.task(task)
+
+    def commit(self) -> None:
+        """COMMIT WORK: inside a tRFC unit the unit's end commits, so this waits for it."""
+        if not self.in_unit:
+            self.system.commit(self.luw)
+
+    def rollback(self) -> None:
+        self.luw.clear()

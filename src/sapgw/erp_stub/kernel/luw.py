@@ -1,0 +1,51 @@
+"""The LUW: work of one RFC session, pending until commit (ABAP's update task).
+
+Application functions validate and read at once but only *register* their writes here;
+`BAPI_TRANSACTION_COMMIT` (or the end of a tRFC/qRFC unit) writes them all in one database
+transaction, `BAPI_TRANSACTION_ROLLBACK` forgets them. A document is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+Task = Callable[[Connection], None]
+
+
+class Luw:
+    def __init__(self) -> None:
+        self._steps: list[tuple[Table, list[dict[str, Any]]] | Task] = []
+
+    def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
+        """Register rows to insert into an ERP table (a model class or a Table)."""
+        target: Table = getattr(table, "__table__", table)  # type: ignore[assignment]
+        batch = [rows] if isinstance(rows, dict) else list(rows)
+        last = self._steps[-1] if self._steps else None
+        if isinstance(last, tuple) and last[0] is target:
+            last[1].extend(batch)
+        else:
+            self._steps.append((target, batch))
+
+    def task(self, task: Task) -> None:
+        """Register any other write (an update, a delete) to run at commit."""
+        self._steps.append(task)
+
+    @property
+    def empty(self) -> bool:
+        return not self._steps
+
+    def flush(self, conn: Connection) -> None:
+        """Run every registered write on `conn`, inside the caller's transaction."""
+        for step in self._steps:
+            if isinstance(step, tuple):
+                table, rows = step
+                conn.execute(table.insert(), rows)
+            else:
+                step(conn)
+        self._steps.clear()
+
+    def clear(self) -> None:
+        self._steps.clear()

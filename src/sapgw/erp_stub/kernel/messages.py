@@ -1,0 +1,82 @@
+"""Message texts (T100-like) and BAPIRET2 rows built from them.
+
+Texts use SAP's placeholders &1..&4 (and & in order). Where reference/wire.md gives the class
+and number we use it; numbers marked `ours` in docs/MESSAGES.md are our choice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+T100: dict[tuple[str, str], str] = {
+    # FI/CO interface (RW), reference/wire.md §4.1
+    ("RW", "002"): "No item information transferred",
+    ("RW", "003"): "No currency information transferred",
+    ("RW", "014"): "FI/CO interface: Line item entered several times",
+    ("RW", "018"): "Currency item &1 entered several times",
+    ("RW", "021"): "Line item &1 without transaction currency information",
+    ("RW", "022"): "FI/CO interface: Balance in transaction currency",
+    ("RW", "605"): "Document posted successfully: &1 &2 &3",
+    ("RW", "609"): "Error in document: &1 &2 &3",
+    ("RW", "614"): "Document check - no errors",
+    ("RW", "616"): "Currency item &1 has no line item",
+    # FI master data and periods
+    ("F5", "102"): "Customer &1 is not defined in company code &2",
+    ("F5", "104"): "Vendor &1 is not defined in company code &2",
+    ("F5", "165"): "Company code &1 is not defined",
+    ("F5", "201"): "Posting period &1 &2 is not open",
+    ("F5", "153"): "G/L account &1 is not defined in company code &2",
+    ("F5", "808"): "Document type &1 is not defined",
+    ("F5", "702"): "Amount &1 in line item &2 is not a valid amount",
+    ("F5", "703"): "Posting date &1 is not a valid date",
+    ("F5", "705"): "Currency &1 does not match line item &2",
+    ("F5", "706"): "Line item &1 has an amount of zero",
+    ("F5", "701"): "Reversal: document &1 &2 &3 does not exist",
+    ("F5", "700"): "Document &1 &2 &3 has already been reversed",
+    # Controlling
+    ("KI", "235"): "Account &1 requires an assignment to a CO object",
+    ("KI", "100"): "Cost center &1 does not exist in controlling area &2",
+    ("KO", "013"): "Order &1 does not exist",
+    ("KI", "154"): "More than one CO account assignment in line item &1",
+    # Project system
+    ("CJ", "011"): "Project &1 does not exist",
+    ("CJ", "021"): "WBS element &1 does not exist",
+    # IAOM / funds (ours)
+    ("IAOM", "010"): "No account assignment object for scenario &1 and key &2",
+    ("IAOM", "011"): "Account assignment object &1 created for &2 &3",
+    ("CRM_FM", "101"): "Trade promotion &1 of fund usage &2 is not in ERP: project &1 missing",
+    ("CRM_FM", "102"): "No accrual account determination for expense type &1, sales org &2",
+    ("CRM_FM", "103"): "Fund posting &1 to be reversed has no accounting document",
+    ("CRM_FM", "104"): "Fund posting &1: accounting document &2 posted",
+    # Number ranges
+    ("NR", "751"): "Number range interval &1 &2 of object &3 is exhausted",
+    ("NR", "752"): "Number range interval for object &1 (&2) does not exist",
+    # Generic
+    ("SV", "029"): "Table &1 is not available",
+}
+
+
+def text(msg_class: str, number: str, *variables: Any) -> str:
+    template = T100.get((msg_class, number), f"{msg_class} {number} &1 &2 &3 &4")
+    values = [str(v) for v in variables] + [""] * 4
+    for i in range(4, 0, -1):
+        template = template.replace(f"&{i}", values[i - 1])
+    for value in values:
+        if "&" not in template:
+            break
+        template = template.replace("&", value, 1)
+    return " ".join(template.split())
+
+
+def bapiret2(msg_type: str, msg_class: str, number: str, *variables: Any, parameter: str = "",
+             row: int = 0, field: str = "", system: str = "") -> dict[str, Any]:
+    """One RETURN row, message text filled in from the catalogue."""
+    v = [str(x) for x in variables] + [""] * 4
+    return {
+        "TYPE": msg_type, "ID": msg_class, "NUMBER": number,
+        "MESSAGE": text(msg_class, number, *variables)[:220],
+        "LOG_NO": "", "LOG_MSG_NO": "000000",
+        "MESSAGE_V1": v[0][:50], "MESSAGE_V2": v[1][:50], "MESSAGE_V3": v[2][:50],
+        "MESSAGE_V4": v[3][:50], "PARAMETER": parameter, "ROW": row, "FIELD": field,
+        "SYSTEM": system,
+    }

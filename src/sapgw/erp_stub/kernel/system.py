@@ -1,0 +1,175 @@
+"""The ERP system: registry, database, clock, customizing, number ranges, tRFC execution.
+
+`execute_unit` is the receiver side of exactly-once: it looks the TID up in ARFCRSTATE,
+runs the unit's calls, and records the TID in the same database transaction as their
+effects. A second delivery of an executed TID is acknowledged without running anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from sapgw.clock import Clock
+from sapgw.db import Database
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.customizing import Customizing
+from sapgw.erp_stub.kernel.luw import Luw
+from sapgw.erp_stub.kernel.numbers import NumberRanges
+from sapgw.erp_stub.kernel.registry import FunctionRegistry
+from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
+from sapgw.rfc.connection import RfcConnection
+from sapgw.rfc.errors import ABAPApplicationError, ABAPRuntimeError
+from sapgw.rfc.structures import errors
+from sapgw.types import RfcCall
+
+# Modules with a `group` of functions; each application owns its tables and functions.
+APPLICATIONS = [
+    "sapgw.erp_stub.basis.connection",
+]
+# Modules whose tables belong to the ERP database (imported so create_tables sees them).
+TABLE_MODULES = [
+    "sapgw.erp_stub.ps.tables",
+    "sapgw.erp_stub.co.tables",
+    "sapgw.erp_stub.iaom.tables",
+]
+
+
+class ARFCRSTATE(ErpTable, table=True):
+    """Receiver-side tRFC status: one row per executed TID until it is confirmed and reorganised."""
+
+    __tablename__ = "ARFCRSTATE"
+    ARFCTID: str = char(24, key=True)
+    ARFCSTATE: str = char(8)
+    ARFCQNAME: str = char(24)
+    ARFCDATUM: str = dats()
+    ARFCUZEIT: str = tims()
+
+
+class ErpSystem:
+    def __init__(self, db: Database, customizing: Customizing | None = None,
+                 clock: Clock | None = None, logical_system: str = "ERPCLNT100",
+                 client: str = "100") -> None:
+        self.db = db
+        self.customizing = customizing or Customizing.load()
+        self.clock = clock or Clock()
+        self.logical_system = logical_system
+        self.client = client
+        self.registry = FunctionRegistry(
+            importlib.import_module(name).group for name in APPLICATIONS)
+        self.numbers = NumberRanges(db, self.customizing)
+
+    def create_tables(self) -> None:
+        for name in TABLE_MODULES:
+            importlib.import_module(name)
+        self.db.create_all(ErpTable.metadata)
+
+    def connect(self) -> LocalConnection:
+        return LocalConnection(self)
+
+    # -- synchronous calls -------------------------------------------------------------
+    def call(self, function: str, params: dict[str, Any], luw: Luw, in_unit: bool = False
+             ) -> dict[str, Any]:
+        entry = self.registry.get(function)
+        values = entry.interface.check_call(params)
+        try:
+            exports = entry.handler(CallContext(self, luw, in_unit), **values) or {}
+        except ABAPRuntimeError:
+            luw.clear()  # a message of type A/E/X ends the session and its LUW
+            raise
+        return entry.interface.shape_result(exports)
+
+    def commit(self, luw: Luw) -> None:
+        if luw.empty:
+            return
+        with self.db.write() as conn:
+            luw.flush(conn)
+
+    # -- tRFC / qRFC units -------------------------------------------------------------
+    def execute_unit(self, tid: str, calls: list[RfcCall], queue: str | None = None) -> bool:
+        """Run a unit once per TID. True if it ran now, False if it had run before."""
+        table = ARFCRSTATE.__table__  # type: ignore[attr-defined]
+        with self.db.read() as conn:
+            if conn.execute(select(table.c.ARFCTID).where(table.c.ARFCTID == tid)).first():
+                return False
+        luw = Luw()
+        for call in calls:
+            result = self.call(call.function, call.params, luw, in_unit=True)
+            failed = errors(_return_rows(result))
+            if failed:
+                raise unit_error(call.function, failed)
+        now = self.clock.now()
+        with self.db.write() as conn:
+            if conn.execute(select(table.c.ARFCTID).where(table.c.ARFCTID == tid)).first():
+                return False
+            luw.flush(conn)
+            conn.execute(table.insert().values(
+                ARFCTID=tid, ARFCSTATE="EXECUTED", ARFCQNAME=(queue or "")[:24],
+                ARFCDATUM=now.strftime("%Y%m%d"), ARFCUZEIT=now.strftime("%H%M%S")))
+        return True
+
+    def confirm_unit(self, tid: str) -> None:
+        """ARFC_DEST_CONFIRM: the sender committed; the TID may be forgotten."""
+        table = ARFCRSTATE.__table__  # type: ignore[attr-defined]
+        with self.db.write() as conn:
+            conn.execute(table.update().where(table.c.ARFCTID == tid)
+                         .values(ARFCSTATE="CONFIRMD"))
+
+    def reorganize_tids(self, before: datetime) -> int:
+        """RSTRFCEU-like: delete confirmed TIDs recorded before `before`."""
+        table = ARFCRSTATE.__table__  # type: ignore[attr-defined]
+        with self.db.write() as conn:
+            result = conn.execute(delete(table).where(
+                table.c.ARFCSTATE == "CONFIRMD",
+                table.c.ARFCDATUM < before.strftime("%Y%m%d")))
+        return result.rowcount or 0
+
+
+def _return_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    value = result.get("RETURN")
+    if isinstance(value, dict):
+        return [value] if value.get("TYPE") else []
+    return list(value or [])
+
+
+def unit_error(function: str, failed: list[dict[str, Any]]) -> ABAPApplicationError:
+    """A unit whose call answered RETURN type E/A: roll back and report every message."""
+    first = failed[0]
+    return ABAPApplicationError(
+        first.get("MESSAGE") or f"{function} failed", 5, "APPLICATION_ERROR",
+        first.get("ID"), first.get("TYPE"), first.get("NUMBER"), first.get("MESSAGE_V1"),
+        first.get("MESSAGE_V2"), first.get("MESSAGE_V3"), first.get("MESSAGE_V4"),
+        messages=failed)
+
+
+class LocalConnection(RfcConnection):
+    """An in-process connection: one session with its own LUW, like one pyrfc Connection."""
+
+    def __init__(self, system: ErpSystem) -> None:
+        self.system = system
+        self.luw = Luw()
+
+    def _call(self, function: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self.system.call(function, params, self.luw)
+
+    def _submit(self, tid: str, calls: list[RfcCall], queue: str | None) -> None:
+        self.system.execute_unit(tid, calls, queue)
+
+    def _confirm(self, tid: str) -> None:
+        self.system.confirm_unit(tid)
+
+    def close(self) -> None:
+        self.luw.clear()
+        super().close()
+
+
+def create_system(db_url: str, schema: str | None = None, customizing_dir: Any = None,
+                  clock: Clock | None = None, logical_system: str = "ERPCLNT100") -> ErpSystem:
+    """Build the ERP system a `type = local` destination loads, with its tables created."""
+    system = ErpSystem(Database(db_url, schema), Customizing.load(customizing_dir), clock,
+                       logical_system)
+    system.create_tables()
+    return system

@@ -1,0 +1,33 @@
+"""DDIC structures every SAP system shares: BAPIRET2 and the BAPI helpers built on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sapgw.rfc.ddic import CHAR, INT4, NUMC, structure
+
+BAPIRET2 = structure(
+    "BAPIRET2",
+    ("TYPE", CHAR(1), "Message type: S Success, E Error, W Warning, I Info, A Abort"),
+    ("ID", CHAR(20), "Message Class"),
+    ("NUMBER", NUMC(3), "Message Number"),
+    ("MESSAGE", CHAR(220), "Message Text"),
+    ("LOG_NO", CHAR(20), "Application log: log number"),
+    ("LOG_MSG_NO", NUMC(6), "Application log: Internal message serial number"),
+    ("MESSAGE_V1", CHAR(50), "Message Variable"),
+    ("MESSAGE_V2", CHAR(50), "Message Variable"),
+    ("MESSAGE_V3", CHAR(50), "Message Variable"),
+    ("MESSAGE_V4", CHAR(50), "Message Variable"),
+    ("PARAMETER", CHAR(32), "Parameter Name"),
+    ("ROW", INT4, "Lines in parameter"),
+    ("FIELD", CHAR(30), "Field in parameter"),
+    ("SYSTEM", CHAR(10), "Logical system from which message originates"),
+)
+
+
+def is_error(row: dict[str, Any]) -> bool:
+    return row.get("TYPE") in ("E", "A", "X")
+
+
+def errors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [row for row in rows if is_error(row)]
