@@ -29,9 +29,17 @@ from sapgw.types import RfcCall
 # Modules with a `group` of functions; each application owns its tables and functions.
 APPLICATIONS = [
     "sapgw.erp_stub.basis.connection",
+    "sapgw.erp_stub.basis.read_table",
+    "sapgw.erp_stub.fi.document",
+    "sapgw.erp_stub.co.functions",
+    "sapgw.erp_stub.ps.functions",
+    "sapgw.erp_stub.iaom.functions",
+    "sapgw.erp_stub.funds.accounting",
+    "sapgw.erp_stub.funds.accrual",
 ]
 # Modules whose tables belong to the ERP database (imported so create_tables sees them).
 TABLE_MODULES = [
+    "sapgw.erp_stub.fi.tables",
     "sapgw.erp_stub.ps.tables",
     "sapgw.erp_stub.co.tables",
     "sapgw.erp_stub.iaom.tables",

@@ -1,0 +1,1 @@
+"""FI: accounting documents (BKPF/BSEG) and the accounting BAPIs."""

@@ -1,0 +1,1 @@
+"""Funds Management integration: CRM fund usages and fund postings arriving in the ERP."""

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from sapgw.erp_stub.kernel.registry import FunctionGroup
+
+group = FunctionGroup("PS")
