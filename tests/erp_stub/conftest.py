@@ -1,4 +1,4 @@
-"""Fixtures for ERP stub tests: a fresh in-memory ERP with the demo customizing and a frozen clock."""
+"""ERP stub test fixtures: a fresh in-memory ERP, demo customizing, a frozen clock."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
