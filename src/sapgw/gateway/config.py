@@ -71,6 +71,8 @@ class Settings:
     path: Path | None
     db_url: str
     erp_db_url: str
+    db_schema: str = "sapgw"
+    erp_db_schema: str = "erp"
     host: str = "127.0.0.1"
     port: int = 8080
     client: str = "100"
@@ -113,6 +115,8 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         db_url=os.environ.get("SAPGW_DB_URL") or reader.db_url(gw, "db_url", "var/gateway.db"),
         erp_db_url=os.environ.get("SAPGW_ERP_DB_URL") or reader.db_url(erp, "db_url",
                                                                       "var/erp.db"),
+        db_schema=reader.get(gw, "db_schema", "sapgw"),
+        erp_db_schema=reader.get(erp, "db_schema", "erp"),
         host=reader.get(gw, "host", "127.0.0.1"),
         port=reader.integer(gw, "port", 8080, 1, 65535),
         client=reader.get(gw, "client", "100"),

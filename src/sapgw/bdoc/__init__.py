@@ -1,0 +1,1 @@
+"""The message: BDoc types (segments, fields, keys), mBDoc instances and their states."""

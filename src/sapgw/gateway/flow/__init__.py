@@ -1,0 +1,1 @@
+"""Flow contexts: the chain of services a BDoc runs through (validation, replication, adapters)."""

@@ -1,0 +1,123 @@
+"""The outbound flow (MO1, mBDoc notification): validation -> replication -> adapters -> queues.
+
+It runs as the LUW of an inbound (CSA-like) queue, inside that LUW's transaction, so a BDoc's
+outbound LUWs and its state change are written together or not at all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from sapgw.adapters.registry import AdapterObjects, MappingError, MappingInput, queue_name
+from sapgw.bdoc.states import BDocState
+from sapgw.bdoc.types import BDocType
+from sapgw.gateway.config import Settings, SiteSettings
+from sapgw.gateway.queues.store import QueueStore
+from sapgw.gateway.replication.service import ReplicationService
+from sapgw.gateway.store.bdocs import BDocStore, LogEntry
+from sapgw.types import RfcCall, new_tid
+
+FLOW_FUNCTION = "SMW3_FLOW_EXECUTE"
+
+
+class FlowEngine:
+    def __init__(self, settings: Settings, types: dict[str, BDocType],
+                 adapters: AdapterObjects, bdocs: BDocStore, queues: QueueStore) -> None:
+        self.settings = settings
+        self.types = types
+        self.adapters = adapters
+        self.replication = ReplicationService(settings)
+        self.bdocs = bdocs
+        self.queues = queues
+
+    # -- where a BDoc's flow runs -------------------------------------------------------------
+    def flow_queue(self, bdoc_type: BDocType, data: object) -> tuple[str, tuple[str, ...]]:
+        """The inbound queue for a BDoc's flow and the flow queues it must wait for."""
+        record = data if isinstance(data, dict) else {}
+        own = queue_name(bdoc_type.flow_queue, _key(bdoc_type, record, bdoc_type.key))
+        waits: list[str] = []
+        if self.settings.queue_dependencies:
+            for dependency in bdoc_type.depends_on:
+                other = self.types.get(dependency.bdoc_type)
+                key = _key(bdoc_type, record, dependency.key)
+                if other is not None and key:
+                    name = queue_name(other.flow_queue, key)
+                    if name != own:
+                        waits.append(name)
+        return own, tuple(waits)
+
+    def flow_call(self, bdoc_id: str) -> RfcCall:
+        return RfcCall(FLOW_FUNCTION, {"BDOC_ID": bdoc_id})
+
+    # -- the flow itself ------------------------------------------------------------------------
+    def run(self, conn: Connection, bdoc_id: str) -> list[str]:
+        """Run the BDoc's flow; answer the outbound queues that received LUWs."""
+        header = self.bdocs.header(conn, bdoc_id)
+        bdoc_type = self.types[header["bdoc_type"]]
+        data, problems = bdoc_type.validate(self.bdocs.body(conn, bdoc_id))
+        if problems:
+            for problem in problems:
+                self.bdocs.log(conn, bdoc_id, LogEntry("VALIDATION", problem, "E"))
+            self.bdocs.change_state(
+                conn, bdoc_id, BDocState.E04,
+                LogEntry("VALIDATION", f"{len(problems)} validation error(s)", "E"),
+                error=problems[0])
+            return []
+        sites = self.replication.receivers(bdoc_type.name, data)
+        if not sites:
+            self.bdocs.change_state(conn, bdoc_id, BDocState.F05, LogEntry(
+                "REPLICATION", "No receivers: no subscription matches this BDoc"), error="")
+            return []
+        try:
+            planned = [(site, *self._plan(bdoc_id, bdoc_type, data, site)) for site in sites]
+        except MappingError as exc:
+            self.bdocs.change_state(conn, bdoc_id, BDocState.E08,
+                                    LogEntry("MAPPING", str(exc), "E"), error=str(exc))
+            return []
+        queues = []
+        for site, queue, calls, waits in planned:
+            tid = new_tid()
+            self.queues.enqueue(conn, queue=queue, direction="out", kind="RFC", tid=tid,
+                                calls=calls, destination=site.destination, bdoc_id=bdoc_id,
+                                site=site.name, wait_for=waits)
+            self.bdocs.add_receiver(conn, bdoc_id, site.name, queue, tid)
+            self.bdocs.log(conn, bdoc_id, LogEntry(
+                "R3_ADAPTER", f"Site {site.name}: LUW {tid} written to queue {queue} "
+                              f"({', '.join(c.function for c in calls)})"))
+            queues.append(queue)
+        self.bdocs.change_state(conn, bdoc_id, BDocState.I02, LogEntry(
+            "R3_ADAPTER", f"Written to qRFC queue(s) {', '.join(queues)}"), error="")
+        return queues
+
+    def _plan(self, bdoc_id: str, bdoc_type: BDocType, data: dict, site: SiteSettings
+              ) -> tuple[str, list[RfcCall], tuple[str, ...]]:
+        adapter = self.adapters.for_type(bdoc_type.name, site.type)
+        if adapter is None:
+            raise MappingError(f"no adapter object for BDoc type {bdoc_type.name} and site "
+                               f"type {site.type}")
+        calls = adapter.map(MappingInput(bdoc_id, bdoc_type.name, data))
+        queue = adapter.queue_name(bdoc_type.value(data, adapter.queue_key))
+        waits: list[str] = []
+        if self.settings.queue_dependencies:
+            for dependency in bdoc_type.depends_on:
+                other = self.adapters.for_type(dependency.bdoc_type, site.type)
+                key = bdoc_type.value(data, dependency.key)
+                if other is not None and key:
+                    name = other.queue_name(key)
+                    if name != queue:
+                        waits.append(name)
+        return queue, calls, tuple(waits)
+
+
+def _key(bdoc_type: BDocType, record: dict, path: str) -> str:
+    """An object key from raw (not yet validated) data, normalised as validation would."""
+    try:
+        value = bdoc_type.value(record, path)
+    except (AttributeError, TypeError):
+        return ""
+    segment, field = path.split(".", 1)
+    spec = bdoc_type.segments.get(segment)
+    if spec is not None and field in spec.fields and spec.fields[field].type.kind == "NUMC":
+        return value.strip().zfill(spec.fields[field].type.length) if value.strip().isdigit() \
+            else value.strip()
+    return value.strip()

@@ -1,0 +1,192 @@
+"""The queue store: LUWs in queues, claimed a whole queue at a time under a lease.
+
+Semantics (EOIO, dependencies, retries) live here once, above plain SQL on the tables of
+`gateway/store/tables.py`; the same statements serve SQLite and PostgreSQL. A claim takes
+the queue whose head LUW is oldest among the runnable ones (READY, a due retry, or RUNNING
+with an expired lease, i.e. abandoned by a dead worker).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+
+from sapgw.clock import Clock
+from sapgw.db import Database
+from sapgw.gateway.queues.status import QueueStatus
+from sapgw.gateway.store.tables import QrfcLuw, QrfcQueue
+from sapgw.types import RfcCall
+
+Q = QrfcQueue.__table__  # type: ignore[attr-defined]
+L = QrfcLuw.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Luw:
+    id: int
+    queue: str
+    direction: str
+    kind: str
+    tid: str
+    destination: str
+    calls: list[RfcCall]
+    bdoc_id: str
+    site: str
+    wait_for: tuple[str, ...]
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> Luw:
+        return cls(row.id, row.queue, row.direction, row.kind, row.tid, row.destination,
+                   [RfcCall.from_json(c) for c in json.loads(row.calls)], row.bdoc_id, row.site,
+                   tuple(w for w in row.wait_for.split(",") if w), row.created_at)
+
+
+class QueueStore:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- writing LUWs ---------------------------------------------------------------------
+    def enqueue(self, conn: Connection, *, queue: str, direction: str, kind: str, tid: str,
+                calls: list[RfcCall], destination: str = "", bdoc_id: str = "",
+                site: str = "", wait_for: tuple[str, ...] = ()) -> None:
+        """Append a LUW to its queue (in the caller's transaction), creating the queue row."""
+        now = self.now()
+        conn.execute(insert(L).values(
+            queue=queue, direction=direction, kind=kind, tid=tid, destination=destination,
+            calls=json.dumps([c.to_json() for c in calls], default=str), bdoc_id=bdoc_id,
+            site=site, wait_for=",".join(wait_for), created_at=now))
+        exists = conn.execute(select(Q.c.name).where(Q.c.name == queue,
+                                                     Q.c.direction == direction)).first()
+        if not exists:
+            conn.execute(insert(Q).values(name=queue, direction=direction,
+                                          destination=destination, status=QueueStatus.READY,
+                                          updated_at=now))
+
+    def remove(self, conn: Connection, luw: Luw) -> None:
+        """Take an executed (or deleted) LUW out of its queue and wake queues waiting on it."""
+        conn.execute(delete(L).where(L.c.id == luw.id))
+        self.wake_waiting(conn, luw.queue, luw.direction)
+
+    def wake_waiting(self, conn: Connection, queue: str, direction: str) -> None:
+        conn.execute(update(Q).where(Q.c.direction == direction, Q.c.waiting_on == queue,
+                                     Q.c.status == QueueStatus.WAITING)
+                     .values(status=QueueStatus.READY, waiting_on="", updated_at=self.now()))
+
+    # -- claiming -------------------------------------------------------------------------
+    def claim(self, direction: str, owner: str, lease: float) -> str | None:
+        """Lease the runnable queue with the oldest head LUW; None when nothing can run."""
+        now = self.now()
+        head = (select(func.min(L.c.id)).where(L.c.direction == Q.c.direction,
+                                               L.c.queue == Q.c.name)
+                .scalar_subquery())
+        runnable = or_(
+            Q.c.status == QueueStatus.READY,
+            and_(Q.c.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]),
+                 Q.c.next_retry_at <= now),
+            and_(Q.c.status == QueueStatus.RUNNING, Q.c.claimed_until < now),
+        )
+        query = (select(Q.c.name, head.label("head"))
+                 .where(Q.c.direction == direction, Q.c.locked.is_(False), runnable,
+                        head.is_not(None))
+                 .order_by(head).limit(20))
+        if not self.db.is_sqlite:
+            query = query.with_for_update(skip_locked=True, of=Q)
+        with self.db.write() as conn:
+            for name, head_id in conn.execute(query).all():
+                luw = self.luw(conn, head_id)
+                blocker = self.blocked_by(conn, luw) if luw else None
+                if blocker:
+                    conn.execute(update(Q).where(Q.c.name == name, Q.c.direction == direction)
+                                 .values(status=QueueStatus.WAITING, waiting_on=blocker,
+                                         updated_at=now))
+                    continue
+                conn.execute(update(Q).where(Q.c.name == name, Q.c.direction == direction)
+                             .values(status=QueueStatus.RUNNING, claimed_by=owner,
+                                     claimed_until=now + timedelta(seconds=lease),
+                                     updated_at=now))
+                return str(name)
+        return None
+
+    def renew(self, name: str, direction: str, owner: str, lease: float) -> bool:
+        with self.db.write() as conn:
+            result = conn.execute(update(Q).where(
+                Q.c.name == name, Q.c.direction == direction, Q.c.claimed_by == owner)
+                .values(claimed_until=self.now() + timedelta(seconds=lease)))
+        return bool(result.rowcount)
+
+    def release(self, name: str, direction: str, owner: str) -> None:
+        """End a lease: a still-RUNNING queue becomes READY, an empty unlocked one disappears."""
+        with self.db.write() as conn:
+            self.release_in(conn, name, direction, owner)
+
+    def release_in(self, conn: Connection, name: str, direction: str, owner: str) -> None:
+        where = (Q.c.name == name, Q.c.direction == direction, Q.c.claimed_by == owner)
+        conn.execute(update(Q).where(*where).values(claimed_by="", claimed_until=None))
+        conn.execute(update(Q).where(Q.c.name == name, Q.c.direction == direction,
+                                     Q.c.status == QueueStatus.RUNNING)
+                     .values(status=QueueStatus.READY, updated_at=self.now()))
+        self.drop_if_empty(conn, name, direction)
+
+    def drop_if_empty(self, conn: Connection, name: str, direction: str) -> None:
+        if conn.execute(select(L.c.id).where(L.c.direction == direction, L.c.queue == name)
+                        .limit(1)).first() is None:
+            conn.execute(delete(Q).where(Q.c.name == name, Q.c.direction == direction,
+                                         Q.c.locked.is_(False)))
+
+    # -- reading ----------------------------------------------------------------------------
+    def luw(self, conn: Connection, luw_id: int) -> Luw | None:
+        row = conn.execute(select(L).where(L.c.id == luw_id)).first()
+        return Luw.from_row(row) if row else None
+
+    def head(self, conn: Connection, name: str, direction: str) -> Luw | None:
+        row = conn.execute(select(L).where(L.c.direction == direction, L.c.queue == name)
+                           .order_by(L.c.id).limit(1)).first()
+        return Luw.from_row(row) if row else None
+
+    def blocked_by(self, conn: Connection, luw: Luw) -> str | None:
+        """The first queue this LUW depends on that still holds an older LUW, if any."""
+        for other in luw.wait_for:
+            if other == luw.queue:
+                continue
+            if conn.execute(select(L.c.id).where(
+                    L.c.direction == luw.direction, L.c.queue == other, L.c.id < luw.id)
+                    .limit(1)).first():
+                return other
+        return None
+
+    def status(self, conn: Connection, name: str, direction: str) -> dict[str, Any] | None:
+        row = conn.execute(select(Q).where(Q.c.name == name, Q.c.direction == direction)).first()
+        return dict(row._mapping) if row else None
+
+    def set_status(self, conn: Connection, name: str, direction: str, status: QueueStatus,
+                   error: str = "", **values: Any) -> None:
+        now = self.now()
+        conn.execute(update(Q).where(Q.c.name == name, Q.c.direction == direction).values(
+            status=status, error=error, error_at=now if error else None, updated_at=now,
+            **values))
+
+    def pending(self) -> int:
+        """LUWs that the schedulers could run now or later (for idle detection)."""
+        with self.db.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(L)).scalar() or 0)
+
+    def runnable_exists(self) -> bool:
+        """Is there a queue a claim would consider now (runnable status, unlocked, unleased)?"""
+        now = self.now()
+        with self.db.read() as conn:
+            return conn.execute(select(Q.c.name).where(
+                Q.c.locked.is_(False),
+                or_(Q.c.status == QueueStatus.READY,
+                    and_(Q.c.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]),
+                         Q.c.next_retry_at <= now),
+                    and_(Q.c.status == QueueStatus.RUNNING, Q.c.claimed_until < now)))
+                .limit(1)).first() is not None

@@ -1,0 +1,1 @@
+"""Sites, replication objects, publications, subscriptions and criteria (SMOEAC)."""

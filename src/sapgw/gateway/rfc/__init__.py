@@ -1,0 +1,1 @@
+"""SM59: named RFC destinations and the connections they open."""

@@ -1,0 +1,72 @@
+"""Destinations (SM59): a name in config.ini -> a way to open an `RfcConnection`.
+
+`type = local` loads the system named by import path (`system = sapgw.erp_stub`) in this
+process — the one place where the gateway and the ERP stub meet, and only by name.
+`type = http` speaks JSON RFC to a separately started system.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+from sapgw.clock import Clock
+from sapgw.gateway.config import DestinationSettings, Settings
+from sapgw.rfc.connection import RfcConnection
+from sapgw.rfc.errors import CommunicationError
+
+
+class UnknownDestination(LookupError):
+    pass
+
+
+class Destinations:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._systems: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def settings_of(self, name: str) -> DestinationSettings:
+        try:
+            return self.settings.destinations[name]
+        except KeyError:
+            raise UnknownDestination(f"destination {name} is not defined in config.ini "
+                                     f"([destination {name}])") from None
+
+    def connect(self, name: str) -> RfcConnection:
+        """A new connection to the destination (callers keep it for a session)."""
+        dest = self.settings_of(name)
+        if dest.type == "local":
+            return self.local_system(name).connect()
+        from sapgw.rfc.jsonrfc_client import HttpRfcConnection
+
+        return HttpRfcConnection(dest.url, timeout=dest.timeout)
+
+    def local_system(self, name: str) -> Any:
+        """The in-process system behind a `type = local` destination, created once."""
+        dest = self.settings_of(name)
+        if dest.type != "local":
+            raise CommunicationError(f"destination {name} is of type {dest.type}, not local",
+                                     1, "RFC_COMMUNICATION_FAILURE")
+        with self._lock:
+            system = self._systems.get(dest.system)
+            if system is None:
+                module = importlib.import_module(dest.system)
+                system = module.create_system(
+                    self.settings.erp_db_url, schema=self.settings.erp_db_schema,
+                    customizing_dir=self.settings.erp_customizing, clock=self.clock,
+                    logical_system=self.settings.erp_logical_system)
+                self._systems[dest.system] = system
+        return system
+
+    def local_systems(self) -> list[Any]:
+        with self._lock:
+            return list(self._systems.values())
+
+    def close(self) -> None:
+        with self._lock:
+            for system in self._systems.values():
+                system.db.dispose()
+            self._systems.clear()

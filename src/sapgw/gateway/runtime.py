@@ -1,0 +1,193 @@
+"""`Gateway`: the middleware assembled from config.ini, and its Python API.
+
+    gw = Gateway.open("config.ini")       # or Gateway.in_memory()
+    sent = gw.send("CRM_FM_FU", {...})    # stored (I01) before anything else happens
+    gw.run_until_idle()                   # drive the schedulers synchronously (tests)
+    gw.bdoc(sent["bdoc_id"])["state"]     # 'F04'
+"""
+
+from __future__ import annotations
+
+import configparser
+import shutil
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sapgw.adapters.registry import AdapterObjects
+from sapgw.bdoc.message import MBDoc
+from sapgw.bdoc.types import BDocType, load_types
+from sapgw.clock import Clock
+from sapgw.db import Database
+from sapgw.gateway.actions import Actions
+from sapgw.gateway.config import Settings, load_settings, parse_settings
+from sapgw.gateway.flow.engine import FlowEngine
+from sapgw.gateway.monitor import queries
+from sapgw.gateway.queues.scheduler import Schedulers
+from sapgw.gateway.queues.store import QueueStore
+from sapgw.gateway.queues.worker import QueueWorker
+from sapgw.gateway.rfc.destinations import Destinations
+from sapgw.gateway.store.bdocs import BDocStore
+from sapgw.gateway.store.tables import GatewayTable
+from sapgw.rfc.connection import RfcConnection
+from sapgw.types import new_bdoc_id, new_tid
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "config.ini"
+SENDER = "CRM"
+
+
+class UnknownBDocType(LookupError):
+    def __init__(self, name: str, known: list[str]) -> None:
+        super().__init__(f"unknown BDoc type {name!r}; known types: {', '.join(known)}")
+
+
+class NotIdle(TimeoutError):
+    pass
+
+
+class Gateway:
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 temp_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self._temp_dir = temp_dir
+        self.db = Database(settings.db_url, settings.db_schema)
+        self.db.create_all(GatewayTable.metadata)
+        self.types: dict[str, BDocType] = load_types()
+        self.adapters = AdapterObjects.load()
+        self.bdocs = BDocStore(self.db, self.clock)
+        self.queue_store = QueueStore(self.db, self.clock)
+        self.flow = FlowEngine(settings, self.types, self.adapters, self.bdocs, self.queue_store)
+        self.destinations = Destinations(settings, self.clock)
+        self.actions = Actions(self.bdocs, self.queue_store, self.flow)
+        self.schedulers = Schedulers(self.worker, settings.poll_interval)
+        self._worker: QueueWorker | None = None
+        self._started = False
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def open(cls, config: str | Path | None = None, clock: Clock | None = None) -> Gateway:
+        return cls(load_settings(config), clock)
+
+    @classmethod
+    def in_memory(cls, clock: Clock | None = None, config: str | Path | None = None,
+                  overrides: dict[str, dict[str, str]] | None = None) -> Gateway:
+        """A throw-away gateway and ERP in a temporary directory (deleted by `close`).
+
+        `overrides` sets config.ini keys by section, e.g.
+        `{"gateway": {"queue_dependencies": "no"}, "destination ERP": {"retry_interval": "1"}}`.
+        """
+        temp = Path(tempfile.mkdtemp(prefix="sapgw-"))
+        parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"),
+                                           interpolation=None)
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+        source = Path(config) if config else DEFAULT_CONFIG
+        parser.read(source, encoding="utf-8")
+        sections: dict[str, dict[str, str]] = {
+            "gateway": {"db_url": f"sqlite:///{temp}/gateway.db"},
+            "erp": {"db_url": f"sqlite:///{temp}/erp.db"}}
+        for section, values in (overrides or {}).items():
+            sections.setdefault(section, {}).update(values)
+        for section, values in sections.items():
+            if not parser.has_section(section):
+                parser.add_section(section)
+            for key, value in values.items():
+                parser[section][key] = value
+        try:
+            settings = parse_settings(parser, source.resolve().parent, None)
+        except Exception:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+        return cls(settings, clock, temp_dir=temp)
+
+    def worker(self) -> QueueWorker:
+        return QueueWorker(self.queue_store, self.bdocs, self.flow, self.destinations,
+                           on_outbound=lambda: self.schedulers.wake("out"))
+
+    # -- sending ------------------------------------------------------------------------
+    def send(self, bdoc_type: str, data: Any, sender: str = SENDER,
+             flow_context: str = "MO1") -> dict[str, str]:
+        """Accept a BDoc: store it (I01) with the LUW that will run its flow, in one commit."""
+        definition = self.types.get(bdoc_type)
+        if definition is None:
+            raise UnknownBDocType(bdoc_type, sorted(self.types))
+        bdoc = MBDoc(new_bdoc_id(), bdoc_type, sender, flow_context, self.clock.now(), data)
+        queue, waits = self.flow.flow_queue(definition, data)
+        with self.db.write() as conn:
+            self.bdocs.insert(conn, bdoc, queue.removeprefix(definition.flow_queue))
+            self.queue_store.enqueue(conn, queue=queue, direction="in", kind="FLOW",
+                                     tid=new_tid(), calls=[self.flow.flow_call(bdoc.bdoc_id)],
+                                     bdoc_id=bdoc.bdoc_id, wait_for=waits)
+        self.schedulers.wake("in")
+        return {"bdoc_id": bdoc.bdoc_id, "state": "I01"}
+
+    def run_until_idle(self, timeout: float = 60.0) -> None:
+        """Work all queues synchronously until nothing more can run now."""
+        if self._worker is None:
+            self._worker = self.worker()
+        deadline = time.monotonic() + timeout
+        while True:
+            busy = self._worker.run_once("in")
+            busy = self._worker.run_once("out") or busy
+            if not busy and not self.queue_store.runnable_exists():
+                return
+            if time.monotonic() > deadline:
+                raise NotIdle(f"the gateway was still busy after {timeout} s")
+
+    def wait_until_idle(self, timeout: float = 60.0) -> None:
+        """With the schedulers running: wait until no queue can run now."""
+        deadline = time.monotonic() + timeout
+        while self.queue_store.runnable_exists() or self._running_queues():
+            if time.monotonic() > deadline:
+                raise NotIdle(f"the gateway was still busy after {timeout} s")
+            time.sleep(0.02)
+
+    def _running_queues(self) -> bool:
+        return any(q["status"] == "RUNNING" for d in ("in", "out")
+                   for q in queries.queue_list(self.db, d))
+
+    # -- reading ------------------------------------------------------------------------
+    def bdoc(self, bdoc_id: str) -> dict[str, Any]:
+        return queries.bdoc_detail(self.db, bdoc_id)
+
+    def bdocs_list(self, **filters: Any) -> dict[str, Any]:
+        return queries.bdoc_list(self.db, queries.BDocFilter(**filters))
+
+    def queues(self, direction: str = "out") -> list[dict[str, Any]]:
+        return queries.queue_list(self.db, direction)
+
+    def queue(self, name: str, direction: str = "out") -> dict[str, Any] | None:
+        return queries.queue_detail(self.db, name, direction)
+
+    def destination(self, name: str) -> RfcConnection:
+        return self.destinations.connect(name)
+
+    # -- running ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the QIN/QOUT schedulers and the housekeeping jobs."""
+        if not self._started:
+            self.schedulers.start(jobs=[(self.reorganize_tids, 300.0)])
+            self._started = True
+
+    def reorganize_tids(self) -> int:
+        """Let local receivers forget confirmed TIDs older than a day (RSTRFCEU-like)."""
+        before = self.clock.now() - timedelta(days=1)
+        return sum(system.reorganize_tids(before)
+                   for system in self.destinations.local_systems())
+
+    def close(self) -> None:
+        if self._started:
+            self.schedulers.stop()
+            self._started = False
+        self.destinations.close()
+        self.db.dispose()
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
