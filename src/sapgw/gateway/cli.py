@@ -1,39 +1,288 @@
-"""The `sapgw` command."""
+"""The `sapgw` command: serve, send, SMW01/SMQ1/SMQ2 lists, actions, ERP tools, demo.
+
+Every command works on the databases of config.ini, or against a running server with --url.
+Tables are for people; --json prints what scripts need.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import Any
 
-from sapgw.gateway.config import ConfigError, default_config_path, load_settings
+from sapgw.gateway.config import ConfigError, Settings, default_config_path, load_settings
+from sapgw.gateway.tables_text import render
+
+BDOC_COLUMNS = [("bdoc_id", "BDoc ID"), ("type", "BDoc type"), ("state", "State"),
+                ("light", "Light"), ("object_key", "Key"), ("created_at", "Created (UTC)"),
+                ("error", "Error")]
+QUEUE_COLUMNS = [("name", "Queue"), ("status", "Status"), ("entries", "Entries"),
+                 ("destination", "Destination"), ("first_at", "First LUW (UTC)"),
+                 ("error", "Error")]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    common.add_argument("--url", help="talk to a running `sapgw serve` at this URL instead of "
+                                      "the databases of config.ini")
+    parser = argparse.ArgumentParser(
+        prog="sapgw", description="SAP CRM Middleware and ERP stub emulator.",
+        epilog="Environment: SAPGW_CONFIG (config file), SAPGW_DB_URL, SAPGW_ERP_DB_URL.")
+    parser.add_argument("--config", help="config.ini (default: $SAPGW_CONFIG or ./config.ini)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="HTTP server with the queue schedulers")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    sub.add_parser("init", help="create the databases (gateway and ERP) with demo customizing")
+    config = sub.add_parser("config", help="configuration tools")
+    config.add_argument("action", choices=["check"])
+
+    send = sub.add_parser("send", parents=[common], help="send a BDoc from a JSON file "
+                          '({"type": ..., "sender": "CRM", "data": {...}}; - for stdin)')
+    send.add_argument("file")
+    send.add_argument("--wait", action="store_true", help="wait until the gateway is idle and "
+                      "show the BDoc's final state")
+
+    smw01 = sub.add_parser("smw01", parents=[common], help="BDoc messages (list or one)")
+    smw01.add_argument("bdoc_id", nargs="?")
+    smw01.add_argument("--state", help="e.g. E06 or E04,E06")
+    smw01.add_argument("--type", help="BDoc type")
+    smw01.add_argument("--key", help="object key (e.g. trade promotion id)")
+    smw01.add_argument("--limit", type=int, default=50)
+    smw01.add_argument("--after", help="cursor printed under the previous page")
+    for name, direction in (("smq1", "outbound"), ("smq2", "inbound")):
+        queue = sub.add_parser(name, parents=[common], help=f"{direction} qRFC queues")
+        queue.add_argument("queue", nargs="?", help="show one queue with its LUWs")
+    for action in ("reprocess", "discard", "set-processed"):
+        cmd = sub.add_parser(action, parents=[common], help=f"SMW01: {action} a BDoc")
+        cmd.add_argument("bdoc_id")
+    for action in ("activate", "lock", "unlock"):
+        cmd = sub.add_parser(action, parents=[common], help=f"SMQ1/SMQ2: {action} a queue")
+        cmd.add_argument("queue")
+        cmd.add_argument("--in", dest="inbound", action="store_true", help="inbound (SMQ2)")
+
+    erp = sub.add_parser("erp", help="the ERP stub: serve, read tables, IAOMC, clock")
+    erp_sub = erp.add_subparsers(dest="erp_command", required=True, metavar="ERP_COMMAND")
+    erp_serve = erp_sub.add_parser("serve", help="serve only the ERP stub's JSON RFC")
+    erp_serve.add_argument("--host", default="127.0.0.1")
+    erp_serve.add_argument("--port", type=int, default=8081)
+    read = erp_sub.add_parser("read-table", parents=[common], help="RFC_READ_TABLE")
+    read.add_argument("table")
+    read.add_argument("--fields", default="", help="comma-separated field names")
+    read.add_argument("--where", default="", help="Open SQL condition, e.g. \"XBLNR = 'F1'\"")
+    read.add_argument("--rowcount", type=int, default=0)
+    iaomc = erp_sub.add_parser("iaomc", parents=[common], help="account assignment object by "
+                               "business scenario and key")
+    iaomc.add_argument("key", help="e.g. 00000000000000001791/10")
+    iaomc.add_argument("--scenario", default="CRMFM")
+    call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
+    call.add_argument("function")
+    call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
+
+    demo = sub.add_parser("demo", parents=[common], help="run a scenario end to end")
+    demo.add_argument("scenario", nargs="?", default="funds", choices=["funds"])
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sapgw", description=__doc__)
-    parser.add_argument("--config", default=None,
-                        help="config.ini to use (default: $SAPGW_CONFIG or ./config.ini)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="start the HTTP server with the queue schedulers")
-    serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
-    sub.add_parser("init", help="create the databases with the demo customizing")
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(args.config or default_config_path())
+        settings = load_settings(Path(args.config) if args.config else default_config_path())
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    try:
+        return run(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the CLI reports, it never shows a traceback
+        print(f"sapgw: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "config":
+        print(f"{settings.path}: no problems found")
+        return 0
     if args.command == "init":
-        return 0
+        return init(settings)
     if args.command == "serve":
-        import uvicorn
+        return serve(settings, args.host, args.port)
+    if args.command == "erp" and args.erp_command == "serve":
+        return erp_serve(settings, args.host, args.port)
+    client = open_client(settings, getattr(args, "url", None))
+    try:
+        return dispatch(args, client)
+    finally:
+        client.close()
 
-        from sapgw.gateway.api.app import create_app
 
-        uvicorn.run(create_app(), host=args.host or settings.host, port=args.port or settings.port,
-                    log_level="info")
+def open_client(settings: Settings, url: str | None) -> Any:
+    from sapgw.gateway.client import HttpClient, LocalClient
+    from sapgw.gateway.runtime import Gateway
+
+    if url:
+        return HttpClient(url)
+    return LocalClient(Gateway(settings))
+
+
+def dispatch(args: argparse.Namespace, client: Any) -> int:
+    show = _printer(args.json)
+    command = args.command
+    if command == "send":
+        payload = json.load(sys.stdin if args.file == "-" else open(args.file, encoding="utf-8"))
+        result = client.send(payload["type"], payload.get("data"), payload.get("sender", "CRM"))
+        if args.wait:
+            client.wait_idle()
+            result = client.bdoc(result["bdoc_id"])
+        show(result, None if args.json else f"BDoc {result['bdoc_id']}: {result['state']}")
         return 0
-    return 1
+    if command == "smw01":
+        if args.bdoc_id:
+            detail = client.bdoc(args.bdoc_id)
+            show(detail, _bdoc_text(detail))
+        else:
+            page = client.bdocs(state=args.state, bdoc_type=args.type, object_key=args.key,
+                                limit=args.limit, after=args.after)
+            text = render(page["items"], BDOC_COLUMNS, "(no BDocs)")
+            if page["next"]:
+                text += f"\nmore: --after '{page['next']}'"
+            show(page, text)
+        return 0
+    if command in ("smq1", "smq2"):
+        direction = "out" if command == "smq1" else "in"
+        if args.queue:
+            detail = client.queue(args.queue, direction)
+            show(detail, _queue_text(detail))
+        else:
+            queues = client.queues(direction)
+            show(queues, render(queues, QUEUE_COLUMNS, "(no queues)"))
+        return 0
+    if command in ("reprocess", "discard", "set-processed"):
+        result = client.bdoc_action(args.bdoc_id, command)
+        show(result, f"BDoc {result['bdoc_id']}: {result['state']} ({result['message']})")
+        return 0
+    if command in ("activate", "lock", "unlock"):
+        result = client.queue_action(args.queue, "in" if args.inbound else "out", command)
+        show(result, f"queue {args.queue}: {result.get('status')}")
+        return 0
+    if command == "erp":
+        return erp_command(args, client, show)
+    if command == "demo":
+        from sapgw.gateway.demo import demo_funds
+
+        result = demo_funds(client, echo=(lambda _t: None) if args.json else print)
+        if args.json:
+            show(result, None)
+        return 0 if all(b["state"] == "F04" for b in result["bdocs"]) else 1
+    raise ValueError(f"unknown command {command}")
+
+
+def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
+    if args.erp_command == "read-table":
+        from sapgw.gateway.demo import read_table
+
+        fields = [f.strip().upper() for f in args.fields.split(",") if f.strip()]
+        rows = read_table(client, args.table.upper(), fields, args.where)
+        if args.rowcount:
+            rows = rows[:args.rowcount]
+        columns = [(k, k) for k in (rows[0] if rows else {})]
+        show(rows, render(rows, columns, "(no rows)"))
+        return 0
+    if args.erp_command == "iaomc":
+        result = client.rfc("IAOM_ASSIGNMENT_GET", BUS_SCENARIO_ID=args.scenario,
+                            EXT_OBJECT_ID=args.key)
+        errors = [r for r in result.get("RETURN", []) if r.get("TYPE") in ("E", "A")]
+        if errors:
+            print(errors[0]["MESSAGE"], file=sys.stderr)
+            return 1
+        assignment = result["ES_ASSIGNMENT"]
+        show(assignment, "\n".join(f"{k:<18} {v}" for k, v in assignment.items()))
+        return 0
+    if args.erp_command == "call":
+        result = client.rfc(args.function.upper(), **json.loads(args.params))
+        show(result, json.dumps(result, indent=2, default=str))
+        return 0
+    raise ValueError(f"unknown erp command {args.erp_command}")
+
+
+def _printer(as_json: bool) -> Any:
+    def show(data: Any, text: str | None) -> None:
+        if as_json or text is None:
+            print(json.dumps(data, indent=2, default=str))
+        else:
+            print(text)
+
+    return show
+
+
+def _bdoc_text(d: dict[str, Any]) -> str:
+    lines = [f"BDoc {d['bdoc_id']}  type {d['type']}  state {d['state']} ({d['state_text']})",
+             f"created {d['created_at']}  sender {d['sender']}  key {d['object_key']}"]
+    if d["error"]:
+        lines.append(f"error: {d['error']}")
+    lines += ["", "Receivers", render(d["receivers"], [("site", "Site"), ("state", "State"),
+                                                      ("queue", "Queue"), ("error", "Error")]),
+              "", "Log", render(d["log"], [("time", "Time (UTC)"), ("service", "Service"),
+                                           ("state_to", "State"), ("type", "T"),
+                                           ("message", "Message")])]
+    return "\n".join(lines)
+
+
+def _queue_text(q: dict[str, Any]) -> str:
+    lines = [f"Queue {q['name']} ({q['direction']})  status {q['status']}  "
+             f"entries {q['entries']}"]
+    if q.get("error"):
+        lines.append(f"error: {q['error']}")
+    rows = [{**luw, "functions": ", ".join(c[0] for c in luw["calls"])} for luw in q["luws"]]
+    lines.append(render(rows, [("seq", "Seq"), ("tid", "TID"), ("functions", "Functions"),
+                               ("bdoc_id", "BDoc"), ("wait_for", "Waits for")]))
+    return "\n".join(lines)
+
+
+def init(settings: Settings) -> int:
+    from sapgw.gateway.runtime import Gateway
+
+    gateway = Gateway(settings)
+    try:
+        for name, destination in settings.destinations.items():
+            if destination.type == "local":
+                gateway.destinations.local_system(name)
+        print(f"gateway database: {settings.db_url}\nERP database:     {settings.erp_db_url}")
+    finally:
+        gateway.close()
+    return 0
+
+
+def serve(settings: Settings, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from sapgw.gateway.api.app import create_app
+    from sapgw.gateway.runtime import Gateway
+
+    app = create_app(Gateway(settings))
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, loop="uvloop",
+                http="httptools", log_level="info")
+    return 0
+
+
+def erp_serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+    from starlette.applications import Starlette
+
+    from sapgw.erp_stub import create_system
+    from sapgw.rfc.jsonrfc_server import rfc_routes
+
+    system = create_system(settings.erp_db_url, schema=settings.erp_db_schema,
+                           customizing_dir=settings.erp_customizing,
+                           logical_system=settings.erp_logical_system)
+    uvicorn.run(Starlette(routes=rfc_routes(system.connect)), host=host, port=port,
+                loop="uvloop", http="httptools", log_level="info")
+    return 0
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ class Settings:
     logical_system: str = "CRMCLNT100"
     erp_logical_system: str = "ERPCLNT100"
     erp_customizing: Path | None = None
+    rfc_destination: str = ""
     queue_dependencies: bool = True
     poll_interval: float = 0.5
     destinations: dict[str, DestinationSettings] = field(default_factory=dict)
@@ -123,6 +124,7 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         logical_system=reader.get(gw, "logical_system", "CRMCLNT100"),
         erp_logical_system=reader.get(erp, "logical_system", "ERPCLNT100"),
         erp_customizing=reader.path(erp, "customizing"),
+        rfc_destination=reader.get(gw, "serve_rfc", "ERP"),
         queue_dependencies=reader.boolean(gw, "queue_dependencies", True),
         poll_interval=reader.number(gw, "poll_interval", 0.5, 0.01, 60),
     )
@@ -132,6 +134,11 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
     publications = {name: reader.publication(name, objects) for name in reader.named("publication")}
     subscriptions = {name: reader.subscription(name, publications, sites, objects)
                      for name in reader.named("subscription")}
+    if settings_kwargs["rfc_destination"] and (
+            destinations.get(settings_kwargs["rfc_destination"]) is None
+            or destinations[settings_kwargs["rfc_destination"]].type != "local"):
+        reader.problem(gw, "serve_rfc", f"{settings_kwargs['rfc_destination']} is not a "
+                       "[destination] of type local")
     reader.unknown_sections()
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import BigInteger, Dialect, Numeric, Table, TypeDecorator
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -20,6 +20,42 @@ class ErpTable(SQLModel, registry=registry()):
     """Base of every ERP table; its metadata is the ERP database, apart from the gateway's."""
 
 
+class Packed(TypeDecorator[Decimal]):
+    """A packed number (CURR, DEC) that stays exact on every database.
+
+    PostgreSQL stores NUMERIC(p, d). SQLite has no exact decimal type (its NUMERIC is a
+    float), so there the value is stored as a scaled integer: comparisons and sums in SQL stay
+    correct and nothing is rounded through binary floating point.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale, asdecimal=True)
+        self.scale = scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.impl.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        number = Decimal(str(value))
+        if dialect.name == "sqlite":
+            return int(number.scaleb(self.scale).to_integral_value())
+        return number
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value)
+
+
 def _field(ddic: Elementary, default: Any, key: bool, index: bool = False) -> Any:
     kwargs: dict[str, Any] = {"default": default, "primary_key": key,
                               "sa_column_kwargs": {"info": {"ddic": ddic}}}
@@ -27,9 +63,8 @@ def _field(ddic: Elementary, default: Any, key: bool, index: bool = False) -> An
         kwargs["index"] = True
     if ddic.kind in ("CHAR", "NUMC", "DATS", "TIMS", "CUKY"):
         kwargs["max_length"] = ddic.length
-    if ddic.kind in ("CURR", "DEC"):
-        kwargs["max_digits"] = ddic.length
-        kwargs["decimal_places"] = ddic.decimals
+    if ddic.kind in ("CURR", "DEC", "QUAN"):
+        kwargs["sa_type"] = Packed(ddic.length, ddic.decimals)
     return Field(**kwargs)
 
 

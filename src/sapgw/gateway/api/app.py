@@ -1,18 +1,89 @@
-"""The HTTP app assembled in one place: routes for health, REST and RFC, error mapping outermost."""
+"""The HTTP app, assembled in one place.
+
+FastAPI serves the REST API (`/api/...`, OpenAPI at `/docs`); the hot RFC routes
+(`/sap/bc/rfc/...`) are plain Starlette routes added to the same router. Error mapping is
+outermost: every failure answers JSON with a message, never a traceback.
+"""
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
-from starlette.requests import Request
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from sapgw import __version__
+from sapgw.bdoc.states import IllegalTransition
+from sapgw.gateway.actions import ActionRefused
+from sapgw.gateway.api import rest
+from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
+from sapgw.gateway.store.bdocs import BDocNotFound
+from sapgw.rfc.jsonrfc_server import rfc_routes
+
+log = logging.getLogger("sapgw.api")
 
 
-async def healthz(_request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok", "version": __version__})
+def _error(status: int, error: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message}, status_code=status)
 
 
-def create_app() -> Starlette:
-    return Starlette(routes=[Route("/healthz", healthz)])
+def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if run_schedulers:
+            gateway.start()
+        yield
+        gateway.close()
+
+    app = FastAPI(title="sapgw", version=__version__, lifespan=lifespan,
+                  description="SAP CRM Middleware and ERP stub emulator")
+    app.state.gateway = gateway
+    app.include_router(rest.router)
+    rfc_destination = gateway.settings.rfc_destination
+    if rfc_destination:
+        system = gateway.destinations.local_system(rfc_destination)
+        app.router.routes.extend(rfc_routes(system.connect))
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.exception_handler(UnknownBDocType)
+    async def unknown_type(_r: Request, exc: UnknownBDocType) -> JSONResponse:
+        return _error(400, "UNKNOWN_BDOC_TYPE", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                             for e in exc.errors())
+        return _error(400, "BAD_REQUEST", problems)
+
+    @app.exception_handler(BDocNotFound)
+    async def not_found(_r: Request, exc: BDocNotFound) -> JSONResponse:
+        return _error(404, "NOT_FOUND", f"BDoc {exc.args[0]} does not exist")
+
+    @app.exception_handler(LookupError)
+    async def lookup(_r: Request, exc: LookupError) -> JSONResponse:
+        return _error(404, "NOT_FOUND", str(exc))
+
+    @app.exception_handler(ActionRefused)
+    async def refused(_r: Request, exc: ActionRefused) -> JSONResponse:
+        return _error(409, "ACTION_REFUSED", str(exc))
+
+    @app.exception_handler(IllegalTransition)
+    async def illegal(_r: Request, exc: IllegalTransition) -> JSONResponse:
+        return _error(409, "ILLEGAL_TRANSITION", str(exc))
+
+    @app.exception_handler(NotIdle)
+    async def not_idle(_r: Request, exc: NotIdle) -> JSONResponse:
+        return _error(504, "NOT_IDLE", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_r: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return _error(500, "INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
+
+    return app

@@ -1,0 +1,123 @@
+"""REST routes for BDocs (SMW01) and queues (SMQ1/SMQ2), the contract of DESIGN.md §5."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from sapgw.gateway.runtime import Gateway
+
+router = APIRouter(prefix="/api")
+
+
+def _gw(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+class BDocIn(BaseModel):
+    type: str = Field(description="BDoc type, e.g. CRM_FM_FPO")
+    sender: str = Field("CRM", description="Sender site")
+    data: Any = Field(description="Segments: {SEGMENT: {FIELD: value} or [rows]}")
+    flow_context: str = Field("MO1", description="Flow context")
+
+
+@router.post("/bdocs", status_code=201, tags=["SMW01"])
+async def create_bdoc(request: Request, bdoc: BDocIn) -> JSONResponse:
+    """Accept a BDoc: stored (I01) before anything else happens; 201 after the commit."""
+    result = await run_in_threadpool(_gw(request).send, bdoc.type, bdoc.data, bdoc.sender,
+                                     bdoc.flow_context)
+    return JSONResponse(result, status_code=201)
+
+
+@router.get("/bdocs", tags=["SMW01"])
+async def list_bdocs(request: Request,
+                     state: str | None = Query(None, description="e.g. E06 or E04,E06"),
+                     type: str | None = Query(None, description="BDoc type"),  # noqa: A002
+                     sender: str | None = None,
+                     key: str | None = Query(None, description="object key, e.g. TPM id"),
+                     created_from: datetime | None = Query(None, alias="from"),
+                     created_to: datetime | None = Query(None, alias="to"),
+                     limit: int = Query(50, ge=1, le=1000),
+                     after: str | None = Query(None, description="cursor of the previous page"),
+                     ) -> dict[str, Any]:
+    return await run_in_threadpool(_gw(request).bdocs_list, state=state, bdoc_type=type,
+                                   sender=sender, object_key=key, created_from=created_from,
+                                   created_to=created_to, limit=limit, after=after)
+
+
+@router.get("/bdocs/{bdoc_id}", tags=["SMW01"])
+async def get_bdoc(request: Request, bdoc_id: str) -> dict[str, Any]:
+    return await run_in_threadpool(_gw(request).bdoc, bdoc_id.upper())
+
+
+@router.post("/bdocs/{bdoc_id}/{action}", tags=["SMW01"])
+async def bdoc_action(request: Request, bdoc_id: str, action: str) -> dict[str, Any]:
+    """reprocess, discard (F01) or set-processed (F03)."""
+    gw = _gw(request)
+    handlers = {"reprocess": gw.actions.reprocess, "discard": gw.actions.discard,
+                "set-processed": gw.actions.set_processed}
+    handler = handlers.get(action)
+    if handler is None:
+        raise LookupError(f"unknown action {action!r}; use one of {', '.join(handlers)}")
+    note = await run_in_threadpool(handler, bdoc_id.upper())
+    detail = await run_in_threadpool(gw.bdoc, bdoc_id.upper())
+    gw.schedulers.wake("in")
+    gw.schedulers.wake("out")
+    return {"bdoc_id": detail["bdoc_id"], "state": detail["state"], "message": note or action}
+
+
+@router.get("/queues", tags=["SMQ1/SMQ2"])
+async def list_queues(request: Request, direction: str = Query("out", pattern="^(in|out)$")
+                      ) -> list[dict[str, Any]]:
+    return await run_in_threadpool(_gw(request).queues, direction)
+
+
+@router.get("/queues/{name}", tags=["SMQ1/SMQ2"])
+async def get_queue(request: Request, name: str,
+                    direction: str = Query("out", pattern="^(in|out)$")) -> dict[str, Any]:
+    detail = await run_in_threadpool(_gw(request).queue, name, direction)
+    if detail is None:
+        raise LookupError(f"queue {name} ({direction}) does not exist")
+    return detail
+
+
+@router.post("/queues/{name}/{action}", tags=["SMQ1/SMQ2"])
+async def queue_action(request: Request, name: str, action: str,
+                       direction: str = Query("out", pattern="^(in|out)$")) -> dict[str, Any]:
+    """activate, lock (STOP) or unlock a queue."""
+    gw = _gw(request)
+    handlers = {"activate": gw.actions.activate, "lock": gw.actions.lock,
+                "unlock": gw.actions.unlock}
+    handler = handlers.get(action)
+    if handler is None:
+        raise LookupError(f"unknown action {action!r}; use one of {', '.join(handlers)}")
+    await run_in_threadpool(handler, name, direction)
+    gw.schedulers.wake(direction)
+    detail = await run_in_threadpool(gw.queue, name, direction)
+    return detail or {"name": name, "direction": direction, "status": "EMPTY", "entries": 0}
+
+
+@router.delete("/queues/{name}/luws/{tid}", tags=["SMQ1/SMQ2"])
+async def delete_luw(request: Request, name: str, tid: str,
+                     direction: str = Query("out", pattern="^(in|out)$"),
+                     confirm: bool = Query(False, description="must be true: later LUWs of the "
+                                           "object will overtake the deleted one")
+                     ) -> dict[str, Any]:
+    if not confirm:
+        return JSONResponse({"error": "CONFIRMATION_REQUIRED", "message": (
+            "Deleting an LUW lets later LUWs of the same object overtake it; repeat with "
+            "confirm=true if that is what you want")}, status_code=409)  # type: ignore[return-value]
+    await run_in_threadpool(_gw(request).actions.delete_luw, name, direction, tid)
+    return {"deleted": tid, "queue": name}
+
+
+@router.post("/idle", tags=["testing"])
+async def wait_idle(request: Request, timeout: float = Body(30.0, embed=True)) -> dict[str, Any]:
+    """Wait until no queue can run now (the schedulers work meanwhile)."""
+    await run_in_threadpool(_gw(request).wait_until_idle, timeout)
+    return {"idle": True}

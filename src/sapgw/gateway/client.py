@@ -1,0 +1,138 @@
+"""One client API over two transports: in-process (`LocalClient`) and HTTP (`HttpClient`).
+
+The CLI and the demo speak to the gateway through it, so every command works against a
+running `sapgw serve` (--url) or directly on the configured databases.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import httpx
+
+from sapgw.gateway.runtime import Gateway
+from sapgw.rfc.jsonvalues import dumps, loads
+
+
+class ClientError(Exception):
+    """The gateway refused a request; the message says why."""
+
+
+class Client(Protocol):
+    def send(self, bdoc_type: str, data: Any, sender: str = "CRM") -> dict[str, Any]: ...
+    def wait_idle(self, timeout: float = 60.0) -> None: ...
+    def bdoc(self, bdoc_id: str) -> dict[str, Any]: ...
+    def bdocs(self, **filters: Any) -> dict[str, Any]: ...
+    def queues(self, direction: str) -> list[dict[str, Any]]: ...
+    def queue(self, name: str, direction: str) -> dict[str, Any]: ...
+    def bdoc_action(self, bdoc_id: str, action: str) -> dict[str, Any]: ...
+    def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]: ...
+    def rfc(self, function: str, **params: Any) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
+class LocalClient:
+    """Works on the databases of config.ini; runs the queues itself when asked to wait."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    def send(self, bdoc_type: str, data: Any, sender: str = "CRM") -> dict[str, Any]:
+        return self.gateway.send(bdoc_type, data, sender)
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        self.gateway.run_until_idle(timeout)
+
+    def bdoc(self, bdoc_id: str) -> dict[str, Any]:
+        return self.gateway.bdoc(bdoc_id.upper())
+
+    def bdocs(self, **filters: Any) -> dict[str, Any]:
+        return self.gateway.bdocs_list(**filters)
+
+    def queues(self, direction: str) -> list[dict[str, Any]]:
+        return self.gateway.queues(direction)
+
+    def queue(self, name: str, direction: str) -> dict[str, Any]:
+        detail = self.gateway.queue(name, direction)
+        if detail is None:
+            raise ClientError(f"queue {name} ({direction}) does not exist")
+        return detail
+
+    def bdoc_action(self, bdoc_id: str, action: str) -> dict[str, Any]:
+        handlers = {"reprocess": self.gateway.actions.reprocess,
+                    "discard": self.gateway.actions.discard,
+                    "set-processed": self.gateway.actions.set_processed}
+        note = handlers[action](bdoc_id.upper())
+        detail = self.gateway.bdoc(bdoc_id.upper())
+        return {"bdoc_id": detail["bdoc_id"], "state": detail["state"],
+                "message": note or action}
+
+    def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]:
+        handlers = {"activate": self.gateway.actions.activate, "lock": self.gateway.actions.lock,
+                    "unlock": self.gateway.actions.unlock}
+        handlers[action](name, direction)
+        return self.gateway.queue(name, direction) or {"name": name, "status": "EMPTY"}
+
+    def rfc(self, function: str, **params: Any) -> dict[str, Any]:
+        connection = self.gateway.destination(self.gateway.settings.rfc_destination or "ERP")
+        try:
+            return connection.call(function, **params)
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self.gateway.close()
+
+
+class HttpClient:
+    """Talks to a running `sapgw serve` over its REST and JSON RFC routes."""
+
+    def __init__(self, url: str, timeout: float = 120.0) -> None:
+        self.http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+
+    def _json(self, response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+                message = body.get("message") or body
+            except ValueError:
+                message = response.text
+            raise ClientError(f"HTTP {response.status_code}: {message}")
+        return loads(response.content)
+
+    def send(self, bdoc_type: str, data: Any, sender: str = "CRM") -> dict[str, Any]:
+        return self._json(self.http.post("/api/bdocs", content=dumps(
+            {"type": bdoc_type, "sender": sender, "data": data}),
+            headers={"content-type": "application/json"}))
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        self._json(self.http.post("/api/idle", json={"timeout": timeout}))
+
+    def bdoc(self, bdoc_id: str) -> dict[str, Any]:
+        return self._json(self.http.get(f"/api/bdocs/{bdoc_id}"))
+
+    def bdocs(self, **filters: Any) -> dict[str, Any]:
+        names = {"bdoc_type": "type", "object_key": "key", "created_from": "from",
+                 "created_to": "to"}
+        params = {names.get(k, k): v for k, v in filters.items() if v is not None}
+        return self._json(self.http.get("/api/bdocs", params=params))
+
+    def queues(self, direction: str) -> list[dict[str, Any]]:
+        return self._json(self.http.get("/api/queues", params={"direction": direction}))
+
+    def queue(self, name: str, direction: str) -> dict[str, Any]:
+        return self._json(self.http.get(f"/api/queues/{name}", params={"direction": direction}))
+
+    def bdoc_action(self, bdoc_id: str, action: str) -> dict[str, Any]:
+        return self._json(self.http.post(f"/api/bdocs/{bdoc_id}/{action}"))
+
+    def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]:
+        return self._json(self.http.post(f"/api/queues/{name}/{action}",
+                                         params={"direction": direction}))
+
+    def rfc(self, function: str, **params: Any) -> dict[str, Any]:
+        return self._json(self.http.post(f"/sap/bc/rfc/{function}", content=dumps(params),
+                                         headers={"content-type": "application/json"}))
+
+    def close(self) -> None:
+        self.http.close()

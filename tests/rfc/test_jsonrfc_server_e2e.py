@@ -1,0 +1,82 @@
+"""End to end: a real uvicorn server on 127.0.0.1 serving the ERP stub, driven over HTTP."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+
+from sapgw.erp_stub import create_system
+from sapgw.rfc.errors import ABAPApplicationError, CommunicationError, ExternalRuntimeError
+from sapgw.rfc.jsonrfc_client import HttpRfcConnection
+from sapgw.rfc.jsonrfc_server import rfc_routes
+from sapgw.types import new_tid
+from tests.rfc.conftest import with_test_functions
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server_url(tmp_path, clock) -> Iterator[str]:
+    erp = with_test_functions(create_system(f"sqlite:///{tmp_path}/erp.db", clock=clock))
+    port = free_port()
+    config = uvicorn.Config(Starlette(routes=rfc_routes(erp.connect)), host="127.0.0.1",
+                            port=port, loop="uvloop", http="httptools", ws="none",
+                            lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        erp.db.dispose()
+
+
+@pytest.mark.server
+def test_json_rfc_over_a_real_server(server_url):
+    with HttpRfcConnection(server_url, timeout=5) as conn:
+        # a call, with Decimals restored from the function's interface
+        assert conn.call("STFC_CONNECTION", REQUTEXT="ping")["ECHOTEXT"] == "ping"
+        posted = conn.call("Z_JSONRFC_POST", KEY="A", ITEMS=[{"AMOUNT": Decimal("12.30")}])
+        assert posted["TOTAL"] == Decimal("12.30")
+        # the session: pending until commit, visible to others after it
+        with HttpRfcConnection(server_url) as other:
+            assert other.call("Z_JSONRFC_COUNT")["COUNT"] == 0
+            conn.call("BAPI_TRANSACTION_COMMIT", WAIT="X")
+            assert other.call("Z_JSONRFC_COUNT")["COUNT"] == 1
+        # a qRFC unit, delivered twice, executes once
+        tid = new_tid()
+        for _ in range(2):
+            unit = {"id": tid, "background": False, "queued": False}
+            conn.fill_and_submit_unit(unit, [("Z_JSONRFC_POST", {"KEY": "B"})], ["R3AUE2E"])
+            conn.confirm_unit(unit)
+        assert conn.call("Z_JSONRFC_COUNT")["COUNT"] == 2
+        # error mapping
+        with pytest.raises(ABAPApplicationError) as unknown:
+            conn.call("/SAPGW/NOPE")
+        assert (unknown.value.key, unknown.value.msg_v1) == ("FU_NOT_FOUND", "/SAPGW/NOPE")
+        with pytest.raises(ExternalRuntimeError) as bad:
+            conn.call("STFC_CONNECTION", REQUTEXT=7)
+        assert bad.value.key == "RFC_CONVERSION_FAILURE"
+    # a server that is down: a port nobody listens on
+    url = f"http://127.0.0.1:{free_port()}"
+    with HttpRfcConnection(url, timeout=2) as down, pytest.raises(CommunicationError) as error:
+        down.ping()
+    assert (error.value.code, error.value.key) == (1, "RFC_COMMUNICATION_FAILURE")
+    assert url in error.value.message
+    assert error.value.retryable
