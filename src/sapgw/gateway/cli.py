@@ -134,7 +134,7 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
     show = _printer(args.json)
     command = args.command
     if command == "send":
-        payload = json.load(sys.stdin if args.file == "-" else open(args.file, encoding="utf-8"))
+        payload = _read_json(args.file)
         result = client.send(payload["type"], payload.get("data"), payload.get("sender", "CRM"))
         if args.wait:
             client.wait_idle()
@@ -208,6 +208,13 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         show(result, json.dumps(result, indent=2, default=str))
         return 0
     raise ValueError(f"unknown erp command {args.erp_command}")
+
+
+def _read_json(file: str) -> Any:
+    if file == "-":
+        return json.load(sys.stdin)
+    with open(file, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _printer(as_json: bool) -> Any:

@@ -37,7 +37,7 @@ async def create_bdoc(request: Request, bdoc: BDocIn) -> JSONResponse:
 @router.get("/bdocs", tags=["SMW01"])
 async def list_bdocs(request: Request,
                      state: str | None = Query(None, description="e.g. E06 or E04,E06"),
-                     type: str | None = Query(None, description="BDoc type"),  # noqa: A002
+                     type: str | None = Query(None, description="BDoc type"),
                      sender: str | None = None,
                      key: str | None = Query(None, description="object key, e.g. TPM id"),
                      created_from: datetime | None = Query(None, alias="from"),
