@@ -1,1 +1,73 @@
-"""The pytest plugin: a `sapgw` fixture with an in-memory gateway and ERP stub."""
+"""The pytest plugin: a throw-away gateway with its ERP stub for integration tests.
+
+    def test_accrual(sapgw):
+        sent = sapgw.send("CRM_FM_FPO", {...})
+        sapgw.run_until_idle()
+        assert sapgw.bdoc(sent["bdoc_id"])["state"] == "F04"
+        erp = sapgw.destination("ERP")          # an RfcConnection, shaped like pyrfc's
+        erp.call("RFC_READ_TABLE", QUERY_TABLE="BKPF", ...)
+
+`sapgw_server` runs the same gateway behind a real uvicorn server on 127.0.0.1 and yields its
+base URL, for tests that go over HTTP. `--sapgw-config FILE` starts from your config.ini.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sapgw.clock import Clock
+from sapgw.gateway.runtime import Gateway
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--sapgw-config", default=None,
+                     help="config.ini the sapgw fixture starts from (databases are temporary)")
+
+
+@pytest.fixture
+def sapgw_clock() -> Clock:
+    """The clock the gateway and ERP share; override the fixture to freeze or shift time."""
+    return Clock()
+
+
+@pytest.fixture
+def sapgw(request: pytest.FixtureRequest, sapgw_clock: Clock) -> Iterator[Gateway]:
+    """A gateway and ERP stub on temporary SQLite databases; queues run on `run_until_idle()`."""
+    config = request.config.getoption("--sapgw-config")
+    gateway = Gateway.in_memory(clock=sapgw_clock, config=Path(config) if config else None)
+    try:
+        yield gateway
+    finally:
+        gateway.close()
+
+
+@pytest.fixture
+def sapgw_server(sapgw: Gateway) -> Iterator[str]:
+    """`sapgw` behind a real uvicorn server on 127.0.0.1 with its schedulers; yields the URL."""
+    import uvicorn
+
+    from sapgw.gateway.api.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(sapgw), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True, name="sapgw-server")
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the sapgw test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)

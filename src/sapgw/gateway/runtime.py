@@ -181,6 +181,9 @@ class Gateway:
         if self._started:
             self.schedulers.stop()
             self._started = False
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
         self.destinations.close()
         self.db.dispose()
         if self._temp_dir is not None:

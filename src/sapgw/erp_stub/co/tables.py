@@ -33,6 +33,16 @@ class COBK(ErpTable, table=True):
     REFGJ: str = numc(4)
     AWTYP: str = char(5)
     AWKEY: str = char(20)
+    VERSN: str = char(3)                 # version, 000 actual
+    PERAB: str = numc(3)                 # from period
+    PERBI: str = numc(3)                 # to period
+    BLDAT: str = dats()
+    CPUDT: str = dats()
+    USNAM: str = char(12)
+    BLTXT: str = char(50)
+    REFBT: str = char(1)                 # reference document type, R accounting document
+    KWAER: str = cuky()                  # controlling area currency
+    LOGSYSTEM: str = char(10)
 
 
 class COEP(ErpTable, table=True):
@@ -50,3 +60,9 @@ class COEP(ErpTable, table=True):
     BEKNZ: str = char(1)                 # debit/credit indicator S/H
     BUKRS: str = char(4)
     SGTXT: str = char(50)
+    LEDNR: str = char(2)                 # ledger, 00 standard
+    WRTTP: str = char(2)                 # value type, 04 actual
+    VERSN: str = char(3)                 # version, 000
+    VRGNG: str = char(4)                 # business transaction, as on COBK
+    REFBZ: str = numc(3)                 # line item of the reference document (BSEG-BUZEI)
+    PAROB: str = char(22)                # partner object (sender/receiver of an allocation)

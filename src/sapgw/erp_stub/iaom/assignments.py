@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from sapgw.erp_stub.iaom.tables import IAOM_ASSIGNMENTS
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.ps.projects import wbs_element_by_objnr
 
 
 def lookup(ctx: CallContext, scenario: str, ext_object_id: str) -> dict[str, Any] | None:
@@ -18,3 +19,43 @@ def lookup(ctx: CallContext, scenario: str, ext_object_id: str) -> dict[str, Any
             table.c.BUS_SCENARIO_ID == scenario,
             table.c.EXT_OBJECT_ID == ext_object_id)).mappings().first()
     return dict(row) if row else None
+
+
+def register(ctx: CallContext, scenario: str, ext_object_id: str, object_no: str,
+             controlling_type: str) -> None:
+    """Register a new assignment in the caller's LUW (written at commit)."""
+    ctx.insert(IAOM_ASSIGNMENTS, {
+        "BUS_SCENARIO_ID": scenario, "EXT_OBJECT_ID": ext_object_id, "OBJECT_NO": object_no,
+        "CONTROLLING_TYPE": controlling_type, "ERDAT": ctx.clock.today().strftime("%Y%m%d"),
+    })
+
+
+def assignment(ctx: CallContext, scenario: str, ext_object_id: str) -> dict[str, Any] | None:
+    """IAOMC-like display: the assignment with its CO object resolved to AUFNR or POSID."""
+    row = lookup(ctx, scenario, ext_object_id)
+    return None if row is None else resolve(ctx, row)
+
+
+def search(ctx: CallContext, scenario: str = "", key_prefix: str = "", limit: int = 100
+           ) -> list[dict[str, Any]]:
+    """IAOMC-like search: assignments of a scenario whose business key starts with a prefix."""
+    table = IAOM_ASSIGNMENTS.__table__  # type: ignore[attr-defined]
+    query = select(table).order_by(table.c.BUS_SCENARIO_ID, table.c.EXT_OBJECT_ID).limit(limit)
+    if scenario:
+        query = query.where(table.c.BUS_SCENARIO_ID == scenario)
+    if key_prefix:
+        query = query.where(table.c.EXT_OBJECT_ID.startswith(key_prefix, autoescape=True))
+    with ctx.read() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [resolve(ctx, dict(row)) for row in rows]
+
+
+def resolve(ctx: CallContext, row: dict[str, Any]) -> dict[str, Any]:
+    """The row plus AUFNR (for 'OR' objects) and POSID (for 'PR' objects), blank otherwise."""
+    object_no = row["OBJECT_NO"]
+    aufnr = object_no[2:] if object_no.startswith("OR") else ""
+    posid = ""
+    if object_no.startswith("PR"):
+        wbs = wbs_element_by_objnr(ctx, object_no)
+        posid = wbs["POSID"] if wbs else ""
+    return {**row, "AUFNR": aufnr, "POSID": posid}

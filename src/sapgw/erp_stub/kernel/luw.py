@@ -38,14 +38,18 @@ class Luw:
         return not self._steps
 
     def flush(self, conn: Connection) -> None:
-        """Run every registered write on `conn`, inside the caller's transaction."""
-        for step in self._steps:
+        """Run every registered write on `conn`, inside the caller's transaction.
+
+        The LUW is empty afterwards whatever happens: a failed commit loses its work, as a
+        failed update task does, and is never replayed by a later commit.
+        """
+        steps, self._steps = self._steps, []
+        for step in steps:
             if isinstance(step, tuple):
                 table, rows = step
                 conn.execute(table.insert(), rows)
             else:
                 step(conn)
-        self._steps.clear()
 
     def clear(self) -> None:
         self._steps.clear()

@@ -53,6 +53,43 @@ T100: dict[tuple[str, str], str] = {
     ("NR", "752"): "Number range interval for object &1 (&2) does not exist",
     # Generic
     ("SV", "029"): "Table &1 is not available",
+    # FI/CO interface, continued: RW 004/637 per reference/wire.md §4.1, RW 9xx ours
+    ("RW", "004"): "Object type or reference number is initial",
+    ("RW", "637"): "Document status &1 is not valid",
+    ("RW", "901"): "Required field &1 was not transferred in parameter &2",
+    ("RW", "902"): "Reference &1 &2 has already been posted: document &3",
+    ("RW", "903"): "Currency &1 is not defined",
+    ("RW", "904"): "Line item &1 has no amount in company code currency &2",
+    ("RW", "905"): "Line item &1: company code &2 differs from the document's company code &3",
+    ("RW", "906"): "Currency type &1 is not supported",
+    ("RW", "907"): "Fiscal year/period &1/&2 does not match posting date &3",
+    ("RW", "908"): "Field &1 of parameter &2 is not supported by this system",
+    ("RW", "909"): "Controlling area currency &1 differs from company code currency &2",
+    # Internal orders: KO 107/497 per reference/wire.md §4.4 (texts ours), KO 9xx ours
+    ("KO", "107"): "Order &1 saved",
+    ("KO", "497"): "Test run: order data is correct, no order created",
+    ("KO", "901"): "Order type &1 is not defined",
+    ("KO", "902"): "Company code &1 is not assigned to controlling area &2",
+    ("KO", "903"): "Settlement rules are not supported by this system",
+    ("KO", "904"): "Required field &1 was not transferred in parameter &2",
+    ("KO", "905"): "Controlling area &1 is not defined",
+    # Trade promotions -> PS (ours)
+    ("CRM_MKTPL", "001"): "Project &1 created for trade promotion &2",
+    ("CRM_MKTPL", "002"): "Project &1 updated from trade promotion &2",
+    ("CRM_MKTPL", "003"): "Trade promotion without ID: no project created",
+    ("CRM_MKTPL", "004"): "Trade promotion &1: start &2 is after finish &3",
+    # IAOM / funds, continued (ours)
+    ("IAOM", "012"): "Order type &1 of business scenario &2 is not defined",
+    ("IAOM", "013"): "Controlling type T needs a trade promotion: fund usage &1 has none",
+    ("IAOM", "014"): "Controlling type &1 of business scenario &2 is not supported",
+    ("IAOM", "015"): "Business scenario &1 has no controlling scenario",
+    ("IAOM", "016"): "Fund usage &1 has no items: no account assignment object created",
+    ("IAOM", "017"): "Account assignment object &1 for &2 &3 exists already",
+    ("CRM_FM", "105"): "Fund posting &1 was posted before: accounting document &2",
+    ("CRM_FM", "106"): "Posting type &1 of fund posting &2 is not A (accrual) or R (reversal)",
+    ("CRM_FM", "107"): "Reversal fund posting &1 names no fund posting to reverse",
+    ("CRM_FM", "108"): "Fund posting ID &1 does not fit the reference field (&2 characters)",
+    ("CRM_FM", "109"): "Fund posting without ID: no accounting document posted",
 }
 
 

@@ -55,11 +55,14 @@ class Schedulers:
     def _loop(self, direction: str) -> None:
         worker = self.make_worker()
         wakeup = self.wakeups[direction]
-        while not self._stop.is_set():
-            wakeup.clear()
-            try:
-                while not self._stop.is_set() and worker.run_once(direction):
-                    pass
-            except Exception:  # keep the scheduler alive; the failure is in the log
-                log.exception("queue scheduler %s failed; retrying", direction)
-            wakeup.wait(self.poll_interval)
+        try:
+            while not self._stop.is_set():
+                wakeup.clear()
+                try:
+                    while not self._stop.is_set() and worker.run_once(direction):
+                        pass
+                except Exception:  # keep the scheduler alive; the failure is in the log
+                    log.exception("queue scheduler %s failed; retrying", direction)
+                wakeup.wait(self.poll_interval)
+        finally:
+            worker.close()

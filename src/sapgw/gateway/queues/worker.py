@@ -134,6 +134,12 @@ class QueueWorker:
                         luw.tid)
         return True
 
+    def close(self) -> None:
+        """Close the connections this worker keeps open to its destinations."""
+        for connection in self._connections.values():
+            connection.close()
+        self._connections.clear()
+
     def _connection(self, destination: str) -> RfcConnection:
         connection = self._connections.get(destination)
         if connection is None:

@@ -1,0 +1,99 @@
+"""CO documents: one COBK header and its COEP line items, in the caller's LUW.
+
+FI calls `post_line_items` for the CO-relevant lines of an accounting document (VRGNG COIN,
+reference back to the FI document); other applications use it for their own CO postings
+(e.g. activity allocation RKL with sender and receiver lines). Values follow CO's sign
+convention: + debit (BEKNZ S), - credit (BEKNZ H).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from sapgw.erp_stub.co.tables import COBK, COEP
+from sapgw.erp_stub.kernel.context import CallContext
+
+ACTUAL_VALUE_TYPE, ACTUAL_VERSION, STANDARD_LEDGER = "04", "000", "00"
+
+
+@dataclass(frozen=True)
+class CoLine:
+    """One CO line item: object, cost element, signed value in CO area currency."""
+
+    objnr: str                        # OR<AUFNR>, PR<PSPNR>, KS<KOKRS><KOSTL> …
+    kstar: str                        # cost element (primary: the G/L account)
+    amount: Decimal                   # controlling area currency, + debit / - credit
+    amount_tc: Decimal | None = None  # transaction currency; None: same as amount
+    currency_tc: str = ""             # transaction currency key; blank: CO area currency
+    text: str = ""
+    bukrs: str = ""
+    ref_item: str = "000"             # BUZEI of the reference document
+    parob: str = ""                   # partner object of an allocation
+
+
+@dataclass(frozen=True)
+class CoReference:
+    """The document a CO document comes from (COBK REFBT/REFBN/REFBK/REFGJ/AWTYP/AWKEY)."""
+
+    refbt: str = "R"                  # R accounting document, K cost accounting …
+    refbn: str = ""
+    refbk: str = ""
+    refgj: str = ""
+    awtyp: str = ""
+    awkey: str = ""
+
+
+def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoLine],
+                    vrgng: str = "COIN", reference: CoReference | None = None,
+                    bldat: str = "", text: str = "", usnam: str = "",
+                    value_type: str = ACTUAL_VALUE_TYPE) -> str:
+    """Register a CO document (COBK + COEP) in the caller's LUW; returns its BELNR.
+
+    The number comes from range RK_BELEG per controlling area; the period is the posting
+    date's month (calendar fiscal year). Raises KeyError for an unknown controlling area and
+    ValueError for a document without lines.
+    """
+    area = ctx.customizing.entry("controlling_areas", kokrs)
+    if area is None:
+        raise KeyError(f"controlling area {kokrs}")
+    if not lines:
+        raise ValueError("a CO document needs at least one line item")
+    ref = reference or CoReference()
+    gjahr, perio = budat[:4], f"{int(budat[4:6]):03d}"
+    belnr = ctx.numbers.next("RK_BELEG", kokrs, "01")
+    ctx.insert(COBK, {
+        "KOKRS": kokrs, "BELNR": belnr, "GJAHR": gjahr, "VRGNG": vrgng, "BUDAT": budat,
+        "BLDAT": bldat or budat, "CPUDT": ctx.clock.now().strftime("%Y%m%d"), "USNAM": usnam,
+        "BLTXT": text[:50], "VERSN": ACTUAL_VERSION, "PERAB": perio, "PERBI": perio,
+        "REFBT": ref.refbt, "REFBN": ref.refbn, "REFBK": ref.refbk,
+        "REFGJ": ref.refgj or "0000", "AWTYP": ref.awtyp, "AWKEY": ref.awkey,
+        "KWAER": area["currency"], "LOGSYSTEM": ctx.logical_system,
+    })
+    ctx.insert(COEP, [{
+        "KOKRS": kokrs, "BELNR": belnr, "BUZEI": f"{number:03d}", "GJAHR": gjahr,
+        "PERIO": perio, "LEDNR": STANDARD_LEDGER, "WRTTP": value_type,
+        "VERSN": ACTUAL_VERSION, "VRGNG": vrgng, "OBJNR": line.objnr, "KSTAR": line.kstar,
+        "WKGBTR": line.amount,
+        "WTGBTR": line.amount if line.amount_tc is None else line.amount_tc,
+        "TWAER": line.currency_tc or area["currency"], "BEKNZ": "S" if line.amount >= 0 else "H",
+        "BUKRS": line.bukrs, "SGTXT": line.text[:50], "REFBZ": line.ref_item,
+        "PAROB": line.parob,
+    } for number, line in enumerate(lines, start=1)])
+    return belnr
+
+
+def line_items(ctx: CallContext, objnr: str, gjahr: str | None = None
+               ) -> list[dict[str, Any]]:
+    """KSB1/KOB1-like: the committed COEP lines of one CO object, optionally of one year."""
+    table = COEP.__table__  # type: ignore[attr-defined]
+    query = select(table).where(table.c.OBJNR == objnr)
+    if gjahr is not None:
+        query = query.where(table.c.GJAHR == gjahr)
+    with ctx.read() as conn:
+        rows = conn.execute(query.order_by(table.c.KOKRS, table.c.BELNR, table.c.BUZEI)
+                            ).mappings().all()
+    return [dict(row) for row in rows]
