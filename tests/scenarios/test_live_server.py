@@ -78,3 +78,14 @@ def test_commit_and_rollback_in_one_session(sapgw_server):
         assert sorted(row["WA"].replace(" ", "") for row in lines["DATA"]) == [
             "100.00|H", "100.00|S"]
         assert Decimal("100.00") == Decimal(lines["DATA"][0]["WA"].split("|")[0])
+
+
+def test_erp_clock_moves_for_gateway_and_erp(sapgw_server, sapgw):
+    with httpx.Client(base_url=sapgw_server) as http:
+        state = http.post("/api/erp/clock", json={"moment": "2027-12-31T10:00:00Z",
+                                                  "frozen": True}).json()
+        assert state == {"now": "2027-12-31T10:00:00+00:00", "frozen": True}
+    assert sapgw.clock.today().isoformat() == "2027-12-31"
+    with HttpRfcConnection(sapgw_server) as connection:
+        text = connection.call("STFC_CONNECTION", REQUTEXT="x")["RESPTEXT"]
+    assert "Date: 20271231" in text

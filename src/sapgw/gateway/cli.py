@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
                                "business scenario and key")
     iaomc.add_argument("key", help="e.g. 00000000000000001791/10")
     iaomc.add_argument("--scenario", default="CRMFM")
+    clock = erp_sub.add_parser("clock", parents=[common], help="show or set the clock of a "
+                               "running server (gateway and ERP share it)")
+    clock.add_argument("action", choices=["show", "set"])
+    clock.add_argument("moment", nargs="?", help="ISO date or date-time, e.g. 2026-12-31")
+    clock.add_argument("--frozen", action="store_true", help="stop the clock there")
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -203,11 +208,31 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         assignment = result["ES_ASSIGNMENT"]
         show(assignment, "\n".join(f"{k:<18} {v}" for k, v in assignment.items()))
         return 0
+    if args.erp_command == "clock":
+        return clock_command(args, client, show)
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))
         return 0
     raise ValueError(f"unknown erp command {args.erp_command}")
+
+
+def clock_command(args: argparse.Namespace, client: Any, show: Any) -> int:
+    from sapgw.gateway.client import HttpClient
+
+    if not isinstance(client, HttpClient):
+        print("sapgw: the clock lives in the server process; use --url http://host:port "
+              "(a local command would only move its own clock)", file=sys.stderr)
+        return 2
+    if args.action == "set":
+        if not args.moment:
+            print("sapgw: erp clock set needs a date, e.g. 2026-12-31", file=sys.stderr)
+            return 2
+        state = client.clock(args.moment, args.frozen)
+    else:
+        state = client.clock()
+    show(state, f"{state['now']}{'  (frozen)' if state['frozen'] else ''}")
+    return 0
 
 
 def _read_json(file: str) -> Any:

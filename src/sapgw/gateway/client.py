@@ -134,5 +134,11 @@ class HttpClient:
         return self._json(self.http.post(f"/sap/bc/rfc/{function}", content=dumps(params),
                                          headers={"content-type": "application/json"}))
 
+    def clock(self, moment: str | None = None, frozen: bool = False) -> dict[str, Any]:
+        if moment is None:
+            return self._json(self.http.get("/api/erp/clock"))
+        return self._json(self.http.post("/api/erp/clock",
+                                         json={"moment": moment, "frozen": frozen}))
+
     def close(self) -> None:
         self.http.close()

@@ -121,3 +121,24 @@ async def wait_idle(request: Request, timeout: float = Body(30.0, embed=True)) -
     """Wait until no queue can run now (the schedulers work meanwhile)."""
     await run_in_threadpool(_gw(request).wait_until_idle, timeout)
     return {"idle": True}
+
+
+class ClockIn(BaseModel):
+    moment: datetime = Field(description="ISO date or date-time; the clock runs on from there")
+    frozen: bool = Field(False, description="stop the clock at that moment")
+
+
+@router.get("/erp/clock", tags=["ERP"])
+async def get_clock(request: Request) -> dict[str, Any]:
+    clock = _gw(request).clock
+    return {"now": clock.now().isoformat(), "frozen": clock.frozen}
+
+
+@router.post("/erp/clock", tags=["ERP"])
+async def set_clock(request: Request, setting: ClockIn) -> dict[str, Any]:
+    """Move the one clock of the gateway and the ERP (period-end runs, open periods)."""
+    clock = _gw(request).clock
+    if setting.frozen and not clock.frozen:
+        clock.freeze()
+    clock.set(setting.moment)
+    return {"now": clock.now().isoformat(), "frozen": clock.frozen}
