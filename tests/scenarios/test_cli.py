@@ -75,5 +75,7 @@ def test_erp_tools_read_table_and_iaomc(config, tmp_path):
     rows = json.loads(sapgw(config, "erp", "read-table", "PROJ", "--fields", "PSPID,POST1",
                             "--where", "PSPID = 'TPM4'", "--json").stdout)
     assert rows == [{"PSPID": "TPM4", "POST1": "Summer promotion"}]
+    project = sapgw(config, "erp", "cj20n", "TPM4").stdout
+    assert "Project TPM4" in project and "TPM4.01" in project
     missing = sapgw(config, "erp", "iaomc", "00000000000000000001/10", check=False)
     assert missing.returncode == 1 and missing.stderr.strip()

@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "business scenario and key")
     iaomc.add_argument("key", help="e.g. 00000000000000001791/10")
     iaomc.add_argument("--scenario", default="CRMFM")
+    cj20n = erp_sub.add_parser("cj20n", parents=[common], help="project with its WBS elements")
+    cj20n.add_argument("project", help="project definition, e.g. the trade promotion id")
     clock = erp_sub.add_parser("clock", parents=[common], help="show or set the clock of a "
                                "running server (gateway and ERP share it)")
     clock.add_argument("action", choices=["show", "set"])
@@ -207,6 +209,19 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
             return 1
         assignment = result["ES_ASSIGNMENT"]
         show(assignment, "\n".join(f"{k:<18} {v}" for k, v in assignment.items()))
+        return 0
+    if args.erp_command == "cj20n":
+        result = client.rfc("BAPI_PROJECT_GETINFO", PROJECT_DEFINITION=args.project)
+        if result["RETURN"].get("TYPE") in ("E", "A"):
+            print(result["RETURN"]["MESSAGE"], file=sys.stderr)
+            return 1
+        project = result["E_PROJECT_DEFINITION"]
+        text = (f"Project {project['PROJECT_DEFINITION']}  {project['DESCRIPTION']}  "
+                f"company code {project['COMP_CODE']}  {project['START']}-{project['FINISH']}\n"
+                + render(result["E_WBS_ELEMENT_TABLE"], [
+                    ("WBS_ELEMENT", "WBS element"), ("DESCRIPTION", "Description"),
+                    ("OBJECT_NO", "Object number")]))
+        show(result, text)
         return 0
     if args.erp_command == "clock":
         return clock_command(args, client, show)

@@ -37,9 +37,9 @@ class RfcConnection(ABC):
         self.call("RFC_PING")
 
     def get_function_description(self, func_name: str) -> dict[str, Any]:
-        result = self.call("RFC_GET_FUNCTION_INTERFACE", FUNCNAME=func_name.upper(),
-                           NONE_UNICODE_LENGTH="")
-        return result.get("DESCRIPTION") or result
+        """pyrfc's FunctionDescription as a dict, built from RFC_GET_FUNCTION_INTERFACE."""
+        rows = self.call("RFC_GET_FUNCTION_INTERFACE", FUNCNAME=func_name.upper())["PARAMS"]
+        return describe_from_params(func_name.upper(), rows)
 
     def close(self) -> None:
         self.closed = True
@@ -110,3 +110,32 @@ class RfcConnection(ABC):
     @abstractmethod
     def _confirm(self, tid: str) -> None:
         """Tell the partner the unit's TID may be forgotten (ARFC_DEST_CONFIRM)."""
+
+
+_DIRECTIONS = {"I": "RFC_IMPORT", "E": "RFC_EXPORT", "C": "RFC_CHANGING", "T": "RFC_TABLES"}
+_FIELD_TYPES = {"C": "RFCTYPE_CHAR", "N": "RFCTYPE_NUM", "D": "RFCTYPE_DATE",
+                "T": "RFCTYPE_TIME", "P": "RFCTYPE_BCD", "I": "RFCTYPE_INT",
+                "g": "RFCTYPE_STRING", "u": "RFCTYPE_STRUCTURE", "h": "RFCTYPE_TABLE"}
+
+
+def describe_from_params(name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Group RFC_FUNINT rows (one per parameter, then one per field) into pyrfc's shape."""
+    parameters: list[dict[str, Any]] = []
+    for row in rows:
+        field_type = _FIELD_TYPES.get(row["EXID"], "RFCTYPE_CHAR")
+        if not row["FIELDNAME"]:
+            if row["PARAMCLASS"] == "T":
+                field_type = "RFCTYPE_TABLE"
+            parameters.append({
+                "name": row["PARAMETER"], "parameter_type": field_type,
+                "direction": _DIRECTIONS[row["PARAMCLASS"]], "uc_length": row["INTLENGTH"],
+                "decimals": row["DECIMALS"], "default_value": row["DEFAULT"],
+                "parameter_text": row["PARAMTEXT"], "optional": row["OPTIONAL"] == "X",
+                "type_description": {"name": row["TABNAME"], "fields": []}
+                if row["TABNAME"] else None})
+        elif parameters:
+            parameters[-1]["type_description"]["fields"].append({
+                "name": row["FIELDNAME"], "field_type": field_type,
+                "uc_length": row["INTLENGTH"], "uc_offset": row["OFFSET"],
+                "decimals": row["DECIMALS"]})
+    return {"name": name, "parameters": parameters}
