@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from sapgw.clock import Clock
 from sapgw.db import Database
@@ -85,23 +96,18 @@ class QueueStore:
     def claim(self, direction: str, owner: str, lease: float) -> str | None:
         """Lease the runnable queue with the oldest head LUW; None when nothing can run."""
         now = self.now()
-        head = (select(func.min(L.c.id)).where(L.c.direction == Q.c.direction,
-                                               L.c.queue == Q.c.name)
-                .scalar_subquery())
-        runnable = or_(
-            Q.c.status == QueueStatus.READY,
-            and_(Q.c.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]),
-                 Q.c.next_retry_at <= now),
-            and_(Q.c.status == QueueStatus.RUNNING, Q.c.claimed_until < now),
-        )
+        head = _head()
         query = (select(Q.c.name, head.label("head"))
-                 .where(Q.c.direction == direction, Q.c.locked.is_(False), runnable,
-                        head.is_not(None))
-                 .order_by(head).limit(20))
-        if not self.db.is_sqlite:
+                 .where(Q.c.direction == direction, _runnable(now))
+                 .order_by(head).limit(1))
+        if not self.db.is_sqlite:  # lock only the row taken: other workers skip just that one
             query = query.with_for_update(skip_locked=True, of=Q)
         with self.db.write() as conn:
-            for name, head_id in conn.execute(query).all():
+            for _ in range(20):  # a blocked head turns its queue WAITING: try the next one
+                row = conn.execute(query).first()
+                if row is None:
+                    return None
+                name, head_id = row
                 luw = self.luw(conn, head_id)
                 blocker = self.blocked_by(conn, luw) if luw else None
                 if blocker:
@@ -110,7 +116,7 @@ class QueueStore:
                                          updated_at=now))
                     continue
                 conn.execute(update(Q).where(Q.c.name == name, Q.c.direction == direction)
-                             .values(status=QueueStatus.RUNNING, claimed_by=owner,
+                             .values(status=QueueStatus.RUNNING, waiting_on="", claimed_by=owner,
                                      claimed_until=now + timedelta(seconds=lease),
                                      updated_at=now))
                 return str(name)
@@ -130,11 +136,11 @@ class QueueStore:
 
     def release_in(self, conn: Connection, name: str, direction: str, owner: str) -> None:
         where = (Q.c.name == name, Q.c.direction == direction, Q.c.claimed_by == owner)
-        conn.execute(update(Q).where(*where).values(claimed_by="", claimed_until=None))
-        conn.execute(update(Q).where(Q.c.name == name, Q.c.direction == direction,
-                                     Q.c.status == QueueStatus.RUNNING)
+        conn.execute(update(Q).where(*where, Q.c.status == QueueStatus.RUNNING)
                      .values(status=QueueStatus.READY, updated_at=self.now()))
-        self.drop_if_empty(conn, name, direction)
+        held = conn.execute(update(Q).where(*where).values(claimed_by="", claimed_until=None))
+        if held.rowcount:  # a worker whose lease was taken over leaves the queue alone
+            self.drop_if_empty(conn, name, direction)
 
     def drop_if_empty(self, conn: Connection, name: str, direction: str) -> None:
         if conn.execute(select(L.c.id).where(L.c.direction == direction, L.c.queue == name)
@@ -181,12 +187,28 @@ class QueueStore:
 
     def runnable_exists(self) -> bool:
         """Is there a queue a claim would consider now (runnable status, unlocked, unleased)?"""
-        now = self.now()
         with self.db.read() as conn:
-            return conn.execute(select(Q.c.name).where(
-                Q.c.locked.is_(False),
-                or_(Q.c.status == QueueStatus.READY,
-                    and_(Q.c.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]),
-                         Q.c.next_retry_at <= now),
-                    and_(Q.c.status == QueueStatus.RUNNING, Q.c.claimed_until < now)))
-                .limit(1)).first() is not None
+            return conn.execute(select(Q.c.name).where(_runnable(self.now())).limit(1)
+                                ).first() is not None
+
+
+def _head() -> Any:
+    """The id of the queue row's first LUW (a correlated subquery); NULL for an empty queue."""
+    return (select(func.min(L.c.id)).where(L.c.direction == Q.c.direction, L.c.queue == Q.c.name)
+            .correlate(Q).scalar_subquery())
+
+
+def _runnable(now: datetime) -> ColumnElement[bool]:
+    """What a claim may take: an unlocked queue holding LUWs that is READY, due for a retry,
+    abandoned by a dead worker (lease expired), or WAITING on a queue that no longer holds an
+    older LUW (so a wake-up lost to a concurrent claim on PostgreSQL cannot strand it)."""
+    blocking = L.alias("blocking")
+    head = _head()
+    return and_(Q.c.locked.is_(False), head.is_not(None), or_(
+        Q.c.status == QueueStatus.READY,
+        and_(Q.c.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]), Q.c.next_retry_at <= now),
+        and_(Q.c.status == QueueStatus.RUNNING, Q.c.claimed_until < now),
+        and_(Q.c.status == QueueStatus.WAITING, ~exists().where(
+            blocking.c.direction == Q.c.direction, blocking.c.queue == Q.c.waiting_on,
+            blocking.c.id < head)),
+    ))
