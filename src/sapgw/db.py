@@ -25,6 +25,10 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.schema = schema
+        # An in-memory SQLite database lives in one connection that every caller shares, so a
+        # read transaction cannot stay open while another part writes.
+        path = url.split("///", 1)[1] if "///" in url else ""
+        self.single_connection = self.is_sqlite and path in ("", ":memory:")
         self.engine = self._create_engine(url, schema)
 
     def _create_engine(self, url: str, schema: str | None) -> Engine:

@@ -224,6 +224,7 @@ def test_a_unit_posted_twice_executes_once(client, erp):
     confirmed = client.post(f"/sap/bc/rfc_unit/{tid}/confirm")
     assert (confirmed.status_code, confirmed.json()) == (200, {"TID": tid,
                                                                "STATE": "CONFIRMED"})
+    erp.flush_confirmations()  # confirmations are recorded lazily
     assert arfcrstate(erp, tid)["ARFCSTATE"] == "CONFIRMD"
 
 

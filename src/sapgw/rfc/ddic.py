@@ -141,7 +141,9 @@ def _date(value: Any, where: str) -> str:
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         text = text.replace("-", "")
     try:
-        dt.datetime.strptime(text, "%Y%m%d")
+        if len(text) != 8 or not text.isdigit():
+            raise ValueError(text)
+        dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         raise conversion_failure(
             f"{where}: {value!r} is not a valid date (YYYYMMDD or YYYY-MM-DD)") from None
@@ -201,9 +203,12 @@ class Structure:
     name: str
     fields: tuple[Field, ...]
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+    _initial: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
+        # Initial values are immutable (str, int, Decimal) except nested structures.
+        object.__setattr__(self, "_initial", {f.name: f.type.initial() for f in self.fields})
 
     @property
     def kind(self) -> str:
@@ -224,7 +229,7 @@ class Structure:
         return name in self._by_name
 
     def initial(self) -> dict[str, Any]:
-        return {f.name: f.type.initial() for f in self.fields}
+        return dict(self._initial)
 
     def convert(self, value: Any, where: str) -> dict[str, Any]:
         if value is None:

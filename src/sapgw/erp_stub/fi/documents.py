@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from sapgw.erp_stub.fi.tables import BKPF, BSEG
 from sapgw.erp_stub.kernel.context import CallContext
@@ -38,9 +38,7 @@ def find_by_reference(ctx: CallContext, bukrs: str, xblnr: str) -> dict[str, Any
     posting and the reversal of its references.
     """
     with ctx.read() as conn:
-        row = conn.execute(select(_BKPF).where(
-            _BKPF.c.BUKRS == bukrs, _BKPF.c.XBLNR == xblnr, _BKPF.c.XREVERSAL != "1")
-            .order_by(*_LATEST)).mappings().first()
+        row = conn.execute(_BY_REFERENCE, {"bukrs": bukrs, "xblnr": xblnr}).mappings().first()
         return _with_lines(conn, row)
 
 
@@ -58,10 +56,18 @@ def obj_key(bkpf: dict[str, Any]) -> str:
     return f"{bkpf['BELNR']}{bkpf['BUKRS']}{bkpf['GJAHR']}"
 
 
+_BY_REFERENCE = (select(_BKPF).where(_BKPF.c.BUKRS == bindparam("bukrs"),
+                                     _BKPF.c.XBLNR == bindparam("xblnr"),
+                                     _BKPF.c.XREVERSAL != "1")
+                 .order_by(*_LATEST).limit(1))
+_LINES = (select(_BSEG).where(_BSEG.c.BUKRS == bindparam("bukrs"),
+                              _BSEG.c.BELNR == bindparam("belnr"),
+                              _BSEG.c.GJAHR == bindparam("gjahr")).order_by(_BSEG.c.BUZEI))
+
+
 def _with_lines(conn: Connection, row: Any) -> dict[str, Any] | None:
     if row is None:
         return None
-    lines = conn.execute(select(_BSEG).where(
-        _BSEG.c.BUKRS == row["BUKRS"], _BSEG.c.BELNR == row["BELNR"],
-        _BSEG.c.GJAHR == row["GJAHR"]).order_by(_BSEG.c.BUZEI)).mappings().all()
+    lines = conn.execute(_LINES, {"bukrs": row["BUKRS"], "belnr": row["BELNR"],
+                                  "gjahr": row["GJAHR"]}).mappings().all()
     return {**row, "BSEG": [dict(line) for line in lines]}

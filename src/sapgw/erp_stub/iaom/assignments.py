@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from sapgw.erp_stub.iaom.tables import IAOM_ASSIGNMENTS
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.ps.projects import wbs_element_by_objnr
 
+_TABLE = IAOM_ASSIGNMENTS.__table__  # type: ignore[attr-defined]
+_LOOKUP = select(_TABLE).where(_TABLE.c.BUS_SCENARIO_ID == bindparam("scenario"),
+                               _TABLE.c.EXT_OBJECT_ID == bindparam("key"))
+
 
 def lookup(ctx: CallContext, scenario: str, ext_object_id: str) -> dict[str, Any] | None:
     """The IAOM_ASSIGNMENTS row for a business scenario and key, or None."""
-    table = IAOM_ASSIGNMENTS.__table__  # type: ignore[attr-defined]
+    memo_key = ("IAOM_ASSIGNMENTS", scenario, ext_object_id)
+    if memo_key in ctx.memo:
+        return ctx.memo[memo_key]
     with ctx.read() as conn:
-        row = conn.execute(select(table).where(
-            table.c.BUS_SCENARIO_ID == scenario,
-            table.c.EXT_OBJECT_ID == ext_object_id)).mappings().first()
-    return dict(row) if row else None
+        row = conn.execute(_LOOKUP, {"scenario": scenario, "key": ext_object_id}
+                           ).mappings().first()
+    found = dict(row) if row else None
+    if found is not None:  # only a hit is memoised: a miss may be created in this LUW
+        ctx.memo[memo_key] = found
+    return found
 
 
 def register(ctx: CallContext, scenario: str, ext_object_id: str, object_no: str,

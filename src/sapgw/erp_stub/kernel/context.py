@@ -45,8 +45,17 @@ class CallContext:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A connection for reads: the unit's shared one inside a tRFC unit, else a fresh one."""
+        if self.luw.reader is not None:
+            yield self.luw.reader
+            return
         with self.system.db.read() as conn:
             yield conn
+
+    @property
+    def memo(self) -> dict[tuple[Any, ...], Any]:
+        """Per-LUW memo for lookups of committed data (cleared with the LUW)."""
+        return self.luw.memo
 
     def insert(self, table: Any, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         self.luw.insert(table, rows)

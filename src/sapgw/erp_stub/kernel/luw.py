@@ -18,6 +18,10 @@ Task = Callable[[Connection], None]
 class Luw:
     def __init__(self) -> None:
         self._steps: list[tuple[Table, list[dict[str, Any]]] | Task] = []
+        # While a tRFC unit runs, its reads share one connection and may memoise lookups
+        # (they only ever see committed data, so the answers cannot change within the unit).
+        self.reader: Connection | None = None
+        self.memo: dict[tuple[Any, ...], Any] = {}
 
     def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Register rows to insert into an ERP table (a model class or a Table)."""
@@ -53,3 +57,4 @@ class Luw:
 
     def clear(self) -> None:
         self._steps.clear()
+        self.memo.clear()

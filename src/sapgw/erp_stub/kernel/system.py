@@ -8,10 +8,11 @@ effects. A second delivery of an executed TID is acknowledged without running an
 from __future__ import annotations
 
 import importlib
+import threading
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from sapgw.clock import Clock
 from sapgw.db import Database
@@ -69,6 +70,8 @@ class ErpSystem:
         self.registry = FunctionRegistry(
             importlib.import_module(name).group for name in APPLICATIONS)
         self.numbers = NumberRanges(db, self.customizing)
+        self._confirm_lock = threading.Lock()
+        self._confirmations: list[str] = []
 
     def create_tables(self) -> None:
         for name in TABLE_MODULES:
@@ -99,41 +102,72 @@ class ErpSystem:
     # -- tRFC / qRFC units -------------------------------------------------------------
     def execute_unit(self, tid: str, calls: list[RfcCall], queue: str | None = None) -> bool:
         """Run a unit once per TID. True if it ran now, False if it had run before."""
-        table = ARFCRSTATE.__table__  # type: ignore[attr-defined]
-        with self.db.read() as conn:
-            if conn.execute(select(table.c.ARFCTID).where(table.c.ARFCTID == tid)).first():
-                return False
         luw = Luw()
-        for call in calls:
-            result = self.call(call.function, call.params, luw, in_unit=True)
-            failed = errors(_return_rows(result))
-            if failed:
-                raise unit_error(call.function, failed)
+        shared = not self.db.single_connection
+        with self.db.read() as conn:
+            if conn.execute(_TID_SEEN, {"tid": tid}).first():
+                return False
+            if shared:  # the unit's reads share this connection
+                self._run_calls(luw, calls, conn)
+        if not shared:
+            self._run_calls(luw, calls, None)
         now = self.clock.now()
         with self.db.write() as conn:
-            if conn.execute(select(table.c.ARFCTID).where(table.c.ARFCTID == tid)).first():
+            if conn.execute(_TID_SEEN, {"tid": tid}).first():
                 return False
             luw.flush(conn)
-            conn.execute(table.insert().values(
-                ARFCTID=tid, ARFCSTATE="EXECUTED", ARFCQNAME=(queue or "")[:24],
-                ARFCDATUM=now.strftime("%Y%m%d"), ARFCUZEIT=now.strftime("%H%M%S")))
+            conn.execute(_TID_INSERT, {
+                "ARFCTID": tid, "ARFCSTATE": "EXECUTED", "ARFCQNAME": (queue or "")[:24],
+                "ARFCDATUM": now.strftime("%Y%m%d"), "ARFCUZEIT": now.strftime("%H%M%S")})
+            self._write_confirmations(conn)
         return True
 
+    def _run_calls(self, luw: Luw, calls: list[RfcCall], reader: Connection | None) -> None:
+        luw.reader = reader
+        try:
+            for call in calls:
+                result = self.call(call.function, call.params, luw, in_unit=True)
+                failed = errors(_return_rows(result))
+                if failed:
+                    raise unit_error(call.function, failed)
+        finally:
+            luw.reader = None
+
     def confirm_unit(self, tid: str) -> None:
-        """ARFC_DEST_CONFIRM: the sender committed; the TID may be forgotten."""
-        table = ARFCRSTATE.__table__  # type: ignore[attr-defined]
+        """ARFC_DEST_CONFIRM: the sender committed; the TID may be forgotten.
+
+        Recorded lazily, with the next unit's transaction or `flush_confirmations` (the
+        reorganisation job calls it): an unconfirmed TID is only kept a little longer.
+        """
+        with self._confirm_lock:
+            self._confirmations.append(tid)
+
+    def flush_confirmations(self) -> None:
         with self.db.write() as conn:
-            conn.execute(table.update().where(table.c.ARFCTID == tid)
-                         .values(ARFCSTATE="CONFIRMD"))
+            self._write_confirmations(conn)
+
+    def _write_confirmations(self, conn: Connection) -> None:
+        with self._confirm_lock:
+            tids, self._confirmations = self._confirmations, []
+        if tids:
+            conn.execute(_TID_CONFIRM, [{"tid": tid} for tid in tids])
 
     def reorganize_tids(self, before: datetime) -> int:
         """RSTRFCEU-like: delete confirmed TIDs recorded before `before`."""
         table = ARFCRSTATE.__table__  # type: ignore[attr-defined]
         with self.db.write() as conn:
+            self._write_confirmations(conn)
             result = conn.execute(delete(table).where(
                 table.c.ARFCSTATE == "CONFIRMD",
                 table.c.ARFCDATUM < before.strftime("%Y%m%d")))
         return result.rowcount or 0
+
+
+_ARFC = ARFCRSTATE.__table__  # type: ignore[attr-defined]
+_TID_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID == bindparam("tid"))
+_TID_INSERT = _ARFC.insert()
+_TID_CONFIRM = (_ARFC.update().where(_ARFC.c.ARFCTID == bindparam("tid"))
+                .values(ARFCSTATE="CONFIRMD"))
 
 
 def _return_rows(result: dict[str, Any]) -> list[dict[str, Any]]:

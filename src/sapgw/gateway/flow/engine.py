@@ -14,7 +14,13 @@ from sapgw.bdoc.types import BDocType
 from sapgw.gateway.config import Settings, SiteSettings
 from sapgw.gateway.queues.store import QueueStore
 from sapgw.gateway.replication.service import ReplicationService
-from sapgw.gateway.store.bdocs import BDocStore, LogEntry
+from sapgw.gateway.store.bdocs import (
+    BDocChanges,
+    BDocStore,
+    LogEntry,
+    load_many,
+    replace_receivers,
+)
 from sapgw.types import RfcCall, new_tid
 
 FLOW_FUNCTION = "SMW3_FLOW_EXECUTE"
@@ -50,44 +56,57 @@ class FlowEngine:
         return RfcCall(FLOW_FUNCTION, {"BDOC_ID": bdoc_id})
 
     # -- the flow itself ------------------------------------------------------------------------
-    def run(self, conn: Connection, bdoc_id: str) -> list[str]:
-        """Run the BDoc's flow; answer the outbound queues that received LUWs."""
-        header = self.bdocs.header(conn, bdoc_id)
-        bdoc_type = self.types[header["bdoc_type"]]
-        data, problems = bdoc_type.validate(self.bdocs.body(conn, bdoc_id))
+    def run(self, conn: Connection, bdoc_ids: list[str]) -> list[str]:
+        """Run the flows of several BDocs in the caller's transaction, in order, with their
+        writes batched; answer the outbound queues that received LUWs."""
+        loaded = load_many(conn, bdoc_ids)
+        changes = BDocChanges(self.bdocs.now(),
+                              {b: BDocState(h["state"]) for b, (h, _) in loaded.items()})
+        luws: list[dict] = []
+        receivers: list[dict] = []
+        for bdoc_id in bdoc_ids:
+            header, body = loaded[bdoc_id]
+            self._run_one(bdoc_id, self.types[header["bdoc_type"]], body, changes, luws,
+                          receivers)
+        self.queues.enqueue_many(conn, luws)
+        replace_receivers(conn, receivers)
+        changes.flush(conn)
+        return sorted({row["queue"] for row in luws})
+
+    def _run_one(self, bdoc_id: str, bdoc_type: BDocType, body: object, changes: BDocChanges,
+                 luws: list[dict], receivers: list[dict]) -> None:
+        data, problems = bdoc_type.validate(body)
         if problems:
             for problem in problems:
-                self.bdocs.log(conn, bdoc_id, LogEntry("VALIDATION", problem, "E"))
-            self.bdocs.change_state(
-                conn, bdoc_id, BDocState.E04,
-                LogEntry("VALIDATION", f"{len(problems)} validation error(s)", "E"),
-                error=problems[0])
-            return []
+                changes.log(bdoc_id, LogEntry("VALIDATION", problem, "E"))
+            changes.change(bdoc_id, BDocState.E04, LogEntry(
+                "VALIDATION", f"{len(problems)} validation error(s)", "E"), error=problems[0])
+            return
         sites = self.replication.receivers(bdoc_type.name, data)
         if not sites:
-            self.bdocs.change_state(conn, bdoc_id, BDocState.F05, LogEntry(
+            changes.change(bdoc_id, BDocState.F05, LogEntry(
                 "REPLICATION", "No receivers: no subscription matches this BDoc"), error="")
-            return []
+            return
         try:
             planned = [(site, *self._plan(bdoc_id, bdoc_type, data, site)) for site in sites]
         except MappingError as exc:
-            self.bdocs.change_state(conn, bdoc_id, BDocState.E08,
-                                    LogEntry("MAPPING", str(exc), "E"), error=str(exc))
-            return []
-        queues = []
+            changes.change(bdoc_id, BDocState.E08, LogEntry("MAPPING", str(exc), "E"),
+                           error=str(exc))
+            return
+        now = changes.now
         for site, queue, calls, waits in planned:
             tid = new_tid()
-            self.queues.enqueue(conn, queue=queue, direction="out", kind="RFC", tid=tid,
-                                calls=calls, destination=site.destination, bdoc_id=bdoc_id,
-                                site=site.name, wait_for=waits)
-            self.bdocs.add_receiver(conn, bdoc_id, site.name, queue, tid)
-            self.bdocs.log(conn, bdoc_id, LogEntry(
+            luws.append(self.queues.luw_row(
+                queue=queue, direction="out", kind="RFC", tid=tid, calls=calls,
+                destination=site.destination, bdoc_id=bdoc_id, site=site.name, wait_for=waits))
+            receivers.append({"bdoc_id": bdoc_id, "site": site.name, "state": "QUEUED",
+                              "queue": queue, "tid": tid, "error": "", "updated_at": now})
+            changes.log(bdoc_id, LogEntry(
                 "R3_ADAPTER", f"Site {site.name}: LUW {tid} written to queue {queue} "
                               f"({', '.join(c.function for c in calls)})"))
-            queues.append(queue)
-        self.bdocs.change_state(conn, bdoc_id, BDocState.I02, LogEntry(
-            "R3_ADAPTER", f"Written to qRFC queue(s) {', '.join(queues)}"), error="")
-        return queues
+        changes.change(bdoc_id, BDocState.I02, LogEntry(
+            "R3_ADAPTER", f"Written to qRFC queue(s) {', '.join(p[1] for p in planned)}"),
+            error="")
 
     def _plan(self, bdoc_id: str, bdoc_type: BDocType, data: dict, site: SiteSettings
               ) -> tuple[str, list[RfcCall], tuple[str, ...]]:

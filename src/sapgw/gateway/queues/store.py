@@ -17,6 +17,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -70,22 +71,42 @@ class QueueStore:
                 calls: list[RfcCall], destination: str = "", bdoc_id: str = "",
                 site: str = "", wait_for: tuple[str, ...] = ()) -> None:
         """Append a LUW to its queue (in the caller's transaction), creating the queue row."""
+        self.enqueue_many(conn, [self.luw_row(
+            queue=queue, direction=direction, kind=kind, tid=tid, calls=calls,
+            destination=destination, bdoc_id=bdoc_id, site=site, wait_for=wait_for)])
+
+    def luw_row(self, *, queue: str, direction: str, kind: str, tid: str,
+                calls: list[RfcCall], destination: str = "", bdoc_id: str = "",
+                site: str = "", wait_for: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {"queue": queue, "direction": direction, "kind": kind, "tid": tid,
+                "destination": destination, "bdoc_id": bdoc_id, "site": site,
+                "calls": json.dumps([c.to_json() for c in calls], default=str),
+                "wait_for": ",".join(wait_for), "created_at": self.now()}
+
+    def enqueue_many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Append LUWs (rows from `luw_row`, in order) and create the queue rows missing."""
+        if not rows:
+            return
+        conn.execute(_INSERT_LUW, rows)
+        wanted = {(r["queue"], r["direction"]): r["destination"] for r in rows}
+        names = sorted({name for name, _ in wanted})
+        existing = {(r.name, r.direction) for r in conn.execute(_EXISTING, {"names": names})}
         now = self.now()
-        conn.execute(insert(L).values(
-            queue=queue, direction=direction, kind=kind, tid=tid, destination=destination,
-            calls=json.dumps([c.to_json() for c in calls], default=str), bdoc_id=bdoc_id,
-            site=site, wait_for=",".join(wait_for), created_at=now))
-        exists = conn.execute(select(Q.c.name).where(Q.c.name == queue,
-                                                     Q.c.direction == direction)).first()
-        if not exists:
-            conn.execute(insert(Q).values(name=queue, direction=direction,
-                                          destination=destination, status=QueueStatus.READY,
-                                          updated_at=now))
+        missing = [{"name": name, "direction": direction, "destination": destination,
+                    "status": QueueStatus.READY, "updated_at": now}
+                   for (name, direction), destination in wanted.items()
+                   if (name, direction) not in existing]
+        if missing:
+            conn.execute(insert(Q), missing)
 
     def remove(self, conn: Connection, luw: Luw) -> None:
         """Take an executed (or deleted) LUW out of its queue and wake queues waiting on it."""
-        conn.execute(delete(L).where(L.c.id == luw.id))
-        self.wake_waiting(conn, luw.queue, luw.direction)
+        self.remove_many(conn, [luw])
+
+    def remove_many(self, conn: Connection, luws: list[Luw]) -> None:
+        conn.execute(delete(L).where(L.c.id.in_([luw.id for luw in luws])))
+        for queue, direction in {(luw.queue, luw.direction) for luw in luws}:
+            self.wake_waiting(conn, queue, direction)
 
     def wake_waiting(self, conn: Connection, queue: str, direction: str) -> None:
         conn.execute(update(Q).where(Q.c.direction == direction, Q.c.waiting_on == queue,
@@ -154,18 +175,19 @@ class QueueStore:
         return Luw.from_row(row) if row else None
 
     def head(self, conn: Connection, name: str, direction: str) -> Luw | None:
-        row = conn.execute(select(L).where(L.c.direction == direction, L.c.queue == name)
-                           .order_by(L.c.id).limit(1)).first()
-        return Luw.from_row(row) if row else None
+        batch = self.heads(conn, name, direction, 1)
+        return batch[0] if batch else None
+
+    def heads(self, conn: Connection, name: str, direction: str, limit: int) -> list[Luw]:
+        """The first `limit` LUWs of a queue, in order."""
+        rows = conn.execute(_HEADS, {"d": direction, "q": name, "n": limit}).all()
+        return [Luw.from_row(row) for row in rows]
 
     def blocked_by(self, conn: Connection, luw: Luw) -> str | None:
         """The first queue this LUW depends on that still holds an older LUW, if any."""
         for other in luw.wait_for:
-            if other == luw.queue:
-                continue
-            if conn.execute(select(L.c.id).where(
-                    L.c.direction == luw.direction, L.c.queue == other, L.c.id < luw.id)
-                    .limit(1)).first():
+            if other != luw.queue and conn.execute(_OLDER, {
+                    "d": luw.direction, "q": other, "id": luw.id}).first():
                 return other
         return None
 
@@ -190,6 +212,15 @@ class QueueStore:
         with self.db.read() as conn:
             return conn.execute(select(Q.c.name).where(_runnable(self.now())).limit(1)
                                 ).first() is not None
+
+
+_INSERT_LUW = insert(L)
+_EXISTING = select(Q.c.name, Q.c.direction).where(Q.c.name.in_(bindparam("names",
+                                                                          expanding=True)))
+_OLDER = select(L.c.id).where(L.c.direction == bindparam("d"), L.c.queue == bindparam("q"),
+                              L.c.id < bindparam("id")).limit(1)
+_HEADS = (select(L).where(L.c.direction == bindparam("d"), L.c.queue == bindparam("q"))
+          .order_by(L.c.id).limit(bindparam("n")))
 
 
 def _head() -> Any:

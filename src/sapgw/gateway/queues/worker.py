@@ -15,13 +15,23 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import Connection
+
 from sapgw.bdoc.states import TRANSITIONS, BDocState
 from sapgw.db import Database
 from sapgw.gateway.flow.engine import FlowEngine
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.queues.store import Luw, QueueStore
 from sapgw.gateway.rfc.destinations import Destinations
-from sapgw.gateway.store.bdocs import BDocStore, LogEntry
+from sapgw.gateway.store.bdocs import (
+    BDocChanges,
+    BDocStore,
+    LogEntry,
+    receiver_states_of,
+    set_receivers,
+    state_from_receiver_states,
+    states_of,
+)
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import RFCError, RFCLibError
 
@@ -29,6 +39,7 @@ log = logging.getLogger("sapgw.queues")
 
 LEASE_SECONDS = 60.0
 FLOW_TIME_SLICE = 5.0
+BATCH_SIZE = 50  # LUWs of one queue read, run and recorded together
 
 
 class QueueWorker:
@@ -59,37 +70,52 @@ class QueueWorker:
         return True
 
     def _work(self, name: str, direction: str) -> None:
+        """Work the queue's LUWs in order, a batch at a time, until empty or the slice ends."""
         slice_seconds = FLOW_TIME_SLICE
         started = time.monotonic()
         while time.monotonic() - started < slice_seconds:
             with self.db.read() as conn:
-                luw = self.queues.head(conn, name, direction)
-                blocker = self.queues.blocked_by(conn, luw) if luw else None
-            if luw is None:
-                return
-            if blocker:
+                batch, blocker = self._runnable_batch(conn, name, direction)
+            if blocker and not batch:
                 with self.db.write() as conn:
                     self.queues.set_status(conn, name, direction, QueueStatus.WAITING,
                                            waiting_on=blocker)
+            if not batch:
                 return
-            if luw.kind == "FLOW":
-                if not self._run_flow(luw):
+            if batch[0].kind == "FLOW":
+                if not self._run_flows(batch):
                     return
             else:
-                slice_seconds = self.destinations.settings_of(luw.destination).max_runtime
-                if not self._run_unit(luw):
+                slice_seconds = self.destinations.settings_of(batch[0].destination).max_runtime
+                if not self._run_units(batch, started + slice_seconds):
                     return
             self.queues.renew(name, direction, self.owner, LEASE_SECONDS)
 
-    # -- a BDoc flow (inbound queue) ----------------------------------------------------------
-    def _run_flow(self, luw: Luw) -> bool:
+    def _runnable_batch(self, conn: Connection, name: str, direction: str
+                        ) -> tuple[list[Luw], str | None]:
+        """The head LUWs up to the first that must wait, and the queue that one waits for."""
+        batch: list[Luw] = []
+        for luw in self.queues.heads(conn, name, direction, BATCH_SIZE):
+            if batch and luw.kind != batch[0].kind:
+                break
+            blocker = self.queues.blocked_by(conn, luw) if luw.wait_for else None
+            if blocker:
+                return batch, blocker
+            batch.append(luw)
+        return batch, None
+
+    # -- BDoc flows (inbound queue) -------------------------------------------------------------
+    def _run_flows(self, batch: list[Luw]) -> bool:
+        """Run a batch of flows in one transaction; on failure, one by one to find the culprit."""
         try:
             with self.db.write() as conn:
-                outbound = self.flow.run(conn, luw.bdoc_id)
-                self.queues.remove(conn, luw)
-        except Exception as exc:  # any failure of the flow stops its queue, visibly
-            log.exception("flow of BDoc %s failed", luw.bdoc_id)
-            self._technical_error(luw, exc)
+                outbound = self.flow.run(conn, [luw.bdoc_id for luw in batch])
+                self.queues.remove_many(conn, batch)
+        except Exception as exc:  # any failure of a flow stops its queue, visibly
+            if len(batch) > 1:
+                return all(self._run_flows([luw]) for luw in batch)
+            log.exception("flow of BDoc %s failed", batch[0].bdoc_id)
+            self._technical_error(batch[0], exc)
             return False
         if outbound:
             self.on_outbound()
@@ -107,32 +133,46 @@ class QueueWorker:
                 else:
                     self.bdocs.log(conn, luw.bdoc_id, entry)
 
-    # -- a unit for a destination (outbound queue) --------------------------------------------
-    def _run_unit(self, luw: Luw) -> bool:
-        unit = {"id": luw.tid, "background": False, "queued": True}
-        try:
-            connection = self._connection(luw.destination)
-            connection.fill_and_submit_unit(unit, [(c.function, c.params) for c in luw.calls],
-                                            queue_names=[luw.queue])
-        except RFCError as exc:
-            self._connections.pop(luw.destination, None)
-            if exc.retryable:
-                self._communication_error(luw, exc)
-            else:
-                self._application_error(luw, exc)
-            return False
-        except Exception as exc:  # a defect, not a partner's answer: stop the queue visibly
-            log.exception("unit %s of queue %s failed", luw.tid, luw.queue)
-            self._connections.pop(luw.destination, None)
+    # -- units for a destination (outbound queue) ---------------------------------------------
+    def _run_units(self, batch: list[Luw], deadline: float) -> bool:
+        """Send the batch's units in order; record the executed ones in one transaction.
+
+        A crash before that transaction makes the next worker send them again with the same
+        TIDs, which the receiver acknowledges without executing them twice.
+        """
+        executed: list[Luw] = []
+        failure: tuple[Luw, Exception] | None = None
+        connection: RfcConnection | None = None
+        for luw in batch:
+            if executed and time.monotonic() > deadline:
+                break
+            unit = {"id": luw.tid, "background": False, "queued": True}
+            try:
+                connection = self._connection(luw.destination)
+                connection.fill_and_submit_unit(
+                    unit, [(c.function, c.params) for c in luw.calls], queue_names=[luw.queue])
+            except Exception as exc:
+                if not isinstance(exc, RFCError):
+                    log.exception("unit %s of queue %s failed", luw.tid, luw.queue)
+                self._connections.pop(luw.destination, None)
+                failure = (luw, exc)
+                break
+            executed.append(luw)
+            try:
+                connection.confirm_unit(unit)
+            except RFCError:
+                log.warning("confirming TID %s failed; the receiver keeps it until "
+                            "reorganised", luw.tid)
+        if executed:
+            self._complete(executed)
+        if failure is None:
+            return True
+        luw, exc = failure
+        if isinstance(exc, RFCError) and exc.retryable:
+            self._communication_error(luw, exc)
+        else:
             self._application_error(luw, exc)
-            return False
-        self._complete(luw)
-        try:
-            connection.confirm_unit(unit)
-        except RFCError:
-            log.warning("confirming TID %s failed; the receiver keeps it until reorganised",
-                        luw.tid)
-        return True
+        return False
 
     def close(self) -> None:
         """Close the connections this worker keeps open to its destinations."""
@@ -147,17 +187,29 @@ class QueueWorker:
             self._connections[destination] = connection
         return connection
 
-    def _complete(self, luw: Luw) -> None:
+    def _complete(self, luws: list[Luw]) -> None:
+        """One transaction: the LUWs leave the queue, receivers confirmed, BDoc states follow."""
+        first = luws[0]
+        ids = [luw.bdoc_id for luw in luws if luw.bdoc_id]
         with self.db.write() as conn:
-            self.queues.remove(conn, luw)
-            self.queues.set_status(conn, luw.queue, luw.direction, QueueStatus.RUNNING,
+            self.queues.remove_many(conn, luws)
+            self.queues.set_status(conn, first.queue, first.direction, QueueStatus.RUNNING,
                                    retries=0, next_retry_at=None)
-            if luw.bdoc_id:
-                self.bdocs.set_receiver(conn, luw.bdoc_id, luw.site, "CONFIRMED")
-                new = self.bdocs.state_from_receivers(conn, luw.bdoc_id)
-                self.bdocs.change_state(conn, luw.bdoc_id, new, LogEntry(
+            if not ids:
+                return
+            now = self.bdocs.now()
+            set_receivers(conn, [(luw.bdoc_id, luw.site, "CONFIRMED", "") for luw in luws
+                                 if luw.bdoc_id], now)
+            receivers = receiver_states_of(conn, ids)
+            changes = BDocChanges(now, states_of(conn, ids))
+            for luw in luws:
+                if not luw.bdoc_id:
+                    continue
+                new = state_from_receiver_states(receivers[luw.bdoc_id])
+                changes.change(luw.bdoc_id, new, LogEntry(
                     "QOUT", f"Site {luw.site}: LUW {luw.tid} executed in queue {luw.queue}",
                     "S"), error="" if not new.error else None)
+            changes.flush(conn)
 
     def _communication_error(self, luw: Luw, exc: RFCError) -> None:
         dest = self.destinations.settings_of(luw.destination)

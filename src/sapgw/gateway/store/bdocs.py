@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from sapgw.bdoc.message import MBDoc
+from sapgw.bdoc.message import SCHEMA_VERSION, MBDoc
 from sapgw.bdoc.states import BDocState, check_transition
 from sapgw.clock import Clock
 from sapgw.db import Database
@@ -51,15 +51,17 @@ class BDocStore:
     def insert(self, conn: Connection, bdoc: MBDoc, object_key: str) -> None:
         """Store a received BDoc (I01) with its body and first log row."""
         now = bdoc.created_at
-        conn.execute(insert(H).values(
-            bdoc_id=bdoc.bdoc_id, bdoc_type=bdoc.bdoc_type, state=BDocState.I01,
-            flow_context=bdoc.flow_context, sender=bdoc.sender, object_key=object_key[:40],
-            created_at=now, updated_at=now))
-        conn.execute(insert(B).values(bdoc_id=bdoc.bdoc_id,
-                                      data=json.dumps(bdoc.data, default=str)))
-        conn.execute(insert(G).values(
-            bdoc_id=bdoc.bdoc_id, at=now, service="RECEIVE", state_to=BDocState.I01,
-            message=f"BDoc {bdoc.bdoc_type} received from site {bdoc.sender}"))
+        conn.execute(_INSERT_HEADER, {
+            "bdoc_id": bdoc.bdoc_id, "bdoc_type": bdoc.bdoc_type, "state": BDocState.I01,
+            "flow_context": bdoc.flow_context, "sender": bdoc.sender,
+            "object_key": object_key[:40], "error": "", "created_at": now, "updated_at": now,
+            "schema_version": SCHEMA_VERSION})
+        conn.execute(_INSERT_BODY, {"bdoc_id": bdoc.bdoc_id,
+                                    "data": json.dumps(bdoc.data, default=str)})
+        conn.execute(_INSERT_LOG, {
+            "bdoc_id": bdoc.bdoc_id, "at": now, "service": "RECEIVE", "state_from": "",
+            "state_to": BDocState.I01, "msg_type": "I", "msg_class": "", "msg_number": "",
+            "message": f"BDoc {bdoc.bdoc_type} received from site {bdoc.sender}"})
 
     def state(self, conn: Connection, bdoc_id: str) -> BDocState:
         value = conn.execute(select(H.c.state).where(H.c.bdoc_id == bdoc_id)).scalar()
@@ -124,15 +126,111 @@ class BDocStore:
 
     def state_from_receivers(self, conn: Connection, bdoc_id: str) -> BDocState:
         """The BDoc state its receivers' states add up to (F04, O01, E02, E06, I02)."""
-        states = [r["state"] for r in self.receivers(conn, bdoc_id)]
-        done = sum(s in ("CONFIRMED", "DISCARDED") for s in states)
-        failed = states.count("ERROR")
-        if done == len(states):
-            return BDocState.F04
-        if failed:
-            return BDocState.E02 if done else BDocState.E06
-        return BDocState.O01 if done else BDocState.I02
+        return state_from_receiver_states([r["state"] for r in self.receivers(conn, bdoc_id)])
 
     def log_entries(self, conn: Connection, bdoc_id: str) -> list[dict[str, Any]]:
         rows = conn.execute(select(G).where(G.c.bdoc_id == bdoc_id).order_by(G.c.id)).all()
         return [dict(r._mapping) for r in rows]
+
+
+def state_from_receiver_states(states: list[str]) -> BDocState:
+    """The BDoc state its receivers' states add up to (F04, O01, E02, E06, I02)."""
+    done = sum(s in ("CONFIRMED", "DISCARDED") for s in states)
+    failed = states.count("ERROR")
+    if done == len(states):
+        return BDocState.F04
+    if failed:
+        return BDocState.E02 if done else BDocState.E06
+    return BDocState.O01 if done else BDocState.I02
+
+
+_INSERT_HEADER = insert(H)
+_INSERT_BODY = insert(B)
+_INSERT_LOG = insert(G)
+_UPDATE_STATE = (update(H).where(H.c.bdoc_id == bindparam("b_id"))
+                 .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
+_UPDATE_STATE_ERROR = (update(H).where(H.c.bdoc_id == bindparam("b_id"))
+                       .values(state=bindparam("b_state"), updated_at=bindparam("b_at"),
+                               error=bindparam("b_error")))
+_SET_RECEIVER = (update(R).where(R.c.bdoc_id == bindparam("b_id"), R.c.site == bindparam("b_site"))
+                 .values(state=bindparam("b_state"), error=bindparam("b_error"),
+                         updated_at=bindparam("b_at")))
+
+
+class BDocChanges:
+    """State changes and log lines of many BDocs in one transaction, written in a few
+    executemany statements. Each change is checked against the state machine when it is
+    made, so an illegal one raises before anything is written."""
+
+    def __init__(self, now: datetime, states: dict[str, BDocState]) -> None:
+        self.now = now
+        self.states = dict(states)
+        self._logs: list[dict[str, Any]] = []
+        self._updates: dict[str, dict[str, Any]] = {}
+
+    def log(self, bdoc_id: str, entry: LogEntry, old: BDocState | None = None,
+            new: BDocState | None = None) -> None:
+        self._logs.append({
+            "bdoc_id": bdoc_id, "at": self.now, "service": entry.service[:40],
+            "state_from": old or "", "state_to": new or "", "msg_type": entry.msg_type,
+            "msg_class": entry.msg_class[:20], "msg_number": entry.msg_number[:3],
+            "message": entry.message})
+
+    def change(self, bdoc_id: str, new: BDocState, entry: LogEntry, error: str | None = None
+               ) -> BDocState:
+        old = self.states[bdoc_id]
+        check_transition(old, new)
+        self.states[bdoc_id] = new
+        update_row = self._updates.setdefault(bdoc_id, {"b_id": bdoc_id, "b_at": self.now})
+        update_row["b_state"] = new
+        if error is not None:
+            update_row["b_error"] = error[:255]
+        self.log(bdoc_id, entry, old, new)
+        return old
+
+    def flush(self, conn: Connection) -> None:
+        plain = [u for u in self._updates.values() if "b_error" not in u]
+        with_error = [u for u in self._updates.values() if "b_error" in u]
+        if plain:
+            conn.execute(_UPDATE_STATE, plain)
+        if with_error:
+            conn.execute(_UPDATE_STATE_ERROR, with_error)
+        if self._logs:
+            conn.execute(_INSERT_LOG, self._logs)
+        self._updates.clear()
+        self._logs.clear()
+
+
+def load_many(conn: Connection, bdoc_ids: list[str]) -> dict[str, tuple[dict[str, Any], Any]]:
+    """Headers and bodies of several BDocs in one statement: {id: (header, data)}."""
+    rows = conn.execute(select(H, B.c.data).join(B, B.c.bdoc_id == H.c.bdoc_id)
+                        .where(H.c.bdoc_id.in_(bdoc_ids))).all()
+    return {r.bdoc_id: (dict(r._mapping), json.loads(r.data)) for r in rows}
+
+
+def states_of(conn: Connection, bdoc_ids: list[str]) -> dict[str, BDocState]:
+    rows = conn.execute(select(H.c.bdoc_id, H.c.state).where(H.c.bdoc_id.in_(bdoc_ids))).all()
+    return {r.bdoc_id: BDocState(r.state) for r in rows}
+
+
+def receiver_states_of(conn: Connection, bdoc_ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {b: [] for b in bdoc_ids}
+    for r in conn.execute(select(R.c.bdoc_id, R.c.state).where(R.c.bdoc_id.in_(bdoc_ids))):
+        found[r.bdoc_id].append(r.state)
+    return found
+
+
+def replace_receivers(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Receivers of freshly mapped BDocs: any left from an earlier run are replaced."""
+    if not rows:
+        return
+    conn.execute(delete(R).where(R.c.bdoc_id.in_({r["bdoc_id"] for r in rows})))
+    conn.execute(insert(R), rows)
+
+
+def set_receivers(conn: Connection, rows: list[tuple[str, str, str, str]], now: datetime
+                  ) -> None:
+    """(bdoc_id, site, state, error) for several receivers in one executemany."""
+    if rows:
+        conn.execute(_SET_RECEIVER, [{"b_id": b, "b_site": s, "b_state": st, "b_error": e,
+                                      "b_at": now} for b, s, st, e in rows])
