@@ -44,7 +44,7 @@ class UnknownBDocType(LookupError):
 
 
 class NotIdle(TimeoutError):
-    pass
+    """Work was still runnable when the wait ended."""
 
 
 class Gateway:

@@ -105,11 +105,11 @@ class ExternalRuntimeError(RFCLibError):
 
 
 class ExternalApplicationError(RFCLibError):
-    pass
+    """An external (non-ABAP) server reported an application error."""
 
 
 class ExternalAuthorizationError(RFCLibError):
-    pass
+    """An external server refused the call for lack of authorisation."""
 
 
 _FIELDS = ("message", "code", "key", "msg_class", "msg_type", "msg_number",

@@ -31,7 +31,7 @@ class NRIV(ErpTable, table=True):
 
 
 class NumberRangeError(ABAPApplicationError):
-    pass
+    """The interval does not exist or is exhausted (NR 751/752)."""
 
 
 class NumberRanges:

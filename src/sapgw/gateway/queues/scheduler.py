@@ -59,8 +59,9 @@ class Schedulers:
             while not self._stop.is_set():
                 wakeup.clear()
                 try:
-                    while not self._stop.is_set() and worker.run_once(direction):
-                        pass
+                    busy = True
+                    while busy and not self._stop.is_set():
+                        busy = worker.run_once(direction)
                 except Exception:  # keep the scheduler alive; the failure is in the log
                     log.exception("queue scheduler %s failed; retrying", direction)
                 wakeup.wait(self.poll_interval)

@@ -18,7 +18,7 @@ from sapgw.rfc.errors import CommunicationError
 
 
 class UnknownDestination(LookupError):
-    pass
+    """No [destination NAME] section in config.ini."""
 
 
 class Destinations:

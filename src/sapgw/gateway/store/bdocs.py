@@ -26,7 +26,7 @@ R = BDocReceiver.__table__  # type: ignore[attr-defined]
 
 
 class BDocNotFound(LookupError):
-    pass
+    """No BDoc with this id is stored."""
 
 
 @dataclass(frozen=True)
