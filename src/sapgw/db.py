@@ -96,4 +96,6 @@ def _sqlite_setup(engine: Engine, wal: bool) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: this runs for every transaction, and SQLAlchemy's
+        # statement machinery would double the cost of a short one.
+        conn.connection.driver_connection.execute(f"BEGIN {mode}")
