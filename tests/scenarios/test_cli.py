@@ -79,3 +79,9 @@ def test_erp_tools_read_table_and_iaomc(config, tmp_path):
     assert "Project TPM4" in project and "TPM4.01" in project
     missing = sapgw(config, "erp", "iaomc", "00000000000000000001/10", check=False)
     assert missing.returncode == 1 and missing.stderr.strip()
+
+
+def test_serve_refuses_a_non_loopback_address_without_auth(config):
+    result = sapgw(config, "serve", "--host", "0.0.0.0", check=False)
+    assert result.returncode == 2
+    assert "loopback" in result.stderr

@@ -311,10 +311,27 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     from sapgw.gateway.api.app import create_app
     from sapgw.gateway.runtime import Gateway
 
+    bind = host or settings.host
+    if not _loopback(bind):
+        print(f"sapgw: refusing to serve on {bind}: the monitor and the REST actions have no "
+              "authentication yet ([auth] is not built), so sapgw serve binds to loopback "
+              "(127.0.0.1, ::1, localhost) only", file=sys.stderr)
+        return 2
     app = create_app(Gateway(settings))
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, loop="uvloop",
+    uvicorn.run(app, host=bind, port=port or settings.port, loop="uvloop",
                 http="httptools", log_level="info")
     return 0
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def erp_serve(settings: Settings, host: str, port: int) -> int:

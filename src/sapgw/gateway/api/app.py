@@ -19,6 +19,7 @@ from sapgw import __version__
 from sapgw.bdoc.states import IllegalTransition
 from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.api import rest
+from sapgw.gateway.monitor import pages
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
 from sapgw.rfc.jsonrfc_server import rfc_routes
@@ -42,6 +43,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
                   description="SAP CRM Middleware and ERP stub emulator")
     app.state.gateway = gateway
     app.include_router(rest.router)
+    app.include_router(pages.router)
     rfc_destination = gateway.settings.rfc_destination
     if rfc_destination:
         system = gateway.destinations.local_system(rfc_destination)

@@ -1,0 +1,375 @@
+"""SMW01 (BDocs) and SMQ1/SMQ2 (queues) as server-rendered web pages.
+
+The pages read through `monitor.queries`, the layer REST and CLI use, and act through
+`gateway.actions`, so the three views can never disagree. HTML comes from small functions
+that escape every value with `html.escape`: no template engine, no JavaScript, one inline
+style sheet, so a page is one fast request. Each page lives at its transaction code in lower
+case; list filters are query parameters named after the filter (`/smw01?state=E06`).
+
+Not in this slice: roles, CSRF tokens and authentication (a later slice adds them to pages
+and REST alike); until then every visitor may act, so serve the monitor on loopback only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import func, select
+from starlette.responses import HTMLResponse, RedirectResponse
+
+from sapgw.bdoc.states import BDocState, IllegalTransition
+from sapgw.gateway.actions import ActionRefused
+from sapgw.gateway.monitor import queries
+from sapgw.gateway.queues.status import TEXTS as QUEUE_TEXTS
+from sapgw.gateway.queues.status import QueueStatus
+from sapgw.gateway.runtime import Gateway
+from sapgw.gateway.store.bdocs import H
+
+router = APIRouter(tags=["monitor pages"], include_in_schema=False)
+
+CSS = """body{font:14px system-ui,sans-serif;margin:1em 2em;color:#222}
+nav a{margin-right:1em}table{border-collapse:collapse;margin:.5em 0}
+th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+th{background:#eee}.light{display:inline-block;width:.9em;height:.9em;border-radius:50%}
+.light-green{background:#2a2}.light-yellow{background:#eb0}.light-red{background:#d22}
+tr.error td{background:#fdd}tr.warn td{background:#ffd}.msg{padding:.4em;margin:.5em 0}
+.ok{background:#dfd}.err{background:#fdd;font-weight:bold}pre{margin:0}
+form.inline{display:inline}small{color:#666}"""
+
+QUEUE_TX = {"smq1": "out", "smq2": "in"}
+BLOCKED = {QueueStatus.SYSFAIL, QueueStatus.CPICERR, QueueStatus.STOP, QueueStatus.ARETRY,
+           QueueStatus.ANORETRY}
+
+
+def _gw(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+# -- HTML helpers ------------------------------------------------------------------------------
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _ts(iso: str | None) -> str:
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+def _light(light: str) -> str:
+    return f'<span class="light light-{_e(light)}" title="{_e(light)}"></span>'
+
+
+def _table(headers: Sequence[str], rows: Iterable[str], empty: str = "none") -> str:
+    body = "".join(rows) or f'<tr><td colspan="{len(headers)}">{_e(empty)}</td></tr>'
+    return f"<table><tr>{''.join(f'<th>{_e(h)}</th>' for h in headers)}</tr>{body}</table>"
+
+
+def _row(*cells: str, cls: str = "") -> str:
+    attribute = f' class="{cls}"' if cls else ""
+    return f"<tr{attribute}>{''.join(f'<td>{c}</td>' for c in cells)}</tr>"
+
+
+def _button(action: str, label: str) -> str:
+    return (f'<form class="inline" method="post" action="{_e(action)}">'
+            f"<button>{_e(label)}</button></form>")
+
+
+def _tree(value: Any) -> str:
+    """BDoc data segments as nested tables: a dict is a field table, a list of rows a grid."""
+    if isinstance(value, dict):
+        return _table(["Field", "Value"], (_row(_e(k), _tree(v)) for k, v in value.items()))
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        columns = list(dict.fromkeys(k for v in value for k in v))
+        return _table(columns, (_row(*(_tree(v.get(c, "")) for c in columns)) for v in value))
+    if isinstance(value, list):
+        return "<br>".join(_tree(v) for v in value)
+    return _e(value)
+
+
+def _page(request: Request, title: str, body: str, *, status: int = 200,
+          message: str = "", error: str = "") -> HTMLResponse:
+    """The page frame: navigation, when it was read, refresh links, and the banners."""
+    refresh = _int(request.query_params.get("refresh"), 0, 0, 3600)
+    refresh = max(refresh, 2) if refresh else 0  # refresh=0 switches it off
+    plain = request.url.remove_query_params(["refresh", "msg"])
+    here = plain.path + (f"?{plain.query}" if plain.query else "")
+    auto = plain.include_query_params(refresh=refresh or 5)
+    switch = (f'auto-refresh every {refresh} s · <a href="{_e(here)}">switch off</a>' if refresh
+              else f'<a href="{_e(auto.path + "?" + auto.query)}">auto-refresh every 5 s</a>')
+    read_at = _gw(request).clock.now().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    banners = (f'<div class="msg ok">{_e(message)}</div>' if message else "") + (
+        f'<div class="msg err">{_e(error)}</div>' if error else "")
+    html = (f'<!doctype html><html><head><meta charset="utf-8">{meta}<title>{_e(title)}'
+            f"</title><style>{CSS}</style></head><body><nav><a href=\"/smw01\">SMW01</a>"
+            '<a href="/smq1">SMQ1</a><a href="/smq2">SMQ2</a></nav>'
+            f"<h1>{_e(title)}</h1><p><small>Read at {read_at} UTC · "
+            f'<a href="{_e(here)}">refresh</a> · {switch}</small></p>{banners}{body}'
+            "</body></html>")
+    return HTMLResponse(html, status_code=status)
+
+
+def _not_found(request: Request, what: str) -> HTMLResponse:
+    return _page(request, "Not found", "", status=404, error=what)
+
+
+def _int(raw: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(int(raw or ""), high))
+    except ValueError:
+        return default
+
+
+def _moment(raw: str | None, name: str, problems: list[str]) -> datetime | None:
+    """A filter date or date-time; naive values are UTC, as everything stored is."""
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        problems.append(f"{name}: {raw!r} is not a date or date-time (YYYY-MM-DD[THH:MM])")
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# -- SMW01 -------------------------------------------------------------------------------------
+def _state_counts(gw: Gateway, f: queries.BDocFilter) -> dict[str, int]:
+    """BDocs per state for the filter without its state and cursor (the count line)."""
+    conditions = [H.c.bdoc_type == f.bdoc_type.upper()] if f.bdoc_type else []
+    if f.object_key:
+        conditions.append(H.c.object_key == f.object_key)
+    if f.created_from:
+        conditions.append(H.c.created_at >= f.created_from)
+    if f.created_to:
+        conditions.append(H.c.created_at < f.created_to)
+    query = select(H.c.state, func.count()).where(*conditions).group_by(H.c.state)
+    with gw.db.read() as conn:
+        return dict(sorted((state, int(n)) for state, n in conn.execute(query).all()))
+
+
+@router.get("/smw01", response_class=HTMLResponse)
+def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="type"),
+          key: str = "",
+          created_from: str = Query("", alias="from"), created_to: str = Query("", alias="to"),
+          limit: str = "50", after: str = "", msg: str = "") -> HTMLResponse:
+    problems: list[str] = []
+    f = queries.BDocFilter(state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
+                           created_from=_moment(created_from, "from", problems),
+                           created_to=_moment(created_to, "to", problems),
+                           limit=_int(limit, 50, 1, 1000), after=after or None)
+    gw = _gw(request)
+    try:
+        listed = queries.bdoc_list(gw.db, f)
+    except ValueError:
+        problems.append(f"after: {after!r} is not a cursor of this list")
+        listed = queries.bdoc_list(gw.db, replace(f, after=None))
+    counts = _state_counts(gw, f)
+    params = {k: v for k, v in {"type": bdoc_type, "key": key, "from": created_from,
+                                "to": created_to, "limit": limit if limit != "50" else ""
+                                }.items() if v}
+    count_links = " · ".join(
+        f'{_light(BDocState(s).light)} <a href="/smw01?{_e(urlencode({**params, "state": s}))}">'
+        f"{_e(s)}</a> {n}" for s, n in counts.items()) or "no BDocs"
+    inputs = "".join(
+        f'<label>{label} <input name="{name}" value="{_e(value)}" size="{size}"></label> '
+        for label, name, value, size in (
+            ("State", "state", state, 8), ("BDoc type", "type", bdoc_type, 12),
+            ("Key", "key", key, 12), ("From", "from", created_from, 16),
+            ("To", "to", created_to, 16), ("Rows", "limit", limit, 4)))
+    rows = (_row(_light(b["light"]), _e(b["state"]), _e(b["state_text"]), _e(b["type"]),
+                 _e(b["object_key"]), _e(b["flow_context"]), _e(b["sender"]),
+                 _e(_ts(b["created_at"])), _e(b["error"]),
+                 f'<a href="/smw01/{_e(b["bdoc_id"])}">{_e(b["bdoc_id"])}</a>')
+            for b in listed["items"])
+    if state:
+        params["state"] = state
+    paging = []
+    if after:
+        paging.append(f'<a href="/smw01?{_e(urlencode(params))}">first page</a>')
+    if listed["next"]:
+        query = urlencode({**params, "after": listed["next"]})
+        paging.append(f'<a href="/smw01?{_e(query)}">next page</a>')
+    body = (f'<form method="get" action="/smw01">{inputs}<button>Filter</button> '
+            f'<a href="/smw01">clear</a></form><p>{count_links}</p>'
+            + _table(["", "State", "State text", "BDoc type", "Object key", "Flow", "Sender",
+                      "Created (UTC)", "Error", "BDoc ID"], rows, "no BDocs match")
+            + f"<p>{' · '.join(paging)}</p>")
+    return _page(request, "SMW01 · BDoc messages", body, message=msg,
+                 error="; ".join(problems))
+
+
+@router.get("/smw01/{bdoc_id}", response_class=HTMLResponse)
+def smw01_detail(request: Request, bdoc_id: str, msg: str = "") -> HTMLResponse:
+    return _bdoc_page(request, bdoc_id.upper(), message=msg)
+
+
+def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: str = "",
+               error: str = "") -> HTMLResponse:
+    try:
+        b = queries.bdoc_detail(_gw(request).db, bdoc_id)
+    except LookupError:
+        return _not_found(request, f"BDoc {bdoc_id} does not exist")
+    header = _table(["Field", "Value"], (_row(_e(k), v) for k, v in (
+        ("BDoc ID", _e(b["bdoc_id"])), ("BDoc type", _e(b["type"])),
+        ("State", f'{_light(b["light"])} {_e(b["state"])} {_e(b["state_text"])}'),
+        ("Flow context", _e(b["flow_context"])), ("Sender", _e(b["sender"])),
+        ("Object key", _e(b["object_key"])), ("Created (UTC)", _e(_ts(b["created_at"]))),
+        ("Changed (UTC)", _e(_ts(b["updated_at"]))), ("Error", _e(b["error"])))))
+    base = f"/smw01/{quote(b['bdoc_id'])}"
+    actions = (" ".join(_button(f"{base}/{a}", label) for a, label in (
+        ("reprocess", "Reprocess"), ("set-processed", "Set to processed (F03)"),
+        ("discard", "Discard (F01)"))) if b["light"] == "red"
+        else "<small>Actions apply to BDocs in an error state only.</small>")
+    receivers = (_row(_e(r["site"]), _e(r["state"]),
+                      f'<a href="/smq1/{_e(quote(r["queue"]))}">{_e(r["queue"])}</a>'
+                      if r["queue"] else "", _e(r["tid"]), _e(r["error"]),
+                      cls="error" if r["error"] else "") for r in b["receivers"])
+    log = (_row(_e(_ts(e["time"])), _e(e["service"]),
+                _e(f"{e['state_from']} → {e['state_to']}" if e["state_to"] else ""),
+                _e(e["type"]), _e(f"{e['id']} {e['number']}".strip()), _e(e["message"]),
+                cls={"E": "error", "A": "error", "W": "warn"}.get(e["type"], ""))
+           for e in b["log"])
+    body = (f"<h2>Header</h2>{header}<p>{actions}</p><h2>Receivers</h2>"
+            + _table(["Site", "State", "Queue", "TID", "Error"], receivers)
+            + "<h2>Flow log</h2>"
+            + _table(["Time (UTC)", "Service", "State change", "Type", "Message ID",
+                      "Message"], log)
+            + f"<h2>Data segments</h2>{_tree(b['data'])}")
+    return _page(request, f"SMW01 · BDoc {b['bdoc_id']}", body, status=status,
+                 message=message, error=error)
+
+
+@router.post("/smw01/{bdoc_id}/{action}", response_class=HTMLResponse, response_model=None)
+def smw01_action(request: Request, bdoc_id: str, action: str
+                 ) -> HTMLResponse | RedirectResponse:
+    """Reprocess, set processed (F03) or discard (F01), then back to the detail page."""
+    gw, bdoc_id = _gw(request), bdoc_id.upper()
+    handlers: dict[str, Callable[[str], Any]] = {
+        "reprocess": gw.actions.reprocess, "set-processed": gw.actions.set_processed,
+        "discard": gw.actions.discard}
+    if action not in handlers:
+        return _not_found(request, f"unknown action {action!r}; use {', '.join(handlers)}")
+    try:
+        note = handlers[action](bdoc_id)
+    except (ActionRefused, IllegalTransition) as exc:
+        return _bdoc_page(request, bdoc_id, status=409, error=str(exc))
+    except LookupError:
+        return _not_found(request, f"BDoc {bdoc_id} does not exist")
+    gw.schedulers.wake("in")
+    gw.schedulers.wake("out")
+    message = f"{action.replace('-', ' ').capitalize()}: {note or 'done'}"
+    return RedirectResponse(f"/smw01/{quote(bdoc_id)}?{urlencode({'msg': message})}",
+                            status_code=303)
+
+
+# -- SMQ1 / SMQ2 -------------------------------------------------------------------------------
+def _calls(calls: list[Any]) -> str:
+    """An LUW's function calls, parameters as pretty JSON."""
+    return "".join(f"<b>{_e(function)}</b><pre>{_e(json.dumps(params, indent=2, default=str))}"
+                   "</pre>" for function, params in calls)
+
+
+def _queue_pages(tx: str, direction: str) -> None:
+    """List, detail, actions and delete-LUW confirmation of one queue direction."""
+    kind = "Outbound" if direction == "out" else "Inbound"
+
+    def back(request: Request, name: str, message: str) -> RedirectResponse:
+        exists = queries.queue_detail(_gw(request).db, name, direction) is not None
+        target = f"/{tx}/{quote(name)}" if exists else f"/{tx}"
+        return RedirectResponse(f"{target}?{urlencode({'msg': message})}", status_code=303)
+
+    def confirm_page(request: Request, name: str, tid: str, status: int) -> HTMLResponse:
+        queue = queries.queue_detail(_gw(request).db, name, direction)
+        luw = next((u for u in (queue or {}).get("luws", []) if u["tid"] == tid), None)
+        if luw is None:
+            return _not_found(request, f"queue {name} has no LUW {tid}")
+        target = f"/{tx}/{quote(name)}/luws/{quote(tid)}/delete?confirm=yes"
+        body = (f'<div class="msg err">Deleting LUW {_e(tid)} (seq {luw["seq"]}'
+                f'{", BDoc " + _e(luw["bdoc_id"]) if luw["bdoc_id"] else ""}) removes it from '
+                f"queue {_e(name)} for good. Later LUWs of the same object will overtake it: "
+                "the receiver gets them without this one, and nothing sends it again.</div>"
+                f"{_calls(luw['calls'])}<p>{_button(target, 'Delete LUW')} "
+                f'<a href="/{tx}/{_e(quote(name))}">cancel</a></p>')
+        return _page(request, f"{tx.upper()} · Delete LUW?", body, status=status)
+
+    @router.get(f"/{tx}", response_class=HTMLResponse)
+    def queue_list(request: Request, msg: str = "") -> HTMLResponse:
+        rows = (_row(f'<a href="/{tx}/{_e(quote(q["name"]))}">{_e(q["name"])}</a>',
+                     _e(q["status"]), _e(QUEUE_TEXTS[QueueStatus(q["status"])]),
+                     _e(q["entries"]), _e(_ts(q["first_at"])), _e(_ts(q["last_at"])),
+                     _e(q["destination"]), _e(_ts(q["next_retry_at"])), _e(q["error"]),
+                     cls="error" if q["status"] in BLOCKED else "")
+                for q in queries.queue_list(_gw(request).db, direction))
+        body = _table(["Queue", "Status", "Status text", "Entries", "First (UTC)", "Last (UTC)",
+                       "Destination", "Next retry", "Error"], rows, "no queues")
+        return _page(request, f"{tx.upper()} · {kind} queues", body, message=msg)
+
+    @router.get(f"/{tx}/{{name}}", response_class=HTMLResponse)
+    def queue_detail(request: Request, name: str, msg: str = "") -> HTMLResponse:
+        q = queries.queue_detail(_gw(request).db, name, direction)
+        if q is None:
+            return _not_found(request, f"queue {name} ({kind.lower()}) does not exist")
+        header = _table(["Field", "Value"], (_row(_e(k), _e(v)) for k, v in (
+            ("Queue", q["name"]), ("Status", q["status"]),
+            ("Status text", QUEUE_TEXTS[QueueStatus(q["status"])]), ("Entries", q["entries"]),
+            ("Destination", q.get("destination")), ("Retries", q.get("retries")),
+            ("Next retry (UTC)", _ts(q.get("next_retry_at"))),
+            ("Waiting on", q.get("waiting_on")), ("Error", q.get("error")))))
+        base = f"/{tx}/{quote(name)}"
+        actions = " ".join(_button(f"{base}/{a}", a.capitalize())
+                           for a in ("activate", "lock", "unlock"))
+        luws = (_row(_e(u["seq"]), _e(u["tid"]), _e(u["kind"]),
+                     f'<a href="/smw01/{_e(u["bdoc_id"])}">{_e(u["bdoc_id"])}</a>'
+                     if u["bdoc_id"] else "", _e(_ts(u["created_at"])),
+                     _e(", ".join(u["wait_for"])), _calls(u["calls"]),
+                     f'<a href="{_e(base)}/luws/{_e(quote(u["tid"]))}/delete">delete…</a>')
+                for u in q["luws"])
+        body = (f"{header}<p>{actions}</p><h2>LUWs</h2>"
+                + _table(["Seq", "TID", "Kind", "BDoc", "Created (UTC)", "Waits for",
+                          "Functions", ""], luws, "no LUWs"))
+        return _page(request, f"{tx.upper()} · Queue {name}", body, message=msg)
+
+    @router.post(f"/{tx}/{{name}}/{{action}}", response_class=HTMLResponse, response_model=None)
+    def queue_action(request: Request, name: str, action: str
+                     ) -> HTMLResponse | RedirectResponse:
+        gw = _gw(request)
+        handlers: dict[str, Callable[[str, str], None]] = {
+            "activate": gw.actions.activate, "lock": gw.actions.lock,
+            "unlock": gw.actions.unlock}
+        if action not in handlers:
+            return _not_found(request, f"unknown action {action!r}; use {', '.join(handlers)}")
+        try:
+            handlers[action](name, direction)
+        except LookupError as exc:
+            return _not_found(request, str(exc))
+        gw.schedulers.wake(direction)
+        return back(request, name, f"Queue {name}: {action} done")
+
+    @router.get(f"/{tx}/{{name}}/luws/{{tid}}/delete", response_class=HTMLResponse)
+    def luw_delete_confirm(request: Request, name: str, tid: str) -> HTMLResponse:
+        return confirm_page(request, name, tid, 200)
+
+    @router.post(f"/{tx}/{{name}}/luws/{{tid}}/delete", response_class=HTMLResponse,
+                 response_model=None)
+    def luw_delete(request: Request, name: str, tid: str, confirm: str = ""
+                   ) -> HTMLResponse | RedirectResponse:
+        """Delete only with confirm=yes; otherwise ask again (409), as REST does."""
+        if confirm != "yes":
+            return confirm_page(request, name, tid, 409)
+        gw = _gw(request)
+        try:
+            gw.actions.delete_luw(name, direction, tid)
+        except LookupError as exc:
+            return _not_found(request, str(exc))
+        gw.schedulers.wake(direction)
+        return back(request, name, f"LUW {tid} deleted from queue {name}")
+
+
+for _tx, _direction in QUEUE_TX.items():
+    _queue_pages(_tx, _direction)
