@@ -23,6 +23,7 @@ from sapgw.gateway.monitor import pages
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
 from sapgw.rfc.jsonrfc_server import rfc_routes
+from sapgw.rfc.soap_server import soap_routes
 
 log = logging.getLogger("sapgw.api")
 
@@ -48,6 +49,9 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     if rfc_destination:
         system = gateway.destinations.local_system(rfc_destination)
         app.router.routes.extend(rfc_routes(system.connect))
+        app.router.routes.extend(soap_routes(
+            system.connect, lambda name: system.registry.get(name).interface,
+            system.registry.names))
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
