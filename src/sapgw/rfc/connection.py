@@ -98,6 +98,21 @@ class RfcConnection(ABC):
     def destroy_unit(self, unit: Unit) -> None:
         self._active_unit = None
 
+    def submit_units(self, units: list[tuple[str, list[RfcCall], str | None]]
+                     ) -> tuple[int, Exception | None]:
+        """Send several (tid, calls, queue) units in order, stopping at the first failure.
+
+        Answers how many were executed (or had been before) and the failure, if any. Not in
+        pyrfc: a sender's batch. This default sends them one by one and confirms nothing; a
+        destination that can run a batch in one transaction overrides it.
+        """
+        for done, (tid, calls, queue) in enumerate(units):
+            try:
+                self._submit(tid, calls, queue)
+            except Exception as exc:  # reported to the caller with the count before it
+                return done, exc
+        return len(units), None
+
     # -- what an implementation provides ---------------------------------------------------
     @abstractmethod
     def _call(self, function: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from sapgw.erp_stub.kernel.luw import Luw, Task
+from sapgw.erp_stub.kernel.numbers import BoundNumbers
 
 if TYPE_CHECKING:
     from sapgw.clock import Clock
     from sapgw.erp_stub.kernel.customizing import Customizing
-    from sapgw.erp_stub.kernel.numbers import NumberRanges
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 
@@ -32,8 +32,8 @@ class CallContext:
         return self.system.customizing
 
     @property
-    def numbers(self) -> NumberRanges:
-        return self.system.numbers
+    def numbers(self) -> BoundNumbers:
+        return BoundNumbers(self.system.numbers, self.luw.writer)
 
     @property
     def logical_system(self) -> str:

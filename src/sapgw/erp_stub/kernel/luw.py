@@ -21,6 +21,8 @@ class Luw:
         # While a tRFC unit runs, its reads share one connection and may memoise lookups
         # (they only ever see committed data, so the answers cannot change within the unit).
         self.reader: Connection | None = None
+        # In a batch of units, the batch's write transaction: numbers are drawn on it.
+        self.writer: Connection | None = None
         self.memo: dict[tuple[Any, ...], Any] = {}
 
     def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from sapgw.db import Database
 from sapgw.erp_stub.kernel.customizing import Customizing
@@ -41,18 +41,32 @@ class NumberRanges:
         self._lock = threading.Lock()
         self._buffers: dict[tuple[str, str, str, str], list[int]] = {}
 
-    def next(self, obj: str, subobject: str = "", nrrange: str = "01", year: int | str = 0
-             ) -> str:
-        """The next number of the interval, as a string of the interval's width."""
+    def next(self, obj: str, subobject: str = "", nrrange: str = "01", year: int | str = 0,
+             conn: Connection | None = None) -> str:
+        """The next number of the interval, as a string of the interval's width.
+
+        `conn`: draw on this open transaction (a batch of tRFC units holds the write lock)
+        instead of a short transaction of its own. The buffer lock is never held while the
+        database is asked, so two threads cannot wait on each other.
+        """
         key = (obj, subobject, nrrange, f"{int(year):04d}")
-        with self._lock:
-            buffer = self._buffers.get(key)
-            if not buffer:
-                buffer = self._draw(*key)
-                self._buffers[key] = buffer
-            number = buffer.pop(0)
         width = len(self._interval(obj, nrrange)[0])
-        return f"{number:0{width}d}"
+        while True:
+            with self._lock:
+                buffer = self._buffers.get(key)
+                if buffer:
+                    return f"{buffer.pop(0):0{width}d}"
+            drawn = self._draw(*key, conn=conn)
+            with self._lock:
+                buffer = self._buffers.setdefault(key, [])
+                buffer.extend(drawn)
+                buffer.sort()
+
+    def forget(self) -> None:
+        """Drop every buffered number (after a rollback that may have undone a draw): the
+        dropped numbers become gaps, none is ever handed out twice."""
+        with self._lock:
+            self._buffers.clear()
 
     def _interval(self, obj: str, nrrange: str) -> tuple[str, str]:
         spec = self.customizing.entry("number_ranges", obj)
@@ -63,27 +77,46 @@ class NumberRanges:
         low, high = spec["intervals"][nrrange]
         return low, high
 
-    def _draw(self, obj: str, subobject: str, nrrange: str, year: str) -> list[int]:
+    def _draw(self, obj: str, subobject: str, nrrange: str, year: str,
+              conn: Connection | None = None) -> list[int]:
+        if conn is None:
+            with self.db.write() as own:
+                return self._draw_in(own, obj, subobject, nrrange, year)
+        return self._draw_in(conn, obj, subobject, nrrange, year)
+
+    def _draw_in(self, conn: Connection, obj: str, subobject: str, nrrange: str, year: str
+                 ) -> list[int]:
         low, high = self._interval(obj, nrrange)
         size = int((self.customizing.entry("number_ranges", obj) or {}).get("buffer", 1))
         keys = (NRIV.OBJECT == obj, NRIV.SUBOBJECT == subobject,  # type: ignore[arg-type]
                 NRIV.NRRANGENR == nrrange, NRIV.TOYEAR == year)  # type: ignore[arg-type]
         table = NRIV.__table__  # type: ignore[attr-defined]
-        with self.db.write() as conn:
-            query = select(table.c.NRLEVEL).where(*keys)
-            if not self.db.is_sqlite:
-                query = query.with_for_update()
-            level = conn.execute(query).scalar()
-            if level is None:
-                conn.execute(table.insert().values(
-                    OBJECT=obj, SUBOBJECT=subobject, NRRANGENR=nrrange, TOYEAR=year,
-                    FROMNUMBER=low, TONUMBER=high, NRLEVEL=str(int(low) - 1)))
-                level = str(int(low) - 1)
-            first = int(level) + 1
-            last = min(first + size - 1, int(high))
-            if first > int(high):
-                raise NumberRangeError(
-                    f"Number range interval {nrrange} {year} of object {obj} is exhausted",
-                    5, "INTERVAL_OVERFLOW", "NR", "E", "751", nrrange, year, obj)
-            conn.execute(update(table).where(*keys).values(NRLEVEL=str(last)))
+        query = select(table.c.NRLEVEL).where(*keys)
+        if not self.db.is_sqlite:
+            query = query.with_for_update()
+        level = conn.execute(query).scalar()
+        if level is None:
+            conn.execute(table.insert().values(
+                OBJECT=obj, SUBOBJECT=subobject, NRRANGENR=nrrange, TOYEAR=year,
+                FROMNUMBER=low, TONUMBER=high, NRLEVEL=str(int(low) - 1)))
+            level = str(int(low) - 1)
+        first = int(level) + 1
+        last = min(first + size - 1, int(high))
+        if first > int(high):
+            raise NumberRangeError(
+                f"Number range interval {nrrange} {year} of object {obj} is exhausted",
+                5, "INTERVAL_OVERFLOW", "NR", "E", "751", nrrange, year, obj)
+        conn.execute(update(table).where(*keys).values(NRLEVEL=str(last)))
         return list(range(first, last + 1))
+
+
+class BoundNumbers:
+    """Number ranges as a function sees them: drawn on its unit's transaction when it has one."""
+
+    def __init__(self, ranges: NumberRanges, conn: Connection | None) -> None:
+        self.ranges = ranges
+        self.conn = conn
+
+    def next(self, obj: str, subobject: str = "", nrrange: str = "01", year: int | str = 0
+             ) -> str:
+        return self.ranges.next(obj, subobject, nrrange, year, conn=self.conn)

@@ -111,16 +111,65 @@ class ErpSystem:
                 self._run_calls(luw, calls, conn)
         if not shared:
             self._run_calls(luw, calls, None)
-        now = self.clock.now()
         with self.db.write() as conn:
             if conn.execute(_TID_SEEN, {"tid": tid}).first():
                 return False
-            luw.flush(conn)
-            conn.execute(_TID_INSERT, {
-                "ARFCTID": tid, "ARFCSTATE": "EXECUTED", "ARFCQNAME": (queue or "")[:24],
-                "ARFCDATUM": now.strftime("%Y%m%d"), "ARFCUZEIT": now.strftime("%H%M%S")})
+            self._record(conn, luw, tid, queue)
             self._write_confirmations(conn)
         return True
+
+    def execute_units(self, units: list[tuple[str, list[RfcCall], str | None]]
+                      ) -> tuple[int, Exception | None]:
+        """Run several units in order in ONE transaction, each in a savepoint.
+
+        Answers how many ran (or had run before) and the failure that stopped the batch, if
+        any: the units before it stay executed, the failing one leaves no trace. A unit sees
+        the writes of the units before it, as it would have after their commits.
+        """
+        if self.db.single_connection:
+            return self._execute_one_by_one(units)
+        done, failure = 0, None
+        tids = [tid for tid, _, _ in units]
+        try:
+            with self.db.write() as conn:
+                seen = {row.ARFCTID for row in conn.execute(_TIDS_SEEN, {"tids": tids})}
+                for tid, calls, queue in units:
+                    if tid not in seen:
+                        savepoint = conn.begin_nested()
+                        luw = Luw()
+                        luw.writer = conn
+                        try:
+                            self._run_calls(luw, calls, conn)
+                            self._record(conn, luw, tid, queue)
+                            savepoint.commit()
+                        except Exception as exc:  # the unit's own failure ends the batch
+                            savepoint.rollback()
+                            self.numbers.forget()
+                            failure = exc
+                            break
+                    done += 1
+                self._write_confirmations(conn)
+        except Exception:
+            self.numbers.forget()
+            raise
+        return done, failure
+
+    def _execute_one_by_one(self, units: list[tuple[str, list[RfcCall], str | None]]
+                            ) -> tuple[int, Exception | None]:
+        for done, (tid, calls, queue) in enumerate(units):
+            try:
+                self.execute_unit(tid, calls, queue)
+            except Exception as exc:  # reported to the caller with the count before it
+                return done, exc
+        return len(units), None
+
+    def _record(self, conn: Connection, luw: Luw, tid: str, queue: str | None) -> None:
+        """The unit's writes and its TID, in the caller's transaction."""
+        now = self.clock.now()
+        luw.flush(conn)
+        conn.execute(_TID_INSERT, {
+            "ARFCTID": tid, "ARFCSTATE": "EXECUTED", "ARFCQNAME": (queue or "")[:24],
+            "ARFCDATUM": now.strftime("%Y%m%d"), "ARFCUZEIT": now.strftime("%H%M%S")})
 
     def _run_calls(self, luw: Luw, calls: list[RfcCall], reader: Connection | None) -> None:
         luw.reader = reader
@@ -165,6 +214,8 @@ class ErpSystem:
 
 _ARFC = ARFCRSTATE.__table__  # type: ignore[attr-defined]
 _TID_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID == bindparam("tid"))
+_TIDS_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID.in_(bindparam("tids",
+                                                                          expanding=True)))
 _TID_INSERT = _ARFC.insert()
 _TID_CONFIRM = (_ARFC.update().where(_ARFC.c.ARFCTID == bindparam("tid"))
                 .values(ARFCSTATE="CONFIRMD"))
@@ -202,6 +253,10 @@ class LocalConnection(RfcConnection):
 
     def _confirm(self, tid: str) -> None:
         self.system.confirm_unit(tid)
+
+    def submit_units(self, units: list[tuple[str, list[RfcCall], str | None]]
+                     ) -> tuple[int, Exception | None]:
+        return self.system.execute_units(units)
 
     def close(self) -> None:
         self.luw.clear()

@@ -87,7 +87,7 @@ class QueueWorker:
                     return
             else:
                 slice_seconds = self.destinations.settings_of(batch[0].destination).max_runtime
-                if not self._run_units(batch, started + slice_seconds):
+                if not self._run_units(batch):
                     return
             self.queues.renew(name, direction, self.owner, LEASE_SECONDS)
 
@@ -134,44 +134,39 @@ class QueueWorker:
                     self.bdocs.log(conn, luw.bdoc_id, entry)
 
     # -- units for a destination (outbound queue) ---------------------------------------------
-    def _run_units(self, batch: list[Luw], deadline: float) -> bool:
+    def _run_units(self, batch: list[Luw]) -> bool:
         """Send the batch's units in order; record the executed ones in one transaction.
 
         A crash before that transaction makes the next worker send them again with the same
         TIDs, which the receiver acknowledges without executing them twice.
         """
-        executed: list[Luw] = []
-        failure: tuple[Luw, Exception] | None = None
-        connection: RfcConnection | None = None
-        for luw in batch:
-            if executed and time.monotonic() > deadline:
-                break
-            unit = {"id": luw.tid, "background": False, "queued": True}
-            try:
-                connection = self._connection(luw.destination)
-                connection.fill_and_submit_unit(
-                    unit, [(c.function, c.params) for c in luw.calls], queue_names=[luw.queue])
-            except Exception as exc:
-                if not isinstance(exc, RFCError):
-                    log.exception("unit %s of queue %s failed", luw.tid, luw.queue)
-                self._connections.pop(luw.destination, None)
-                failure = (luw, exc)
-                break
-            executed.append(luw)
-            try:
-                connection.confirm_unit(unit)
-            except RFCError:
-                log.warning("confirming TID %s failed; the receiver keeps it until "
-                            "reorganised", luw.tid)
+        destination = batch[0].destination
+        try:
+            connection = self._connection(destination)
+            done, failure = connection.submit_units(
+                [(luw.tid, luw.calls, luw.queue) for luw in batch])
+        except Exception as exc:  # the destination could not even be asked
+            done, failure = 0, exc
+        executed = batch[:done]
         if executed:
             self._complete(executed)
+            for luw in executed:
+                try:
+                    connection.confirm_unit({"id": luw.tid, "background": False,
+                                             "queued": True})
+                except RFCError:
+                    log.warning("confirming TID %s failed; the receiver keeps it until "
+                                "reorganised", luw.tid)
         if failure is None:
             return True
-        luw, exc = failure
-        if isinstance(exc, RFCError) and exc.retryable:
-            self._communication_error(luw, exc)
+        luw = batch[done]
+        if not isinstance(failure, RFCError):
+            log.error("unit %s of queue %s failed: %r", luw.tid, luw.queue, failure)
+        self._connections.pop(destination, None)
+        if isinstance(failure, RFCError) and failure.retryable:
+            self._communication_error(luw, failure)
         else:
-            self._application_error(luw, exc)
+            self._application_error(luw, failure)
         return False
 
     def close(self) -> None:
