@@ -4,18 +4,35 @@
 (SQLite `BEGIN IMMEDIATE`), so that a read-then-write never fails on a stale snapshot;
 `read()` opens a plain one. On PostgreSQL each system lives in its own schema, so one
 URL may serve the gateway and the ERP alike.
+
+Storage errors that go away by themselves (SQLite "database is locked", a dropped PostgreSQL
+connection, a serialization failure or deadlock) are retried at the boundary of a whole
+transaction: `write_retrying(work)` or `@retry_storage()` run it again from its start, a
+bounded number of times with exponential back-off, then raise `StorageUnavailable`. Each try
+commits completely or not at all, so a failure never leaves half a message behind.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
-from collections.abc import Iterator
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
+
+log = logging.getLogger("sapgw.db")
+T = TypeVar("T")
+P = ParamSpec("P")
+_sleep = time.sleep  # tests replace it to count the back-off without waiting
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -62,6 +79,15 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def write_retrying(self, work: Callable[[Connection], T],
+                       policy: RetryPolicy | None = None) -> T:
+        """`work(conn)` in a write transaction, run again from the start on a transient error."""
+        def once() -> T:
+            with self.write() as conn:
+                return work(conn)
+
+        return retrying(once, policy or DEFAULT_RETRY)
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
@@ -99,3 +125,73 @@ def _sqlite_setup(engine: Engine, wal: bool) -> None:
         # Straight to the driver: this runs for every transaction, and SQLAlchemy's
         # statement machinery would double the cost of a short one.
         conn.connection.driver_connection.execute(f"BEGIN {mode}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a transaction is retried after a transient storage error."""
+
+    tries: int = 5
+    first_delay: float = 0.05  # seconds before the second try; doubled (factor) each time
+    factor: float = 2.0
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+class StorageUnavailable(RuntimeError):
+    """A transient storage error outlasted the retry policy; the transaction was not committed."""
+
+
+_TRANSIENT_SQLSTATES = ("40001", "40P01", "57P01", "57P02", "57P03")  # + class 08 (connection)
+_TRANSIENT_TEXTS = ("database is locked", "database is busy", "database table is locked",
+                    "server closed the connection", "connection is closed",
+                    "terminating connection", "connection refused", "could not connect")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Will the same transaction probably succeed if simply tried again?"""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        return exc.orig is not None and is_transient(exc.orig)
+    state = getattr(exc, "sqlstate", None)
+    if isinstance(state, str) and (state in _TRANSIENT_SQLSTATES or state.startswith("08")):
+        return True
+    if isinstance(exc, sqlite3.OperationalError) or type(exc).__name__ in (
+            "OperationalError", "InterfaceError"):
+        message = str(exc).lower()
+        return any(text in message for text in _TRANSIENT_TEXTS)
+    return False
+
+
+def retrying(work: Callable[[], T], policy: RetryPolicy = DEFAULT_RETRY) -> T:
+    """`work()`, tried up to `policy.tries` times while it fails with a transient error."""
+    delay = policy.first_delay
+    for attempt in range(1, policy.tries + 1):
+        try:
+            return work()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            if attempt == policy.tries:
+                raise StorageUnavailable(f"storage error after {attempt} tries: "
+                                         f"{type(exc).__name__}: {exc}") from exc
+            log.warning("transient storage error (try %s of %s), again in %.2f s: %s",
+                        attempt, policy.tries, delay, exc)
+            _sleep(delay)
+            delay *= policy.factor
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def retry_storage(policy: RetryPolicy = DEFAULT_RETRY
+                  ) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Decorate a function that runs whole transactions of its own: retried as `retrying`."""
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            return retrying(lambda: function(*args, **kwargs), policy)
+
+        return wrapper
+
+    return decorate

@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from sapgw.clock import Clock
+from sapgw.gateway.api import auth
 from sapgw.gateway.api.app import create_app
 from sapgw.gateway.monitor import pages
 from sapgw.gateway.runtime import Gateway
@@ -23,11 +24,20 @@ def sapgw_clock() -> Clock:
     return Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
 
 
+class FormClient(TestClient):
+    """Posts as the pages' forms do: with the CSRF token of the user (anonymous@loopback)."""
+
+    def post(self, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.setdefault("data", {auth.CSRF_FIELD: self.app.state.auth.csrf_token(
+            auth.ANONYMOUS)})
+        return super().post(url, **kwargs)
+
+
 @pytest.fixture
 def web(sapgw: Gateway) -> Iterator[TestClient]:
     app = create_app(sapgw, run_schedulers=False)
     app.include_router(pages.router)
-    with TestClient(app, follow_redirects=False) as client:
+    with FormClient(app, follow_redirects=False) as client:
         yield client
 
 

@@ -38,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     sub.add_parser("init", help="create the databases (gateway and ERP) with demo customizing")
+    sub.add_parser("worker", help="run the QIN/QOUT schedulers without the HTTP server "
+                                  "(scale-out: any number beside `serve`; SIGTERM stops it)")
+    reorg = sub.add_parser("reorg", help="SMO6_REORG: delete final BDocs older than "
+                                         "[gateway] bdoc_retention_days")
+    reorg.add_argument("--dry-run", action="store_true", help="only count what would go")
+    reorg.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_parser("passwd", help="print a password hash for [auth] (password from the prompt "
+                                  "or one line of stdin)")
     config = sub.add_parser("config", help="configuration tools")
     config.add_argument("action", choices=["check"])
 
@@ -57,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name, direction in (("smq1", "outbound"), ("smq2", "inbound")):
         queue = sub.add_parser(name, parents=[common], help=f"{direction} qRFC queues")
         queue.add_argument("queue", nargs="?", help="show one queue with its LUWs")
+    for name, text in (("smw02", "BDoc summary by type, state and hour"),
+                       ("smwp", "middleware cockpit: traffic lights and blocked queues")):
+        summary_cmd = sub.add_parser(name, help=f"{text} (the databases of config.ini)")
+        summary_cmd.add_argument("--json", action="store_true", help="print JSON")
     for action in ("reprocess", "discard", "set-processed"):
         cmd = sub.add_parser(action, parents=[common], help=f"SMW01: {action} a BDoc")
         cmd.add_argument("bdoc_id")
@@ -97,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "passwd":  # needs no config.ini
+        return passwd()
     try:
         settings = load_settings(Path(args.config) if args.config else default_config_path())
     except ConfigError as exc:
@@ -117,6 +131,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "init":
         return init(settings)
+    if args.command == "worker":
+        from sapgw.gateway.worker_process import run_worker
+
+        return run_worker(settings)
+    if args.command == "reorg":
+        from sapgw.gateway.reorg import reorg_command
+
+        return reorg_command(settings, dry_run=args.dry_run, as_json=args.json)
     if args.command == "serve":
         return serve(settings, args.host, args.port)
     if args.command == "erp" and args.erp_command == "serve":
@@ -159,6 +181,26 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
             if page["next"]:
                 text += f"\nmore: --after '{page['next']}'"
             show(page, text)
+        return 0
+    if command in ("smw02", "smwp"):
+        from sapgw.gateway.monitor import summary
+
+        gateway = client.gateway  # no --url: these read the gateway database directly
+        if command == "smw02":
+            data = summary.smw02(gateway.db, gateway.clock.now())
+            hours = [h for h in data["hourly"] if h["total"]]
+            text = (render(data["counts"], [("type", "BDoc type"), ("state", "State"), (
+                "state_text", "State text"), ("count", "BDocs")], "(no BDocs)") + "\n\n"
+                + render(hours, [("hour", "Hour (UTC)"), ("total", "Received"), ("green",
+                         "Final"), ("yellow", "In process"), ("red", "Error")], "(none in 24 h)"))
+        else:
+            data = summary.smwp(gateway.db, gateway.clock.now())
+            text = (render(data["lights"], [("light", "Light"), ("label", "Figure"),
+                                            ("value", "Value")]) + "\n\n"
+                    + render(data["blocked_queues"], [("name", "Queue"), ("direction", "Dir"), (
+                        "status", "Status"), ("destination", "Destination"), ("error", "Error")],
+                        "(no blocked queues)"))
+        show(data, text)
         return 0
     if command in ("smq1", "smq2"):
         direction = "out" if command == "smq1" else "in"
@@ -312,14 +354,47 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     from sapgw.gateway.runtime import Gateway
 
     bind = host or settings.host
-    if not _loopback(bind):
-        print(f"sapgw: refusing to serve on {bind}: the monitor and the REST actions have no "
-              "authentication yet ([auth] is not built), so sapgw serve binds to loopback "
-              "(127.0.0.1, ::1, localhost) only", file=sys.stderr)
+    refusal = bind_refusal(settings, bind)
+    if refusal:
+        print(f"sapgw: {refusal}", file=sys.stderr)
         return 2
+    if not _loopback(bind):
+        print("sapgw: note: HTTP Basic sends passwords readable on the wire; put a TLS proxy "
+              f"in front of {bind}", file=sys.stderr)
     app = create_app(Gateway(settings))
     uvicorn.run(app, host=bind, port=port or settings.port, loop="uvloop",
                 http="httptools", log_level="info")
+    return 0
+
+
+def bind_refusal(settings: Settings, host: str) -> str:
+    """Why `serve` must not bind to `host` ("" if it may): without [auth] users only loopback."""
+    if settings.auth.users or _loopback(host):
+        return ""
+    return (f"refusing to serve on {host}: no [auth] users are configured, so the monitor and "
+            "the REST actions would be open to anyone who reaches the port. Without users "
+            "sapgw serve binds to loopback (127.0.0.1, ::1, localhost) only. Add users to "
+            "config.ini, e.g.\n  [auth]\n  users = alice:admin:<hash>, bob:display:<hash>\n"
+            "with each <hash> printed by `sapgw passwd`.")
+
+
+def passwd() -> int:
+    """Print `scrypt$n$r$p$salt$hash` for a password typed twice, or read from a pipe."""
+    import getpass
+
+    from sapgw.gateway.api.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("sapgw: the passwords differ", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("sapgw: empty password", file=sys.stderr)
+        return 2
+    print(hash_password(password))
     return 0
 
 

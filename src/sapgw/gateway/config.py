@@ -3,6 +3,9 @@
 Every problem is collected with its section and key, so `sapgw config check` can list them
 all at once; start-up refuses a config with any problem. Paths are relative to the file.
 Environment overrides: SAPGW_CONFIG (which file), SAPGW_DB_URL, SAPGW_ERP_DB_URL.
+
+Passwords in `[auth]` are stored as `scrypt$n$r$p$salt$hash` (salt and hash in hex, the
+parameters of `hashlib.scrypt`); `sapgw passwd` prints one.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 DESTINATION_TYPES = ("local", "http")
 SITE_TYPES = ("R/3", "CRM", "XIF")
+ROLES = ("display", "admin")
 
 
 class ConfigError(Exception):
@@ -67,6 +71,52 @@ class SubscriptionSettings:
 
 
 @dataclass(frozen=True)
+class PasswordHash:
+    """A stored password: the scrypt parameters, the salt and the derived key."""
+
+    n: int
+    r: int
+    p: int
+    salt: bytes = field(repr=False)
+    digest: bytes = field(repr=False)
+
+    @classmethod
+    def parse(cls, text: str) -> PasswordHash:
+        """`scrypt$n$r$p$salt$hash`; ValueError says what is wrong."""
+        parts = text.split("$")
+        if len(parts) != 6 or parts[0] != "scrypt":
+            raise ValueError("is not scrypt$n$r$p$salt$hash (make one with `sapgw passwd`)")
+        try:
+            n, r, p = (int(v) for v in parts[1:4])
+            salt, digest = bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
+        except ValueError:
+            raise ValueError("n, r, p must be whole numbers, salt and hash hex") from None
+        if n < 2 or n & (n - 1) or r < 1 or p < 1:
+            raise ValueError("n must be a power of 2 above 1, r and p at least 1")
+        if len(salt) < 8 or len(digest) < 16:
+            raise ValueError("salt must have 8 bytes or more, hash 16 or more")
+        return cls(n, r, p, salt, digest)
+
+    def __str__(self) -> str:
+        return f"scrypt${self.n}${self.r}${self.p}${self.salt.hex()}${self.digest.hex()}"
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    name: str
+    role: str
+    password: PasswordHash = field(repr=False)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Users of the monitor and the REST API; none configured means loopback only."""
+
+    users: dict[str, UserSettings] = field(default_factory=dict)
+    secret: str = field(default="", repr=False)  # CSRF key; empty: a random one per start
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path | None
     db_url: str
@@ -82,11 +132,14 @@ class Settings:
     rfc_destination: str = ""
     queue_dependencies: bool = True
     poll_interval: float = 0.5
+    lease_seconds: float = 60.0
+    bdoc_retention_days: int = 7
     destinations: dict[str, DestinationSettings] = field(default_factory=dict)
     sites: dict[str, SiteSettings] = field(default_factory=dict)
     replication_objects: dict[str, ReplicationObjectSettings] = field(default_factory=dict)
     publications: dict[str, PublicationSettings] = field(default_factory=dict)
     subscriptions: dict[str, SubscriptionSettings] = field(default_factory=dict)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
 
 def default_config_path() -> Path:
@@ -127,6 +180,8 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         rfc_destination=reader.get(gw, "serve_rfc", "ERP"),
         queue_dependencies=reader.boolean(gw, "queue_dependencies", True),
         poll_interval=reader.number(gw, "poll_interval", 0.5, 0.01, 60),
+        lease_seconds=reader.number(gw, "lease_seconds", 60.0, 0.5, 3600),
+        bdoc_retention_days=reader.integer(gw, "bdoc_retention_days", 7, 0, 36500),
     )
     destinations = {name: reader.destination(name) for name in reader.named("destination")}
     sites = {name: reader.site(name, destinations) for name in reader.named("site")}
@@ -139,19 +194,20 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
             or destinations[settings_kwargs["rfc_destination"]].type != "local"):
         reader.problem(gw, "serve_rfc", f"{settings_kwargs['rfc_destination']} is not a "
                        "[destination] of type local")
+    auth = reader.auth()
     reader.unknown_sections()
     if reader.problems:
         raise ConfigError(reader.problems)
     return Settings(destinations=destinations, sites=sites, replication_objects=objects,
-                    publications=publications, subscriptions=subscriptions,
+                    publications=publications, subscriptions=subscriptions, auth=auth,
                     **settings_kwargs)  # type: ignore[arg-type]
 
 
 class _Reader:
     """Reads typed values and records a problem (section, key, reason) for each bad one."""
 
-    KNOWN = ("gateway", "erp", "destination", "site", "replication_object", "publication",
-             "subscription")
+    KNOWN = ("gateway", "erp", "auth", "destination", "site", "replication_object",
+             "publication", "subscription")
 
     def __init__(self, parser: configparser.ConfigParser, base: Path) -> None:
         self.parser = parser
@@ -310,3 +366,49 @@ class _Reader:
                                            "replication object")
             criteria[field_name] = self.listing(section, key)
         return SubscriptionSettings(name, publication, members, criteria)
+
+    def auth(self) -> AuthSettings:
+        """`users = name:role:hash, ...` and/or one `user.<name> = <role> <hash>` per user."""
+        section = "auth"
+        if not self.parser.has_section(section):
+            return AuthSettings()
+        entries: list[tuple[str, str, str, str]] = []  # key, name, role, hash
+        for key in self.parser.options(section):
+            if key == "users":
+                for entry in self.listing(section, key):
+                    name, role, hashed = [*entry.split(":", 2), "", ""][:3]
+                    if not hashed:
+                        self.problem(section, key,
+                                     f"entry {name.strip()!r}… is not name:role:hash")
+                        continue
+                    entries.append((key, name.strip(), role.strip(), hashed.strip()))
+            elif key.startswith("user."):
+                role, _, hashed = self.get(section, key).partition(" ")
+                entries.append((key, key.removeprefix("user."), role, hashed.strip()))
+            elif key != "secret":
+                self.problem(section, key, "unknown key; use users, user.<name> or secret")
+        users: dict[str, UserSettings] = {}
+        for key, name, role, hashed in entries:
+            user = self.user(key, name, role, hashed)
+            if user is not None and name in users:
+                self.problem(section, key, f"user {name} is configured twice")
+            elif user is not None:
+                users[name] = user
+        secret = self.get(section, "secret")
+        if secret and len(secret) < 16:
+            self.problem(section, "secret", "must be 16 characters or more (or empty: random)")
+        return AuthSettings(users, secret)
+
+    def user(self, key: str, name: str, role: str, hashed: str) -> UserSettings | None:
+        if not name or not name.replace("_", "").replace("-", "").replace(".", "").isalnum():
+            self.problem("auth", key, f"user name {name!r} must be letters, digits, . _ -")
+            return None
+        if role not in ROLES:
+            self.problem("auth", key, f"role {role!r} of {name} is not one of {', '.join(ROLES)}")
+            return None
+        try:
+            password = PasswordHash.parse(hashed)
+        except ValueError as exc:
+            self.problem("auth", key, f"password hash of {name} {exc}")
+            return None
+        return UserSettings(name, role, password)

@@ -25,9 +25,12 @@ from sapgw.gateway.actions import Actions
 from sapgw.gateway.config import Settings, load_settings, parse_settings
 from sapgw.gateway.flow.engine import FlowEngine
 from sapgw.gateway.monitor import queries
+from sapgw.gateway.monitor.metrics import observe_luw
+from sapgw.gateway.queues.notify import Notifier
 from sapgw.gateway.queues.scheduler import Schedulers
 from sapgw.gateway.queues.store import QueueStore
 from sapgw.gateway.queues.worker import QueueWorker
+from sapgw.gateway.reorg import ReorgResult, reorganize_bdocs
 from sapgw.gateway.rfc.destinations import Destinations
 from sapgw.gateway.store.bdocs import BDocStore
 from sapgw.gateway.store.tables import GatewayTable
@@ -62,7 +65,8 @@ class Gateway:
         self.flow = FlowEngine(settings, self.types, self.adapters, self.bdocs, self.queue_store)
         self.destinations = Destinations(settings, self.clock)
         self.actions = Actions(self.bdocs, self.queue_store, self.flow)
-        self.schedulers = Schedulers(self.worker, settings.poll_interval)
+        self.notifier = Notifier(self.db)
+        self.schedulers = Schedulers(self.worker, settings.poll_interval, self.notifier)
         self._worker: QueueWorker | None = None
         self._started = False
 
@@ -104,7 +108,9 @@ class Gateway:
 
     def worker(self) -> QueueWorker:
         return QueueWorker(self.queue_store, self.bdocs, self.flow, self.destinations,
-                           on_outbound=lambda: self.schedulers.wake("out"))
+                           on_outbound=lambda: self.schedulers.wake("out"),
+                           on_luw=observe_luw, lease_seconds=self.settings.lease_seconds,
+                           stopping=self.schedulers.stopping)
 
     # -- sending ------------------------------------------------------------------------
     def send(self, bdoc_type: str, data: Any, sender: str = SENDER,
@@ -168,7 +174,8 @@ class Gateway:
     def start(self) -> None:
         """Start the QIN/QOUT schedulers and the housekeeping jobs."""
         if not self._started:
-            self.schedulers.start(jobs=[(self.reorganize_tids, 300.0)])
+            self.schedulers.start(jobs=[(self.reorganize_tids, 300.0),
+                                        (self.reorganize_bdocs, 86400.0)])
             self._started = True
 
     def reorganize_tids(self) -> int:
@@ -177,6 +184,11 @@ class Gateway:
         return sum(system.reorganize_tids(before)
                    for system in self.destinations.local_systems())
 
+    def reorganize_bdocs(self, dry_run: bool = False) -> ReorgResult:
+        """SMO6_REORG: delete final BDocs older than `[gateway] bdoc_retention_days`."""
+        return reorganize_bdocs(self.db, self.clock.now(), self.settings.bdoc_retention_days,
+                                dry_run)
+
     def close(self) -> None:
         if self._started:
             self.schedulers.stop()
@@ -184,6 +196,7 @@ class Gateway:
         if self._worker is not None:
             self._worker.close()
             self._worker = None
+        self.notifier.close()
         self.destinations.close()
         self.db.dispose()
         if self._temp_dir is not None:

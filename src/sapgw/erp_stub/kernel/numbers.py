@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.db import Database
 from sapgw.erp_stub.kernel.customizing import Customizing
@@ -96,10 +98,14 @@ class NumberRanges:
             query = query.with_for_update()
         level = conn.execute(query).scalar()
         if level is None:
-            conn.execute(table.insert().values(
+            # First use of the interval: create its row; if another process just did, keep
+            # theirs (ON CONFLICT DO NOTHING) and read it again under the lock.
+            dialect_insert = sqlite_insert if self.db.is_sqlite else pg_insert
+            conn.execute(dialect_insert(table).values(
                 OBJECT=obj, SUBOBJECT=subobject, NRRANGENR=nrrange, TOYEAR=year,
-                FROMNUMBER=low, TONUMBER=high, NRLEVEL=str(int(low) - 1)))
-            level = str(int(low) - 1)
+                FROMNUMBER=low, TONUMBER=high, NRLEVEL=str(int(low) - 1)
+            ).on_conflict_do_nothing())
+            level = conn.execute(query).scalar()
         first = int(level) + 1
         last = min(first + size - 1, int(high))
         if first > int(high):

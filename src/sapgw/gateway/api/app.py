@@ -2,7 +2,9 @@
 
 FastAPI serves the REST API (`/api/...`, OpenAPI at `/docs`); the hot RFC routes
 (`/sap/bc/rfc/...`) are plain Starlette routes added to the same router. Error mapping is
-outermost: every failure answers JSON with a message, never a traceback.
+outermost: every failure answers JSON with a message, never a traceback. Inside it, the
+auth middleware (`api.auth`) lets a request through only with a user allowed to make it;
+`/healthz` and the RFC routes stay open.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 
 from sapgw import __version__
 from sapgw.bdoc.states import IllegalTransition
 from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.api import rest
-from sapgw.gateway.monitor import pages
+from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
+from sapgw.gateway.audit import AuditedActions
+from sapgw.gateway.monitor import cockpit_pages, metrics, pages
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
 from sapgw.rfc.jsonrfc_server import rfc_routes
@@ -43,8 +47,13 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app = FastAPI(title="sapgw", version=__version__, lifespan=lifespan,
                   description="SAP CRM Middleware and ERP stub emulator")
     app.state.gateway = gateway
+    app.state.auth = Authenticator(gateway.settings.auth)
+    app.state.audit = AuditedActions(gateway)
+    app.add_middleware(AuthMiddleware, authenticator=app.state.auth)
     app.include_router(rest.router)
     app.include_router(pages.router)
+    app.include_router(cockpit_pages.router)
+    app.router.routes.append(metrics.metrics_route())
     rfc_destination = gateway.settings.rfc_destination
     if rfc_destination:
         system = gateway.destinations.local_system(rfc_destination)
@@ -74,6 +83,14 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     @app.exception_handler(LookupError)
     async def lookup(_r: Request, exc: LookupError) -> JSONResponse:
         return _error(404, "NOT_FOUND", str(exc))
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, exc: CsrfRefused) -> HTMLResponse:
+        return pages.refused(request, str(exc))
+
+    @app.exception_handler(AccessDenied)
+    async def access_denied(_r: Request, exc: AccessDenied) -> JSONResponse:
+        return _error(403, "FORBIDDEN", str(exc))
 
     @app.exception_handler(ActionRefused)
     async def refused(_r: Request, exc: ActionRefused) -> JSONResponse:

@@ -1,15 +1,21 @@
-"""REST routes for BDocs (SMW01) and queues (SMQ1/SMQ2), the contract of DESIGN.md §5."""
+"""REST routes for BDocs (SMW01) and queues (SMQ1/SMQ2), the contract of DESIGN.md §5.
+
+Actions run through the audit log under the authenticated user (`api.auth`); the auth
+middleware has already refused callers without the role a method needs.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
+from sapgw.gateway.api.auth import current_user, require_admin
+from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.runtime import Gateway
 
 router = APIRouter(prefix="/api")
@@ -17,6 +23,10 @@ router = APIRouter(prefix="/api")
 
 def _gw(request: Request) -> Gateway:
     return request.app.state.gateway
+
+
+def _audited(request: Request) -> AuditedActions:
+    return request.app.state.audit
 
 
 class BDocIn(BaseModel):
@@ -58,13 +68,8 @@ async def get_bdoc(request: Request, bdoc_id: str) -> dict[str, Any]:
 @router.post("/bdocs/{bdoc_id}/{action}", tags=["SMW01"])
 async def bdoc_action(request: Request, bdoc_id: str, action: str) -> dict[str, Any]:
     """reprocess, discard (F01) or set-processed (F03)."""
-    gw = _gw(request)
-    handlers = {"reprocess": gw.actions.reprocess, "discard": gw.actions.discard,
-                "set-processed": gw.actions.set_processed}
-    handler = handlers.get(action)
-    if handler is None:
-        raise LookupError(f"unknown action {action!r}; use one of {', '.join(handlers)}")
-    note = await run_in_threadpool(handler, bdoc_id.upper())
+    gw, user = _gw(request), current_user(request)
+    note = await run_in_threadpool(_audited(request).bdoc, user.name, action, bdoc_id.upper())
     detail = await run_in_threadpool(gw.bdoc, bdoc_id.upper())
     gw.schedulers.wake("in")
     gw.schedulers.wake("out")
@@ -90,13 +95,8 @@ async def get_queue(request: Request, name: str,
 async def queue_action(request: Request, name: str, action: str,
                        direction: str = Query("out", pattern="^(in|out)$")) -> dict[str, Any]:
     """activate, lock (STOP) or unlock a queue."""
-    gw = _gw(request)
-    handlers = {"activate": gw.actions.activate, "lock": gw.actions.lock,
-                "unlock": gw.actions.unlock}
-    handler = handlers.get(action)
-    if handler is None:
-        raise LookupError(f"unknown action {action!r}; use one of {', '.join(handlers)}")
-    await run_in_threadpool(handler, name, direction)
+    gw, user = _gw(request), current_user(request)
+    await run_in_threadpool(_audited(request).queue, user.name, action, name, direction)
     gw.schedulers.wake(direction)
     detail = await run_in_threadpool(gw.queue, name, direction)
     return detail or {"name": name, "direction": direction, "status": "EMPTY", "entries": 0}
@@ -112,8 +112,16 @@ async def delete_luw(request: Request, name: str, tid: str,
         return JSONResponse({"error": "CONFIRMATION_REQUIRED", "message": (
             "Deleting an LUW lets later LUWs of the same object overtake it; repeat with "
             "confirm=true if that is what you want")}, status_code=409)  # type: ignore[return-value]
-    await run_in_threadpool(_gw(request).actions.delete_luw, name, direction, tid)
+    await run_in_threadpool(_audited(request).delete_luw, current_user(request).name, name,
+                            direction, tid)
     return {"deleted": tid, "queue": name}
+
+
+@router.get("/audit", tags=["audit"], dependencies=[Depends(require_admin)])
+async def audit_log(request: Request, limit: int = Query(100, ge=1, le=1000)
+                    ) -> list[dict[str, Any]]:
+    """Who did which action when, with the object's state before and after; newest first."""
+    return await run_in_threadpool(_audited(request).entries, limit)
 
 
 @router.post("/idle", tags=["testing"])

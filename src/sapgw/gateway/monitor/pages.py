@@ -6,26 +6,30 @@ that escape every value with `html.escape`: no template engine, no JavaScript, o
 style sheet, so a page is one fast request. Each page lives at its transaction code in lower
 case; list filters are query parameters named after the filter (`/smw01?state=E06`).
 
-Not in this slice: roles, CSRF tokens and authentication (a later slice adds them to pages
-and REST alike); until then every visitor may act, so serve the monitor on loopback only.
+Who may read and act is decided before a page runs (`api.auth`: display reads, admin acts);
+a page shows the user, offers actions to admins only, and every form carries the user's
+CSRF token, which the POST routes check (`auth.csrf_protect`). Actions are written to the
+audit log through `audit.AuditedActions`, as REST's are.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import func, select
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from sapgw.bdoc.states import BDocState, IllegalTransition
 from sapgw.gateway.actions import ActionRefused
+from sapgw.gateway.api import auth
+from sapgw.gateway.audit import BDOC_ACTIONS, QUEUE_ACTIONS, AuditedActions
 from sapgw.gateway.monitor import queries
 from sapgw.gateway.queues.status import TEXTS as QUEUE_TEXTS
 from sapgw.gateway.queues.status import QueueStatus
@@ -33,9 +37,11 @@ from sapgw.gateway.runtime import Gateway
 from sapgw.gateway.store.bdocs import H
 
 router = APIRouter(tags=["monitor pages"], include_in_schema=False)
+ACTION: dict[str, Any] = {"response_class": HTMLResponse, "response_model": None,
+                          "dependencies": [Depends(auth.csrf_protect)]}
 
 CSS = """body{font:14px system-ui,sans-serif;margin:1em 2em;color:#222}
-nav a{margin-right:1em}table{border-collapse:collapse;margin:.5em 0}
+nav a{margin-right:1em}nav .user{float:right}table{border-collapse:collapse;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#eee}.light{display:inline-block;width:.9em;height:.9em;border-radius:50%}
 .light-green{background:#2a2}.light-yellow{background:#eb0}.light-red{background:#d22}
@@ -50,6 +56,10 @@ BLOCKED = {QueueStatus.SYSFAIL, QueueStatus.CPICERR, QueueStatus.STOP, QueueStat
 
 def _gw(request: Request) -> Gateway:
     return request.app.state.gateway
+
+
+def _audited(request: Request) -> AuditedActions:
+    return request.app.state.audit
 
 
 # -- HTML helpers ------------------------------------------------------------------------------
@@ -75,8 +85,12 @@ def _row(*cells: str, cls: str = "") -> str:
     return f"<tr{attribute}>{''.join(f'<td>{c}</td>' for c in cells)}</tr>"
 
 
-def _button(action: str, label: str) -> str:
+def _button(request: Request, action: str, label: str) -> str:
+    """A POST form with the user's CSRF token; a disabled button for users without admin."""
+    if not auth.current_user(request).is_admin:
+        return f'<button disabled title="needs the admin role">{_e(label)}</button>'
     return (f'<form class="inline" method="post" action="{_e(action)}">'
+            f'<input type="hidden" name="{auth.CSRF_FIELD}" value="{auth.csrf_token(request)}">'
             f"<button>{_e(label)}</button></form>")
 
 
@@ -92,6 +106,10 @@ def _tree(value: Any) -> str:
     return _e(value)
 
 
+NAVIGATION = "".join(f'<a href="/{code.lower()}">{code}</a>' for code in (
+    "SMWP", "SMW01", "SMW02", "SMQ1", "SMQ2", "FB03", "KO03", "IAOMC", "CJ20N"))
+
+
 def _page(request: Request, title: str, body: str, *, status: int = 200,
           message: str = "", error: str = "") -> HTMLResponse:
     """The page frame: navigation, when it was read, refresh links, and the banners."""
@@ -104,15 +122,21 @@ def _page(request: Request, title: str, body: str, *, status: int = 200,
               else f'<a href="{_e(auto.path + "?" + auto.query)}">auto-refresh every 5 s</a>')
     read_at = _gw(request).clock.now().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    user = auth.current_user(request)
     banners = (f'<div class="msg ok">{_e(message)}</div>' if message else "") + (
         f'<div class="msg err">{_e(error)}</div>' if error else "")
     html = (f'<!doctype html><html><head><meta charset="utf-8">{meta}<title>{_e(title)}'
-            f"</title><style>{CSS}</style></head><body><nav><a href=\"/smw01\">SMW01</a>"
-            '<a href="/smq1">SMQ1</a><a href="/smq2">SMQ2</a></nav>'
+            f"</title><style>{CSS}</style></head><body><nav>{NAVIGATION}"
+            f'<small class="user">{_e(user.name)} ({_e(user.role)})</small></nav>'
             f"<h1>{_e(title)}</h1><p><small>Read at {read_at} UTC · "
             f'<a href="{_e(here)}">refresh</a> · {switch}</small></p>{banners}{body}'
             "</body></html>")
     return HTMLResponse(html, status_code=status)
+
+
+def refused(request: Request, why: str) -> HTMLResponse:
+    """403 for a form posted without a valid CSRF token."""
+    return _page(request, "Not allowed", "", status=403, error=why)
 
 
 def _not_found(request: Request, what: str) -> HTMLResponse:
@@ -222,7 +246,7 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
         ("Object key", _e(b["object_key"])), ("Created (UTC)", _e(_ts(b["created_at"]))),
         ("Changed (UTC)", _e(_ts(b["updated_at"]))), ("Error", _e(b["error"])))))
     base = f"/smw01/{quote(b['bdoc_id'])}"
-    actions = (" ".join(_button(f"{base}/{a}", label) for a, label in (
+    actions = (" ".join(_button(request, f"{base}/{a}", label) for a, label in (
         ("reprocess", "Reprocess"), ("set-processed", "Set to processed (F03)"),
         ("discard", "Discard (F01)"))) if b["light"] == "red"
         else "<small>Actions apply to BDocs in an error state only.</small>")
@@ -245,18 +269,15 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
                  message=message, error=error)
 
 
-@router.post("/smw01/{bdoc_id}/{action}", response_class=HTMLResponse, response_model=None)
+@router.post("/smw01/{bdoc_id}/{action}", **ACTION)
 def smw01_action(request: Request, bdoc_id: str, action: str
                  ) -> HTMLResponse | RedirectResponse:
     """Reprocess, set processed (F03) or discard (F01), then back to the detail page."""
     gw, bdoc_id = _gw(request), bdoc_id.upper()
-    handlers: dict[str, Callable[[str], Any]] = {
-        "reprocess": gw.actions.reprocess, "set-processed": gw.actions.set_processed,
-        "discard": gw.actions.discard}
-    if action not in handlers:
-        return _not_found(request, f"unknown action {action!r}; use {', '.join(handlers)}")
+    if action not in BDOC_ACTIONS:
+        return _not_found(request, f"unknown action {action!r}; use {', '.join(BDOC_ACTIONS)}")
     try:
-        note = handlers[action](bdoc_id)
+        note = _audited(request).bdoc(auth.current_user(request).name, action, bdoc_id)
     except (ActionRefused, IllegalTransition) as exc:
         return _bdoc_page(request, bdoc_id, status=409, error=str(exc))
     except LookupError:
@@ -294,7 +315,7 @@ def _queue_pages(tx: str, direction: str) -> None:
                 f'{", BDoc " + _e(luw["bdoc_id"]) if luw["bdoc_id"] else ""}) removes it from '
                 f"queue {_e(name)} for good. Later LUWs of the same object will overtake it: "
                 "the receiver gets them without this one, and nothing sends it again.</div>"
-                f"{_calls(luw['calls'])}<p>{_button(target, 'Delete LUW')} "
+                f"{_calls(luw['calls'])}<p>{_button(request, target, 'Delete LUW')} "
                 f'<a href="/{tx}/{_e(quote(name))}">cancel</a></p>')
         return _page(request, f"{tx.upper()} · Delete LUW?", body, status=status)
 
@@ -322,8 +343,8 @@ def _queue_pages(tx: str, direction: str) -> None:
             ("Next retry (UTC)", _ts(q.get("next_retry_at"))),
             ("Waiting on", q.get("waiting_on")), ("Error", q.get("error")))))
         base = f"/{tx}/{quote(name)}"
-        actions = " ".join(_button(f"{base}/{a}", a.capitalize())
-                           for a in ("activate", "lock", "unlock"))
+        actions = " ".join(_button(request, f"{base}/{a}", a.capitalize())
+                           for a in QUEUE_ACTIONS)
         luws = (_row(_e(u["seq"]), _e(u["tid"]), _e(u["kind"]),
                      f'<a href="/smw01/{_e(u["bdoc_id"])}">{_e(u["bdoc_id"])}</a>'
                      if u["bdoc_id"] else "", _e(_ts(u["created_at"])),
@@ -335,17 +356,15 @@ def _queue_pages(tx: str, direction: str) -> None:
                           "Functions", ""], luws, "no LUWs"))
         return _page(request, f"{tx.upper()} · Queue {name}", body, message=msg)
 
-    @router.post(f"/{tx}/{{name}}/{{action}}", response_class=HTMLResponse, response_model=None)
+    @router.post(f"/{tx}/{{name}}/{{action}}", **ACTION)
     def queue_action(request: Request, name: str, action: str
                      ) -> HTMLResponse | RedirectResponse:
         gw = _gw(request)
-        handlers: dict[str, Callable[[str, str], None]] = {
-            "activate": gw.actions.activate, "lock": gw.actions.lock,
-            "unlock": gw.actions.unlock}
-        if action not in handlers:
-            return _not_found(request, f"unknown action {action!r}; use {', '.join(handlers)}")
+        if action not in QUEUE_ACTIONS:
+            return _not_found(request, f"unknown action {action!r}; use "
+                                       f"{', '.join(QUEUE_ACTIONS)}")
         try:
-            handlers[action](name, direction)
+            _audited(request).queue(auth.current_user(request).name, action, name, direction)
         except LookupError as exc:
             return _not_found(request, str(exc))
         gw.schedulers.wake(direction)
@@ -355,8 +374,7 @@ def _queue_pages(tx: str, direction: str) -> None:
     def luw_delete_confirm(request: Request, name: str, tid: str) -> HTMLResponse:
         return confirm_page(request, name, tid, 200)
 
-    @router.post(f"/{tx}/{{name}}/luws/{{tid}}/delete", response_class=HTMLResponse,
-                 response_model=None)
+    @router.post(f"/{tx}/{{name}}/luws/{{tid}}/delete", **ACTION)
     def luw_delete(request: Request, name: str, tid: str, confirm: str = ""
                    ) -> HTMLResponse | RedirectResponse:
         """Delete only with confirm=yes; otherwise ask again (409), as REST does."""
@@ -364,7 +382,7 @@ def _queue_pages(tx: str, direction: str) -> None:
             return confirm_page(request, name, tid, 409)
         gw = _gw(request)
         try:
-            gw.actions.delete_luw(name, direction, tid)
+            _audited(request).delete_luw(auth.current_user(request).name, name, direction, tid)
         except LookupError as exc:
             return _not_found(request, str(exc))
         gw.schedulers.wake(direction)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from sapgw.clock import Clock
-from sapgw.db import Database
+from sapgw.db import Database, retry_storage
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.store.tables import QrfcLuw, QrfcQueue
 from sapgw.types import RfcCall
@@ -114,6 +114,7 @@ class QueueStore:
                      .values(status=QueueStatus.READY, waiting_on="", updated_at=self.now()))
 
     # -- claiming -------------------------------------------------------------------------
+    @retry_storage()
     def claim(self, direction: str, owner: str, lease: float) -> str | None:
         """Lease the runnable queue with the oldest head LUW; None when nothing can run."""
         now = self.now()
@@ -127,6 +128,7 @@ class QueueStore:
             for _ in range(20):  # a blocked head turns its queue WAITING: try the next one
                 row = conn.execute(query).first()
                 if row is None:
+                    self._drop_abandoned(conn, direction, now)
                     return None
                 name, head_id = row
                 luw = self.luw(conn, head_id)
@@ -143,6 +145,13 @@ class QueueStore:
                 return str(name)
         return None
 
+    def _drop_abandoned(self, conn: Connection, direction: str, now: datetime) -> None:
+        """Drop empty queues whose worker died between their last LUW and the release."""
+        conn.execute(delete(Q).where(
+            Q.c.direction == direction, Q.c.status == QueueStatus.RUNNING,
+            Q.c.claimed_until < now, Q.c.locked.is_(False), _head().is_(None)))
+
+    @retry_storage()
     def renew(self, name: str, direction: str, owner: str, lease: float) -> bool:
         with self.db.write() as conn:
             result = conn.execute(update(Q).where(
@@ -150,6 +159,7 @@ class QueueStore:
                 .values(claimed_until=self.now() + timedelta(seconds=lease)))
         return bool(result.rowcount)
 
+    @retry_storage()
     def release(self, name: str, direction: str, owner: str) -> None:
         """End a lease: a still-RUNNING queue becomes READY, an empty unlocked one disappears."""
         with self.db.write() as conn:

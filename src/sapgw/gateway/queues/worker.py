@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy import Connection
 
 from sapgw.bdoc.states import TRANSITIONS, BDocState
-from sapgw.db import Database
+from sapgw.db import Database, StorageUnavailable, retry_storage
 from sapgw.gateway.flow.engine import FlowEngine
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.queues.store import Luw, QueueStore
@@ -45,13 +46,19 @@ BATCH_SIZE = 50  # LUWs of one queue read, run and recorded together
 class QueueWorker:
     def __init__(self, queues: QueueStore, bdocs: BDocStore, flow: FlowEngine,
                  destinations: Destinations, on_outbound: Callable[[], None] = lambda: None,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None,
+                 on_luw: Callable[[float, str], None] = lambda seconds, outcome: None,
+                 lease_seconds: float = LEASE_SECONDS,
+                 stopping: threading.Event | None = None) -> None:
         self.queues = queues
         self.bdocs = bdocs
         self.flow = flow
         self.destinations = destinations
         self.on_outbound = on_outbound
+        self.on_luw = on_luw  # (seconds, outcome executed|sysfail|cpicerr), e.g. for /metrics
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.lease_seconds = lease_seconds
+        self.stopping = stopping or threading.Event()  # set: finish the batch, release
         self._connections: dict[str, RfcConnection] = {}
 
     @property
@@ -60,7 +67,7 @@ class QueueWorker:
 
     def run_once(self, direction: str) -> bool:
         """Claim one queue and work it off; False when nothing could be claimed."""
-        name = self.queues.claim(direction, self.owner, LEASE_SECONDS)
+        name = self.queues.claim(direction, self.owner, self.lease_seconds)
         if name is None:
             return False
         try:
@@ -73,7 +80,7 @@ class QueueWorker:
         """Work the queue's LUWs in order, a batch at a time, until empty or the slice ends."""
         slice_seconds = FLOW_TIME_SLICE
         started = time.monotonic()
-        while time.monotonic() - started < slice_seconds:
+        while time.monotonic() - started < slice_seconds and not self.stopping.is_set():
             with self.db.read() as conn:
                 batch, blocker = self._runnable_batch(conn, name, direction)
             if blocker and not batch:
@@ -89,7 +96,7 @@ class QueueWorker:
                 slice_seconds = self.destinations.settings_of(batch[0].destination).max_runtime
                 if not self._run_units(batch):
                     return
-            self.queues.renew(name, direction, self.owner, LEASE_SECONDS)
+            self.queues.renew(name, direction, self.owner, self.lease_seconds)
 
     def _runnable_batch(self, conn: Connection, name: str, direction: str
                         ) -> tuple[list[Luw], str | None]:
@@ -108,9 +115,9 @@ class QueueWorker:
     def _run_flows(self, batch: list[Luw]) -> bool:
         """Run a batch of flows in one transaction; on failure, one by one to find the culprit."""
         try:
-            with self.db.write() as conn:
-                outbound = self.flow.run(conn, [luw.bdoc_id for luw in batch])
-                self.queues.remove_many(conn, batch)
+            outbound = self._flow_batch(batch)
+        except StorageUnavailable:  # not the flow's fault: the lease lapses, a retry follows
+            raise
         except Exception as exc:  # any failure of a flow stops its queue, visibly
             if len(batch) > 1:
                 return all(self._run_flows([luw]) for luw in batch)
@@ -120,6 +127,14 @@ class QueueWorker:
         if outbound:
             self.on_outbound()
         return True
+
+    @retry_storage()
+    def _flow_batch(self, batch: list[Luw]) -> list[str]:
+        """One transaction: the flows run and their LUWs leave the queue."""
+        with self.db.write() as conn:
+            outbound = self.flow.run(conn, [luw.bdoc_id for luw in batch])
+            self.queues.remove_many(conn, batch)
+        return outbound
 
     def _technical_error(self, luw: Luw, exc: Exception) -> None:
         text = f"{type(exc).__name__}: {exc}"
@@ -141,13 +156,17 @@ class QueueWorker:
         TIDs, which the receiver acknowledges without executing them twice.
         """
         destination = batch[0].destination
+        started = time.monotonic()
         try:
             connection = self._connection(destination)
             done, failure = connection.submit_units(
                 [(luw.tid, luw.calls, luw.queue) for luw in batch])
         except Exception as exc:  # the destination could not even be asked
             done, failure = 0, exc
+        each = (time.monotonic() - started) / (done + (failure is not None) or 1)
         executed = batch[:done]
+        for _ in executed:
+            self.on_luw(each, "executed")
         if executed:
             self._complete(executed)
             for luw in executed:
@@ -164,8 +183,10 @@ class QueueWorker:
             log.error("unit %s of queue %s failed: %r", luw.tid, luw.queue, failure)
         self._connections.pop(destination, None)
         if isinstance(failure, RFCError) and failure.retryable:
+            self.on_luw(each, "cpicerr")
             self._communication_error(luw, failure)
         else:
+            self.on_luw(each, "sysfail")
             self._application_error(luw, failure)
         return False
 
@@ -182,6 +203,7 @@ class QueueWorker:
             self._connections[destination] = connection
         return connection
 
+    @retry_storage()
     def _complete(self, luws: list[Luw]) -> None:
         """One transaction: the LUWs leave the queue, receivers confirmed, BDoc states follow."""
         first = luws[0]

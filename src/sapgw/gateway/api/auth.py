@@ -1,0 +1,203 @@
+"""Who may do what: HTTP Basic users from `[auth]`, the display/admin roles, CSRF tokens.
+
+One ASGI middleware guards every route except `/healthz` and the RFC routes (`/sap/...`,
+not covered in this slice): reading (GET, HEAD) needs the display role, anything else
+admin. Without users the server runs on loopback only (`sapgw serve` refuses other
+addresses) and every caller is `anonymous@loopback` with the admin role.
+
+HTML forms carry a CSRF token, an HMAC of the user name under a server secret, that
+`csrf_protect` checks: a browser sends a remembered login (or reaches loopback) with any
+form another site posts, so the form must prove it came from our page. JSON clients send
+their credentials explicitly and need no token.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import parse_qs
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sapgw.gateway.config import AuthSettings, PasswordHash
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+CSRF_FIELD = "csrf_token"
+REALM = 'Basic realm="sapgw"'
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str  # display or admin
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+ANONYMOUS = User("anonymous@loopback", "admin")
+
+
+class AccessDenied(Exception):
+    """The user may not do this (HTTP 403)."""
+
+
+class CsrfRefused(AccessDenied):
+    """A form was posted without the token of our own page (HTTP 403)."""
+
+
+# -- passwords ---------------------------------------------------------------------------------
+def hash_password(password: str, *, n: int = 2**14, r: int = 8, p: int = 1) -> str:
+    """A new `scrypt$n$r$p$salt$hash` for config.ini, with a random salt."""
+    salt = secrets.token_bytes(16)
+    return str(PasswordHash(n, r, p, salt, _scrypt(password, salt, n, r, p, 32)))
+
+
+def verify_password(password: str, stored: PasswordHash) -> bool:
+    derived = _scrypt(password, stored.salt, stored.n, stored.r, stored.p, len(stored.digest))
+    return hmac.compare_digest(derived, stored.digest)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
+    memory = 128 * r * (n + p + 2) + (1 << 20)
+    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=length,
+                          maxmem=memory)
+
+
+class Authenticator:
+    """Checks Basic credentials against `[auth]` and makes and checks CSRF tokens."""
+
+    def __init__(self, settings: AuthSettings) -> None:
+        self.users = settings.users
+        self._secret = settings.secret.encode() or secrets.token_bytes(32)
+        # scrypt is slow on purpose; a password that passed once is remembered as an HMAC,
+        # so every request of a page does not pay for it again.
+        self._verified: dict[str, bytes] = {}
+
+    def __repr__(self) -> str:
+        return f"Authenticator(users={sorted(self.users)}, secret=***)"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.users)
+
+    def authenticate(self, authorization: str | None) -> User | None:
+        """The user of an `Authorization: Basic ...` header, or None if it does not log in."""
+        scheme, _, encoded = (authorization or "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            name, colon, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        user = self.users.get(name)
+        if not colon or user is None:
+            return None
+        mark = self._mac("password", name, password)
+        remembered = self._verified.get(name)
+        if remembered is None or not hmac.compare_digest(remembered, mark):
+            if not verify_password(password, user.password):
+                return None
+            self._verified[name] = mark
+        return User(user.name, user.role)
+
+    def csrf_token(self, user: User) -> str:
+        return self._mac("csrf", user.name).hex()
+
+    def csrf_valid(self, user: User, token: str) -> bool:
+        return hmac.compare_digest(self.csrf_token(user), token)
+
+    def _mac(self, *parts: str) -> bytes:
+        return hmac.new(self._secret, "\0".join(parts).encode(), hashlib.sha256).digest()
+
+
+# -- the middleware and the route helpers ------------------------------------------------------
+def _open(path: str) -> bool:
+    return path == "/healthz" or path.startswith("/sap/")
+
+
+class AuthMiddleware:
+    """Puts the `User` into `scope["user"]`, or answers 401/403 before any route runs."""
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app = app
+        self.authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or _open(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        user: User | None = ANONYMOUS
+        if self.authenticator.enabled:
+            header = Request(scope).headers.get("authorization")
+            user = await run_in_threadpool(self.authenticator.authenticate, header)
+        if user is None:
+            response = _refusal(scope["path"], 401, "UNAUTHORIZED",
+                                "log in with a user of [auth] (HTTP Basic)")
+            response.headers["WWW-Authenticate"] = REALM
+        elif scope["method"] not in READ_METHODS and not user.is_admin:
+            response = _refusal(scope["path"], 403, "FORBIDDEN",
+                                f"user {user.name} has the {user.role} role; actions need admin")
+        else:
+            scope["user"] = user
+            await self.app(scope, receive, send)
+            return
+        await response(scope, receive, send)
+
+
+def _refusal(path: str, status: int, error: str, message: str) -> Response:
+    if path.startswith("/api/") or path == "/api":
+        return JSONResponse({"error": error, "message": message}, status_code=status)
+    return refusal_page(status, message)
+
+
+def refusal_page(status: int, message: str) -> HTMLResponse:
+    """A bare page for a refused request (no navigation: the user may not read the rest)."""
+    title = {401: "Login required", 403: "Not allowed"}.get(status, "Refused")
+    return HTMLResponse(f'<!doctype html><html><head><meta charset="utf-8"><title>{title}'
+                        f'</title></head><body><h1>{title}</h1><p class="msg err">'
+                        f"{escape(message)}</p></body></html>", status_code=status)
+
+
+def current_user(request: Request) -> User:
+    user = request.scope.get("user")
+    return user if isinstance(user, User) else ANONYMOUS
+
+
+def authenticator(request: Request) -> Authenticator:
+    return request.app.state.auth
+
+
+def csrf_token(request: Request) -> str:
+    """The token the current user's forms carry in the hidden field `csrf_token`."""
+    return authenticator(request).csrf_token(current_user(request))
+
+
+def require_admin(request: Request) -> User:
+    """Route dependency for reads only admins may make (the audit log)."""
+    user = current_user(request)
+    if not user.is_admin:
+        raise AccessDenied(f"user {user.name} has the {user.role} role; this needs admin")
+    return user
+
+
+async def csrf_protect(request: Request) -> User:
+    """Route dependency of every form POST: the form's token must be the user's."""
+    user = current_user(request)
+    # Parsed here rather than with request.form(), which needs python-multipart.
+    body = (await request.body()).decode("utf-8", "replace")
+    token = parse_qs(body).get(CSRF_FIELD, [""])[0]
+    if not token or not authenticator(request).csrf_valid(user, token):
+        raise CsrfRefused("the form's CSRF token is missing or wrong: reload the page and "
+                          "try again")
+    return user
+
