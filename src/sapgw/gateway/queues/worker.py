@@ -1,9 +1,11 @@
 """The schedulers' worker: run a claimed queue's LUWs in order, exactly once each.
 
-For each head LUW: check its dependencies (WAITING), execute it (a BDoc flow, or a unit on
-the destination with the LUW's TID), then complete it in one gateway transaction and confirm
-the TID. A communication error leaves the queue CPICERR with the next retry time from the
-destination's settings; an application error leaves it SYSFAIL until a person acts.
+It reads the queue's head LUWs in batches, up to the first one whose dependency still holds
+an older LUW (WAITING). Flows run together in one transaction; units go to the destination
+in order with their TIDs, and the executed ones are completed in one gateway transaction,
+then their TIDs confirmed. A communication error leaves the queue CPICERR with the next retry
+time from the destination's settings; an application error leaves it SYSFAIL until a person
+acts.
 """
 
 from __future__ import annotations
