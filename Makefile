@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 CONFIG  ?= config.ini
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -15,11 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser tests drive Debian's chromium (never Playwright's own download); needs root.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
 run: $(STAMP)
 	$(BIN)/sapgw --config $(CONFIG) init
 	$(BIN)/sapgw --config $(CONFIG) serve
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -14,7 +14,7 @@ from sapgw.gateway.api import auth
 from sapgw.gateway.api.app import create_app
 from sapgw.gateway.monitor import pages
 from sapgw.gateway.runtime import Gateway
-from tests.scenarios.conftest import fund_usage, trade_promotion
+from tests.scenarios.conftest import fund_posting, fund_usage, trade_promotion
 
 QUEUE = "R3AUFMFU1791"
 
@@ -221,3 +221,14 @@ def test_data_is_escaped(sapgw: Gateway, web: TestClient):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
     listed = web.get("/smw01", params={"key": '"><script>x'}).text
     assert "<script>" not in listed and "&quot;&gt;&lt;script&gt;x" in listed
+
+
+def test_detail_links_to_what_the_bdoc_produced_in_the_erp(sapgw: Gateway, web: TestClient):
+    for payload in (trade_promotion(), fund_usage(), fund_posting("FPO1")):
+        sapgw.send(payload["type"], payload["data"])
+    sapgw.run_until_idle()
+    fpo = sapgw.bdocs_list(bdoc_type="CRM_FM_FPO")["items"][0]["bdoc_id"]
+    page = web.get(f"/smw01/{fpo}").text
+    assert "In the ERP" in page
+    assert "/fb03?bukrs=1000&amp;xblnr=FPO1" in page
+    assert "/iaomc?scenario=CRMFM&amp;key=00000000000000001791%2F10" in page

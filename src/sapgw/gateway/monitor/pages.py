@@ -47,7 +47,7 @@ th{background:#eee}.light{display:inline-block;width:.9em;height:.9em;border-rad
 .light-green{background:#2a2}.light-yellow{background:#eb0}.light-red{background:#d22}
 tr.error td{background:#fdd}tr.warn td{background:#ffd}.msg{padding:.4em;margin:.5em 0}
 .ok{background:#dfd}.err{background:#fdd;font-weight:bold}pre{margin:0}
-form.inline{display:inline}small{color:#666}"""
+form.inline{display:inline}small{color:#666}.nowrap{white-space:nowrap}"""
 
 QUEUE_TX = {"smq1": "out", "smq2": "in"}
 BLOCKED = {QueueStatus.SYSFAIL, QueueStatus.CPICERR, QueueStatus.STOP, QueueStatus.ARETRY,
@@ -229,6 +229,35 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
                  error="; ".join(problems))
 
 
+def _nowrap(text: str) -> str:
+    return f'<span class="nowrap">{_e(text)}</span>'
+
+
+def _erp_links(b: dict[str, Any]) -> str:
+    """Where to see what the BDoc produced in the ERP (FB03, IAOMC, CJ20N)."""
+    data = b.get("data") if isinstance(b.get("data"), dict) else {}
+    header = data.get("HEADER") if isinstance(data.get("HEADER"), dict) else {}
+    links: list[tuple[str, dict[str, str]]] = []
+    if b["type"] == "CRM_MKTPL" and header.get("TPM_ID"):
+        links.append(("/cj20n", {"project": str(header["TPM_ID"])}))
+    fu_id = str(header.get("FU_ID", "")).strip()
+    items = data.get("ITEMS") if b["type"] == "CRM_FM_FU" else [
+        {"ITEM_ID": header.get("FU_ITEM", "")}] if b["type"] == "CRM_FM_FPO" else []
+    for item in items if isinstance(items, list) and fu_id.isdigit() else []:
+        item_id = str(item.get("ITEM_ID", "")).strip() if isinstance(item, dict) else ""
+        if item_id:
+            key = f"{fu_id.zfill(20)}/{int(item_id) if item_id.isdigit() else item_id}"
+            links.append(("/iaomc", {"scenario": "CRMFM", "key": key}))
+    if b["type"] == "CRM_FM_FPO" and header.get("FPO_ID"):
+        links.append(("/fb03", {"bukrs": str(header.get("COMP_CODE", "1000")),
+                                "xblnr": str(header["FPO_ID"])}))
+    if not links:
+        return ""
+    return "<h2>In the ERP</h2><p>" + " · ".join(
+        f'<a href="{path}?{_e(urlencode(query))}">{path[1:].upper()} '
+        f'{_e(" ".join(query.values()))}</a>' for path, query in links) + "</p>"
+
+
 @router.get("/smw01/{bdoc_id}", response_class=HTMLResponse)
 def smw01_detail(request: Request, bdoc_id: str, msg: str = "") -> HTMLResponse:
     return _bdoc_page(request, bdoc_id.upper(), message=msg)
@@ -255,9 +284,11 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
                       f'<a href="/smq1/{_e(quote(r["queue"]))}">{_e(r["queue"])}</a>'
                       if r["queue"] else "", _e(r["tid"]), _e(r["error"]),
                       cls="error" if r["error"] else "") for r in b["receivers"])
-    log = (_row(_e(_ts(e["time"])), _e(e["service"]),
+    log = (_row(_nowrap(_ts(e["time"])), _e(e["service"]),
                 _e(f"{e['state_from']} → {e['state_to']}" if e["state_to"] else ""),
-                _e(e["type"]), _e(f"{e['id']} {e['number']}".strip()), _e(e["message"]),
+                _e(e["type"]),
+                _nowrap(f"{e['id']} {e['number']}".strip()),
+                _e(e["message"]),
                 cls={"E": "error", "A": "error", "W": "warn"}.get(e["type"], ""))
            for e in b["log"])
     body = (f"<h2>Header</h2>{header}<p>{actions}</p><h2>Receivers</h2>"
@@ -265,7 +296,7 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
             + "<h2>Flow log</h2>"
             + _table(["Time (UTC)", "Service", "State change", "Type", "Message ID",
                       "Message"], log)
-            + f"<h2>Data segments</h2>{_tree(b['data'])}")
+            + _erp_links(b) + f"<h2>Data segments</h2>{_tree(b['data'])}")
     return _page(request, f"SMW01 · BDoc {b['bdoc_id']}", body, status=status,
                  message=message, error=error)
 
