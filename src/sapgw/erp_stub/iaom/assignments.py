@@ -18,15 +18,20 @@ _LOOKUP = select(_TABLE).where(_TABLE.c.BUS_SCENARIO_ID == bindparam("scenario")
 def lookup(ctx: CallContext, scenario: str, ext_object_id: str) -> dict[str, Any] | None:
     """The IAOM_ASSIGNMENTS row for a business scenario and key, or None."""
     memo_key = ("IAOM_ASSIGNMENTS", scenario, ext_object_id)
-    if memo_key in ctx.memo:
-        return ctx.memo[memo_key]
+    known = ctx.system.cache.get(memo_key)
+    if known is not None:
+        return dict(known)
     with ctx.read() as conn:
         row = conn.execute(_LOOKUP, {"scenario": scenario, "key": ext_object_id}
                            ).mappings().first()
-    found = dict(row) if row else None
-    if found is not None:  # only a hit is memoised: a miss may be created in this LUW
-        ctx.memo[memo_key] = found
-    return found
+    if row is None:  # a miss is not cached: the assignment may be created any moment
+        return None
+    found = dict(row)
+    if ctx.luw.writer is None:  # read committed data: assignments never change
+        ctx.system.cache.put(memo_key, found)
+    else:  # read inside an open batch: cache it once the batch has committed
+        ctx.luw.cache_after_commit.append((memo_key, found))
+    return dict(found)
 
 
 def register(ctx: CallContext, scenario: str, ext_object_id: str, object_no: str,

@@ -24,6 +24,8 @@ class Luw:
         # In a batch of units, the batch's write transaction: numbers are drawn on it.
         self.writer: Connection | None = None
         self.memo: dict[tuple[Any, ...], Any] = {}
+        # Lookups read inside an open batch transaction: cached once it has committed.
+        self.cache_after_commit: list[tuple[tuple[Any, ...], Any]] = []
 
     def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Register rows to insert into an ERP table (a model class or a Table)."""
@@ -53,10 +55,21 @@ class Luw:
         for step in steps:
             if isinstance(step, tuple):
                 table, rows = step
-                conn.execute(table.insert(), rows)
+                conn.execute(_insert(table), rows)
             else:
                 step(conn)
 
     def clear(self) -> None:
         self._steps.clear()
         self.memo.clear()
+
+
+_INSERTS: dict[Table, Any] = {}
+
+
+def _insert(table: Table) -> Any:
+    """One Insert statement per table, so SQLAlchemy finds it in its compiled cache at once."""
+    statement = _INSERTS.get(table)
+    if statement is None:
+        statement = _INSERTS[table] = table.insert()
+    return statement

@@ -47,6 +47,28 @@ TABLE_MODULES = [
 ]
 
 
+class LookupCache:
+    """Rows that never change once they exist (IAOM assignments), keyed by lookup.
+
+    Only committed rows go in: a row read inside an open batch transaction is put in after
+    that transaction commits. Bounded: when full it starts again empty.
+    """
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self._rows: dict[tuple[Any, ...], Any] = {}
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        return self._rows.get(key)
+
+    def put(self, key: tuple[Any, ...], row: Any) -> None:
+        with self._lock:
+            if len(self._rows) >= self.max_entries:
+                self._rows.clear()
+            self._rows[key] = row
+
+
 class ARFCRSTATE(ErpTable, table=True):
     """Receiver-side tRFC status: one row per executed TID until it is confirmed and reorganised."""
 
@@ -70,6 +92,7 @@ class ErpSystem:
         self.registry = FunctionRegistry(
             importlib.import_module(name).group for name in APPLICATIONS)
         self.numbers = NumberRanges(db, self.customizing)
+        self.cache = LookupCache()
         self._confirm_lock = threading.Lock()
         self._confirmations: list[str] = []
 
@@ -130,6 +153,7 @@ class ErpSystem:
             return self._execute_one_by_one(units)
         done, failure = 0, None
         tids = [tid for tid, _, _ in units]
+        committed: list[Luw] = []
         try:
             with self.db.write() as conn:
                 seen = {row.ARFCTID for row in conn.execute(_TIDS_SEEN, {"tids": tids})}
@@ -142,6 +166,7 @@ class ErpSystem:
                             self._run_calls(luw, calls, conn)
                             self._record(conn, luw, tid, queue)
                             savepoint.commit()
+                            committed.append(luw)
                         except Exception as exc:  # the unit's own failure ends the batch
                             savepoint.rollback()
                             self.numbers.forget()
@@ -152,6 +177,9 @@ class ErpSystem:
         except Exception:
             self.numbers.forget()
             raise
+        for luw in committed:
+            for key, row in luw.cache_after_commit:
+                self.cache.put(key, row)
         return done, failure
 
     def _execute_one_by_one(self, units: list[tuple[str, list[RfcCall], str | None]]
