@@ -94,7 +94,13 @@ class Database:
             yield conn
 
     def create_all(self, metadata: MetaData) -> None:
+        """Create the tables that do not exist yet. On PostgreSQL, processes starting at once
+        (several `sapgw worker`) take turns through an advisory lock, so none trips over a
+        table another is creating."""
         with self.engine.begin() as conn:
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                             {"name": f"sapgw-ddl-{self.schema or 'public'}"})
             metadata.create_all(conn)
 
     def drop_schema(self) -> None:

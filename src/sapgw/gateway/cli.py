@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
 
+    from sapgw.gateway.idoc import cli as idoc_cli  # IDocs: WE02/WE05/BD87/WE20
+
+    idoc_cli.add_commands(sub)
     demo = sub.add_parser("demo", parents=[common], help="run a scenario end to end")
     demo.add_argument("scenario", nargs="?", default="funds", choices=["funds"])
     return parser
@@ -141,6 +144,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return reorg_command(settings, dry_run=args.dry_run, as_json=args.json)
     if args.command == "serve":
         return serve(settings, args.host, args.port)
+    if args.command == "idoc":
+        from sapgw.gateway.idoc import cli as idoc_cli
+
+        return idoc_cli.run(args, settings)
     if args.command == "erp" and args.erp_command == "serve":
         return erp_serve(settings, args.host, args.port)
     client = open_client(settings, getattr(args, "url", None))

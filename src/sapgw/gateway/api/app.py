@@ -23,6 +23,7 @@ from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.api import rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
 from sapgw.gateway.audit import AuditedActions
+from sapgw.gateway.idoc import routes as idoc_routes
 from sapgw.gateway.monitor import cockpit_pages, metrics, pages, scheduler_pages
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
@@ -53,6 +54,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(rest.router)
     app.include_router(pages.router)
     app.include_router(cockpit_pages.router)
+    app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.router.routes.append(metrics.metrics_route())
     rfc_destination = gateway.settings.rfc_destination

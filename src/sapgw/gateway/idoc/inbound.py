@@ -1,0 +1,130 @@
+"""Inbound IDoc processing: store first (50), check, hand to the application, record the outcome.
+
+    50 IDoc added -> 64 ready for the application -> 62 passed to the application
+       -> 53 application document posted | 51 not posted (with the BAPI's messages)
+    50 -> 56 IDoc with errors added: not understood (syntax) or no partner profile (WE20)
+
+Each step is its own commit, so the history shows how far an IDoc got. 64 and 62 are written
+together with the check, which makes it the claim: a second reprocess of the same IDoc finds
+62 and is refused. Reprocess (BD87) repeats the check, so fixing a partner profile helps.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from sapgw.clock import Clock
+from sapgw.db import Database
+from sapgw.gateway.actions import ActionRefused
+from sapgw.gateway.idoc import process_codes
+from sapgw.gateway.idoc.flat_format import parse_flat
+from sapgw.gateway.idoc.model import Idoc, syntax_problems
+from sapgw.gateway.idoc.process_codes import message
+from sapgw.gateway.idoc.store import IdocStore, PartnerProfile
+from sapgw.gateway.idoc.xml_format import parse_idoc_xml
+from sapgw.rfc.connection import RfcConnection
+
+REPROCESSABLE = {"51", "56", "60", "63", "64", "65", "66"}
+TEXTS = {"50": "IDoc added", "51": "Application document not posted",
+         "53": "Application document posted", "56": "IDoc with errors added",
+         "62": "IDoc passed to application",
+         "64": "IDoc ready to be transferred to application"}
+
+
+def default_partners() -> list[PartnerProfile]:
+    text = resources.files(__package__).joinpath("partners.toml").read_text(encoding="utf-8")
+    return [PartnerProfile(**row) for row in tomllib.loads(text).get("inbound", [])]
+
+
+class IdocInbound:
+    def __init__(self, db: Database, clock: Clock,
+                 connect: Callable[[str], RfcConnection]) -> None:
+        self.store = IdocStore(db, clock)
+        self.db = db
+        self.connect = connect
+        if not self.store.partners():
+            for profile in default_partners():
+                self.store.put_partner(profile)
+
+    # -- entry points ---------------------------------------------------------------------
+    def receive_xml(self, content: bytes, source: str = "request") -> list[dict[str, Any]]:
+        return self.receive(parse_idoc_xml(content, source))
+
+    def receive_flat(self, text: str, source: str = "file") -> list[dict[str, Any]]:
+        return self.receive(parse_flat(text, source))
+
+    def receive(self, idocs: list[Idoc]) -> list[dict[str, Any]]:
+        """Store every IDoc (status 50) before processing any, then process each."""
+        docnums = []
+        with self.db.write() as conn:
+            for idoc in idocs:
+                sender_docnum = idoc.control.get("DOCNUM", "")
+                idoc.control.update(TABNAM="EDI_DC40", DIRECT="2")
+                docnum = self.store.insert(conn, idoc)
+                text = TEXTS["50"] + (f" (sender's DOCNUM {sender_docnum})"
+                                      if sender_docnum else "")
+                self.store.set_status(conn, docnum, "50", text)
+                docnums.append(docnum)
+        return [self._process(docnum, {"50"}) for docnum in docnums]
+
+    def reprocess(self, docnum: str) -> dict[str, Any]:
+        """BD87: run an IDoc in error (51, 56, 64 …) again; refused for 53 and 62."""
+        return self._process(docnum, REPROCESSABLE)
+
+    # -- the steps ------------------------------------------------------------------------
+    def _process(self, docnum: str, allowed: set[str]) -> dict[str, Any]:
+        idoc = self.store.load(docnum)
+        with self.db.write() as conn:
+            current = self.store.status(conn, docnum)
+            if current not in allowed:
+                raise ActionRefused(f"IDoc {docnum} has status {current}; only "
+                                    f"{', '.join(sorted(allowed))} can be processed")
+            problems = idoc.problems + (syntax_problems(idoc) if not idoc.problems else [])
+            profile, handler = None, None
+            if not problems:
+                profile, handler, problem = self._profile(conn, idoc)
+                problems += [problem] if problem else []
+            if problems or profile is None or handler is None:
+                messages = [message(p) for p in problems]
+                self.store.set_status(conn, docnum, "56", "; ".join(problems), messages)
+                return self._result(docnum, "56", messages)
+            self.store.set_status(conn, docnum, "64", TEXTS["64"])
+            self.store.set_status(conn, docnum, "62", f"{TEXTS['62']} (process code "
+                                  f"{profile.EVCODE}, destination {profile.destination})")
+        destination = profile.destination
+        posted, messages = process_codes.run(handler, idoc,
+                                             lambda: self.connect(destination))
+        status = "53" if posted else "51"
+        with self.db.write() as conn:
+            self.store.set_status(conn, docnum, status, _summary(status, messages), messages)
+        return self._result(docnum, status, messages)
+
+    def _profile(self, conn: Any, idoc: Idoc
+                 ) -> tuple[PartnerProfile | None, process_codes.Handler | None, str]:
+        c = idoc.control
+        sndprt, sndprn, mestyp = c.get("SNDPRT", ""), c.get("SNDPRN", ""), c.get("MESTYP", "")
+        profile = self.store.partner(conn, sndprt, sndprn, mestyp)
+        if profile is None:
+            return None, None, (f"No inbound partner profile for partner {sndprt or '-'} "
+                          f"{sndprn or '-'}, message type {mestyp or '-'} (WE20)")
+        handler = process_codes.handler_for(profile.EVCODE, mestyp)
+        if handler is None:
+            return profile, None, (f"Process code {profile.EVCODE} has no inbound function for "
+                          f"message type {mestyp}")
+        return profile, handler, ""
+
+    @staticmethod
+    def _result(docnum: str, status: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"DOCNUM": docnum, "STATUS": status, "MESSAGES": messages}
+
+
+def _summary(status: str, messages: list[dict[str, Any]]) -> str:
+    """The status text: the most telling message (a specific error before RW 609)."""
+    wanted = ("S",) if status == "53" else ("E", "A", "X")
+    found = [m for m in messages if m.get("TYPE") in wanted]
+    specific = [m for m in found if (m.get("ID"), m.get("NUMBER")) != ("RW", "609")]
+    best = (specific or found or [{}])[0]
+    return str(best.get("MESSAGE") or TEXTS[status])

@@ -1,0 +1,131 @@
+"""The IDoc: a control record (EDI_DC40 fields) and its data segments in document order.
+
+Both formats read into this one shape: IDoc-XML gives the hierarchy by nesting, a flat file by
+SEGNUM/PSGNUM/HLEVEL. A segment carries named `fields` when its layout is known (or the XML
+names them), otherwise the raw `sdata` string, so nothing a partner sent is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sapgw.idoc_schemas import IdocType, idoc_type, record_layout
+
+CONTROL_FIELDS = tuple(f.name for f in record_layout("EDI_DC40"))
+
+
+class IdocFormatError(ValueError):
+    """An IDoc that cannot be read or written; the message says where (line or segment)."""
+
+
+@dataclass
+class Segment:
+    segnam: str
+    segnum: int = 0
+    psgnum: int = 0
+    hlevel: int = 1
+    fields: dict[str, str] | None = None  # None: only the raw SDATA is known
+    sdata: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"SEGNAM": self.segnam, "SEGNUM": f"{self.segnum:06d}",
+                                   "PSGNUM": f"{self.psgnum:06d}", "HLEVEL": f"{self.hlevel:02d}"}
+        if self.fields is not None:
+            data["fields"] = dict(self.fields)
+        else:
+            data["SDATA"] = self.sdata or ""
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Segment:
+        fields = data.get("fields")
+        return cls(str(data["SEGNAM"]), int(str(data["SEGNUM"])), int(str(data["PSGNUM"])),
+                   int(str(data["HLEVEL"])),
+                   dict(fields) if isinstance(fields, dict) else None,
+                   None if isinstance(fields, dict) else str(data.get("SDATA", "")))
+
+
+@dataclass
+class Idoc:
+    control: dict[str, str]
+    segments: list[Segment] = field(default_factory=list)
+    xml_root: str = ""  # the root element it came in (an extension name), for writing back
+    problems: list[str] = field(default_factory=list)  # found while reading: status 56
+
+    @property
+    def idoctyp(self) -> str:
+        return self.control.get("IDOCTYP", "")
+
+    def definition(self) -> IdocType | None:
+        return idoc_type(self.idoctyp)
+
+    def children(self, segnum: int) -> list[Segment]:
+        """Direct children of a segment; 0 gives the top-level segments."""
+        return [s for s in self.segments if s.psgnum == segnum]
+
+    def number(self) -> None:
+        """Give segments running SEGNUMs (1, 2, …) keeping PSGNUM links by position."""
+        renumber = {s.segnum: i for i, s in enumerate(self.segments, 1)}
+        for i, segment in enumerate(self.segments, 1):
+            segment.psgnum = renumber.get(segment.psgnum, 0)
+            segment.segnum = i
+
+
+def build(control: dict[str, str], segments: list[tuple[str, dict[str, str]]]) -> Idoc:
+    """An IDoc of a defined type from (segment name, fields) pairs, parents from the layout."""
+    idoc = Idoc(dict(control))
+    definition = idoc.definition()
+    if definition is None:
+        raise IdocFormatError(f"IDoc type {idoc.idoctyp!r} is not defined")
+    last: dict[str, Segment] = {}
+    for number, (name, values) in enumerate(segments, 1):
+        seg = definition.segment(name)
+        if seg is None:
+            raise IdocFormatError(f"segment {name} is not part of {definition.idoctyp}")
+        parent = last.get(seg.parent) if seg.parent else None
+        if seg.parent and parent is None:
+            raise IdocFormatError(f"segment {name} needs a parent {seg.parent} before it")
+        unknown = sorted(set(values) - {f.name for f in seg.fields})
+        if unknown:
+            raise IdocFormatError(f"segment {name} has no field {', '.join(unknown)}")
+        segment = Segment(name, number, parent.segnum if parent else 0,
+                          parent.hlevel + 1 if parent else 1,
+                          {f.name: values[f.name] for f in seg.fields if values.get(f.name)})
+        idoc.segments.append(segment)
+        last[name] = segment
+    return idoc
+
+
+def syntax_problems(idoc: Idoc) -> list[str]:
+    """Every reason the IDoc does not match its type (empty: it does), like SAP's syntax check."""
+    definition = idoc.definition()
+    if definition is None:
+        return [f"IDoc type {idoc.idoctyp or '(none)'} is not defined"]
+    problems: list[str] = []
+    by_number = {s.segnum: s for s in idoc.segments}
+    counts: dict[str, int] = {}
+    for segment in idoc.segments:
+        seg = definition.segment(segment.segnam)
+        where = f"segment {segment.segnum:06d} {segment.segnam}"
+        if seg is None:
+            problems.append(f"{where}: not part of IDoc type {definition.idoctyp}")
+            continue
+        counts[seg.name] = counts.get(seg.name, 0) + 1
+        parent = by_number.get(segment.psgnum)
+        parent_name = definition.segment(parent.segnam) if parent else None
+        if (parent_name.name if parent_name else "") != seg.parent:
+            problems.append(f"{where}: must be under {seg.parent or 'IDOC'}")
+        if segment.fields is None:
+            problems.append(f"{where}: SDATA does not match the segment's layout")
+            continue
+        for name, value in segment.fields.items():
+            layout = seg.field(name)
+            if layout is None:
+                problems.append(f"{where}: unknown field {name}")
+            elif len(value) > layout.length:
+                problems.append(f"{where}: {name} longer than {layout.length} characters")
+    for seg in definition.segments.values():
+        if not seg.min <= counts.get(seg.name, 0) <= seg.max:
+            problems.append(f"segment {seg.name}: {counts.get(seg.name, 0)} times, "
+                            f"allowed {seg.min}..{seg.max}")
+    return problems

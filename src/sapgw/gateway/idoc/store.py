@@ -1,0 +1,222 @@
+"""IDoc tables in the gateway database: EDIDC (control), EDID4 (segments), EDIDS (status history),
+EDP21 (inbound partner profiles) and the EDIDOC number range that gives 16-digit DOCNUMs.
+
+Every status change writes an EDIDS row and the EDIDC status in the caller's transaction, so
+the history is never behind the header. Lists page by DOCNUM (keyset), newest first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlmodel import Field
+
+from sapgw.clock import Clock
+from sapgw.db import Database
+from sapgw.gateway.idoc.model import Idoc, Segment
+from sapgw.gateway.store.tables import GatewayTable
+
+SCHEMA_VERSION = 1
+
+
+class EDIDC(GatewayTable, table=True):
+    __tablename__ = "edidc"
+    DOCNUM: str = Field(primary_key=True, max_length=16)
+    STATUS: str = Field(max_length=2, index=True)
+    DIRECT: str = Field(default="2", max_length=1)
+    IDOCTYP: str = Field(default="", max_length=30)
+    MESTYP: str = Field(default="", max_length=30, index=True)
+    SNDPRT: str = Field(default="", max_length=2)
+    SNDPRN: str = Field(default="", max_length=10, index=True)
+    control: str = "{}"  # JSON: every EDI_DC40 field as received, DOCNUM/STATUS ours
+    xml_root: str = Field(default="", max_length=120)
+    read_problems: str = "[]"  # JSON: what was wrong while reading (kept for reprocessing)
+    created_at: datetime
+    updated_at: datetime
+    schema_version: int = SCHEMA_VERSION
+
+
+class EDID4(GatewayTable, table=True):
+    __tablename__ = "edid4"
+    DOCNUM: str = Field(primary_key=True, max_length=16)
+    SEGNUM: int = Field(primary_key=True)
+    SEGNAM: str = Field(max_length=30)
+    PSGNUM: int = 0
+    HLEVEL: int = 1
+    fields: str | None = None  # JSON object, or NULL when only SDATA is known
+    SDATA: str | None = None
+
+
+class EDIDS(GatewayTable, table=True):
+    __tablename__ = "edids"
+    id: int | None = Field(default=None, primary_key=True)
+    DOCNUM: str = Field(max_length=16, index=True)
+    STATUS: str = Field(max_length=2)
+    STATXT: str = ""
+    messages: str = "[]"  # JSON: BAPIRET2-like rows behind this status
+    LOGDAT: datetime
+
+
+class EDP21(GatewayTable, table=True):
+    """Inbound partner profile (WE20): who may send which message type, and what runs it."""
+
+    __tablename__ = "edp21"
+    SNDPRT: str = Field(primary_key=True, max_length=2)
+    SNDPRN: str = Field(primary_key=True, max_length=10)
+    MESTYP: str = Field(primary_key=True, max_length=30)
+    EVCODE: str = Field(max_length=30)  # process code
+    destination: str = Field(default="ERP", max_length=32)
+
+
+class IdocNumberRange(GatewayTable, table=True):
+    __tablename__ = "idoc_nriv"
+    OBJECT: str = Field(primary_key=True, max_length=10)
+    NRLEVEL: int = 0
+
+
+C = EDIDC.__table__  # type: ignore[attr-defined]
+D = EDID4.__table__  # type: ignore[attr-defined]
+S = EDIDS.__table__  # type: ignore[attr-defined]
+P = EDP21.__table__  # type: ignore[attr-defined]
+N = IdocNumberRange.__table__  # type: ignore[attr-defined]
+TABLES = [C, D, S, P, N]
+
+
+class IdocNotFound(LookupError):
+    def __init__(self, docnum: str) -> None:
+        super().__init__(f"IDoc {docnum} does not exist")
+
+
+@dataclass(frozen=True)
+class PartnerProfile:
+    SNDPRT: str
+    SNDPRN: str
+    MESTYP: str
+    EVCODE: str
+    destination: str = "ERP"
+
+
+class IdocStore:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        db.create_all(GatewayTable.metadata)
+        with db.write() as conn:
+            if conn.execute(select(N.c.OBJECT).where(N.c.OBJECT == "EDIDOC")).first() is None:
+                conn.execute(insert(N).values(OBJECT="EDIDOC", NRLEVEL=0))
+
+    # -- writing --------------------------------------------------------------------------
+    def next_docnum(self, conn: Connection) -> str:
+        conn.execute(update(N).where(N.c.OBJECT == "EDIDOC").values(NRLEVEL=N.c.NRLEVEL + 1))
+        level = conn.execute(select(N.c.NRLEVEL).where(N.c.OBJECT == "EDIDOC")).scalar_one()
+        return f"{level:016d}"
+
+    def insert(self, conn: Connection, idoc: Idoc) -> str:
+        """Store a received IDoc under a new DOCNUM (no status yet); returns the DOCNUM."""
+        docnum = self.next_docnum(conn)
+        idoc.control["DOCNUM"] = docnum
+        now = self.clock.now()
+        c = idoc.control
+        conn.execute(insert(C).values(
+            DOCNUM=docnum, STATUS="", DIRECT=c.get("DIRECT", "2"), IDOCTYP=c.get("IDOCTYP", ""),
+            MESTYP=c.get("MESTYP", ""), SNDPRT=c.get("SNDPRT", ""), SNDPRN=c.get("SNDPRN", ""),
+            control=json.dumps(c), xml_root=idoc.xml_root[:120],
+            read_problems=json.dumps(idoc.problems), created_at=now, updated_at=now))
+        if idoc.segments:
+            conn.execute(insert(D), [
+                {"DOCNUM": docnum, "SEGNUM": s.segnum, "SEGNAM": s.segnam[:30],
+                 "PSGNUM": s.psgnum, "HLEVEL": s.hlevel, "SDATA": s.sdata,
+                 "fields": None if s.fields is None else json.dumps(s.fields)}
+                for s in idoc.segments])
+        return docnum
+
+    def set_status(self, conn: Connection, docnum: str, status: str, text: str,
+                   messages: list[dict[str, Any]] | None = None) -> None:
+        now = self.clock.now()
+        conn.execute(insert(S).values(DOCNUM=docnum, STATUS=status, STATXT=text,
+                                      messages=json.dumps(messages or []), LOGDAT=now))
+        conn.execute(update(C).where(C.c.DOCNUM == docnum).values(STATUS=status, updated_at=now))
+
+    def status(self, conn: Connection, docnum: str) -> str:
+        value = conn.execute(select(C.c.STATUS).where(C.c.DOCNUM == docnum)).scalar()
+        if value is None:
+            raise IdocNotFound(docnum)
+        return str(value)
+
+    # -- reading --------------------------------------------------------------------------
+    def load(self, docnum: str) -> Idoc:
+        with self.db.read() as conn:
+            row = conn.execute(select(C).where(C.c.DOCNUM == docnum)).mappings().first()
+            if row is None:
+                raise IdocNotFound(docnum)
+            rows = conn.execute(select(D).where(D.c.DOCNUM == docnum)
+                                .order_by(D.c.SEGNUM)).mappings().all()
+        control = json.loads(row["control"])
+        control["STATUS"] = row["STATUS"]
+        segments = [Segment(r["SEGNAM"], r["SEGNUM"], r["PSGNUM"], r["HLEVEL"],
+                            None if r["fields"] is None else json.loads(r["fields"]), r["SDATA"])
+                    for r in rows]
+        return Idoc(control, segments, row["xml_root"], json.loads(row["read_problems"]))
+
+    def detail(self, docnum: str) -> dict[str, Any]:
+        """WE02/WE05 detail: control record, segments, status history (oldest first)."""
+        idoc = self.load(docnum)
+        with self.db.read() as conn:
+            history = conn.execute(select(S).where(S.c.DOCNUM == docnum)
+                                   .order_by(S.c.id)).mappings().all()
+        status = []
+        for h in history:
+            entry: dict[str, Any] = {"STATUS": h["STATUS"], "TEXT": h["STATXT"],
+                                     "time": h["LOGDAT"].isoformat()}
+            if h["messages"] != "[]":
+                entry["MESSAGES"] = json.loads(h["messages"])
+            status.append(entry)
+        return {"control": idoc.control, "segments": [s.as_dict() for s in idoc.segments],
+                "status": status}
+
+    def listing(self, status: str = "", mestyp: str = "", partner: str = "", limit: int = 50,
+                after: str = "") -> dict[str, Any]:
+        """WE02 list, newest first; `after` is the cursor (`next`) of the previous page."""
+        query = select(C.c.DOCNUM, C.c.STATUS, C.c.DIRECT, C.c.IDOCTYP, C.c.MESTYP, C.c.SNDPRT,
+                       C.c.SNDPRN, C.c.created_at, C.c.updated_at).order_by(C.c.DOCNUM.desc())
+        if status:
+            query = query.where(C.c.STATUS.in_([s.strip() for s in status.split(",")]))
+        if mestyp:
+            query = query.where(C.c.MESTYP == mestyp)
+        if partner:
+            query = query.where(C.c.SNDPRN == partner)
+        if after:
+            query = query.where(C.c.DOCNUM < after)
+        with self.db.read() as conn:
+            rows = conn.execute(query.limit(limit + 1)).mappings().all()
+        items = [{**r, "created_at": r["created_at"].isoformat(),
+                  "updated_at": r["updated_at"].isoformat()} for r in rows[:limit]]
+        return {"idocs": items, "next": items[-1]["DOCNUM"] if len(rows) > limit else None}
+
+    def count(self) -> int:
+        with self.db.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(C)).scalar_one())
+
+    # -- partner profiles -----------------------------------------------------------------
+    def partner(self, conn: Connection, sndprt: str, sndprn: str,
+                mestyp: str) -> PartnerProfile | None:
+        row = conn.execute(select(P).where(P.c.SNDPRT == sndprt, P.c.SNDPRN == sndprn,
+                                           P.c.MESTYP == mestyp)).mappings().first()
+        return PartnerProfile(**row) if row else None
+
+    def put_partner(self, profile: PartnerProfile) -> None:
+        """Create or replace a partner profile (WE20 save)."""
+        with self.db.write() as conn:
+            conn.execute(P.delete().where(P.c.SNDPRT == profile.SNDPRT,
+                                          P.c.SNDPRN == profile.SNDPRN,
+                                          P.c.MESTYP == profile.MESTYP))
+            conn.execute(insert(P).values(**profile.__dict__))
+
+    def partners(self) -> list[PartnerProfile]:
+        with self.db.read() as conn:
+            return [PartnerProfile(**r) for r in conn.execute(
+                select(P).order_by(P.c.SNDPRN, P.c.MESTYP)).mappings()]
