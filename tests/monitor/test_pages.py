@@ -232,3 +232,17 @@ def test_detail_links_to_what_the_bdoc_produced_in_the_erp(sapgw: Gateway, web: 
     assert "In the ERP" in page
     assert "/fb03?bukrs=1000&amp;xblnr=FPO1" in page
     assert "/iaomc?scenario=CRMFM&amp;key=00000000000000001791%2F10" in page
+
+
+def test_smw01_filters_by_queue_sender_context_and_id(sapgw: Gateway, web: TestClient):
+    failed = failed_fund_usage(sapgw)
+    other = send(sapgw, trade_promotion("TPM5"))
+    sapgw.run_until_idle()
+    by_queue = web.get("/smw01", params={"queue": "R3AUFMFU1791"}).text
+    assert failed in by_queue and other not in by_queue
+    assert other in web.get("/smw01", params={"id": other[:8].lower()}).text
+    assert failed not in web.get("/smw01", params={"id": other[:8]}).text
+    assert failed in web.get("/smw01", params={"sender": "CRM", "context": "mo1"}).text
+    assert failed not in web.get("/smw01", params={"sender": "MOBILE"}).text
+    api = web.get("/api/bdocs", params={"queue": "R3AUMKTPLTPM5"}).json()["items"]
+    assert [b["bdoc_id"] for b in api] == [other]

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     smw01.add_argument("--state", help="e.g. E06 or E04,E06")
     smw01.add_argument("--type", help="BDoc type")
     smw01.add_argument("--key", help="object key (e.g. trade promotion id)")
+    smw01.add_argument("--context", help="flow context (e.g. MO1)")
+    smw01.add_argument("--sender", help="sender site")
+    smw01.add_argument("--queue", help="BDocs with a receiver in this queue")
     smw01.add_argument("--limit", type=int, default=50)
     smw01.add_argument("--after", help="cursor printed under the previous page")
     for name, direction in (("smq1", "outbound"), ("smq2", "inbound")):
@@ -183,7 +186,8 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
             show(detail, _bdoc_text(detail))
         else:
             page = client.bdocs(state=args.state, bdoc_type=args.type, object_key=args.key,
-                                limit=args.limit, after=args.after)
+                                flow_context=args.context, sender=args.sender,
+                                queue=args.queue, limit=args.limit, after=args.after)
             text = render(page["items"], BDOC_COLUMNS, "(no BDocs)")
             if page["next"]:
                 text += f"\nmore: --after '{page['next']}'"

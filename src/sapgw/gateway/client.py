@@ -113,7 +113,7 @@ class HttpClient:
 
     def bdocs(self, **filters: Any) -> dict[str, Any]:
         names = {"bdoc_type": "type", "object_key": "key", "created_from": "from",
-                 "created_to": "to"}
+                 "created_to": "to", "flow_context": "context", "bdoc_id": "id"}
         params = {names.get(k, k): v for k, v in filters.items() if v is not None}
         return self._json(self.http.get("/api/bdocs", params=params))
 

@@ -50,13 +50,18 @@ async def list_bdocs(request: Request,
                      type: str | None = Query(None, description="BDoc type"),
                      sender: str | None = None,
                      key: str | None = Query(None, description="object key, e.g. TPM id"),
+                     context: str | None = Query(None, description="flow context, e.g. MO1"),
+                     queue: str | None = Query(None, description="a receiver's queue"),
+                     bdoc_id: str | None = Query(None, alias="id",
+                                                 description="BDoc id or its start"),
                      created_from: datetime | None = Query(None, alias="from"),
                      created_to: datetime | None = Query(None, alias="to"),
                      limit: int = Query(50, ge=1, le=1000),
                      after: str | None = Query(None, description="cursor of the previous page"),
                      ) -> dict[str, Any]:
     return await run_in_threadpool(_gw(request).bdocs_list, state=state, bdoc_type=type,
-                                   sender=sender, object_key=key, created_from=created_from,
+                                   sender=sender, object_key=key, flow_context=context,
+                                   queue=queue, bdoc_id=bdoc_id, created_from=created_from,
                                    created_to=created_to, limit=limit, after=after)
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from sapgw.bdoc.states import BDocState, IllegalTransition
@@ -34,7 +33,6 @@ from sapgw.gateway.monitor import queries
 from sapgw.gateway.queues.status import TEXTS as QUEUE_TEXTS
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.runtime import Gateway
-from sapgw.gateway.store.bdocs import H
 
 router = APIRouter(tags=["monitor pages"], include_in_schema=False)
 ACTION: dict[str, Any] = {"response_class": HTMLResponse, "response_model": None,
@@ -164,27 +162,16 @@ def _moment(raw: str | None, name: str, problems: list[str]) -> datetime | None:
 
 
 # -- SMW01 -------------------------------------------------------------------------------------
-def _state_counts(gw: Gateway, f: queries.BDocFilter) -> dict[str, int]:
-    """BDocs per state for the filter without its state and cursor (the count line)."""
-    conditions = [H.c.bdoc_type == f.bdoc_type.upper()] if f.bdoc_type else []
-    if f.object_key:
-        conditions.append(H.c.object_key == f.object_key)
-    if f.created_from:
-        conditions.append(H.c.created_at >= f.created_from)
-    if f.created_to:
-        conditions.append(H.c.created_at < f.created_to)
-    query = select(H.c.state, func.count()).where(*conditions).group_by(H.c.state)
-    with gw.db.read() as conn:
-        return dict(sorted((state, int(n)) for state, n in conn.execute(query).all()))
-
-
 @router.get("/smw01", response_class=HTMLResponse)
 def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="type"),
-          key: str = "",
+          key: str = "", context: str = "", sender: str = "", queue: str = "",
+          bdoc_id: str = Query("", alias="id"),
           created_from: str = Query("", alias="from"), created_to: str = Query("", alias="to"),
           limit: str = "50", after: str = "", msg: str = "") -> HTMLResponse:
     problems: list[str] = []
     f = queries.BDocFilter(state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
+                           flow_context=context or None, sender=sender or None,
+                           queue=queue or None, bdoc_id=bdoc_id or None,
                            created_from=_moment(created_from, "from", problems),
                            created_to=_moment(created_to, "to", problems),
                            limit=_int(limit, 50, 1, 1000), after=after or None)
@@ -194,10 +181,11 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
     except ValueError:
         problems.append(f"after: {after!r} is not a cursor of this list")
         listed = queries.bdoc_list(gw.db, replace(f, after=None))
-    counts = _state_counts(gw, f)
-    params = {k: v for k, v in {"type": bdoc_type, "key": key, "from": created_from,
-                                "to": created_to, "limit": limit if limit != "50" else ""
-                                }.items() if v}
+    counts = queries.state_counts(gw.db, f)
+    params = {k: v for k, v in {"type": bdoc_type, "key": key, "context": context,
+                                "sender": sender, "queue": queue, "id": bdoc_id,
+                                "from": created_from, "to": created_to,
+                                "limit": limit if limit != "50" else ""}.items() if v}
     count_links = " · ".join(
         f'{_light(BDocState(s).light)} <a href="/smw01?{_e(urlencode({**params, "state": s}))}">'
         f"{_e(s)}</a> {n}" for s, n in counts.items()) or "no BDocs"
@@ -205,7 +193,9 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
         f'<label>{label} <input name="{name}" value="{_e(value)}" size="{size}"></label> '
         for label, name, value, size in (
             ("State", "state", state, 8), ("BDoc type", "type", bdoc_type, 12),
-            ("Key", "key", key, 12), ("From", "from", created_from, 16),
+            ("Key", "key", key, 12), ("Flow context", "context", context, 4),
+            ("Sender", "sender", sender, 6), ("Queue", "queue", queue, 14),
+            ("BDoc ID", "id", bdoc_id, 12), ("From", "from", created_from, 16),
             ("To", "to", created_to, 16), ("Rows", "limit", limit, 4)))
     rows = (_row(_light(b["light"]), _e(b["state"]), _e(b["state_text"]), _e(b["type"]),
                  _e(b["object_key"]), _e(b["flow_context"]), _e(b["sender"]),

@@ -29,6 +29,9 @@ class BDocFilter:
     bdoc_type: str | None = None
     sender: str | None = None
     object_key: str | None = None
+    flow_context: str | None = None
+    queue: str | None = None  # BDocs with a receiver in this queue
+    bdoc_id: str | None = None  # a BDoc id or the start of one
     created_from: datetime | None = None
     created_to: datetime | None = None
     limit: int = 50
@@ -41,23 +44,42 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def bdoc_list(db: Database, f: BDocFilter) -> dict[str, Any]:
-    query = select(H.c.bdoc_id, H.c.bdoc_type, H.c.state, H.c.flow_context, H.c.sender,
-                   H.c.object_key, H.c.error, H.c.created_at, H.c.updated_at)
-    conditions = []
-    if f.state:
-        states = [s.strip().upper() for s in f.state.split(",") if s.strip()]
-        conditions.append(H.c.state.in_(states))
+def _conditions(f: BDocFilter) -> list[Any]:
+    """The WHERE conditions of a filter, without its state and cursor."""
+    conditions: list[Any] = []
     if f.bdoc_type:
         conditions.append(H.c.bdoc_type == f.bdoc_type.upper())
     if f.sender:
         conditions.append(H.c.sender == f.sender)
     if f.object_key:
         conditions.append(H.c.object_key == f.object_key)
+    if f.flow_context:
+        conditions.append(H.c.flow_context == f.flow_context.upper())
+    if f.queue:
+        conditions.append(H.c.bdoc_id.in_(select(R.c.bdoc_id).where(R.c.queue == f.queue)))
+    if f.bdoc_id:
+        conditions.append(H.c.bdoc_id.startswith(f.bdoc_id.strip().upper(), autoescape=True))
     if f.created_from:
         conditions.append(H.c.created_at >= f.created_from)
     if f.created_to:
         conditions.append(H.c.created_at < f.created_to)
+    return conditions
+
+
+def state_counts(db: Database, f: BDocFilter) -> dict[str, int]:
+    """BDocs per state for the filter without its state and cursor (SMW01's count line)."""
+    query = select(H.c.state, func.count()).where(*_conditions(f)).group_by(H.c.state)
+    with db.read() as conn:
+        return dict(sorted((state, int(n)) for state, n in conn.execute(query).all()))
+
+
+def bdoc_list(db: Database, f: BDocFilter) -> dict[str, Any]:
+    query = select(H.c.bdoc_id, H.c.bdoc_type, H.c.state, H.c.flow_context, H.c.sender,
+                   H.c.object_key, H.c.error, H.c.created_at, H.c.updated_at)
+    conditions = _conditions(f)
+    if f.state:
+        states = [s.strip().upper() for s in f.state.split(",") if s.strip()]
+        conditions.append(H.c.state.in_(states))
     if f.after:
         stamp, _, last_id = f.after.partition("|")
         at = datetime.fromisoformat(stamp)
