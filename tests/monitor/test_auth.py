@@ -262,3 +262,16 @@ def test_both_user_forms_load(tmp_path: Path):
     assert {n: u.role for n, u in settings.auth.users.items()} == {"alice": "admin",
                                                                    "bob": "display"}
     assert hashed not in repr(settings)
+
+
+def test_cross_site_requests_cannot_act(sapgw):
+    from sapgw.gateway.api.app import create_app
+
+    with TestClient(create_app(sapgw, run_schedulers=False)) as web:
+        refused = web.post("/api/queues/Q1/lock", headers={"origin": "https://evil.example"})
+        assert refused.status_code == 403 and refused.json()["error"] == "CROSS_SITE"
+        assert web.post("/api/queues/Q1/lock", headers={"sec-fetch-site": "cross-site"}
+                        ).status_code == 403
+        same = web.post("/api/queues/Q1/lock", headers={"origin": "http://testserver"})
+        assert same.status_code == 200
+        assert web.post("/api/queues/Q1/unlock").status_code == 200, "curl sends no Origin"
