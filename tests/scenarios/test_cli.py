@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from sapgw.gateway.audit import AuditedActions
+from sapgw.gateway.runtime import Gateway
+
 from .conftest import fund_usage, trade_promotion
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +54,11 @@ def test_send_fail_inspect_repair_reprocess(config, tmp_path):
     final = json.loads(sapgw(config, "smw01", sent["bdoc_id"], "--json").stdout)
     assert final["state"] == "F04"
     assert "(no queues)" in sapgw(config, "smq1").stdout
+    with Gateway.open(config) as gateway:
+        audit = AuditedActions(gateway).entries()
+    assert [(a["action"], a["object_id"], a["before"]["state"]) for a in audit] == [
+        ("reprocess", sent["bdoc_id"], "E06")]
+    assert audit[0]["user"].startswith("cli:")
 
 
 def test_demo_funds_prints_the_whole_story(config):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # runtime may import this module to create its table with the
     from sapgw.gateway.runtime import Gateway
 
 BDOC_ACTIONS = ("reprocess", "discard", "set-processed")
-QUEUE_ACTIONS = ("activate", "lock", "unlock")
+QUEUE_ACTIONS = ("activate", "lock", "unlock", "reprocess")
 T = TypeVar("T")
 
 
@@ -71,10 +71,14 @@ class AuditedActions:
         return note or ""
 
     def queue(self, user: str, action: str, name: str, direction: str) -> None:
-        """activate, lock (STOP) or unlock a queue."""
+        """activate, lock (STOP), unlock or reprocess a queue.
+
+        Reprocess restarts a blocked queue (SYSFAIL, CPICERR, WAITING) from its first LUW
+        now, as SMQ1's activation does; a locked queue stays locked."""
         actions = self.gw.actions
         handlers: dict[str, Callable[[str, str], None]] = {
-            "activate": actions.activate, "lock": actions.lock, "unlock": actions.unlock}
+            "activate": actions.activate, "lock": actions.lock, "unlock": actions.unlock,
+            "reprocess": actions.activate}
         if action not in handlers:
             raise LookupError(f"unknown action {action!r}; use one of {', '.join(handlers)}")
         self._audited(user, action, "QUEUE", f"{name} ({direction})",

@@ -6,10 +6,12 @@ running `sapgw serve` (--url) or directly on the configured databases.
 
 from __future__ import annotations
 
+import getpass
 from typing import Any, Protocol
 
 import httpx
 
+from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.runtime import Gateway
 from sapgw.rfc.jsonvalues import dumps, loads
 
@@ -36,6 +38,8 @@ class LocalClient:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
+        self.audited = AuditedActions(gateway)
+        self.user = f"cli:{getpass.getuser()}"
 
     def send(self, bdoc_type: str, data: Any, sender: str = "CRM") -> dict[str, Any]:
         return self.gateway.send(bdoc_type, data, sender)
@@ -59,18 +63,13 @@ class LocalClient:
         return detail
 
     def bdoc_action(self, bdoc_id: str, action: str) -> dict[str, Any]:
-        handlers = {"reprocess": self.gateway.actions.reprocess,
-                    "discard": self.gateway.actions.discard,
-                    "set-processed": self.gateway.actions.set_processed}
-        note = handlers[action](bdoc_id.upper())
+        note = self.audited.bdoc(self.user, action, bdoc_id.upper())
         detail = self.gateway.bdoc(bdoc_id.upper())
         return {"bdoc_id": detail["bdoc_id"], "state": detail["state"],
                 "message": note or action}
 
     def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]:
-        handlers = {"activate": self.gateway.actions.activate, "lock": self.gateway.actions.lock,
-                    "unlock": self.gateway.actions.unlock}
-        handlers[action](name, direction)
+        self.audited.queue(self.user, action, name, direction)
         return self.gateway.queue(name, direction) or {"name": name, "status": "EMPTY"}
 
     def rfc(self, function: str, **params: Any) -> dict[str, Any]:
