@@ -337,3 +337,24 @@ def test_concurrent_claims_never_share_a_queue(store: QueueStore):
     assert not errors, errors
     assert not any(thread.is_alive() for thread in threads)
     assert Counter(claimed) == Counter(names)
+
+
+def test_max_connections_per_destination_hold_across_owners(store: QueueStore, clock: Clock):
+    """SMQS Max.Conn: leased queues of one destination never exceed its limit."""
+    for name in ("Q1", "Q2", "Q3"):
+        store_enqueue_to(store, name, "ERP")
+    store_enqueue_to(store, "Q4", "CRM")
+    limits = {"ERP": 2, "CRM": 1}
+    claimed = [store.claim(OUT, f"w{i}", LEASE, limits) for i in range(4)]
+    assert sorted(c for c in claimed if c) == ["Q1", "Q2", "Q4"]
+    assert store.claim(OUT, "w9", LEASE, limits) is None, "ERP has 2 leased queues"
+    store.release("Q1", OUT, "w0")
+    assert store.claim(OUT, "w9", LEASE, limits) in ("Q1", "Q3")
+    clock.advance(timedelta(seconds=LEASE + 1))
+    assert store.claim(OUT, "w8", LEASE, limits) is not None, "expired leases free a slot"
+
+
+def store_enqueue_to(store: QueueStore, queue: str, destination: str) -> None:
+    with store.db.write() as conn:
+        store.enqueue(conn, queue=queue, direction=OUT, kind="RFC", tid=new_tid(),
+                      calls=[RfcCall("RFC_PING")], destination=destination)

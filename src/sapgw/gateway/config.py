@@ -38,7 +38,7 @@ class DestinationSettings:
     retry_count: int = 10
     retry_interval: float = 5.0
     retry_backoff: float = 2.0
-    max_connections: int = 1
+    max_connections: int = 10
     max_runtime: float = 60.0
 
 
@@ -309,7 +309,7 @@ class _Reader:
             retry_count=self.integer(section, "retry_count", 10, 0, 1_000_000),
             retry_interval=self.number(section, "retry_interval", 5.0, 0.0, 86400),
             retry_backoff=self.number(section, "retry_backoff", 2.0, 1.0, 10.0),
-            max_connections=self.integer(section, "max_connections", 1, 1, 1000),
+            max_connections=self.integer(section, "max_connections", 10, 1, 1000),
             max_runtime=self.number(section, "max_runtime", 60.0, 0.1, 86400),
         )
 

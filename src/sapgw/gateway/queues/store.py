@@ -24,6 +24,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 
@@ -115,16 +116,23 @@ class QueueStore:
 
     # -- claiming -------------------------------------------------------------------------
     @retry_storage()
-    def claim(self, direction: str, owner: str, lease: float) -> str | None:
-        """Lease the runnable queue with the oldest head LUW; None when nothing can run."""
+    def claim(self, direction: str, owner: str, lease: float,
+              max_connections: dict[str, int] | None = None) -> str | None:
+        """Lease the runnable queue with the oldest head LUW; None when nothing can run.
+
+        `max_connections` (SMQS, per destination): a destination that already has that many
+        queues leased by any worker gets no further one until a lease ends.
+        """
         now = self.now()
         head = _head()
-        query = (select(Q.c.name, head.label("head"))
-                 .where(Q.c.direction == direction, _runnable(now))
-                 .order_by(head).limit(1))
-        if not self.db.is_sqlite:  # lock only the row taken: other workers skip just that one
-            query = query.with_for_update(skip_locked=True, of=Q)
         with self.db.write() as conn:
+            saturated = self._saturated(conn, direction, now, max_connections or {})
+            query = (select(Q.c.name, head.label("head"))
+                     .where(Q.c.direction == direction, _runnable(now),
+                            Q.c.destination.not_in(saturated))
+                     .order_by(head).limit(1))
+            if not self.db.is_sqlite:  # lock only the row taken: others skip just that one
+                query = query.with_for_update(skip_locked=True, of=Q)
             for _ in range(20):  # a blocked head turns its queue WAITING: try the next one
                 row = conn.execute(query).first()
                 if row is None:
@@ -144,6 +152,20 @@ class QueueStore:
                                      updated_at=now))
                 return str(name)
         return None
+
+    def _saturated(self, conn: Connection, direction: str, now: datetime,
+                   limits: dict[str, int]) -> list[str]:
+        """Destinations whose leased queues reach their maximum connections."""
+        if not limits:
+            return []
+        if not self.db.is_sqlite:  # claims take turns, so two cannot both take the last slot
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                         {"name": f"sapgw-claim-{direction}"})
+        leased = conn.execute(select(Q.c.destination, func.count()).where(
+            Q.c.direction == direction, Q.c.status == QueueStatus.RUNNING,
+            Q.c.claimed_until >= now).group_by(Q.c.destination)).all()
+        return [destination for destination, count in leased
+                if destination in limits and count >= limits[destination]]
 
     def _drop_abandoned(self, conn: Connection, direction: str, now: datetime) -> None:
         """Drop empty queues whose worker died between their last LUW and the release."""

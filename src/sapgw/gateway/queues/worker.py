@@ -69,7 +69,9 @@ class QueueWorker:
 
     def run_once(self, direction: str) -> bool:
         """Claim one queue and work it off; False when nothing could be claimed."""
-        name = self.queues.claim(direction, self.owner, self.lease_seconds)
+        limits = {name: dest.max_connections
+                  for name, dest in self.destinations.settings.destinations.items()}
+        name = self.queues.claim(direction, self.owner, self.lease_seconds, limits)
         if name is None:
             return False
         try:
