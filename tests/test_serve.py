@@ -1,7 +1,6 @@
 """End to end: `sapgw serve` as a real process answers /healthz."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,13 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sapgw.pytest_plugin import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.server

@@ -17,7 +17,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,27 +49,39 @@ def sapgw(request: pytest.FixtureRequest, sapgw_clock: Clock) -> Iterator[Gatewa
         gateway.close()
 
 
-@pytest.fixture
-def sapgw_server(sapgw: Gateway) -> Iterator[str]:
-    """`sapgw` behind a real uvicorn server on 127.0.0.1 with its schedulers; yields the URL."""
-    import uvicorn
-
-    from sapgw.gateway.api.app import create_app
-
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(sapgw), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True, name="sapgw-server")
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def live_server(app: Any, port: int | None = None) -> Iterator[str]:
+    """Any ASGI app behind a real uvicorn server on 127.0.0.1; yields its URL."""
+    import uvicorn
+
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, loop="uvloop",
+                                           http="httptools", ws="none", log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True, name="sapgw-live-server")
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the sapgw test server did not start")
+            raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+@pytest.fixture
+def sapgw_server(sapgw: Gateway) -> Iterator[str]:
+    """`sapgw` behind a real uvicorn server on 127.0.0.1 with its schedulers; yields the URL."""
+    from sapgw.gateway.api.app import create_app
+
+    with live_server(create_app(sapgw)) as url:
+        yield url

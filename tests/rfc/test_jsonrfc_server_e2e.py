@@ -1,16 +1,13 @@
 """End to end: a real uvicorn server on 127.0.0.1 serving the ERP stub, driven over HTTP."""
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from sapgw.erp_stub import create_system
+from sapgw.pytest_plugin import free_port, live_server
 from sapgw.rfc.errors import ABAPApplicationError, CommunicationError, ExternalRuntimeError
 from sapgw.rfc.jsonrfc_client import HttpRfcConnection
 from sapgw.rfc.jsonrfc_server import rfc_routes
@@ -18,32 +15,13 @@ from sapgw.types import new_tid
 from tests.rfc.conftest import with_test_functions
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server_url(tmp_path, clock) -> Iterator[str]:
     erp = with_test_functions(create_system(f"sqlite:///{tmp_path}/erp.db", clock=clock))
-    port = free_port()
-    config = uvicorn.Config(Starlette(routes=rfc_routes(erp.connect)), host="127.0.0.1",
-                            port=port, loop="uvloop", http="httptools", ws="none",
-                            lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with live_server(Starlette(routes=rfc_routes(erp.connect))) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(10)
         erp.db.dispose()
 
 

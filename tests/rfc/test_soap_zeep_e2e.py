@@ -1,19 +1,16 @@
 """The proof: zeep loads our WSDL from a real uvicorn server and calls the ERP stub through it."""
 
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-import uvicorn
 import zeep
 from starlette.applications import Starlette
 from zeep.exceptions import Fault
 
 from sapgw.erp_stub import create_system
+from sapgw.pytest_plugin import live_server
 from sapgw.rfc.soap_server import soap_routes
-from tests.rfc.test_jsonrfc_server_e2e import free_port
 
 
 @pytest.fixture
@@ -21,23 +18,10 @@ def server_url(tmp_path, clock) -> Iterator[str]:
     erp = create_system(f"sqlite:///{tmp_path}/erp.db", clock=clock)
     routes = soap_routes(erp.connect, lambda name: erp.registry.get(name).interface,
                          erp.registry.names)
-    port = free_port()
-    config = uvicorn.Config(Starlette(routes=routes), host="127.0.0.1", port=port,
-                            loop="uvloop", http="httptools", ws="none", lifespan="off",
-                            log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with live_server(Starlette(routes=routes)) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(10)
         erp.db.dispose()
 
 

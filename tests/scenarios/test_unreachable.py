@@ -1,26 +1,18 @@
 """ERP unreachable: queues go CPICERR, retry with back-off and catch up when it returns."""
 
-import socket
-import threading
-import time
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 
 from sapgw.clock import Clock
 from sapgw.erp_stub import create_system
 from sapgw.gateway.runtime import Gateway
+from sapgw.pytest_plugin import free_port, live_server
 from sapgw.rfc.jsonrfc_server import rfc_routes
 
 from .conftest import fund_posting, fund_usage, trade_promotion
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.server
@@ -32,8 +24,8 @@ def test_cpicerr_retries_with_backoff_and_catches_up_in_order(tmp_path):
         "destination ERP": {"type": "http", "url": f"http://127.0.0.1:{port}",
                             "timeout": "2", "retry_interval": "10", "retry_backoff": "2",
                             "retry_count": "5"}})
-    server = thread = None
-    try:
+    with ExitStack() as stack:
+        stack.callback(gateway.close)
         ids = [gateway.send(p["type"], p["data"])["bdoc_id"] for p in (
             trade_promotion(), fund_usage(), fund_posting("FPO1"), fund_posting("FPO2"))]
         gateway.run_until_idle()
@@ -53,12 +45,7 @@ def test_cpicerr_retries_with_backoff_and_catches_up_in_order(tmp_path):
         assert queue["next_retry_at"] == "2026-11-22T12:00:31.000000Z", "back-off doubles"
 
         erp = create_system(f"sqlite:///{tmp_path}/erp.db", clock=clock)
-        server = uvicorn.Server(uvicorn.Config(Starlette(routes=rfc_routes(erp.connect)),
-                                               host="127.0.0.1", port=port, log_level="error"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.02)
+        stack.enter_context(live_server(Starlette(routes=rfc_routes(erp.connect)), port))
 
         clock.advance(timedelta(seconds=30))
         gateway.run_until_idle()
@@ -70,8 +57,3 @@ def test_cpicerr_retries_with_backoff_and_catches_up_in_order(tmp_path):
                                  DELIMITER="|")
         order = [row["WA"].split("|")[0].strip() for row in posted["DATA"]]
         assert order == ["FPO1", "FPO2"], "nothing is reordered"
-    finally:
-        gateway.close()
-        if server is not None and thread is not None:
-            server.should_exit = True
-            thread.join(10)
