@@ -181,7 +181,7 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
     except ValueError:
         problems.append(f"after: {after!r} is not a cursor of this list")
         listed = queries.bdoc_list(gw.db, replace(f, after=None))
-    counts = queries.state_counts(gw.db, f)
+    counts, capped = queries.state_counts(gw.db, f)
     params = {k: v for k, v in {"type": bdoc_type, "key": key, "context": context,
                                 "sender": sender, "queue": queue, "id": bdoc_id,
                                 "from": created_from, "to": created_to,
@@ -189,6 +189,8 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
     count_links = " · ".join(
         f'{_light(BDocState(s).light)} <a href="/smw01?{_e(urlencode({**params, "state": s}))}">'
         f"{_e(s)}</a> {n}" for s, n in counts.items()) or "no BDocs"
+    if capped:
+        count_links += f" <small>(counted over the newest {queries.COUNT_CAP:,} only)</small>"
     inputs = "".join(
         f'<label>{label} <input name="{name}" value="{_e(value)}" size="{size}"></label> '
         for label, name, value, size in (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, literal, select, tuple_
 
 from sapgw.bdoc.states import BDocState
 from sapgw.db import Database
@@ -57,8 +57,9 @@ def _conditions(f: BDocFilter) -> list[Any]:
         conditions.append(H.c.flow_context == f.flow_context.upper())
     if f.queue:
         conditions.append(H.c.bdoc_id.in_(select(R.c.bdoc_id).where(R.c.queue == f.queue)))
-    if f.bdoc_id:
-        conditions.append(H.c.bdoc_id.startswith(f.bdoc_id.strip().upper(), autoescape=True))
+    if f.bdoc_id:  # a prefix as a key range, so the primary key index serves it
+        prefix = f.bdoc_id.strip().upper()
+        conditions.extend([H.c.bdoc_id >= prefix, H.c.bdoc_id < prefix + "~"])
     if f.created_from:
         conditions.append(H.c.created_at >= f.created_from)
     if f.created_to:
@@ -66,11 +67,19 @@ def _conditions(f: BDocFilter) -> list[Any]:
     return conditions
 
 
-def state_counts(db: Database, f: BDocFilter) -> dict[str, int]:
-    """BDocs per state for the filter without its state and cursor (SMW01's count line)."""
-    query = select(H.c.state, func.count()).where(*_conditions(f)).group_by(H.c.state)
+COUNT_CAP = 100_000  # the count line reads at most this many headers
+
+
+def state_counts(db: Database, f: BDocFilter, cap: int = COUNT_CAP
+                 ) -> tuple[dict[str, int], bool]:
+    """BDocs per state for the filter without its state and cursor (SMW01's count line),
+    over the newest `cap` matching headers at most; True when the cap was reached."""
+    newest = (select(H.c.state).where(*_conditions(f))
+              .order_by(H.c.created_at.desc()).limit(cap + 1).subquery())
+    query = select(newest.c.state, func.count()).group_by(newest.c.state)
     with db.read() as conn:
-        return dict(sorted((state, int(n)) for state, n in conn.execute(query).all()))
+        counts = dict(sorted((state, int(n)) for state, n in conn.execute(query).all()))
+    return counts, sum(counts.values()) > cap
 
 
 def bdoc_list(db: Database, f: BDocFilter) -> dict[str, Any]:
@@ -83,8 +92,9 @@ def bdoc_list(db: Database, f: BDocFilter) -> dict[str, Any]:
     if f.after:
         stamp, _, last_id = f.after.partition("|")
         at = datetime.fromisoformat(stamp)
-        conditions.append(or_(H.c.created_at < at,
-                              and_(H.c.created_at == at, H.c.bdoc_id < last_id)))
+        # A row-value comparison, so the (created_at, bdoc_id) index seeks to the page.
+        conditions.append(tuple_(H.c.created_at, H.c.bdoc_id)
+                          < tuple_(literal(at, H.c.created_at.type), literal(last_id)))
     limit = max(1, min(f.limit, 1000))
     query = (query.where(*conditions).order_by(H.c.created_at.desc(), H.c.bdoc_id.desc())
              .limit(limit + 1))
