@@ -52,11 +52,6 @@ class CallContext:
         with self.system.db.read() as conn:
             yield conn
 
-    @property
-    def memo(self) -> dict[tuple[Any, ...], Any]:
-        """Per-LUW memo for lookups of committed data (cleared with the LUW)."""
-        return self.luw.memo
-
     def insert(self, table: Any, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         self.luw.insert(table, rows)
 

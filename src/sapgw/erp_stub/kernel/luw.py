@@ -18,12 +18,10 @@ Task = Callable[[Connection], None]
 class Luw:
     def __init__(self) -> None:
         self._steps: list[tuple[Table, list[dict[str, Any]]] | Task] = []
-        # While a tRFC unit runs, its reads share one connection and may memoise lookups
-        # (they only ever see committed data, so the answers cannot change within the unit).
+        # While a tRFC unit runs, its reads share one connection.
         self.reader: Connection | None = None
         # In a batch of units, the batch's write transaction: numbers are drawn on it.
         self.writer: Connection | None = None
-        self.memo: dict[tuple[Any, ...], Any] = {}
         # Lookups read inside an open batch transaction: cached once it has committed.
         self.cache_after_commit: list[tuple[tuple[Any, ...], Any]] = []
 
@@ -61,7 +59,6 @@ class Luw:
 
     def clear(self) -> None:
         self._steps.clear()
-        self.memo.clear()
 
 
 _INSERTS: dict[Table, Any] = {}
