@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sapgw.gateway.client import Client
+from sapgw.gateway.monitor import erp_views
 from sapgw.gateway.tables_text import render
+from sapgw.rfc.connection import RfcConnection
 
 Print = Callable[[str], None]
 
@@ -84,19 +86,9 @@ def demo_funds(client: Client, echo: Print = print, today: str | None = None) ->
 
 def read_table(client: Client, table: str, fields: list[str], where: str
                ) -> list[dict[str, str]]:
-    """RFC_READ_TABLE rows as dicts, split by the field layout the function returns."""
-    result = client.rfc("RFC_READ_TABLE", QUERY_TABLE=table, DELIMITER="|",
-                        FIELDS=[{"FIELDNAME": f} for f in fields], OPTIONS=_options(where))
-    rows = []
-    for line in result["DATA"]:
-        values = line["WA"].split("|")
-        rows.append({f["FIELDNAME"]: v.strip() for f, v in zip(result["FIELDS"], values,
-                                                               strict=False)})
-    for row in rows:
-        for key, value in row.items():
-            if value.endswith("-") and _number(value[:-1]):
-                row[key] = "-" + value[:-1]
-    return rows
+    """RFC_READ_TABLE rows as dicts, through whichever transport the client uses."""
+    rfc = cast(RfcConnection, SimpleNamespace(call=client.rfc))
+    return erp_views.read_table(rfc, table, fields, [row["TEXT"] for row in _options(where)])
 
 
 def _options(where: str) -> list[dict[str, str]]:
@@ -111,11 +103,3 @@ def _options(where: str) -> list[dict[str, str]]:
     if line:
         rows.append({"TEXT": line})
     return rows
-
-
-def _number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
