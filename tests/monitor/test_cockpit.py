@@ -1,45 +1,18 @@
 """SMW02, the SMWP cockpit and the ERP displays in-process, on the seed 004 fund scenario."""
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from html import unescape
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from sapgw.clock import Clock
-from sapgw.gateway.api.app import create_app
 from sapgw.gateway.monitor import cockpit_pages, erp_views, summary
 from sapgw.gateway.runtime import Gateway
+from tests.monitor.conftest import NOW, row_of, send
 from tests.scenarios.conftest import fund_posting, fund_usage, trade_promotion
-
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def sapgw_clock() -> Clock:
-    return Clock(frozen_at=NOW)
-
-
-@pytest.fixture
-def web(sapgw: Gateway) -> Iterator[TestClient]:
-    app = create_app(sapgw, run_schedulers=False)
-    app.include_router(cockpit_pages.router)
-    with TestClient(app, follow_redirects=False) as client:
-        yield client
-
-
-def send(gw: Gateway, payload: dict[str, Any]) -> str:
-    return gw.send(payload["type"], payload["data"], payload["sender"])["bdoc_id"]
-
-
-def row_of(html: str, needle: str) -> str:
-    rows = [r for r in re.findall(r"<tr.*?</tr>", html, re.S) if needle in r]
-    assert len(rows) == 1, f"{len(rows)} rows contain {needle!r}"
-    return rows[0]
 
 
 def cells(row: str) -> list[str]:

@@ -1,55 +1,20 @@
 """SMW01 and SMQ1/SMQ2 pages in-process: the missing-trade-promotion story, paging, actions."""
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from html import unescape
-from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
-from sapgw.clock import Clock
-from sapgw.gateway.api import auth
-from sapgw.gateway.api.app import create_app
-from sapgw.gateway.monitor import pages
 from sapgw.gateway.runtime import Gateway
+from tests.monitor.conftest import row_of, send
 from tests.scenarios.conftest import fund_posting, fund_usage, trade_promotion
 
 QUEUE = "R3AUFMFU1791"
 
 
-@pytest.fixture
-def sapgw_clock() -> Clock:
-    return Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
 
 
-class FormClient(TestClient):
-    """Posts as the pages' forms do: with the CSRF token of the user (anonymous@loopback)."""
 
-    def post(self, url: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        kwargs.setdefault("data", {auth.CSRF_FIELD: self.app.state.auth.csrf_token(
-            auth.ANONYMOUS)})
-        return super().post(url, **kwargs)
-
-
-@pytest.fixture
-def web(sapgw: Gateway) -> Iterator[TestClient]:
-    app = create_app(sapgw, run_schedulers=False)
-    app.include_router(pages.router)
-    with FormClient(app, follow_redirects=False) as client:
-        yield client
-
-
-def send(gw: Gateway, payload: dict[str, Any]) -> str:
-    return gw.send(payload["type"], payload["data"], payload["sender"])["bdoc_id"]
-
-
-def row_of(html: str, needle: str) -> str:
-    """The table row that contains `needle`."""
-    rows = [r for r in re.findall(r"<tr.*?</tr>", html, re.S) if needle in r]
-    assert len(rows) == 1, f"{len(rows)} rows contain {needle!r}"
-    return rows[0]
 
 
 def links(html: str, label: str) -> list[str]:
