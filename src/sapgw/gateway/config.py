@@ -15,7 +15,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DESTINATION_TYPES = ("local", "http")
+# Destination type -> the keys of its section beyond `type` and the SMQS settings.
+# Each type is connected by `sapgw.gateway.rfc.destinations.CONNECTORS`.
+DESTINATION_KEYS: dict[str, tuple[str, ...]] = {
+    "local": ("system",),
+    "http": ("url",),
+}
+DESTINATION_TYPES = tuple(DESTINATION_KEYS)
+SMQS_KEYS = ("type", "timeout", "retry_count", "retry_interval", "retry_backoff",
+             "max_connections", "max_runtime")
 SITE_TYPES = ("R/3", "CRM", "XIF")
 ROLES = ("display", "admin")
 
@@ -40,6 +48,8 @@ class DestinationSettings:
     retry_backoff: float = 2.0
     max_connections: int = 10
     max_runtime: float = 60.0
+    # The section's type-specific keys as written (e.g. ashost, sysnr for pyrfc).
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -297,13 +307,22 @@ class _Reader:
     def destination(self, name: str) -> DestinationSettings:
         section = f"destination {name}"
         kind = self.get(section, "type", "local")
-        if kind not in DESTINATION_TYPES:
-            self.problem(section, "type", f"{kind!r} is not one of {', '.join(DESTINATION_TYPES)}"
-                         " (pyrfc and soap destinations are not built yet)")
+        params: dict[str, str] = {}
+        if kind not in DESTINATION_KEYS:
+            self.problem(section, "type", f"{kind!r} is not one of {', '.join(DESTINATION_TYPES)}")
+        else:
+            known = DESTINATION_KEYS[kind]
+            other_types = {key for keys in DESTINATION_KEYS.values() for key in keys}
+            for key, value in self.parser.items(section):
+                if key in known:
+                    params[key] = value.strip()
+                elif key not in SMQS_KEYS and key not in other_types:  # left from a type change
+                    self.problem(section, key, f"not a key of a {kind} destination; its keys: "
+                                 f"{', '.join(known + SMQS_KEYS)}")
         url = self.get(section, "url")
         if kind == "http" and not url.startswith(("http://", "https://")):
             self.problem(section, "url", "an http destination needs url = http://host:port")
-        return DestinationSettings(
+        return DestinationSettings(params=params,
             name=name, type=kind, system=self.get(section, "system", "sapgw.erp_stub"), url=url,
             timeout=self.number(section, "timeout", 30.0, 0.1, 3600),
             retry_count=self.integer(section, "retry_count", 10, 0, 1_000_000),

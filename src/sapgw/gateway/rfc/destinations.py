@@ -2,13 +2,15 @@
 
 `type = local` loads the system named by import path (`system = sapgw.erp_stub`) in this
 process — the one place where the gateway and the ERP stub meet, and only by name.
-`type = http` speaks JSON RFC to a separately started system.
+`type = http` speaks JSON RFC to a separately started system. Each type is one entry of
+`CONNECTORS`; a type's module is imported only when a destination of that type connects.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from sapgw.clock import Clock
@@ -38,11 +40,7 @@ class Destinations:
     def connect(self, name: str) -> RfcConnection:
         """A new connection to the destination (callers keep it for a session)."""
         dest = self.settings_of(name)
-        if dest.type == "local":
-            return self.local_system(name).connect()
-        from sapgw.rfc.jsonrfc_client import HttpRfcConnection
-
-        return HttpRfcConnection(dest.url, timeout=dest.timeout)
+        return CONNECTORS[dest.type](self, dest)
 
     def local_system(self, name: str) -> Any:
         """The in-process system behind a `type = local` destination, created once."""
@@ -70,3 +68,20 @@ class Destinations:
             for system in self._systems.values():
                 system.db.dispose()
             self._systems.clear()
+
+
+def _connect_local(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
+    return destinations.local_system(dest.name).connect()
+
+
+def _connect_http(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
+    from sapgw.rfc.jsonrfc_client import HttpRfcConnection
+
+    return HttpRfcConnection(dest.url, timeout=dest.timeout)
+
+
+# Destination type -> how to open a connection (config.DESTINATION_KEYS lists the same types).
+CONNECTORS: dict[str, Callable[[Destinations, DestinationSettings], RfcConnection]] = {
+    "local": _connect_local,
+    "http": _connect_http,
+}
