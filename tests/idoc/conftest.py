@@ -42,3 +42,24 @@ def sapgw_clock() -> Clock:
 def web(sapgw: Gateway) -> Iterator[TestClient]:
     with TestClient(create_app(sapgw, run_schedulers=False)) as client:
         yield client
+
+
+def post_fi(gw: Gateway, reference: str, amount: str = "100.00",
+            posting_date: str = "20261122") -> str:
+    """Post a balanced G/L document in the ERP stub (over RFC); returns its BELNR."""
+    with gw.destination("ERP") as erp:
+        result = erp.call(
+            "BAPI_ACC_DOCUMENT_POST",
+            DOCUMENTHEADER={"COMP_CODE": "1000", "PSTNG_DATE": posting_date,
+                            "DOC_DATE": posting_date, "DOC_TYPE": "SA", "USERNAME": "TEST",
+                            "REF_DOC_NO": reference, "HEADER_TXT": "for partners"},
+            ACCOUNTGL=[{"ITEMNO_ACC": "0000000001", "GL_ACCOUNT": "0000113100",
+                        "ITEM_TEXT": "Bank & more"},
+                       {"ITEMNO_ACC": "0000000002", "GL_ACCOUNT": "0000140000"}],
+            CURRENCYAMOUNT=[{"ITEMNO_ACC": "0000000001", "CURRENCY": "EUR",
+                             "AMT_DOCCUR": amount},
+                            {"ITEMNO_ACC": "0000000002", "CURRENCY": "EUR",
+                             "AMT_DOCCUR": f"-{amount}"}])
+        assert result["RETURN"][0]["TYPE"] == "S", result["RETURN"]
+        erp.call("BAPI_TRANSACTION_COMMIT", WAIT="X")
+    return str(result["OBJ_KEY"])[:10]

@@ -90,7 +90,7 @@ def test_reprocess_after_fixing_the_partner_profile(web, sapgw):
     first = web.post("/sap/bc/idoc_xml", content=body, headers=JSON).json()
     assert first["STATUS"] == "56"
     docnum = first["DOCNUM"]
-    web.app.state.idocs.store.put_partner(
+    sapgw.idocs.store.put_partner(
         PartnerProfile("LS", "NEWPARTNER", "ACC_DOCUMENT", "BAPI"))
     again = web.post(f"/api/idocs/{docnum}/reprocess")
     assert again.status_code == 200 and again.json()["STATUS"] == "53"

@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     reorg.add_argument("--json", action="store_true", help="print JSON")
     sub.add_parser("passwd", help="print a password hash for [auth] (password from the prompt "
                                   "or one line of stdin)")
+    sub.add_parser("rfc-server", help="register at an SAP gateway (pyrfc.Server, "
+                   "[rfc_server] in config.ini) and serve the gateway's and the ERP stub's "
+                   "functions to SAP systems, with tRFC/qRFC (docs/PYRFC.md)")
     config = sub.add_parser("config", help="configuration tools")
     config.add_argument("action", choices=["check"])
 
@@ -110,6 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
     idoc_cli.add_commands(sub)
     demo = sub.add_parser("demo", parents=[common], help="run a scenario end to end")
     demo.add_argument("scenario", nargs="?", default="funds", choices=["funds"])
+    cassette = sub.add_parser("cassette", help="recorded RFC calls (record/replay destinations)")
+    cassette_sub = cassette.add_subparsers(dest="cassette_command", required=True,
+                                           metavar="CASSETTE_COMMAND")
+    cdiff = cassette_sub.add_parser("diff", help="compare two cassettes call by call, field by "
+                                    "field; exit 0 equal, 1 different, 2 bad input")
+    cdiff.add_argument("a", help="cassette A (e.g. the stub's answers)")
+    cdiff.add_argument("b", help="cassette B (e.g. a real system's)")
+    cdiff.add_argument("--ignore", action="append", default=[], help="fields that differ by "
+                       "nature, e.g. OBJ_KEY,RETURN.*.MESSAGE_V2 (repeatable)")
+    cdiff.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -117,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "passwd":  # needs no config.ini
         return passwd()
+    if args.command == "cassette":  # needs no config.ini either
+        return cassette_diff(args.a, args.b, ",".join(args.ignore).split(","), args.json)
     try:
         settings = load_settings(Path(args.config) if args.config else default_config_path())
     except ConfigError as exc:
@@ -126,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(args, settings)
     except KeyboardInterrupt:
         return 130
+    except ConfigError as exc:  # e.g. a pyrfc destination without pyrfc installed
+        print(exc, file=sys.stderr)
+        return 2
     except Exception as exc:  # the CLI reports, it never shows a traceback
         print(f"sapgw: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -133,8 +151,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "config":
+        from sapgw.gateway.rfc.destinations import destination_problems
+
+        problems = destination_problems(settings)
+        if problems:
+            print(ConfigError(problems), file=sys.stderr)
+            return 2
         print(f"{settings.path}: no problems found")
         return 0
+    if args.command == "rfc-server":
+        from sapgw.gateway.rfc.rfc_server import run_rfc_server
+
+        return run_rfc_server(settings)
     if args.command == "init":
         return init(settings)
     if args.command == "worker":
@@ -342,6 +370,27 @@ def _queue_text(q: dict[str, Any]) -> str:
     lines.append(render(rows, [("seq", "Seq"), ("tid", "TID"), ("functions", "Functions"),
                                ("bdoc_id", "BDoc"), ("wait_for", "Waits for")]))
     return "\n".join(lines)
+
+
+def cassette_diff(a: str, b: str, ignore: list[str], as_json: bool) -> int:
+    """`sapgw cassette diff`: 0 when the cassettes agree, 1 when they differ, 2 on bad input."""
+    from sapgw.rfc.cassette import CassetteError, diff, read_lines
+
+    try:
+        lines_a, lines_b = read_lines(a), read_lines(b)
+    except CassetteError as exc:
+        print(f"sapgw: {exc}", file=sys.stderr)
+        return 2
+    found = diff(lines_a, lines_b, ignore)
+    if as_json:
+        print(json.dumps({"equal": not found, "calls": [len(lines_a), len(lines_b)],
+                          "differences": [d.to_json() for d in found]}, indent=2, default=str))
+    else:
+        for difference in found:
+            print(difference.text())
+        print(f"{len(found)} difference(s)" if found else "no differences", f"(A: {len(lines_a)} "
+              f"calls, B: {len(lines_b)} calls)")
+    return 1 if found else 0
 
 
 def init(settings: Settings) -> int:

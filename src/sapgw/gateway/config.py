@@ -20,6 +20,16 @@ from pathlib import Path
 DESTINATION_KEYS: dict[str, tuple[str, ...]] = {
     "local": ("system",),
     "http": ("url",),
+    "record": ("wraps", "cassette"),  # docs/CASSETTES.md
+    "replay": ("cassette", "match", "ignore"),
+    # SM59 type 3 through pyrfc (docs/PYRFC.md): a sapnwrfc.ini `dest`, or the logon
+    # parameters (any value may be `env:NAME`, read at connect); `qrfc`: units into SAP's
+    # inbound queues instead of tRFC.
+    "pyrfc": ("dest", "ashost", "sysnr", "client", "user", "passwd", "lang", "mshost",
+              "msserv", "group", "sysid", "saprouter", "trace", "snc_mode", "snc_qop",
+              "snc_myname", "snc_partnername", "snc_lib", "qrfc"),
+    # A partner's SOAP RFC service through zeep (docs/SOAP.md); passwd may be `env:NAME`.
+    "soap": ("url", "wsdl", "user", "passwd", "client"),
 }
 DESTINATION_TYPES = tuple(DESTINATION_KEYS)
 SMQS_KEYS = ("type", "timeout", "retry_count", "retry_interval", "retry_backoff",
@@ -127,6 +137,20 @@ class AuthSettings:
 
 
 @dataclass(frozen=True)
+class RfcServerSettings:
+    """`[rfc_server]`: how `sapgw rfc-server` registers at an SAP gateway (docs/PYRFC.md)."""
+
+    dest: str = ""  # a sapnwrfc.ini entry with GWHOST/GWSERV/PROGRAM_ID, or these:
+    gwhost: str = ""
+    gwserv: str = ""
+    program_id: str = ""
+    saprouter: str = ""
+    trace: str = ""
+    repository_destination: str = ""  # pyrfc destination the function metadata comes from
+    functions: tuple[str, ...] = ()  # empty: every function the gateway serves
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path | None
     db_url: str
@@ -150,6 +174,7 @@ class Settings:
     publications: dict[str, PublicationSettings] = field(default_factory=dict)
     subscriptions: dict[str, SubscriptionSettings] = field(default_factory=dict)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    rfc_server: RfcServerSettings | None = None
 
 
 def default_config_path() -> Path:
@@ -194,6 +219,7 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         bdoc_retention_days=reader.integer(gw, "bdoc_retention_days", 7, 0, 36500),
     )
     destinations = {name: reader.destination(name) for name in reader.named("destination")}
+    reader.wrapped(destinations)
     sites = {name: reader.site(name, destinations) for name in reader.named("site")}
     objects = {name: reader.replication_object(name) for name in reader.named("replication_object")}
     publications = {name: reader.publication(name, objects) for name in reader.named("publication")}
@@ -205,19 +231,20 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         reader.problem(gw, "serve_rfc", f"{settings_kwargs['rfc_destination']} is not a "
                        "[destination] of type local")
     auth = reader.auth()
+    rfc_server = reader.rfc_server(destinations)
     reader.unknown_sections()
     if reader.problems:
         raise ConfigError(reader.problems)
     return Settings(destinations=destinations, sites=sites, replication_objects=objects,
                     publications=publications, subscriptions=subscriptions, auth=auth,
-                    **settings_kwargs)  # type: ignore[arg-type]
+                    rfc_server=rfc_server, **settings_kwargs)  # type: ignore[arg-type]
 
 
 class _Reader:
     """Reads typed values and records a problem (section, key, reason) for each bad one."""
 
     KNOWN = ("gateway", "erp", "auth", "destination", "site", "replication_object",
-             "publication", "subscription")
+             "publication", "subscription", "rfc_server")
 
     def __init__(self, parser: configparser.ConfigParser, base: Path) -> None:
         self.parser = parser
@@ -322,6 +349,13 @@ class _Reader:
         url = self.get(section, "url")
         if kind == "http" and not url.startswith(("http://", "https://")):
             self.problem(section, "url", "an http destination needs url = http://host:port")
+        if kind == "soap" and not url.startswith(("http://", "https://")):
+            self.problem(section, "url", "a soap destination needs url = "
+                         "http://host:port/sap/bc/soap/rfc")
+        if kind in ("record", "replay"):
+            self.cassette(section, kind, params)
+        if kind == "pyrfc":
+            self.pyrfc_logon(section, params)
         return DestinationSettings(params=params,
             name=name, type=kind, system=self.get(section, "system", "sapgw.erp_stub"), url=url,
             timeout=self.number(section, "timeout", 30.0, 0.1, 3600),
@@ -331,6 +365,92 @@ class _Reader:
             max_connections=self.integer(section, "max_connections", 10, 1, 1000),
             max_runtime=self.number(section, "max_runtime", 60.0, 0.1, 86400),
         )
+
+    def pyrfc_logon(self, section: str, params: dict[str, str]) -> None:
+        """Enough to log on: a sapnwrfc.ini dest, an application server or load balancing."""
+        def has(*keys: str) -> bool:
+            return all(params.get(key) for key in keys)
+
+        if params.get("qrfc", "no").lower() not in ("yes", "no"):
+            self.problem(section, "qrfc", f"{params['qrfc']!r} is not yes or no")
+        if has("dest"):
+            return
+        if has("ashost") or not has("mshost"):
+            missing = [k for k in ("ashost", "sysnr", "client") if not params.get(k)]
+        else:
+            missing = [k for k in ("group", "client") if not params.get(k)]
+            if not has("sysid") and not has("msserv"):
+                missing.append("sysid (or msserv)")
+        if not has("user") and not has("snc_partnername"):
+            missing.append("user")
+        if missing:
+            self.problem(section, "type", "'pyrfc' needs dest = <sapnwrfc.ini entry>, or "
+                         "ashost, sysnr, client, user (application server), or "
+                         f"mshost, sysid, group, client, user (load balancing); missing: "
+                         f"{', '.join(missing)}")
+
+    def rfc_server(self, destinations: dict[str, DestinationSettings]
+                   ) -> RfcServerSettings | None:
+        section = "rfc_server"
+        if not self.parser.has_section(section):
+            return None
+        keys = ("dest", "gwhost", "gwserv", "program_id", "saprouter", "trace",
+                "repository_destination", "functions")
+        for key in self.parser.options(section):
+            if key not in keys:
+                self.problem(section, key, f"unknown key; known: {', '.join(keys)}")
+        values = {key: self.get(section, key) for key in keys[:-1]}
+        if not values["dest"] and not all(values[k] for k in ("gwhost", "gwserv", "program_id")):
+            self.problem(section, "dest", "registration needs dest = <sapnwrfc.ini entry> or "
+                         "gwhost, gwserv and program_id")
+        repository = values["repository_destination"]
+        if not repository or getattr(destinations.get(repository), "type", "") != "pyrfc":
+            self.problem(section, "repository_destination", f"{repository or '(empty)'} is not "
+                         "a [destination] of type pyrfc (the SAP system function metadata "
+                         "is read from)")
+        return RfcServerSettings(functions=tuple(f.upper() for f in self.listing(section,
+                                                                               "functions")),
+                                 **values)
+
+    def cassette(self, section: str, kind: str, params: dict[str, str]) -> None:
+        """record/replay keys; the cassette path is resolved here, against this file."""
+        from sapgw.rfc.cassette import MATCH_MODES
+
+        if kind == "record" and not params.get("wraps"):
+            self.problem(section, "wraps", "is required: the destination whose calls are recorded")
+        if kind == "replay" and params.get("match", "params") not in MATCH_MODES:
+            self.problem(section, "match", f"{params['match']!r} is not one of "
+                                           f"{', '.join(MATCH_MODES)}")
+        if not params.get("cassette"):
+            self.problem(section, "cassette", "is required: a JSON lines file "
+                                              "(docs/CASSETTES.md)")
+            return
+        path = (self.base / params["cassette"]).resolve()
+        params["cassette"] = str(path)
+        if kind == "replay" and not path.is_file():
+            self.problem(section, "cassette", f"{path} does not exist (record one with a "
+                                              "type = record destination)")
+
+    def wrapped(self, destinations: dict[str, DestinationSettings]) -> None:
+        """A record destination wraps another defined destination, and no chain loops."""
+        def wraps(name: str) -> str:
+            dest = destinations.get(name)
+            return dest.params.get("wraps", "") if dest and dest.type == "record" else ""
+
+        for name in destinations:
+            section, chain = f"destination {name}", [name, wraps(name)]
+            if not chain[1]:
+                continue
+            if chain[1] == name:
+                self.problem(section, "wraps", "a destination cannot wrap itself")
+            elif chain[1] not in destinations:
+                self.problem(section, "wraps", f"no [destination {chain[1]}] section")
+            else:
+                while wraps(chain[-1]) and wraps(chain[-1]) not in chain:
+                    chain.append(wraps(chain[-1]))
+                if wraps(chain[-1]) == name:
+                    self.problem(section, "wraps", f"{' -> '.join(chain)} -> {name} wraps "
+                                                   "in a circle")
 
     def site(self, name: str, destinations: dict[str, DestinationSettings]) -> SiteSettings:
         section = f"site {name}"

@@ -13,8 +13,9 @@ import shutil
 import tempfile
 import time
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sapgw.adapters.registry import AdapterObjects
 from sapgw.bdoc.message import MBDoc
@@ -32,10 +33,14 @@ from sapgw.gateway.queues.store import QueueStore
 from sapgw.gateway.queues.worker import QueueWorker
 from sapgw.gateway.reorg import ReorgResult, reorganize_bdocs
 from sapgw.gateway.rfc.destinations import Destinations
+from sapgw.gateway.rfc.served import ServedRfc
 from sapgw.gateway.store.bdocs import BDocStore
 from sapgw.gateway.store.tables import GatewayTable
 from sapgw.rfc.connection import RfcConnection
 from sapgw.types import new_bdoc_id, new_tid
+
+if TYPE_CHECKING:
+    from sapgw.gateway.idoc.service import IdocService
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "config.ini"
 SENDER = "CRM"
@@ -56,6 +61,8 @@ class Gateway:
         self.settings = settings
         self.clock = clock or Clock()
         self._temp_dir = temp_dir
+        # First: refuses to start when a destination cannot work here (pyrfc missing).
+        self.destinations = Destinations(settings, self.clock)
         self.db = Database(settings.db_url, settings.db_schema)
         self.db.create_all(GatewayTable.metadata)
         self.types: dict[str, BDocType] = load_types()
@@ -63,10 +70,11 @@ class Gateway:
         self.bdocs = BDocStore(self.db, self.clock)
         self.queue_store = QueueStore(self.db, self.clock)
         self.flow = FlowEngine(settings, self.types, self.adapters, self.bdocs, self.queue_store)
-        self.destinations = Destinations(settings, self.clock)
         self.actions = Actions(self.bdocs, self.queue_store, self.flow)
         self.notifier = Notifier(self.db)
         self.schedulers = Schedulers(self.worker, settings.poll_interval, self.notifier)
+        # What `sapgw serve` and `sapgw rfc-server` offer: gateway functions + the ERP stub.
+        self.served_rfc = ServedRfc(self)
         self._worker: QueueWorker | None = None
         self._started = False
 
@@ -101,16 +109,17 @@ class Gateway:
                 parser[section][key] = value
         try:
             settings = parse_settings(parser, source.resolve().parent, None)
+            return cls(settings, clock, temp_dir=temp)
         except Exception:
             shutil.rmtree(temp, ignore_errors=True)
             raise
-        return cls(settings, clock, temp_dir=temp)
 
     def worker(self) -> QueueWorker:
         return QueueWorker(self.queue_store, self.bdocs, self.flow, self.destinations,
                            on_outbound=lambda: self.schedulers.wake("out"),
                            on_luw=observe_luw, lease_seconds=self.settings.lease_seconds,
-                           stopping=self.schedulers.stopping)
+                           stopping=self.schedulers.stopping,
+                           inbound=self.served_rfc.executor)
 
     # -- sending ------------------------------------------------------------------------
     def send(self, bdoc_type: str, data: Any, sender: str = SENDER,
@@ -170,19 +179,28 @@ class Gateway:
     def destination(self, name: str) -> RfcConnection:
         return self.destinations.connect(name)
 
+    @cached_property
+    def idocs(self) -> IdocService:
+        """The IDoc interface (WE02/WE05/BD87, WE20/WE21 profiles and ports), made on first use."""
+        from sapgw.gateway.idoc.service import IdocService
+
+        return IdocService.for_gateway(self)
+
     # -- running ------------------------------------------------------------------------
     def start(self) -> None:
         """Start the QIN/QOUT schedulers and the housekeeping jobs."""
         if not self._started:
             self.schedulers.start(jobs=[(self.reorganize_tids, 300.0),
-                                        (self.reorganize_bdocs, 86400.0)])
+                                        (self.reorganize_bdocs, 86400.0),
+                                        *self.idocs.jobs()])
             self._started = True
 
     def reorganize_tids(self) -> int:
-        """Let local receivers forget confirmed TIDs older than a day (RSTRFCEU-like)."""
+        """Let local receivers and the gateway forget confirmed TIDs older than a day
+        (RSTRFCEU-like)."""
         before = self.clock.now() - timedelta(days=1)
-        return sum(system.reorganize_tids(before)
-                   for system in self.destinations.local_systems())
+        return self.served_rfc.tids.reorganize(before) + sum(
+            system.reorganize_tids(before) for system in self.destinations.local_systems())
 
     def reorganize_bdocs(self, dry_run: bool = False) -> ReorgResult:
         """SMO6_REORG: delete final BDocs older than `[gateway] bdoc_retention_days`."""

@@ -86,8 +86,10 @@ class RfcConnection(ABC):
             raise RFCError("Argument 'attributes' not valid. (t/qRFC does not support "
                            "attributes.)")
         queue = queue_names[0] if queue_names else None
-        self._submit(unit["id"], call_list, queue)
+        state = self._submit(unit["id"], call_list, queue)
         unit["queued"] = queue is not None
+        # Not in pyrfc: EXECUTED, or QUEUED when the partner put the unit in an inbound queue.
+        unit["state"] = state or "EXECUTED"
         self._active_unit = unit
         return unit
 
@@ -119,8 +121,12 @@ class RfcConnection(ABC):
         """Run one function synchronously; raise pyrfc-shaped errors."""
 
     @abstractmethod
-    def _submit(self, tid: str, calls: list[RfcCall], queue: str | None) -> None:
-        """Execute a tRFC/qRFC unit exactly once per TID; raise on failure."""
+    def _submit(self, tid: str, calls: list[RfcCall], queue: str | None) -> str | None:
+        """Execute a tRFC/qRFC unit exactly once per TID; raise on failure.
+
+        Answer None (or "EXECUTED") when it ran or had run, "QUEUED" when the partner only
+        stored it in an inbound queue to run later (the gateway's served layer does).
+        """
 
     @abstractmethod
     def _confirm(self, tid: str) -> None:

@@ -74,9 +74,10 @@ class HttpRfcConnection(RfcConnection):
             restore_decimals(result, self._decimal_fields(function.upper()))
         return result
 
-    def _submit(self, tid: str, calls: list[RfcCall], queue: str | None) -> None:
+    def _submit(self, tid: str, calls: list[RfcCall], queue: str | None) -> str | None:
         body = {"TID": tid, "QUEUE": queue, "CALLS": [call.to_json() for call in calls]}
-        self._answer(self._post(UNIT_PATH, body, {}))
+        state = self._answer(self._post(UNIT_PATH, body, {})).get("STATE")
+        return state if isinstance(state, str) else None
 
     def _confirm(self, tid: str) -> None:
         self._answer(self._post(f"{UNIT_PATH}/{quote(tid, safe='')}/confirm", {}, {}))

@@ -7,19 +7,16 @@ blocks, and the answer is one `Response` with the whole body, so it goes out in 
 
 A call without a session runs in a fresh connection that is closed afterwards (uncommitted
 work is discarded, as when a pyrfc connection closes without commit). Stateful sessions
-keep one connection, and so one LUW, across requests; see `jsonvalues` for the headers.
+keep one connection, and so one LUW, across requests (`sessions`; see `jsonvalues` for the
+headers). A call with a TID header is a tRFC/qRFC unit of one call (`units`).
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,6 +40,8 @@ from sapgw.rfc.jsonvalues import (
     dumps,
     loads,
 )
+from sapgw.rfc.sessions import SessionNotFound, Sessions, close_quietly
+from sapgw.rfc.units import TRFC_TID, state_headers, submit, unit_from_headers, unit_id
 from sapgw.types import RfcCall, is_tid
 
 log = logging.getLogger(__name__)
@@ -60,19 +59,30 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
 
     async def call_function(request: Request) -> Response:
         function = request.path_params["FUNCTION"]
-        try:
-            params = _parameters(await request.body())
-        except RFCLibError as error:
-            return _response(error_answer(error))
         headers = request.headers
         context_id = headers.get(CONTEXT_ID)
+        try:
+            params = _parameters(await request.body())
+            unit = unit_from_headers(headers)
+            if unit is not None and context_id is not None:
+                raise invalid_parameter(f"a tRFC call ({TRFC_TID}) runs outside sessions; "
+                                        f"send it without {CONTEXT_ID}")
+        except RFCLibError as error:
+            return _response(error_answer(error))
+        if unit is not None:
+            tid, queue = unit
+            return _response(*await run_in_threadpool(
+                _submit_once, connect, tid, queue, [RfcCall(function, params)]))
         if context_id is None and headers.get(CONTEXT_ACCEPT, "").lower() != "header":
             return _response(await run_in_threadpool(_call_once, connect, function, params))
         try:
             session = await (sessions.open() if context_id is None else sessions.find(context_id))
-        except RFCLibError as error:  # unknown session: 400, as the ICF's "Session not found"
-            return _response(error_answer(error, 400 if context_id else None))
-        answer = await sessions.run(session, _invoke, session.conn, function, params)
+            answer = await sessions.run(session, _invoke, session.conn, function, params)
+        except SessionNotFound as error:  # 400, as the ICF's "Session not found"
+            return _response(error_answer(error, 400),
+                             {CONTEXT_ID: context_id} if context_id else None)
+        except RFCLibError as error:
+            return _response(error_answer(error))
         if headers.get(CONTEXT_CLOSE, "").upper() == "X":
             await sessions.close(session)
         return _response(answer, {CONTEXT_ID: session.id})
@@ -82,7 +92,7 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             tid, queue, calls = _unit(await request.body())
         except RFCLibError as error:
             return _response(error_answer(error))
-        return _response(await run_in_threadpool(_submit_once, connect, tid, queue, calls))
+        return _response(*await run_in_threadpool(_submit_once, connect, tid, queue, calls))
 
     async def confirm_unit(request: Request) -> Response:
         tid = request.path_params["TID"]
@@ -95,86 +105,6 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
         Route(UNIT_PATH, submit_unit, methods=["POST"]),
         Route(f"{UNIT_PATH}/{{TID}}/confirm", confirm_unit, methods=["POST"]),
     ]
-
-
-# -- sessions ------------------------------------------------------------------------------
-@dataclass(eq=False)
-class Session:
-    id: str
-    conn: RfcConnection
-    lock: anyio.Lock = field(default_factory=anyio.Lock)  # calls on one session run in turn
-    last_used: float = field(default_factory=time.monotonic)
-    busy: int = 0  # requests holding or waiting for the lock: never expired meanwhile
-    closed: bool = False
-
-
-class Sessions:
-    """Open stateful sessions. Touched only on the event loop, so the dict needs no lock."""
-
-    def __init__(self, connect: Connect, timeout: float, max_sessions: int) -> None:
-        self._connect = connect
-        self.timeout = timeout
-        self.max_sessions = max_sessions
-        self._sessions: dict[str, Session] = {}
-        self._opening = 0
-
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-    async def open(self) -> Session:
-        await self._close_expired()
-        if len(self._sessions) + self._opening >= self.max_sessions:
-            raise CommunicationError(
-                f"JSON RFC server: all {self.max_sessions} sessions are in use; end sessions "
-                f"with header {CONTEXT_CLOSE}: X or retry later", 1, "RFC_COMMUNICATION_FAILURE")
-        self._opening += 1
-        try:
-            conn = await run_in_threadpool(self._connect)
-        finally:
-            self._opening -= 1
-        session = Session(secrets.token_urlsafe(24), conn)
-        self._sessions[session.id] = session
-        return session
-
-    async def find(self, context_id: str) -> Session:
-        session = self._sessions.get(context_id)
-        if session is not None and self._expired(session):
-            await self.close(session)
-            session = None
-        if session is None:
-            raise _session_not_found(context_id)
-        return session
-
-    async def run(self, session: Session, fn: Callable[..., Answer], *args: Any) -> Answer:
-        """Run `fn(*args)` in a worker thread, after every earlier call of the session."""
-        session.busy += 1
-        try:
-            async with session.lock:
-                if session.closed:
-                    return error_answer(_session_not_found(session.id), 400)
-                return await run_in_threadpool(fn, *args)
-        finally:
-            session.busy -= 1
-            session.last_used = time.monotonic()
-
-    async def close(self, session: Session) -> None:
-        if self._sessions.pop(session.id, None) is None:
-            return
-        session.closed = True
-        await run_in_threadpool(_close_quietly, session.conn)
-
-    def _expired(self, session: Session) -> bool:
-        return not session.busy and time.monotonic() - session.last_used > self.timeout
-
-    async def _close_expired(self) -> None:
-        for session in [s for s in self._sessions.values() if self._expired(s)]:
-            await self.close(session)
-
-
-def _session_not_found(context_id: str) -> CommunicationError:
-    return CommunicationError(
-        f"Session not found: {CONTEXT_ID} {context_id} is unknown, closed or expired after "
-        "being idle; its uncommitted work is discarded", 1, "RFC_COMMUNICATION_FAILURE")
 
 
 # -- work in a worker thread ---------------------------------------------------------------
@@ -193,18 +123,17 @@ def _call_once(connect: Connect, function: str, params: dict[str, Any]) -> Answe
     try:
         return _invoke(conn, function, params)
     finally:
-        _close_quietly(conn)
+        close_quietly(conn)
 
 
-def _submit_once(connect: Connect, tid: str, queue: str | None, calls: list[RfcCall]) -> Answer:
+def _submit_once(connect: Connect, tid: str, queue: str | None, calls: list[RfcCall]
+                 ) -> tuple[Answer, dict[str, str]]:
+    """A unit's answer and its headers (sap-trfc-tid, sap-trfc-state, sap-qrfc-queue)."""
     try:
-        with connect() as conn:
-            unit = {"id": tid, "background": False, "queued": queue is not None}
-            conn.fill_and_submit_unit(unit, [(c.function, c.params) for c in calls],
-                                      queue_names=[queue] if queue else None)
-        return 200, dumps({"TID": tid, "STATE": "EXECUTED"})
+        answer = submit(connect, tid, queue, calls)
     except Exception as exc:
-        return error_answer(exc)
+        return error_answer(exc), {TRFC_TID: tid}
+    return (200, dumps(answer)), state_headers(answer)
 
 
 def _confirm_once(connect: Connect, tid: str) -> Answer:
@@ -214,13 +143,6 @@ def _confirm_once(connect: Connect, tid: str) -> Answer:
         return 200, dumps({"TID": tid, "STATE": "CONFIRMED"})
     except Exception as exc:
         return error_answer(exc)
-
-
-def _close_quietly(conn: RfcConnection) -> None:
-    try:
-        conn.close()
-    except Exception:
-        log.exception("closing an RFC connection failed")
 
 
 # -- request bodies and answers ------------------------------------------------------------
@@ -248,12 +170,8 @@ def _unit(body: bytes) -> tuple[str, str | None, list[RfcCall]]:
     unknown = set(raw) - {"TID", "QUEUE", "CALLS"}
     if unknown:
         raise invalid_parameter(f"field '{sorted(unknown)[0]}' not found")
-    tid, queue, calls = raw.get("TID"), raw.get("QUEUE"), raw.get("CALLS")
-    if not is_tid(tid):
-        raise invalid_parameter(f"TID must be a 24-character transaction id, got {tid!r}")
-    if queue is not None and not (isinstance(queue, str) and 0 < len(queue) <= 24):
-        raise invalid_parameter(f"QUEUE must be a queue name of 1-24 characters or null, "
-                                f"got {queue!r}")
+    tid, queue = unit_id(raw.get("TID"), raw.get("QUEUE"))
+    calls = raw.get("CALLS")
     if not isinstance(calls, list) or not calls or not all(
             isinstance(c, list) and len(c) == 2 and isinstance(c[0], str)
             and isinstance(c[1], dict) for c in calls):

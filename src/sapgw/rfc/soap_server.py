@@ -8,9 +8,18 @@ Dates travel as YYYY-MM-DD, times as HH:MM:SS. ABAP exceptions answer a SOAP fau
 `FUNC.Exception`; a bad request answers a client fault whose `rfc:Error` says what is wrong.
 
 Like the JSON twin, the module knows nothing of the system it serves: `connect` opens a
-connection, `interfaces` looks up a function's interface, `names` lists the functions. Each
-SOAP call runs in its own connection, closed afterwards: there are no sessions (yet), so a
-BAPI's uncommitted work is discarded and BAPI_TRANSACTION_COMMIT over SOAP commits nothing.
+connection, `interfaces` looks up a function's interface, `names` lists the functions.
+
+A call runs in its own connection, closed afterwards (uncommitted work is discarded), unless
+it belongs to a stateful session, opened as the ICF opens one for SOAP: query parameter
+`sap-sessioncmd=open` (or header `sap-contextid-accept: header`); the answer sets the cookie
+`sap-contextid` (and the header of that name), which later calls send back, so that e.g.
+BAPI_ACC_DOCUMENT_POST and BAPI_TRANSACTION_COMMIT share one LUW; `sap-sessioncmd=close` (or
+`sap-contextid-close: X`) ends it after the call. Sessions are `sessions.Sessions`, as for
+JSON RFC. A request with the header `sap-trfc-tid` (and optionally `sap-qrfc-queue`) is a
+tRFC/qRFC unit (`units`): executed once per TID, or queued; its Body may then hold several
+function elements, which form one unit in that order; each is answered with its empty
+`FUNC.Response`, and the header `sap-trfc-state` says EXECUTED or QUEUED.
 """
 
 from __future__ import annotations
@@ -39,8 +48,12 @@ from sapgw.rfc.errors import (
     invalid_parameter,
 )
 from sapgw.rfc.interface import Direction, FunctionInterface
+from sapgw.rfc.jsonvalues import CONTEXT_ACCEPT, CONTEXT_CLOSE, CONTEXT_ID
+from sapgw.rfc.sessions import SessionNotFound, Sessions
+from sapgw.rfc.units import TRFC_TID, state_headers, submit, unit_from_headers
 from sapgw.rfc.wsdl import RESPONSE_DIRECTIONS, RFC_NS, wsdl_document
 from sapgw.rfc.xml import XmlError, parse_xml
+from sapgw.types import RfcCall
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +63,7 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
 ERROR_NS = "urn:sap-com:document:sap:soap:functions"
 CONTENT_TYPE = "text/xml; charset=utf-8"
+SESSION_COMMAND = "sap-sessioncmd"  # query parameter: open | close, as the ICF's
 
 Connect = Callable[[], RfcConnection]
 Interfaces = Callable[[str], FunctionInterface]
@@ -67,13 +81,47 @@ class SoapRequestError(Exception):
         self.message = message
 
 
-def soap_routes(connect: Connect, interfaces: Interfaces, names: Names) -> list[Route]:
+def soap_routes(connect: Connect, interfaces: Interfaces, names: Names, *,
+                session_timeout: float = 600, max_sessions: int = 1000) -> list[Route]:
     """The SOAP RFC endpoint and the WSDL routes, serving the system `connect` opens."""
+    sessions = Sessions(connect, session_timeout, max_sessions)
 
     async def call_function(request: Request) -> Response:
         body = await request.body()
-        status, content = await run_in_threadpool(answer_call, connect, interfaces, body)
-        return Response(content, status, media_type=CONTENT_TYPE)
+        headers = request.headers
+        try:
+            unit = unit_from_headers(headers)
+        except RFCLibError as error:
+            return _soap(_rfc_error_fault(error))
+        if unit is not None:
+            answer, unit_headers = await run_in_threadpool(answer_unit, connect, interfaces,
+                                                           body, *unit)
+            return _soap(answer, unit_headers)
+        command = request.query_params.get(SESSION_COMMAND, "").lower()
+        context_id = headers.get(CONTEXT_ID) or request.cookies.get(CONTEXT_ID)
+        opening = command == "open" or headers.get(CONTEXT_ACCEPT, "").lower() == "header"
+        if context_id is None and not opening:
+            return _soap(await run_in_threadpool(answer_call, connect, interfaces, body))
+        try:
+            session = await sessions.lookup(context_id) if context_id else None
+            if session is None:
+                if not opening:
+                    raise SessionNotFound(str(context_id))
+                session = await sessions.open()
+            answer = await sessions.run(session, answer_calls, interfaces, body,
+                                        _on(session.conn))
+        except RFCLibError as error:
+            response = _soap(_rfc_error_fault(error))
+            if isinstance(error, SessionNotFound):
+                response.delete_cookie(CONTEXT_ID, path=SOAP_PATH)
+            return response
+        response = _soap(answer, {CONTEXT_ID: session.id})
+        if command == "close" or headers.get(CONTEXT_CLOSE, "").upper() == "X":
+            await sessions.close(session)
+            response.delete_cookie(CONTEXT_ID, path=SOAP_PATH)
+        else:
+            response.set_cookie(CONTEXT_ID, session.id, path=SOAP_PATH, httponly=True)
+        return response
 
     async def describe(request: Request) -> Response:
         query = request.query_params
@@ -88,19 +136,65 @@ def soap_routes(connect: Connect, interfaces: Interfaces, names: Names) -> list[
             *(Route(path, describe, methods=["GET"]) for path in WSDL_PATHS)]
 
 
-# -- the call, in a worker thread ---------------------------------------------------------
+def _soap(answer: Answer, headers: dict[str, str] | None = None) -> Response:
+    status, content = answer
+    return Response(content, status, headers, media_type=CONTENT_TYPE)
+
+
+# -- the calls, in a worker thread --------------------------------------------------------
+Run = Callable[[list[RfcCall]], list[dict[str, Any]]]
+
+
+def _on(conn: RfcConnection) -> Run:
+    """Run calls one by one on `conn` (a session's connection), answering their results."""
+    return lambda calls: [conn.call(call.function, **call.params) for call in calls]
+
+
 def answer_call(connect: Connect, interfaces: Interfaces, body: bytes) -> Answer:
-    """Run the call a SOAP request asks for and answer its envelope or a fault; never raises."""
+    """Run the call a SOAP request asks for in a fresh connection; never raises."""
+    def run(calls: list[RfcCall]) -> list[dict[str, Any]]:
+        with connect() as conn:
+            return _on(conn)(calls)
+
+    return answer_calls(interfaces, body, run)
+
+
+def answer_unit(connect: Connect, interfaces: Interfaces, body: bytes, tid: str,
+                queue: str | None) -> tuple[Answer, dict[str, str]]:
+    """Deliver the request's function elements as one tRFC/qRFC unit; never raises."""
+    outcome: dict[str, Any] = {}
+
+    def run(calls: list[RfcCall]) -> list[dict[str, Any]]:
+        outcome.update(submit(connect, tid, queue, calls))
+        return [{} for _ in calls]  # a unit answers no values
+
+    answer = answer_calls(interfaces, body, run, unit=True)
+    return answer, state_headers(outcome) if outcome else {TRFC_TID: tid}
+
+
+def answer_calls(interfaces: Interfaces, body: bytes, run: Run, unit: bool = False) -> Answer:
+    """Parse the request, `run` its calls and answer their envelope or a fault; never raises.
+
+    Only a unit may hold several function elements.
+    """
     requested = function = ""
     try:
-        element = _function_element(parse_xml(body, "SOAP request"))
-        requested = _local(element)
-        function_interface = interfaces(requested)
-        function = function_interface.name
-        params = _parameters(element, function_interface)
-        with connect() as conn:
-            result = conn.call(function, **params)
-        return 200, _serialize(_response(element, function_interface, result))
+        elements = _function_elements(parse_xml(body, "SOAP request"))
+        if len(elements) > 1 and not unit:
+            raise SoapRequestError(
+                "SOAP_ENVELOPE_INVALID",
+                f"line {elements[1].sourceline}: the SOAP Body holds {len(elements)} function "
+                f"elements; only a tRFC unit (header {TRFC_TID}) may hold several")
+        calls, described = [], []
+        for element in elements:
+            requested = _local(element)
+            function_interface = interfaces(requested)
+            function = function_interface.name
+            calls.append(RfcCall(function, _parameters(element, function_interface)))
+            described.append((element, function_interface))
+        function = calls[0].function
+        results = run(calls)
+        return 200, _serialize(_response(described, results))
     except XmlError as error:
         return _error_fault("Client", "XML_NOT_WELL_FORMED", str(error))
     except SoapRequestError as error:
@@ -111,14 +205,13 @@ def answer_call(connect: Connect, interfaces: Interfaces, body: bytes) -> Answer
                                 f"function module {requested} does not exist")
         return _exception_fault(function, error)
     except RFCLibError as error:
-        code = "Server" if isinstance(error, CommunicationError | LogonError) else "Client"
-        return _error_fault(code, error.key or type(error).__name__, error.message or "")
+        return _rfc_error_fault(error)
     except Exception as exc:
         log.exception("SOAP RFC call %s failed unexpectedly", function or "?")
         return _error_fault("Server", "SYSTEM_FAILURE", f"{type(exc).__name__}: {exc}")
 
 
-def _function_element(root: etree._Element) -> etree._Element:
+def _function_elements(root: etree._Element) -> list[etree._Element]:
     if root.tag == f"{{{SOAP12_ENV}}}Envelope":
         raise SoapRequestError("SOAP_ENVELOPE_INVALID",
                                f"SOAP 1.2 envelopes are not supported; send a SOAP 1.1 "
@@ -136,7 +229,7 @@ def _function_element(root: etree._Element) -> etree._Element:
         raise SoapRequestError("SOAP_ENVELOPE_INVALID",
                                f"line {body.sourceline}: the SOAP Body is empty; it must hold "
                                f"the function element, e.g. <rfc:STFC_CONNECTION>")
-    return children[0]
+    return children
 
 
 def _children(element: etree._Element) -> list[etree._Element]:
@@ -214,15 +307,17 @@ def _serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def _response(request: etree._Element, function: FunctionInterface, result: dict[str, Any]
-              ) -> etree._Element:
+def _response(calls: list[tuple[etree._Element, FunctionInterface]],
+              results: list[dict[str, Any]]) -> etree._Element:
+    """The envelope with one `FUNC.Response` per call, in the request's prefix if it had one."""
     root, body = _envelope()
-    prefix = request.prefix if etree.QName(request).namespace == RFC_NS else None
-    response = etree.SubElement(body, f"{{{RFC_NS}}}{function.name}.Response",
-                                nsmap={prefix or "rfc": RFC_NS})
-    for param in function.parameters:
-        if param.direction in RESPONSE_DIRECTIONS:
-            _encode(response, param.name, param.type, result.get(param.name))
+    for (request, function), result in zip(calls, results, strict=True):
+        prefix = request.prefix if etree.QName(request).namespace == RFC_NS else None
+        response = etree.SubElement(body, f"{{{RFC_NS}}}{function.name}.Response",
+                                    nsmap={prefix or "rfc": RFC_NS})
+        for param in function.parameters:
+            if param.direction in RESPONSE_DIRECTIONS:
+                _encode(response, param.name, param.type, result.get(param.name))
     return root
 
 
@@ -277,6 +372,12 @@ def _error_fault(code: str, kind: str, message: str) -> Answer:
     etree.SubElement(error, "type").text = kind
     etree.SubElement(error, "message").text = message
     return _fault(code, f"{kind}: {message}", error)
+
+
+def _rfc_error_fault(error: RFCLibError) -> Answer:
+    """An RFC error that is no ABAP exception: Server for communication/logon, else Client."""
+    code = "Server" if isinstance(error, CommunicationError | LogonError) else "Client"
+    return _error_fault(code, error.key or type(error).__name__, error.message or "")
 
 
 def _exception_fault(function: str, error: RFCLibError) -> Answer:

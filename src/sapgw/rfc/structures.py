@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.rfc.ddic import CHAR, INT4, NUMC, structure
+from sapgw.rfc.errors import ABAPApplicationError
 
 BAPIRET2 = structure(
     "BAPIRET2",
@@ -31,3 +32,28 @@ def is_error(row: dict[str, Any]) -> bool:
 
 def errors(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [row for row in rows if is_error(row)]
+
+
+def return_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The BAPIRET2 rows of a result's RETURN, whether a structure or a table."""
+    value = result.get("RETURN")
+    if isinstance(value, dict):
+        return [value] if value.get("TYPE") else []
+    return list(value or [])
+
+
+def unit_error(function: str, failed: list[dict[str, Any]]) -> ABAPApplicationError:
+    """A unit whose call answered RETURN type E/A: roll back and report every message."""
+    first = failed[0]
+    return ABAPApplicationError(
+        first.get("MESSAGE") or f"{function} failed", 5, "APPLICATION_ERROR",
+        first.get("ID"), first.get("TYPE"), first.get("NUMBER"), first.get("MESSAGE_V1"),
+        first.get("MESSAGE_V2"), first.get("MESSAGE_V3"), first.get("MESSAGE_V4"),
+        messages=failed)
+
+
+def check_unit_result(function: str, result: dict[str, Any]) -> None:
+    """Raise `unit_error` when a call of a unit answered RETURN rows of type E/A (or X)."""
+    failed = errors(return_rows(result))
+    if failed:
+        raise unit_error(function, failed)

@@ -23,8 +23,8 @@ from sapgw.erp_stub.kernel.numbers import NumberRanges
 from sapgw.erp_stub.kernel.registry import FunctionRegistry
 from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
 from sapgw.rfc.connection import RfcConnection
-from sapgw.rfc.errors import ABAPApplicationError, ABAPRuntimeError
-from sapgw.rfc.structures import errors
+from sapgw.rfc.errors import ABAPRuntimeError
+from sapgw.rfc.structures import check_unit_result
 from sapgw.types import RfcCall
 
 # Modules with a `group` of functions; each application owns its tables and functions.
@@ -37,13 +37,18 @@ APPLICATIONS = [
     "sapgw.erp_stub.iaom.functions",
     "sapgw.erp_stub.funds.accounting",
     "sapgw.erp_stub.funds.accrual",
+    "sapgw.erp_stub.masterdata.functions",
+    "sapgw.erp_stub.mm.functions",
 ]
-# Modules whose tables belong to the ERP database (imported so create_tables sees them).
+# Modules whose tables belong to the ERP database (imported so create_tables sees them);
+# a module's `seed(system)`, if it has one, then writes its demo rows from the customizing.
 TABLE_MODULES = [
     "sapgw.erp_stub.fi.tables",
     "sapgw.erp_stub.ps.tables",
     "sapgw.erp_stub.co.tables",
     "sapgw.erp_stub.iaom.tables",
+    "sapgw.erp_stub.masterdata.tables",
+    "sapgw.erp_stub.mm.tables",
 ]
 
 
@@ -97,9 +102,11 @@ class ErpSystem:
         self._confirmations: list[str] = []
 
     def create_tables(self) -> None:
-        for name in TABLE_MODULES:
-            importlib.import_module(name)
+        modules = [importlib.import_module(name) for name in TABLE_MODULES]
         self.db.create_all(ErpTable.metadata)
+        for module in modules:
+            if hasattr(module, "seed"):
+                module.seed(self)
 
     def connect(self) -> LocalConnection:
         return LocalConnection(self)
@@ -204,9 +211,7 @@ class ErpSystem:
         try:
             for call in calls:
                 result = self.call(call.function, call.params, luw, in_unit=True)
-                failed = errors(_return_rows(result))
-                if failed:
-                    raise unit_error(call.function, failed)
+                check_unit_result(call.function, result)
         finally:
             luw.reader = None
 
@@ -247,23 +252,6 @@ _TIDS_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID.in_(bindparam("tids",
 _TID_INSERT = _ARFC.insert()
 _TID_CONFIRM = (_ARFC.update().where(_ARFC.c.ARFCTID == bindparam("tid"))
                 .values(ARFCSTATE="CONFIRMD"))
-
-
-def _return_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    value = result.get("RETURN")
-    if isinstance(value, dict):
-        return [value] if value.get("TYPE") else []
-    return list(value or [])
-
-
-def unit_error(function: str, failed: list[dict[str, Any]]) -> ABAPApplicationError:
-    """A unit whose call answered RETURN type E/A: roll back and report every message."""
-    first = failed[0]
-    return ABAPApplicationError(
-        first.get("MESSAGE") or f"{function} failed", 5, "APPLICATION_ERROR",
-        first.get("ID"), first.get("TYPE"), first.get("NUMBER"), first.get("MESSAGE_V1"),
-        first.get("MESSAGE_V2"), first.get("MESSAGE_V3"), first.get("MESSAGE_V4"),
-        messages=failed)
 
 
 class LocalConnection(RfcConnection):

@@ -96,6 +96,11 @@ def dec(p: int, d: int = 0) -> Any:
     return _field(DEC(p, d), Decimal(0), False)
 
 
+def quan(p: int = 13, d: int = 3) -> Any:
+    """A quantity (QUAN p.d), exact like CURR; its unit is a separate field, as in SAP."""
+    return _field(Elementary("QUAN", p, d), Decimal(0), False)
+
+
 def int4() -> Any:
     return _field(INT4, 0, False)
 

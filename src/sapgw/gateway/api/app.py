@@ -57,13 +57,10 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.router.routes.append(metrics.metrics_route())
-    rfc_destination = gateway.settings.rfc_destination
-    if rfc_destination:
-        system = gateway.destinations.local_system(rfc_destination)
-        app.router.routes.extend(rfc_routes(system.connect))
-        app.router.routes.extend(soap_routes(
-            system.connect, lambda name: system.registry.get(name).interface,
-            system.registry.names))
+    if gateway.settings.rfc_destination:  # gateway functions, and the ERP stub behind them
+        served = gateway.served_rfc
+        app.router.routes.extend(rfc_routes(served.connect))
+        app.router.routes.extend(soap_routes(served.connect, served.interface, served.names))
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

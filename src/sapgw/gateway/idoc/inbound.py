@@ -7,20 +7,19 @@
 Each step is its own commit, so the history shows how far an IDoc got. 64 and 62 are written
 together with the check, which makes it the claim: a second reprocess of the same IDoc finds
 62 and is refused. Reprocess (BD87) repeats the check, so fixing a partner profile helps.
+The channels (HTTP, IDOC_INBOUND_ASYNCHRONOUS, a file port) only read; all store here.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Callable
-from importlib import resources
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sapgw.clock import Clock
-from sapgw.db import Database
+from sqlalchemy import Connection
+
 from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.idoc import process_codes
-from sapgw.gateway.idoc.flat_format import parse_flat
+from sapgw.gateway.idoc.flat_format import parse_flat, parse_records
 from sapgw.gateway.idoc.model import Idoc, syntax_problems
 from sapgw.gateway.idoc.process_codes import message
 from sapgw.gateway.idoc.store import IdocStore, PartnerProfile
@@ -34,20 +33,11 @@ TEXTS = {"50": "IDoc added", "51": "Application document not posted",
          "64": "IDoc ready to be transferred to application"}
 
 
-def default_partners() -> list[PartnerProfile]:
-    text = resources.files(__package__).joinpath("partners.toml").read_text(encoding="utf-8")
-    return [PartnerProfile(**row) for row in tomllib.loads(text).get("inbound", [])]
-
-
 class IdocInbound:
-    def __init__(self, db: Database, clock: Clock,
-                 connect: Callable[[str], RfcConnection]) -> None:
-        self.store = IdocStore(db, clock)
-        self.db = db
+    def __init__(self, store: IdocStore, connect: Callable[[str], RfcConnection]) -> None:
+        self.store = store
+        self.db = store.db
         self.connect = connect
-        if not self.store.partners():
-            for profile in default_partners():
-                self.store.put_partner(profile)
 
     # -- entry points ---------------------------------------------------------------------
     def receive_xml(self, content: bytes, source: str = "request") -> list[dict[str, Any]]:
@@ -56,18 +46,32 @@ class IdocInbound:
     def receive_flat(self, text: str, source: str = "file") -> list[dict[str, Any]]:
         return self.receive(parse_flat(text, source))
 
+    def receive_records(self, controls: list[Mapping[str, Any]], data: list[Mapping[str, Any]],
+                        source: str = "IDOC_INBOUND_ASYNCHRONOUS") -> list[dict[str, Any]]:
+        """IDOC_CONTROL_REC_40 / IDOC_DATA_REC_40 rows, as IDOC_INBOUND_ASYNCHRONOUS brings them."""
+        return self.receive(parse_records(controls, data, source))
+
     def receive(self, idocs: list[Idoc]) -> list[dict[str, Any]]:
         """Store every IDoc (status 50) before processing any, then process each."""
-        docnums = []
         with self.db.write() as conn:
-            for idoc in idocs:
-                sender_docnum = idoc.control.get("DOCNUM", "")
-                idoc.control.update(TABNAM="EDI_DC40", DIRECT="2")
-                docnum = self.store.insert(conn, idoc)
-                text = TEXTS["50"] + (f" (sender's DOCNUM {sender_docnum})"
-                                      if sender_docnum else "")
-                self.store.set_status(conn, docnum, "50", text)
-                docnums.append(docnum)
+            docnums = self.store_received(conn, idocs)
+        return self.process(docnums)
+
+    def store_received(self, conn: Connection, idocs: list[Idoc]) -> list[str]:
+        """Store IDocs with status 50 in the caller's transaction (e.g. with a tRFC TID)."""
+        docnums = []
+        for idoc in idocs:
+            sender_docnum = idoc.control.get("DOCNUM", "")
+            idoc.control.update(TABNAM="EDI_DC40", DIRECT="2")
+            docnum = self.store.insert(conn, idoc)
+            text = TEXTS["50"] + (f" (sender's DOCNUM {sender_docnum})"
+                                  if sender_docnum else "")
+            self.store.set_status(conn, docnum, "50", text)
+            docnums.append(docnum)
+        return docnums
+
+    def process(self, docnums: list[str]) -> list[dict[str, Any]]:
+        """Check and pass to the application IDocs stored with status 50."""
         return [self._process(docnum, {"50"}) for docnum in docnums]
 
     def reprocess(self, docnum: str) -> dict[str, Any]:

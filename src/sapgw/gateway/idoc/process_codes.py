@@ -1,8 +1,14 @@
 """Inbound process codes: what turns an IDoc into application documents.
 
-Process code `BAPI` (SAP: BAPI_IDOC_INPUT1) calls the message type's BAPI through an RFC
-connection and commits it in the same session; an error rolls back. Today it knows
-ACC_DOCUMENT -> BAPI_ACC_DOCUMENT_POST; each handler answers (posted?, BAPIRET2 rows).
+Each handler calls the ERP through an RFC connection, commits in the same session when the
+application accepted the IDoc and rolls back otherwise; it answers (posted?, BAPIRET2 rows),
+a success row first, whose text becomes the text of status 53.
+
+- `BAPI` (SAP: BAPI_IDOC_INPUT1): the message type's BAPI with the segments as its
+  parameters: ACC_DOCUMENT -> BAPI_ACC_DOCUMENT_POST, MBGMCR -> BAPI_GOODSMVT_CREATE.
+- `DEBM`, `CRE1` (SAP: IDOC_INPUT_DEBITOR, IDOC_INPUT_CREDITOR): the ALE inbound function
+  gets the IDoc itself, control record (EDIDC) and data records (EDIDD with SDATA laid out
+  by the segment definitions), and answers status records plus RETURN with texts.
 """
 
 from __future__ import annotations
@@ -10,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sapgw.gateway.idoc.model import Idoc
+from sapgw.gateway.idoc.model import Idoc, Segment
+from sapgw.idoc_schemas import idoc_type
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import RFCError
 
@@ -50,8 +57,97 @@ def acc_document_params(idoc: Idoc) -> dict[str, Any]:
 
 def post_acc_document(idoc: Idoc, erp: RfcConnection) -> Outcome:
     result = erp.call("BAPI_ACC_DOCUMENT_POST", **acc_document_params(idoc))
+    return _finish(erp, [_short(m) for m in result.get("RETURN", [])])
+
+
+# MBGMCR: E1MBGMCR wraps the BAPI's parameters; header and code are structures.
+GOODSMVT_SEGMENTS = {
+    "E1BP2017_GM_HEAD_01": "GOODSMVT_HEADER", "E1BP2017_GM_CODE": "GOODSMVT_CODE",
+    "E1BP2017_GM_ITEM_CREATE": "GOODSMVT_ITEM",
+    "E1BP2017_GM_SERIALNUMBER": "GOODSMVT_SERIALNUMBER"}
+GOODSMVT_STRUCTURES = {"GOODSMVT_HEADER", "GOODSMVT_CODE"}
+QUANTITY_FIELDS = {"ENTRY_QNT"}
+
+
+def goods_movement_params(idoc: Idoc) -> dict[str, Any]:
+    params: dict[str, Any] = {"GOODSMVT_ITEM": []}
+    for segment in idoc.segments:
+        name = GOODSMVT_SEGMENTS.get(segment.segnam)
+        if name is None:  # the E1MBGMCR wrapper
+            continue
+        row = {k: _amount(v) if k in QUANTITY_FIELDS else v
+               for k, v in (segment.fields or {}).items()}
+        if name in GOODSMVT_STRUCTURES:
+            params[name] = row
+        else:
+            params.setdefault(name, []).append(row)
+    return params
+
+
+def post_goods_movement(idoc: Idoc, erp: RfcConnection) -> Outcome:
+    result = erp.call("BAPI_GOODSMVT_CREATE", **goods_movement_params(idoc))
     messages = [_short(m) for m in result.get("RETURN", [])]
-    if any(m["TYPE"] in ("E", "A", "X") for m in messages):
+    document = result.get("MATERIALDOCUMENT", "")
+    if document:
+        year = result.get("MATDOCUMENTYEAR", "")
+        messages.insert(0, message(f"Material document {document} {year} posted", "S"))
+    elif not _failed(messages):  # no document and no reason: say so rather than post nothing
+        messages.append(message("BAPI_GOODSMVT_CREATE returned no material document"))
+    return _finish(erp, messages)
+
+
+# EDI_DC40 field -> EDIDC field of the ALE inbound functions (only IDOCTYP is renamed).
+CONTROL_FIELDS = {"MANDT": "MANDT", "DOCNUM": "DOCNUM", "DOCREL": "DOCREL",
+                  "DIRECT": "DIRECT", "IDOCTYP": "IDOCTP", "CIMTYP": "CIMTYP",
+                  "MESTYP": "MESTYP", "MESCOD": "MESCOD", "MESFCT": "MESFCT",
+                  "SNDPOR": "SNDPOR", "SNDPRT": "SNDPRT", "SNDPRN": "SNDPRN",
+                  "RCVPOR": "RCVPOR", "RCVPRT": "RCVPRT", "RCVPRN": "RCVPRN",
+                  "SERIAL": "SERIAL"}
+
+
+def ale_params(idoc: Idoc) -> dict[str, Any]:
+    """IDOC_CONTRL and IDOC_DATA of one IDoc, as ALE hands them to an inbound function."""
+    control = {target: idoc.control[source] for source, target in CONTROL_FIELDS.items()
+               if idoc.control.get(source)}
+    docnum = control.get("DOCNUM", "")
+    data = [{"SEGNAM": s.segnam, "MANDT": control.get("MANDT", ""), "DOCNUM": docnum,
+             "SEGNUM": f"{s.segnum:06d}", "PSGNUM": f"{s.psgnum:06d}",
+             "HLEVEL": f"{s.hlevel:02d}", "SDATA": _sdata(idoc, s)} for s in idoc.segments]
+    return {"IDOC_CONTRL": [control], "IDOC_DATA": data}
+
+
+def _sdata(idoc: Idoc, segment: Segment) -> str:
+    definition = idoc_type(idoc.idoctyp)
+    layout = definition.segment(segment.segnam) if definition else None
+    if layout is None or segment.fields is None:
+        return (segment.sdata or "").rstrip()
+    return "".join(segment.fields.get(f.name, "").ljust(f.length)[:f.length]
+                   for f in layout.fields).rstrip()
+
+
+def ale_handler(function: str) -> Handler:
+    """A handler that gives the IDoc to an ALE inbound function (IDOC_INPUT_DEBITOR …)."""
+
+    def handle(idoc: Idoc, erp: RfcConnection) -> Outcome:
+        result = erp.call(function, **ale_params(idoc))
+        messages = [_short(m) for m in result.get("RETURN", [])]
+        statuses = {row.get("STATUS") for row in result.get("IDOC_STATUS", [])}
+        posted = result.get("WORKFLOW_RESULT") == "0" and "53" in statuses
+        if not posted and not _failed(messages):
+            messages.append(message(f"{function} did not post the IDoc "
+                                    f"(status {', '.join(sorted(statuses)) or 'none'})"))
+        return _finish(erp, messages)
+
+    return handle
+
+
+def _failed(messages: list[dict[str, Any]]) -> bool:
+    return any(m.get("TYPE") in ("E", "A", "X") for m in messages)
+
+
+def _finish(erp: RfcConnection, messages: list[dict[str, Any]]) -> Outcome:
+    """Commit what the application registered, or roll it back when it reported an error."""
+    if _failed(messages):
         erp.call("BAPI_TRANSACTION_ROLLBACK")
         return False, messages
     commit = _short(erp.call("BAPI_TRANSACTION_COMMIT", WAIT="X").get("RETURN") or {})
@@ -66,8 +162,13 @@ def _short(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in keys if k in row and row[k] not in ("", None, 0)}
 
 
-BAPI_HANDLERS: dict[str, Handler] = {"ACC_DOCUMENT": post_acc_document}
-PROCESS_CODES = {"BAPI": BAPI_HANDLERS}
+BAPI_HANDLERS: dict[str, Handler] = {"ACC_DOCUMENT": post_acc_document,
+                                     "MBGMCR": post_goods_movement}
+PROCESS_CODES: dict[str, dict[str, Handler]] = {
+    "BAPI": BAPI_HANDLERS,
+    "DEBM": {"DEBMAS": ale_handler("IDOC_INPUT_DEBITOR")},
+    "CRE1": {"CREMAS": ale_handler("IDOC_INPUT_CREDITOR")},
+}
 
 
 def handler_for(process_code: str, mestyp: str) -> Handler | None:

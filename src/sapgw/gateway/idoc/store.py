@@ -1,5 +1,6 @@
 """IDoc tables in the gateway database: EDIDC (control), EDID4 (segments), EDIDS (status history),
-EDP21 (inbound partner profiles) and the EDIDOC number range that gives 16-digit DOCNUMs.
+EDP21 and EDP13 (inbound and outbound partner profiles, WE20) and the EDIDOC number range that
+gives 16-digit DOCNUMs, for inbound and outbound IDocs alike (DIRECT 2 and 1).
 
 Every status change writes an EDIDS row and the EDIDC status in the caller's transaction, so
 the history is never behind the header. Lists page by DOCNUM (keyset), newest first.
@@ -20,7 +21,7 @@ from sapgw.db import Database
 from sapgw.gateway.idoc.model import Idoc, Segment
 from sapgw.gateway.store.tables import GatewayTable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: RCVPRT/RCVPRN in EDIDC (outbound IDocs)
 
 
 class EDIDC(GatewayTable, table=True):
@@ -32,6 +33,8 @@ class EDIDC(GatewayTable, table=True):
     MESTYP: str = Field(default="", max_length=30, index=True)
     SNDPRT: str = Field(default="", max_length=2)
     SNDPRN: str = Field(default="", max_length=10, index=True)
+    RCVPRT: str = Field(default="", max_length=2)
+    RCVPRN: str = Field(default="", max_length=10, index=True)
     control: str = "{}"  # JSON: every EDI_DC40 field as received, DOCNUM/STATUS ours
     xml_root: str = Field(default="", max_length=120)
     read_problems: str = "[]"  # JSON: what was wrong while reading (kept for reprocessing)
@@ -72,6 +75,18 @@ class EDP21(GatewayTable, table=True):
     destination: str = Field(default="ERP", max_length=32)
 
 
+class EDP13(GatewayTable, table=True):
+    """Outbound partner profile (WE20): which message type goes to a partner, over which port."""
+
+    __tablename__ = "edp13"
+    RCVPRT: str = Field(primary_key=True, max_length=2)
+    RCVPRN: str = Field(primary_key=True, max_length=10)
+    MESTYP: str = Field(primary_key=True, max_length=30)
+    RCVPOR: str = Field(max_length=10)  # receiver port (WE21)
+    IDOCTYP: str = Field(max_length=30)  # basic type
+    OUTMOD: str = Field(default="2", max_length=1)  # 2 transfer immediately, 4 collect
+
+
 class IdocNumberRange(GatewayTable, table=True):
     __tablename__ = "idoc_nriv"
     OBJECT: str = Field(primary_key=True, max_length=10)
@@ -82,8 +97,10 @@ C = EDIDC.__table__  # type: ignore[attr-defined]
 D = EDID4.__table__  # type: ignore[attr-defined]
 S = EDIDS.__table__  # type: ignore[attr-defined]
 P = EDP21.__table__  # type: ignore[attr-defined]
+Q = EDP13.__table__  # type: ignore[attr-defined]
 N = IdocNumberRange.__table__  # type: ignore[attr-defined]
-TABLES = [C, D, S, P, N]
+TABLES = [C, D, S, P, Q, N]
+OUTPUT_MODES = {"2": "transfer IDoc immediately", "4": "collect IDocs"}
 
 
 class IdocNotFound(LookupError):
@@ -98,6 +115,20 @@ class PartnerProfile:
     MESTYP: str
     EVCODE: str
     destination: str = "ERP"
+
+
+@dataclass(frozen=True)
+class OutboundProfile:
+    RCVPRT: str
+    RCVPRN: str
+    MESTYP: str
+    RCVPOR: str
+    IDOCTYP: str
+    OUTMOD: str = "2"
+
+    def problems(self) -> list[str]:
+        return ([] if self.OUTMOD in OUTPUT_MODES else
+                [f"output mode {self.OUTMOD!r}: 2 (transfer immediately) or 4 (collect)"])
 
 
 class IdocStore:
@@ -116,7 +147,7 @@ class IdocStore:
         return f"{level:016d}"
 
     def insert(self, conn: Connection, idoc: Idoc) -> str:
-        """Store a received IDoc under a new DOCNUM (no status yet); returns the DOCNUM."""
+        """Store an IDoc under a new DOCNUM (no status yet); returns the DOCNUM."""
         docnum = self.next_docnum(conn)
         idoc.control["DOCNUM"] = docnum
         now = self.clock.now()
@@ -124,8 +155,9 @@ class IdocStore:
         conn.execute(insert(C).values(
             DOCNUM=docnum, STATUS="", DIRECT=c.get("DIRECT", "2"), IDOCTYP=c.get("IDOCTYP", ""),
             MESTYP=c.get("MESTYP", ""), SNDPRT=c.get("SNDPRT", ""), SNDPRN=c.get("SNDPRN", ""),
-            control=json.dumps(c), xml_root=idoc.xml_root[:120],
-            read_problems=json.dumps(idoc.problems), created_at=now, updated_at=now))
+            RCVPRT=c.get("RCVPRT", ""), RCVPRN=c.get("RCVPRN", ""), control=json.dumps(c),
+            xml_root=idoc.xml_root[:120], read_problems=json.dumps(idoc.problems),
+            created_at=now, updated_at=now, schema_version=SCHEMA_VERSION))
         if idoc.segments:
             conn.execute(insert(D), [
                 {"DOCNUM": docnum, "SEGNUM": s.segnum, "SEGNAM": s.segnam[:30],
@@ -143,6 +175,14 @@ class IdocStore:
 
     def status(self, conn: Connection, docnum: str) -> str:
         value = conn.execute(select(C.c.STATUS).where(C.c.DOCNUM == docnum)).scalar()
+        if value is None:
+            raise IdocNotFound(docnum)
+        return str(value)
+
+    def direction(self, docnum: str) -> str:
+        """1 outbound, 2 inbound (EDI_DC40 DIRECT)."""
+        with self.db.read() as conn:
+            value = conn.execute(select(C.c.DIRECT).where(C.c.DOCNUM == docnum)).scalar()
         if value is None:
             raise IdocNotFound(docnum)
         return str(value)
@@ -179,16 +219,24 @@ class IdocStore:
                 "status": status}
 
     def listing(self, status: str = "", mestyp: str = "", partner: str = "", limit: int = 50,
-                after: str = "") -> dict[str, Any]:
-        """WE02 list, newest first; `after` is the cursor (`next`) of the previous page."""
+                after: str = "", direction: str = "") -> dict[str, Any]:
+        """WE02 list, newest first; `after` is the cursor (`next`) of the previous page.
+
+        `partner` is the sender of an inbound IDoc and the receiver of an outbound one;
+        `direction` is 1 (outbound) or 2 (inbound), as EDI_DC40 DIRECT.
+        """
         query = select(C.c.DOCNUM, C.c.STATUS, C.c.DIRECT, C.c.IDOCTYP, C.c.MESTYP, C.c.SNDPRT,
-                       C.c.SNDPRN, C.c.created_at, C.c.updated_at).order_by(C.c.DOCNUM.desc())
+                       C.c.SNDPRN, C.c.RCVPRT, C.c.RCVPRN, C.c.created_at,
+                       C.c.updated_at).order_by(C.c.DOCNUM.desc())
+        if direction:
+            query = query.where(C.c.DIRECT == direction)
         if status:
             query = query.where(C.c.STATUS.in_([s.strip() for s in status.split(",")]))
         if mestyp:
             query = query.where(C.c.MESTYP == mestyp)
         if partner:
-            query = query.where(C.c.SNDPRN == partner)
+            query = query.where(((C.c.DIRECT == "2") & (C.c.SNDPRN == partner))
+                                | ((C.c.DIRECT == "1") & (C.c.RCVPRN == partner)))
         if after:
             query = query.where(C.c.DOCNUM < after)
         with self.db.read() as conn:
@@ -220,3 +268,28 @@ class IdocStore:
         with self.db.read() as conn:
             return [PartnerProfile(**r) for r in conn.execute(
                 select(P).order_by(P.c.SNDPRN, P.c.MESTYP)).mappings()]
+
+    def outbound_profile(self, rcvprt: str, rcvprn: str, mestyp: str) -> OutboundProfile | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(Q).where(Q.c.RCVPRT == rcvprt, Q.c.RCVPRN == rcvprn,
+                                               Q.c.MESTYP == mestyp)).mappings().first()
+        return OutboundProfile(**row) if row else None
+
+    def outbound_profiles(self, mestyp: str = "") -> list[OutboundProfile]:
+        query = select(Q).order_by(Q.c.RCVPRN, Q.c.MESTYP)
+        if mestyp:
+            query = query.where(Q.c.MESTYP == mestyp)
+        with self.db.read() as conn:
+            return [OutboundProfile(**r) for r in conn.execute(query).mappings()]
+
+    def put_outbound_profile(self, profile: OutboundProfile) -> None:
+        """Create or replace an outbound partner profile (WE20 save)."""
+        problems = profile.problems()
+        if problems:
+            raise ValueError(f"outbound partner profile {profile.RCVPRN} {profile.MESTYP}: "
+                             + "; ".join(problems))
+        with self.db.write() as conn:
+            conn.execute(Q.delete().where(Q.c.RCVPRT == profile.RCVPRT,
+                                          Q.c.RCVPRN == profile.RCVPRN,
+                                          Q.c.MESTYP == profile.MESTYP))
+            conn.execute(insert(Q).values(**profile.__dict__))

@@ -51,7 +51,8 @@ class QueueWorker:
                  owner: str | None = None,
                  on_luw: Callable[[float, str], None] = lambda seconds, outcome: None,
                  lease_seconds: float = LEASE_SECONDS,
-                 stopping: threading.Event | None = None) -> None:
+                 stopping: threading.Event | None = None,
+                 inbound: Callable[[], RfcConnection] | None = None) -> None:
         self.queues = queues
         self.bdocs = bdocs
         self.flow = flow
@@ -61,7 +62,10 @@ class QueueWorker:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.lease_seconds = lease_seconds
         self.stopping = stopping or threading.Event()  # set: finish the batch, release
-        self._connections: dict[str, RfcConnection] = {}
+        # Opens what inbound units (SMQ2, kind RFC) run on: the gateway's served RFC layer,
+        # so they reach gateway functions too. Without it they go to their destination.
+        self.inbound = inbound
+        self._connections: dict[tuple[str, str], RfcConnection] = {}
 
     @property
     def db(self) -> Database:
@@ -160,9 +164,10 @@ class QueueWorker:
         TIDs, which the receiver acknowledges without executing them twice.
         """
         destination = batch[0].destination
+        key = (batch[0].direction, destination)
         started = time.monotonic()
         try:
-            connection = self._connection(destination)
+            connection = self._connection(key)
             done, failure = connection.submit_units(
                 [(luw.tid, luw.calls, luw.queue) for luw in batch])
         except Exception as exc:  # the destination could not even be asked
@@ -185,7 +190,7 @@ class QueueWorker:
         luw = batch[done]
         if not isinstance(failure, RFCError):
             log.error("unit %s of queue %s failed: %r", luw.tid, luw.queue, failure)
-        self._connections.pop(destination, None)
+        self._connections.pop(key, None)
         if isinstance(failure, RFCError) and failure.retryable:
             self.on_luw(each, "cpicerr")
             self._communication_error(luw, failure)
@@ -200,11 +205,13 @@ class QueueWorker:
             connection.close()
         self._connections.clear()
 
-    def _connection(self, destination: str) -> RfcConnection:
-        connection = self._connections.get(destination)
+    def _connection(self, key: tuple[str, str]) -> RfcConnection:
+        connection = self._connections.get(key)
         if connection is None:
-            connection = self.destinations.connect(destination)
-            self._connections[destination] = connection
+            direction, destination = key
+            connection = (self.inbound() if direction == "in" and self.inbound
+                          else self.destinations.connect(destination))
+            self._connections[key] = connection
         return connection
 
     @retry_storage()

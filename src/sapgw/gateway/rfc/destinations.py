@@ -2,19 +2,23 @@
 
 `type = local` loads the system named by import path (`system = sapgw.erp_stub`) in this
 process — the one place where the gateway and the ERP stub meet, and only by name.
-`type = http` speaks JSON RFC to a separately started system. Each type is one entry of
+`type = http` speaks JSON RFC to a separately started system, `type = soap` SOAP RFC to a
+partner's service (`soap_destination`). Each type is one entry of
 `CONNECTORS`; a type's module is imported only when a destination of that type connects.
+A type whose library is optional (pyrfc) has an entry in `CHECKS`, run when `Destinations`
+is created, so the gateway refuses to start without it instead of failing at the first call.
 """
 
 from __future__ import annotations
 
 import importlib
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from sapgw.clock import Clock
-from sapgw.gateway.config import DestinationSettings, Settings
+from sapgw.gateway.config import ConfigError, DestinationSettings, Settings
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import CommunicationError
 
@@ -25,6 +29,9 @@ class UnknownDestination(LookupError):
 
 class Destinations:
     def __init__(self, settings: Settings, clock: Clock) -> None:
+        problems = destination_problems(settings)
+        if problems:
+            raise ConfigError(problems)
         self.settings = settings
         self.clock = clock
         self._systems: dict[str, Any] = {}
@@ -80,8 +87,65 @@ def _connect_http(destinations: Destinations, dest: DestinationSettings) -> RfcC
     return HttpRfcConnection(dest.url, timeout=dest.timeout)
 
 
+def _connect_record(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
+    from sapgw.rfc.cassette import RecordingConnection
+
+    return RecordingConnection(destinations.connect(dest.params["wraps"]), dest.params["cassette"])
+
+
+# Per gateway and replay destination, the replayed system: all its connections share which
+# recordings are used and which TIDs were executed, as they would share a real system.
+_replays: weakref.WeakKeyDictionary[Destinations, dict[str, Any]] = weakref.WeakKeyDictionary()
+_replays_lock = threading.Lock()
+
+
+def _connect_replay(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
+    from sapgw.rfc.cassette import Replay
+
+    with _replays_lock:
+        replays = _replays.setdefault(destinations, {})
+        if dest.name not in replays:
+            ignore = dest.params.get("ignore", "").split(",")
+            replays[dest.name] = Replay.load(dest.params["cassette"],
+                                             dest.params.get("match") or "params", ignore)
+        return replays[dest.name].connect()
+
+
+def _connect_pyrfc(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
+    from sapgw.gateway.rfc.pyrfc_destination import connect
+
+    return connect(dest)
+
+
+def _check_pyrfc(dest: DestinationSettings) -> list[str]:
+    from sapgw.gateway.rfc.pyrfc_destination import check_destination
+
+    return check_destination(dest)
+
+
+def _connect_soap(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
+    from sapgw.gateway.rfc.soap_destination import connect
+
+    return connect(dest)
+
+
+def destination_problems(settings: Settings) -> list[str]:
+    """What keeps the configured destinations from working here (e.g. pyrfc not installed)."""
+    return [f"[destination {dest.name}] {problem}"
+            for dest in settings.destinations.values()
+            for problem in CHECKS.get(dest.type, lambda _dest: [])(dest)]
+
+
 # Destination type -> how to open a connection (config.DESTINATION_KEYS lists the same types).
 CONNECTORS: dict[str, Callable[[Destinations, DestinationSettings], RfcConnection]] = {
     "local": _connect_local,
     "http": _connect_http,
+    "record": _connect_record,
+    "replay": _connect_replay,
+    "pyrfc": _connect_pyrfc,
+    "soap": _connect_soap,
+}
+# Destination type -> its start-up check: problems that refuse the start, [] if none.
+CHECKS: dict[str, Callable[[DestinationSettings], list[str]]] = {
+    "pyrfc": _check_pyrfc,
 }

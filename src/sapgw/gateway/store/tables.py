@@ -104,3 +104,21 @@ class QrfcLuw(GatewayTable, table=True):
     site: str = Field(default="", max_length=32)
     wait_for: str = Field(default="", max_length=255)  # queue names, comma separated
     created_at: datetime
+
+
+class GatewayTid(GatewayTable, table=True):
+    """ARFCRSTATE of the gateway: the TIDs of units partners delivered to its served RFC layer.
+
+    QUEUED: accepted into an inbound queue (SMQ2; `ARFCQNAME`), so a redelivery is
+    acknowledged and not queued twice. EXECUTED: the gateway ran the unit's gateway functions
+    (written with their effects where the handler allows). `confirmed_at`: the sender said
+    the TID may be forgotten; reorganisation deletes it a day later once its LUW is gone.
+    """
+
+    __tablename__ = "arfcrstate"
+    ARFCTID: str = Field(primary_key=True, max_length=24)
+    ARFCSTATE: str = Field(max_length=8)  # QUEUED or EXECUTED
+    ARFCQNAME: str = Field(default="", max_length=24)
+    created_at: datetime
+    executed_at: datetime | None = None
+    confirmed_at: datetime | None = None

@@ -1,0 +1,1 @@
+"""Business partner master data: customers (SD/FI-AR) and vendors (MM/FI-AP)."""

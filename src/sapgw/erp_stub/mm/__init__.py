@@ -1,0 +1,1 @@
+"""MM: material master (minimal) and inventory management (goods movements, stock)."""

@@ -1,0 +1,409 @@
+"""Goods movements (MIGO/MB1A-like): check, material document, stock, FI follow-up.
+
+A movement is checked completely first (every error, each with ROW = its GOODSMVT_ITEM row).
+Stock is checked item by item in document order against the committed stock plus the earlier
+items of the same document; an issue beyond it is refused with M7 021 "Deficit of ...".
+Then the material document number is drawn (MATBELEG, per year), the FI follow-up document is
+posted through BAPI_ACC_DOCUMENT_POST (AWTYP MKPF, AWKEY = MBLNR + MJAHR) and MKPF, MSEG and
+the stock changes are registered in the caller's LUW: all of it is written at COMMIT or
+nothing is. At commit, an issue re-checks the stock in the same statement that lowers it, so
+two LUWs cannot both take the last pieces (the second one's commit terminates with M7 021).
+
+The calls of one LUW do not see each other's uncommitted stock: commit between goods
+movements that depend on each other, as SAP asks of BAPI_GOODSMVT_CREATE callers too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from sapgw.erp_stub.co.orders import order
+from sapgw.erp_stub.fi.assignment import alpha
+from sapgw.erp_stub.fi.money import currency_decimals, round_amount
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import bapiret2, text
+from sapgw.erp_stub.mm import materials
+from sapgw.erp_stub.mm.structures import UNSUPPORTED_ITEM_FIELDS
+from sapgw.erp_stub.mm.tables import MARD, MKPF, MSEG
+from sapgw.rfc.errors import ABAPRuntimeError
+from sapgw.rfc.structures import errors
+
+HEADER, CODE, ITEM = "GOODSMVT_HEADER", "GOODSMVT_CODE", "GOODSMVT_ITEM"
+SERIAL = "GOODSMVT_SERIALNUMBER"
+STOCK_TYPE = "SL Unrestricted-use"
+FAILED_KEY = "$"
+
+
+class Messages:
+    """Error rows of one goods movement, in the order found."""
+
+    def __init__(self, system: str) -> None:
+        self.system = system
+        self.rows: list[dict[str, Any]] = []
+
+    def error(self, msg_class: str, number: str, *variables: Any, parameter: str = ITEM,
+              row: int = 0, field: str = "") -> None:
+        self.rows.append(bapiret2("E", msg_class, number, *variables, parameter=parameter,
+                                  row=row, field=field, system=self.system))
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+@dataclass
+class Line:
+    """One MSEG line; a transfer item gives two (issue, then the automatic receipt)."""
+
+    row: int
+    bwart: str
+    matnr: str
+    werks: str
+    lgort: str
+    shkzg: str                         # S receipt, H issue
+    menge: Decimal
+    meins: str
+    erfmg: Decimal
+    erfme: str
+    item: dict[str, Any]
+    offset: str = ""                   # OBYC key of the FI offsetting account (blank: none)
+    bukrs: str = ""
+    waers: str = ""
+    value: Decimal = Decimal(0)
+    xauto: str = ""
+    umlgo: str = ""
+
+
+@dataclass
+class Movement:
+    gm_code: str
+    budat: str
+    bldat: str
+    number_range: str = "01"
+    document_type: str = "WA"
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def mjahr(self) -> str:
+        return self.budat[:4]
+
+
+def check(ctx: CallContext, header: dict[str, Any], code: dict[str, Any],
+          items: list[dict[str, Any]], serials: list[dict[str, Any]]
+          ) -> tuple[Movement, Messages]:
+    """The movement to post and every error found in it (empty when it may be posted)."""
+    messages = Messages(ctx.logical_system)
+    today = ctx.clock.today().strftime("%Y%m%d")
+    budat = header["PSTNG_DATE"] or today
+    movement = Movement(code["GM_CODE"], budat, header["DOC_DATE"] or budat)
+    gm = ctx.customizing.entry("gm_codes", movement.gm_code)
+    if gm is None:
+        messages.error("M7", "907", movement.gm_code or "-", parameter=CODE, field="GM_CODE")
+        return movement, messages
+    movement.number_range = gm.get("number_range", "01")
+    movement.document_type = gm.get("document_type", "WA")
+    if not items:
+        messages.error("M7", "912")
+    if serials:
+        messages.error("M7", "913", "SERIALNO", SERIAL, parameter=SERIAL, row=1,
+                       field="SERIALNO")
+    for row, item in enumerate(items, start=1):
+        movement.lines += _item(ctx, movement, gm, row, item, messages)
+    _periods(ctx, movement, messages)
+    _stock(ctx, movement, messages)  # the items found correct so far
+    if not messages:
+        _values(ctx, movement)
+    return movement, messages
+
+
+def _item(ctx: CallContext, movement: Movement, gm: dict[str, Any], row: int,
+          item: dict[str, Any], messages: Messages) -> list[Line]:
+    where: dict[str, Any] = {"row": row}
+    bwart = item["MOVE_TYPE"]
+    mt = ctx.customizing.entry("movement_types", bwart) if bwart else None
+    if not bwart:
+        messages.error("M7", "908", "MOVE_TYPE", row, **where, field="MOVE_TYPE")
+    elif mt is None:
+        messages.error("M7", "905", bwart, **where, field="MOVE_TYPE")
+    elif movement.gm_code not in mt.get("gm_codes", []):
+        messages.error("M7", "906", bwart, movement.gm_code, **where, field="MOVE_TYPE")
+    for name in UNSUPPORTED_ITEM_FIELDS:
+        if item[name].strip("0"):
+            messages.error("M7", "913", name, ITEM, **where, field=name)
+    for name in [*gm.get("requires", []), *(mt or {}).get("requires", [])]:
+        if not item[name].strip("0"):
+            messages.error("M7", "908", name, row, **where, field=name)
+    matnr = materials.matnr(item["MATERIAL"])
+    master = _material(ctx, matnr, row, messages)
+    plant = _plant(ctx, matnr, master, item, row, messages)
+    erfmg, erfme = item["ENTRY_QNT"], _unit(ctx, item, master)
+    if erfmg <= 0:
+        messages.error("M7", "909", row, **where, field="ENTRY_QNT")
+    if master is not None and erfme != master["MEINS"]:
+        messages.error("M7", "910", erfme, master["MEINS"], matnr, **where, field="ENTRY_UOM")
+    elif erfme and _decimals(erfmg) > int((ctx.customizing.entry("units", erfme) or {})
+                                          .get("decimals", 3)):
+        messages.error("M7", "911", quantity_text(erfmg), erfme, **where, field="ENTRY_QNT")
+    bukrs = (plant or {}).get("company_code", "")
+    _account_assignment(ctx, item, bukrs, row, messages)
+    transfer = (mt or {}).get("stock") == "transfer"
+    if transfer and item["MOVE_STLOC"] and plant is not None:
+        _receiving(item, plant, row, messages)
+    # The lines go to the stock check even when the item has other errors, so that a
+    # sender learns of a deficit at once; only an error-free movement is posted.
+    if mt is None or master is None or plant is None or erfmg <= 0 or (
+            erfme != master["MEINS"]
+            or item["STGE_LOC"] not in plant.get("storage_locations", {})):
+        return []
+    line = Line(row, bwart, matnr, item["PLANT"], item["STGE_LOC"],
+                "H" if mt["stock"] in ("-", "transfer") else "S", erfmg, master["MEINS"],
+                erfmg, erfme, item, mt.get("offset", ""), bukrs)
+    if not transfer or item["MOVE_STLOC"] not in plant.get("storage_locations", {}):
+        return [line]
+    line.umlgo = item["MOVE_STLOC"]
+    receipt = Line(row, bwart, matnr, item["PLANT"], item["MOVE_STLOC"], "S", erfmg,
+                   master["MEINS"], erfmg, erfme, item, "", bukrs, xauto="X",
+                   umlgo=item["STGE_LOC"])
+    return [line, receipt]
+
+
+def _material(ctx: CallContext, matnr: str, row: int, messages: Messages
+              ) -> dict[str, Any] | None:
+    if not matnr:
+        messages.error("M7", "908", "MATERIAL", row, row=row, field="MATERIAL")
+        return None
+    master = materials.material(ctx, matnr)
+    if master is None:
+        messages.error("M7", "901", matnr, row=row, field="MATERIAL")
+    return master
+
+
+def _plant(ctx: CallContext, matnr: str, master: dict[str, Any] | None,
+           item: dict[str, Any], row: int, messages: Messages) -> dict[str, Any] | None:
+    werks, lgort = item["PLANT"], item["STGE_LOC"]
+    if not werks:
+        messages.error("M7", "908", "PLANT", row, row=row, field="PLANT")
+        return None
+    plant = ctx.customizing.entry("plants", werks)
+    if plant is None:
+        messages.error("M7", "902", werks, row=row, field="PLANT")
+        return None
+    if master is not None and not materials.in_plant(ctx, matnr, werks):
+        messages.error("M7", "903", matnr, werks, row=row, field="PLANT")
+    if not lgort:
+        messages.error("M7", "908", "STGE_LOC", row, row=row, field="STGE_LOC")
+    elif lgort not in plant.get("storage_locations", {}):
+        messages.error("M7", "904", lgort, werks, row=row, field="STGE_LOC")
+    return plant
+
+
+def _unit(ctx: CallContext, item: dict[str, Any], master: dict[str, Any] | None) -> str:
+    """The unit of entry: ENTRY_UOM, else the unit of ENTRY_UOM_ISO, else the base unit."""
+    if item["ENTRY_UOM"]:
+        return str(item["ENTRY_UOM"])
+    iso = item["ENTRY_UOM_ISO"]
+    if iso:
+        return next((unit for unit, spec in ctx.customizing.table("units").items()
+                     if spec.get("iso") == iso), iso)
+    return master["MEINS"] if master is not None else ""
+
+
+def _decimals(quantity: Decimal) -> int:
+    exponent = quantity.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _account_assignment(ctx: CallContext, item: dict[str, Any], bukrs: str, row: int,
+                        messages: Messages) -> None:
+    """Cost center and order must exist (in the plant's controlling area)."""
+    kokrs = (ctx.customizing.company_code(bukrs) or {}).get("controlling_area", "")
+    kostl = alpha(item["COSTCENTER"], 10)
+    if kostl:
+        center = ctx.customizing.entry("cost_centers", kostl)
+        if center is None or (kokrs and center.get("controlling_area") != kokrs):
+            messages.error("KI", "100", kostl, kokrs, row=row, field="COSTCENTER")
+    if item["ORDERID"] and order(ctx, item["ORDERID"]) is None:
+        messages.error("KO", "013", item["ORDERID"], row=row, field="ORDERID")
+
+
+def _receiving(item: dict[str, Any], plant: dict[str, Any], row: int, messages: Messages
+               ) -> None:
+    """Transfer inside the plant: another storage location of the same plant."""
+    if item["MOVE_PLANT"] and item["MOVE_PLANT"] != item["PLANT"]:
+        messages.error("M7", "913", "MOVE_PLANT", ITEM, row=row, field="MOVE_PLANT")
+    elif item["MOVE_STLOC"] not in plant.get("storage_locations", {}):
+        messages.error("M7", "904", item["MOVE_STLOC"], item["PLANT"], row=row,
+                       field="MOVE_STLOC")
+    elif item["MOVE_STLOC"] == item["STGE_LOC"]:
+        messages.error("M7", "914", item["MOVE_STLOC"], row, row=row, field="MOVE_STLOC")
+
+
+def _periods(ctx: CallContext, movement: Movement, messages: Messages) -> None:
+    """MMPV/OB52: the posting date's period must be open in every company code concerned."""
+    year, period = int(movement.budat[:4]), int(movement.budat[4:6])
+    for bukrs in sorted({line.bukrs for line in movement.lines if line.bukrs}):
+        if not ctx.customizing.posting_period_open(bukrs, year, period,
+                                                   ctx.clock.today().year):
+            messages.error("F5", "201", f"{period:03d}", year, parameter=HEADER,
+                           field="PSTNG_DATE")
+
+
+def _stock(ctx: CallContext, movement: Movement, messages: Messages) -> None:
+    """Each issue against the stock left by the committed stock and the items before it."""
+    balance: dict[tuple[str, str, str], Decimal] = {}
+    for line in movement.lines:
+        key = (line.matnr, line.werks, line.lgort)
+        if key not in balance:
+            balance[key] = materials.stock(ctx, *key)
+        if line.shkzg == "H" and balance[key] < line.menge:
+            deficit = line.menge - max(balance[key], Decimal(0))
+            messages.error("M7", "021", STOCK_TYPE, quantity_text(deficit), line.meins,
+                           " ".join(key), row=line.row, field="ENTRY_QNT")
+        balance[key] += line.menge if line.shkzg == "S" else -line.menge
+
+
+def quantity_text(quantity: Decimal) -> str:
+    """A quantity as SAP writes it in a message: no trailing zeros (5, 2.5)."""
+    return f"{quantity.normalize():f}"
+
+
+def _values(ctx: CallContext, movement: Movement) -> None:
+    """Value of each line at the standard price, in the company code's currency."""
+    for line in movement.lines:
+        company = ctx.customizing.company_code(line.bukrs) or {}
+        line.waers = company.get("currency", "")
+        price, unit = materials.standard_price(ctx, line.matnr, line.werks)
+        decimals = currency_decimals(ctx.customizing, line.waers)
+        line.value = round_amount(line.menge * price / unit,
+                                  2 if decimals is None else decimals)
+
+
+# -- posting --------------------------------------------------------------------------------
+def post(ctx: CallContext, movement: Movement, header: dict[str, Any], testrun: bool
+         ) -> tuple[str, list[dict[str, Any]]]:
+    """FI check, then number, FI document and the registered writes; (MBLNR, errors)."""
+    accounting = _accounting_documents(ctx, movement, header)
+    for params in accounting:
+        failed = errors(ctx.call("BAPI_ACC_DOCUMENT_CHECK", **params)["RETURN"])
+        if failed:
+            return "", failed
+    if testrun:
+        return "", []
+    mblnr = ctx.numbers.next("MATBELEG", "", movement.number_range, movement.mjahr)
+    for params in accounting:
+        params["DOCUMENTHEADER"]["OBJ_KEY"] = mblnr + movement.mjahr
+        failed = errors(ctx.call("BAPI_ACC_DOCUMENT_POST", **params)["RETURN"])
+        if failed:  # checked a moment ago: only a number range can fail here
+            first = failed[-1]
+            raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
+                                   first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
+    _register(ctx, movement, header, mblnr)
+    return mblnr, []
+
+
+def _accounting_documents(ctx: CallContext, movement: Movement, header: dict[str, Any]
+                          ) -> list[dict[str, Any]]:
+    """BAPI_ACC_DOCUMENT_POST parameters, one document per company code with a value."""
+    accounts = ctx.customizing.table("mm_accounts")
+    documents: dict[str, dict[str, Any]] = {}
+    for line in movement.lines:
+        if not line.offset or not line.value:
+            continue
+        params = documents.setdefault(line.bukrs, {
+            "DOCUMENTHEADER": {
+                "OBJ_TYPE": "MKPF", "OBJ_KEY": FAILED_KEY, "OBJ_SYS": ctx.logical_system,
+                "BUS_ACT": "RMWE" if movement.document_type == "WE" else "RMWA",
+                "USERNAME": header["PR_UNAME"], "HEADER_TXT": header["HEADER_TXT"],
+                "COMP_CODE": line.bukrs, "DOC_DATE": movement.bldat,
+                "PSTNG_DATE": movement.budat, "DOC_TYPE": movement.document_type,
+                "REF_DOC_NO": header["REF_DOC_NO"]},
+            "ACCOUNTGL": [], "CURRENCYAMOUNT": []})
+        sign = 1 if line.shkzg == "S" else -1
+        for account, amount, assigned in ((accounts.get("BSX", ""), sign * line.value, False),
+                                          (accounts.get(line.offset, ""), -sign * line.value,
+                                           True)):
+            number = f"{len(params['ACCOUNTGL']) + 1:010d}"
+            gl = {"ITEMNO_ACC": number, "GL_ACCOUNT": account, "COMP_CODE": line.bukrs,
+                  "PLANT": line.werks, "ITEM_TEXT": line.item["ITEM_TEXT"],
+                  "ALLOC_NMBR": line.matnr}
+            if assigned and line.item["COSTCENTER"]:
+                gl["COSTCENTER"] = alpha(line.item["COSTCENTER"], 10)
+            if assigned and line.item["ORDERID"]:
+                gl["ORDERID"] = line.item["ORDERID"]
+            params["ACCOUNTGL"].append(gl)
+            params["CURRENCYAMOUNT"].append({"ITEMNO_ACC": number, "CURRENCY": line.waers,
+                                             "AMT_DOCCUR": amount})
+    return list(documents.values())
+
+
+def _register(ctx: CallContext, movement: Movement, header: dict[str, Any], mblnr: str
+              ) -> None:
+    now = ctx.clock.now()
+    ctx.insert(MKPF, {
+        "MBLNR": mblnr, "MJAHR": movement.mjahr, "VGART": movement.document_type,
+        "BLART": movement.document_type, "BLDAT": movement.bldat, "BUDAT": movement.budat,
+        "CPUDT": now.strftime("%Y%m%d"), "CPUTM": now.strftime("%H%M%S"),
+        "USNAM": header["PR_UNAME"], "XBLNR": header["REF_DOC_NO"],
+        "BKTXT": header["HEADER_TXT"], "FRBNR": header["BILL_OF_LADING"],
+        "XABLN": header["GR_GI_SLIP_NO"]})
+    ctx.insert(MSEG, [_mseg(mblnr, movement.mjahr, number, line)
+                      for number, line in enumerate(movement.lines, start=1)])
+    delta: dict[tuple[str, str, str], Decimal] = {}
+    units: dict[tuple[str, str, str], str] = {}
+    for line in movement.lines:
+        key = (line.matnr, line.werks, line.lgort)
+        units[key] = line.meins
+        delta[key] = delta.get(key, Decimal(0)) + (line.menge if line.shkzg == "S"
+                                                   else -line.menge)
+    for key, quantity in delta.items():
+        if quantity:
+            ctx.task(change_stock(key, quantity, units[key]))
+
+
+def _mseg(mblnr: str, mjahr: str, number: int, line: Line) -> dict[str, Any]:
+    item = line.item
+    return {
+        "MBLNR": mblnr, "MJAHR": mjahr, "ZEILE": f"{number:04d}", "LINE_ID": f"{line.row:06d}",
+        "BWART": line.bwart, "XAUTO": line.xauto, "MATNR": line.matnr, "WERKS": line.werks,
+        "LGORT": line.lgort, "CHARG": item["BATCH"], "SHKZG": line.shkzg, "MENGE": line.menge,
+        "MEINS": line.meins, "ERFMG": line.erfmg, "ERFME": line.erfme, "DMBTR": line.value,
+        "WAERS": line.waers, "BUKRS": line.bukrs, "KOSTL": alpha(item["COSTCENTER"], 10),
+        "AUFNR": alpha(item["ORDERID"], 12), "EBELN": item["PO_NUMBER"],
+        "EBELP": item["PO_ITEM"], "KZBEW": item["MVT_IND"], "LIFNR": alpha(item["VENDOR"], 10),
+        "KUNNR": alpha(item["CUSTOMER"], 10), "UMWRK": line.werks if line.umlgo else "",
+        "UMLGO": line.umlgo, "SGTXT": item["ITEM_TEXT"], "GRUND": item["MOVE_REAS"],
+    }
+
+
+def change_stock(key: tuple[str, str, str], quantity: Decimal, unit: str) -> Task:
+    """Update task: add a receipt, or take an issue only while the stock still covers it."""
+    table = MARD.__table__  # type: ignore[attr-defined]
+    matnr, werks, lgort = key
+    where = (table.c.MATNR == matnr, table.c.WERKS == werks, table.c.LGORT == lgort)
+
+    def run(conn: Connection) -> None:
+        if quantity > 0:
+            insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+            statement = insert(table).values(MATNR=matnr, WERKS=werks, LGORT=lgort,
+                                             LABST=quantity)
+            conn.execute(statement.on_conflict_do_update(
+                index_elements=[table.c.MATNR, table.c.WERKS, table.c.LGORT],
+                set_={"LABST": table.c.LABST + statement.excluded.LABST}))
+            return
+        result = conn.execute(update(table).where(*where, table.c.LABST >= -quantity)
+                              .values(LABST=table.c.LABST + quantity))
+        if result.rowcount != 1:
+            left = conn.execute(select(table.c.LABST).where(*where)).scalar() or Decimal(0)
+            deficit = quantity_text(-quantity - max(Decimal(left), Decimal(0)))
+            raise ABAPRuntimeError(
+                text("M7", "021", STOCK_TYPE, deficit, unit, f"{matnr} {werks} {lgort}"), 4,
+                "UPDATE_TERMINATED", "M7", "A", "021", STOCK_TYPE, deficit, unit,
+                f"{matnr} {werks} {lgort}")
+
+    return run

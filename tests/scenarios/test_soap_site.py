@@ -1,0 +1,95 @@
+"""A site whose ERP is reached over SOAP RFC (`type = soap`), with `responses` as the partner:
+fund postings reach F04, an ABAP exception stops the queue (SYSFAIL), an unreachable partner
+leaves it CPICERR until it answers again."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import responses
+
+from sapgw.clock import Clock
+from sapgw.erp_stub import ErpSystem, create_system
+from sapgw.gateway.runtime import Gateway
+from tests.gateway.soap_partner import URL, SoapPartner
+
+from .conftest import fund_posting, fund_usage, trade_promotion
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def erp(tmp_path, clock) -> Iterator[ErpSystem]:
+    system = create_system(f"sqlite:///{tmp_path}/partner.db", clock=clock)
+    yield system
+    system.db.dispose()
+
+
+@pytest.fixture
+def partner(erp) -> Iterator[SoapPartner]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield SoapPartner(erp, mock)
+
+
+@pytest.fixture
+def gateway(clock, partner) -> Iterator[Gateway]:
+    gw = Gateway.in_memory(clock=clock, overrides={
+        "gateway": {"serve_rfc": ""},
+        "destination ERP": {"type": "soap", "url": URL, "client": "100", "user": "RFCUSER",
+                            "passwd": "env:SAPGW_TEST_SOAP_PASSWORD", "retry_interval": "10",
+                            "retry_count": "3"}})
+    yield gw
+    gw.close()
+
+
+def send_all(gateway: Gateway, *payloads: dict) -> list[str]:
+    return [gateway.send(p["type"], p["data"])["bdoc_id"] for p in payloads]
+
+
+def documents(erp: ErpSystem) -> list[str]:
+    with erp.connect() as conn:
+        result = conn.call("RFC_READ_TABLE", QUERY_TABLE="BKPF", DELIMITER="|",
+                           FIELDS=[{"FIELDNAME": "XBLNR"}])
+    return [row["WA"].strip() for row in result["DATA"]]
+
+
+def test_fund_postings_reach_f04_over_soap(gateway, partner, erp):
+    ids = send_all(gateway, trade_promotion(), fund_usage(), fund_posting("FPO1"),
+                   fund_posting("FPO2"))
+    gateway.run_until_idle()
+    assert [gateway.bdoc(i)["state"] for i in ids] == ["F04"] * 4
+    assert documents(erp) == ["FPO1", "FPO2"]
+    units = [r for r in partner.requests if "sap-trfc-tid" in r.headers]
+    assert len(units) == 4 and all(r.headers["sap-qrfc-queue"].startswith("R3AU")
+                                   for r in units)
+
+
+def test_an_abap_exception_stops_the_queue_in_sysfail(gateway, partner, erp):
+    partner.failing = {"CRM_FM_ACL_ACCRUAL_R3_IN"}
+    ids = send_all(gateway, trade_promotion(), fund_usage(), fund_posting("FPO1"))
+    gateway.run_until_idle()
+    states = [gateway.bdoc(i)["state"] for i in ids]
+    assert states == ["F04", "F04", "E06"]
+    queue = next(q for q in gateway.queues() if q["status"] != "READY")
+    assert queue["status"] == "SYSFAIL" and "Posting period" in queue["error"]
+    partner.failing = set()
+    gateway.actions.activate(queue["name"], "out")
+    gateway.run_until_idle()
+    assert gateway.bdoc(ids[2])["state"] == "F04" and documents(erp) == ["FPO1"]
+
+
+def test_an_unreachable_partner_gives_cpicerr_and_a_retry(gateway, partner, erp, clock):
+    partner.mode = "down"
+    ids = send_all(gateway, trade_promotion())
+    gateway.run_until_idle()
+    queue = gateway.queues()[0]
+    assert (queue["status"], queue["retries"]) == ("CPICERR", 1)
+    assert "unreachable" in queue["error"]
+    assert gateway.bdoc(ids[0])["state"] == "I02"
+    partner.mode = "ok"
+    clock.advance(timedelta(seconds=11))
+    gateway.run_until_idle()
+    assert gateway.bdoc(ids[0])["state"] == "F04" and gateway.queues() == []
