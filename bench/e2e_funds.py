@@ -134,16 +134,18 @@ class Run:
     cpu: float  # process CPU seconds (all threads) over the same time: robust to other load
 
 
-def run(gw: Gateway, work: list[Posting], mode: str, timeout: float, rate: float = 0.0) -> Run:
-    """Send (paced at `rate` BDocs/s if given) and process until idle."""
+def run(gw: Gateway, work: list[Posting], mode: str, timeout: float, rate: float = 0.0,
+        batch: int = 1) -> Run:
+    """Send (paced at `rate` BDocs/s if given; `batch` per commit) and process until idle."""
     started, cpu = time.perf_counter(), time.process_time()
     if mode == "threads":
         gw.start()
     ids = []
-    for number, posting in enumerate(work):
+    for number in range(0, len(work), batch):
         if rate:
             time.sleep(max(0.0, started + number / rate - time.perf_counter()))
-        ids.append(gw.send("CRM_FM_FPO", posting.data)["bdoc_id"])
+        sent = gw.send_many("CRM_FM_FPO", [p.data for p in work[number : number + batch]])
+        ids.extend(b["bdoc_id"] for b in sent)
     sending = time.perf_counter() - started
     if mode == "threads":
         gw.wait_until_idle(timeout)
@@ -223,7 +225,7 @@ def verify(gw: Gateway, work: list[Posting]) -> list[str]:
 
 # -- breakdown: inclusive time of the hot path's steps, SQL per BDoc -------------------------
 STAGES = [  # (label, module, attribute): nested labels are part of the one above
-    ("accept (Gateway.send, 1 txn)", "sapgw.gateway.runtime", "Gateway.send"),
+    ("accept (Gateway.send_many, 1 txn)", "sapgw.gateway.runtime", "Gateway.send_many"),
     ("queue claim (1 txn)", "sapgw.gateway.queues.store", "QueueStore.claim"),
     ("queue release (1 txn)", "sapgw.gateway.queues.store", "QueueStore.release"),
     ("read next LUWs (batch)", "sapgw.gateway.queues.worker", "QueueWorker._runnable_batch"),
@@ -425,7 +427,7 @@ def report(args: argparse.Namespace, result: Run, figures: Timing, problems: lis
     print(f"environment  {environment()}")
     print(
         f"run          mode={args.mode} n={n} fund usages (queues)={args.usages} "
-        f"items each={args.items} rate={args.rate or 'max'} "
+        f"items each={args.items} rate={args.rate or 'max'} batch={args.batch} "
         f"number range buffer={args.nr_buffer or 'demo customizing'}"
     )
     print(f"accept       {n / sending:8.1f} BDocs/s  ({n} sends in {sending:.2f} s)")
@@ -471,6 +473,12 @@ def main(argv: list[str] | None = None) -> int:
         help="pace the sends at this many BDocs/s (default: as fast as possible)",
     )
     parser.add_argument(
+        "--batch",
+        type=int,
+        default=1,
+        help="BDocs per send (Gateway.send_many, one commit; a CRM posting run)",
+    )
+    parser.add_argument(
         "--nr-buffer",
         type=int,
         default=0,
@@ -487,8 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         help="cProfile the timed part: self time per layer (sync mode only)",
     )
     args = parser.parse_args(argv)
-    if min(args.n, args.usages, args.items) < 1:
-        parser.error("--n, --usages and --items must be at least 1")
+    if min(args.n, args.usages, args.items, args.batch) < 1:
+        parser.error("--n, --usages, --items and --batch must be at least 1")
     if args.profile and args.mode != "sync":
         parser.error("--profile needs --mode sync (cProfile sees only the calling thread)")
     work = postings(args.n, args.usages, args.items)
@@ -507,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
             profile = cProfile.Profile() if args.profile else None
             if profile:
                 profile.enable()
-            result = run(gw, work, args.mode, args.timeout, args.rate)
+            result = run(gw, work, args.mode, args.timeout, args.rate, args.batch)
             if profile:
                 profile.disable()
             ok = report(args, result, timing(gw, result.ids), verify(gw, work))

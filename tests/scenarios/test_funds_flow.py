@@ -178,3 +178,33 @@ def test_discard_and_set_processed_end_error_bdocs(sapgw: Gateway, http):
     sapgw.run_until_idle()
     assert http.post(f"/api/bdocs/{ok}/set-processed").status_code == 409
     assert http.get("/api/bdocs/FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").status_code == 404
+
+
+def test_posting_run_as_one_batch_keeps_order_and_posts_each(sapgw: Gateway, http):
+    send(http, trade_promotion())
+    send(http, fund_usage())
+    run = [fund_posting(f"FPO{i}", f"{i}0.00") for i in range(1, 6)]
+    response = http.post("/api/bdocs/batch", json={"type": "CRM_FM_FPO",
+                                                   "items": [p["data"] for p in run]})
+    assert response.status_code == 201, response.text
+    ids = [b["bdoc_id"] for b in response.json()["bdocs"]]
+    assert len(set(ids)) == 5
+    inbound = http.get("/api/queues").json() + http.get("/api/queues",
+                                                        params={"direction": "in"}).json()
+    flows = [luw["bdoc_id"] for q in inbound if q["direction"] == "in"
+             for luw in http.get(f"/api/queues/{q['name']}", params={"direction": "in"}
+                                 ).json()["luws"]]
+    assert [f for f in flows if f in ids] == ids  # in the items' order, one flow LUW each
+    sapgw.run_until_idle()
+
+    assert [bdoc(http, i)["state"] for i in ids] == ["F04"] * 5
+    rows = read_table(http, "BKPF", ["BELNR", "XBLNR"])
+    posted = [r["XBLNR"] for r in sorted(rows, key=lambda r: r["BELNR"])]
+    assert posted == [f"FPO{i}" for i in range(1, 6)]
+
+
+def test_batch_with_unknown_type_stores_nothing(http):
+    response = http.post("/api/bdocs/batch", json={"type": "NOPE", "items": [{}]})
+    assert response.status_code == 400
+    assert "unknown BDoc type" in response.json()["message"]
+    assert http.get("/api/bdocs").json()["items"] == []

@@ -125,18 +125,29 @@ class Gateway:
     def send(self, bdoc_type: str, data: Any, sender: str = SENDER,
              flow_context: str = "MO1") -> dict[str, str]:
         """Accept a BDoc: store it (I01) with the LUW that will run its flow, in one commit."""
+        return self.send_many(bdoc_type, [data], sender, flow_context)[0]
+
+    def send_many(self, bdoc_type: str, items: list[Any], sender: str = SENDER,
+                  flow_context: str = "MO1") -> list[dict[str, str]]:
+        """Accept BDocs of one type in one commit (a CRM posting run): all stored, or none."""
         definition = self.types.get(bdoc_type)
         if definition is None:
             raise UnknownBDocType(bdoc_type, sorted(self.types))
-        bdoc = MBDoc(new_bdoc_id(), bdoc_type, sender, flow_context, self.clock.now(), data)
-        queue, waits = self.flow.flow_queue(definition, data)
-        with self.db.write() as conn:
-            self.bdocs.insert(conn, bdoc, queue.removeprefix(definition.flow_queue))
-            self.queue_store.enqueue(conn, queue=queue, direction="in", kind="FLOW",
-                                     tid=new_tid(), calls=[self.flow.flow_call(bdoc.bdoc_id)],
-                                     bdoc_id=bdoc.bdoc_id, wait_for=waits)
-        self.schedulers.wake("in")
-        return {"bdoc_id": bdoc.bdoc_id, "state": "I01"}
+        received, luws = [], []
+        for data in items:
+            bdoc = MBDoc(new_bdoc_id(), bdoc_type, sender, flow_context, self.clock.now(), data)
+            queue, waits = self.flow.flow_queue(definition, data)
+            received.append((bdoc, queue.removeprefix(definition.flow_queue)))
+            luws.append(self.queue_store.luw_row(
+                queue=queue, direction="in", kind="FLOW", tid=new_tid(),
+                calls=[self.flow.flow_call(bdoc.bdoc_id)], bdoc_id=bdoc.bdoc_id,
+                wait_for=waits))
+        if received:
+            with self.db.write() as conn:
+                self.bdocs.insert_many(conn, received)
+                self.queue_store.enqueue_many(conn, luws)
+            self.schedulers.wake("in")
+        return [{"bdoc_id": bdoc.bdoc_id, "state": "I01"} for bdoc, _ in received]
 
     def run_until_idle(self, timeout: float = 60.0) -> None:
         """Work all queues synchronously until nothing more can run now."""

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
+from sapgw.erp_stub.kernel.driver_insert import insert_rows
+
 Task = Callable[[Connection], None]
 
 
@@ -53,20 +55,9 @@ class Luw:
         for step in steps:
             if isinstance(step, tuple):
                 table, rows = step
-                conn.execute(_insert(table), rows)
+                insert_rows(conn, table, rows)
             else:
                 step(conn)
 
     def clear(self) -> None:
         self._steps.clear()
-
-
-_INSERTS: dict[Table, Any] = {}
-
-
-def _insert(table: Table) -> Any:
-    """One Insert statement per table, so SQLAlchemy finds it in its compiled cache at once."""
-    statement = _INSERTS.get(table)
-    if statement is None:
-        statement = _INSERTS[table] = table.insert()
-    return statement

@@ -161,25 +161,32 @@ class ErpSystem:
         done, failure = 0, None
         tids = [tid for tid, _, _ in units]
         committed: list[Luw] = []
+        executed: list[dict[str, str]] = []
         try:
             with self.db.write() as conn:
                 seen = {row.ARFCTID for row in conn.execute(_TIDS_SEEN, {"tids": tids})}
                 for tid, calls, queue in units:
                     if tid not in seen:
-                        savepoint = conn.begin_nested()
+                        # Plain SQL savepoints: SQLAlchemy's nested transactions cost more
+                        # than the unit's inserts.
+                        conn.exec_driver_sql("SAVEPOINT sapgw_unit")
                         luw = Luw()
                         luw.writer = conn
                         try:
                             self._run_calls(luw, calls, conn)
-                            self._record(conn, luw, tid, queue)
-                            savepoint.commit()
+                            luw.flush(conn)
+                            conn.exec_driver_sql("RELEASE SAVEPOINT sapgw_unit")
                             committed.append(luw)
+                            executed.append(self._tid_row(tid, queue))
                         except Exception as exc:  # the unit's own failure ends the batch
-                            savepoint.rollback()
+                            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT sapgw_unit")
+                            conn.exec_driver_sql("RELEASE SAVEPOINT sapgw_unit")
                             self.numbers.forget()
                             failure = exc
                             break
                     done += 1
+                if executed:
+                    conn.execute(_TID_INSERT, executed)
                 self._write_confirmations(conn)
         except Exception:
             self.numbers.forget()
@@ -200,11 +207,14 @@ class ErpSystem:
 
     def _record(self, conn: Connection, luw: Luw, tid: str, queue: str | None) -> None:
         """The unit's writes and its TID, in the caller's transaction."""
-        now = self.clock.now()
         luw.flush(conn)
-        conn.execute(_TID_INSERT, {
-            "ARFCTID": tid, "ARFCSTATE": "EXECUTED", "ARFCQNAME": (queue or "")[:24],
-            "ARFCDATUM": now.strftime("%Y%m%d"), "ARFCUZEIT": now.strftime("%H%M%S")})
+        conn.execute(_TID_INSERT, self._tid_row(tid, queue))
+
+    def _tid_row(self, tid: str, queue: str | None) -> dict[str, str]:
+        """ARFCRSTATE's record of an executed unit: its TID is never executed again."""
+        now = self.clock.now()
+        return {"ARFCTID": tid, "ARFCSTATE": "EXECUTED", "ARFCQNAME": (queue or "")[:24],
+                "ARFCDATUM": now.strftime("%Y%m%d"), "ARFCUZEIT": now.strftime("%H%M%S")}
 
     def _run_calls(self, luw: Luw, calls: list[RfcCall], reader: Connection | None) -> None:
         luw.reader = reader

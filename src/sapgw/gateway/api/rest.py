@@ -36,12 +36,28 @@ class BDocIn(BaseModel):
     flow_context: str = Field("MO1", description="Flow context")
 
 
+class BDocBatchIn(BaseModel):
+    type: str = Field(description="BDoc type of every item, e.g. CRM_FM_FPO")
+    sender: str = Field("CRM", description="Sender site")
+    items: list[Any] = Field(min_length=1, max_length=10_000,
+                             description="The BDocs' data, each as `data` of POST /api/bdocs")
+    flow_context: str = Field("MO1", description="Flow context")
+
+
 @router.post("/bdocs", status_code=201, tags=["SMW01"])
 async def create_bdoc(request: Request, bdoc: BDocIn) -> JSONResponse:
     """Accept a BDoc: stored (I01) before anything else happens; 201 after the commit."""
     result = await run_in_threadpool(_gw(request).send, bdoc.type, bdoc.data, bdoc.sender,
                                      bdoc.flow_context)
     return JSONResponse(result, status_code=201)
+
+
+@router.post("/bdocs/batch", status_code=201, tags=["SMW01"])
+async def create_bdocs(request: Request, batch: BDocBatchIn) -> JSONResponse:
+    """Accept BDocs of one type (a CRM posting run) in one commit: all stored, or none."""
+    result = await run_in_threadpool(_gw(request).send_many, batch.type, batch.items,
+                                     batch.sender, batch.flow_context)
+    return JSONResponse({"bdocs": result}, status_code=201)
 
 
 @router.get("/bdocs", tags=["SMW01"])

@@ -215,11 +215,22 @@ class QueueStore:
         rows = conn.execute(_HEADS, {"d": direction, "q": name, "n": limit}).all()
         return [Luw.from_row(row) for row in rows]
 
-    def blocked_by(self, conn: Connection, luw: Luw) -> str | None:
-        """The first queue this LUW depends on that still holds an older LUW, if any."""
+    def blocked_by(self, conn: Connection, luw: Luw,
+                   first_ids: dict[str, int | None] | None = None) -> str | None:
+        """The first queue this LUW depends on that still holds an older LUW, if any.
+
+        `first_ids` keeps each queue's first LUW id between calls in one read transaction,
+        so a batch of LUWs waiting on the same queue costs one query.
+        """
+        first_ids = {} if first_ids is None else first_ids
         for other in luw.wait_for:
-            if other != luw.queue and conn.execute(_OLDER, {
-                    "d": luw.direction, "q": other, "id": luw.id}).first():
+            if other == luw.queue:
+                continue
+            if other not in first_ids:
+                first_ids[other] = conn.execute(_FIRST, {"d": luw.direction, "q": other}
+                                                ).scalar()
+            first = first_ids[other]
+            if first is not None and first < luw.id:
                 return other
         return None
 
@@ -249,8 +260,8 @@ class QueueStore:
 _INSERT_LUW = insert(L)
 _EXISTING = select(Q.c.name, Q.c.direction).where(Q.c.name.in_(bindparam("names",
                                                                           expanding=True)))
-_OLDER = select(L.c.id).where(L.c.direction == bindparam("d"), L.c.queue == bindparam("q"),
-                              L.c.id < bindparam("id")).limit(1)
+_FIRST = select(func.min(L.c.id)).where(L.c.direction == bindparam("d"),
+                                        L.c.queue == bindparam("q"))
 _HEADS = (select(L).where(L.c.direction == bindparam("d"), L.c.queue == bindparam("q"))
           .order_by(L.c.id).limit(bindparam("n")))
 

@@ -110,10 +110,11 @@ class QueueWorker:
                         ) -> tuple[list[Luw], str | None]:
         """The head LUWs up to the first that must wait, and the queue that one waits for."""
         batch: list[Luw] = []
+        first_ids: dict[str, int | None] = {}
         for luw in self.queues.heads(conn, name, direction, BATCH_SIZE):
             if batch and luw.kind != batch[0].kind:
                 break
-            blocker = self.queues.blocked_by(conn, luw) if luw.wait_for else None
+            blocker = self.queues.blocked_by(conn, luw, first_ids) if luw.wait_for else None
             if blocker:
                 return batch, blocker
             batch.append(luw)

@@ -50,18 +50,25 @@ class BDocStore:
 
     def insert(self, conn: Connection, bdoc: MBDoc, object_key: str) -> None:
         """Store a received BDoc (I01) with its body and first log row."""
-        now = bdoc.created_at
-        conn.execute(_INSERT_HEADER, {
+        self.insert_many(conn, [(bdoc, object_key)])
+
+    def insert_many(self, conn: Connection, received: list[tuple[MBDoc, str]]) -> None:
+        """Store received BDocs (I01): one executemany per table, in the caller's transaction."""
+        conn.execute(_INSERT_HEADER, [{
             "bdoc_id": bdoc.bdoc_id, "bdoc_type": bdoc.bdoc_type, "state": BDocState.I01,
             "flow_context": bdoc.flow_context, "sender": bdoc.sender,
-            "object_key": object_key[:40], "error": "", "created_at": now, "updated_at": now,
-            "schema_version": SCHEMA_VERSION})
-        conn.execute(_INSERT_BODY, {"bdoc_id": bdoc.bdoc_id,
-                                    "data": json.dumps(bdoc.data, default=str)})
-        conn.execute(_INSERT_LOG, {
-            "bdoc_id": bdoc.bdoc_id, "at": now, "service": "RECEIVE", "state_from": "",
-            "state_to": BDocState.I01, "msg_type": "I", "msg_class": "", "msg_number": "",
-            "message": f"BDoc {bdoc.bdoc_type} received from site {bdoc.sender}"})
+            "object_key": object_key[:40], "error": "", "created_at": bdoc.created_at,
+            "updated_at": bdoc.created_at, "schema_version": SCHEMA_VERSION}
+            for bdoc, object_key in received])
+        conn.execute(_INSERT_BODY, [{"bdoc_id": bdoc.bdoc_id,
+                                     "data": json.dumps(bdoc.data, default=str)}
+                                    for bdoc, _ in received])
+        conn.execute(_INSERT_LOG, [{
+            "bdoc_id": bdoc.bdoc_id, "at": bdoc.created_at, "service": "RECEIVE",
+            "state_from": "", "state_to": BDocState.I01, "msg_type": "I", "msg_class": "",
+            "msg_number": "",
+            "message": f"BDoc {bdoc.bdoc_type} received from site {bdoc.sender}"}
+            for bdoc, _ in received])
 
     def state(self, conn: Connection, bdoc_id: str) -> BDocState:
         value = conn.execute(select(H.c.state).where(H.c.bdoc_id == bdoc_id)).scalar()
