@@ -93,6 +93,27 @@ class Database:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    @contextmanager
+    def serialized(self, name: str) -> Iterator[None]:
+        """Run a check-then-write that spans transactions one process at a time.
+
+        On PostgreSQL a session advisory lock named `name` is held throughout, so processes
+        starting at once (e.g. seeding defaults into empty tables) take turns and each sees
+        what the one before committed. SQLite's BEGIN IMMEDIATE already serialises writers.
+        """
+        if self.is_sqlite:
+            yield
+            return
+        with self.engine.connect() as conn:
+            key = {"name": f"{name}-{self.schema or 'public'}"}
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), key)
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
+                conn.commit()
+
     def create_all(self, metadata: MetaData) -> None:
         """Create the tables that do not exist yet. On PostgreSQL, processes starting at once
         (several `sapgw worker`) take turns through an advisory lock, so none trips over a

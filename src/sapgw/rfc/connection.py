@@ -104,9 +104,11 @@ class RfcConnection(ABC):
                      ) -> tuple[int, Exception | None]:
         """Send several (tid, calls, queue) units in order, stopping at the first failure.
 
-        Answers how many were executed (or had been before) and the failure, if any. Not in
-        pyrfc: a sender's batch. This default sends them one by one and confirms nothing; a
-        destination that can run a batch in one transaction overrides it.
+        Answers how many were executed (or had been before) and the failure, if any. A count
+        below len(units) without a failure is a partial answer: the caller records and
+        confirms those and sends the rest again (pyrfc holds one unconfirmed unit per
+        connection). Not in pyrfc: a sender's batch. This default sends them one by one and
+        confirms nothing; a destination that can run a batch in one transaction overrides it.
         """
         for done, (tid, calls, queue) in enumerate(units):
             try:

@@ -59,6 +59,10 @@ class IdocService:
     def _seed(self) -> None:
         text = resources.files(__package__).joinpath("partners.toml").read_text("utf-8")
         defaults = tomllib.loads(text)
+        with self.db.serialized("sapgw-idoc-seed"):  # workers starting together seed once
+            self._seed_empty(defaults)
+
+    def _seed_empty(self, defaults: dict[str, Any]) -> None:
         if not self.store.partners():
             for row in defaults.get("inbound", []):
                 self.store.put_partner(PartnerProfile(**row))

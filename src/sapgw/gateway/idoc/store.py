@@ -136,7 +136,7 @@ class IdocStore:
         self.db = db
         self.clock = clock
         db.create_all(GatewayTable.metadata)
-        with db.write() as conn:
+        with db.serialized("sapgw-idoc-nriv"), db.write() as conn:  # several starting at once
             if conn.execute(select(N.c.OBJECT).where(N.c.OBJECT == "EDIDOC")).first() is None:
                 conn.execute(insert(N).values(OBJECT="EDIDOC", NRLEVEL=0))
 
