@@ -15,11 +15,13 @@ from sapgw.types import new_tid
 from tests.rfc.conftest import with_test_functions
 
 
-@pytest.fixture
-def server_url(tmp_path, clock) -> Iterator[str]:
+@pytest.fixture(params=[False, True], ids=["threads", "inline"])
+def server_url(request, tmp_path, clock) -> Iterator[str]:
+    """Served as `sapgw serve` does (calls in threads) and as `sapgw erp serve` (inline)."""
     erp = with_test_functions(create_system(f"sqlite:///{tmp_path}/erp.db", clock=clock))
     try:
-        with live_server(Starlette(routes=rfc_routes(erp.connect))) as url:
+        app = Starlette(routes=rfc_routes(erp.connect, inline=request.param))
+        with live_server(app) as url:
             yield url
     finally:
         erp.db.dispose()

@@ -479,7 +479,9 @@ def erp_serve(settings: Settings, host: str, port: int) -> int:
     system = create_system(settings.erp_db_url, schema=settings.erp_db_schema,
                            customizing_dir=settings.erp_customizing,
                            logical_system=settings.erp_logical_system)
-    uvicorn.run(Starlette(routes=rfc_routes(system.connect)), host=host, port=port,
+    # Sole user of its own SQLite file: calls run on the event loop (see rfc_routes).
+    routes = rfc_routes(system.connect, inline=system.db.is_sqlite)
+    uvicorn.run(Starlette(routes=routes), host=host, port=port,
                 loop="uvloop", http="httptools", log_level="info")
     return 0
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -48,14 +48,23 @@ log = logging.getLogger(__name__)
 
 Connect = Callable[[], RfcConnection]
 Answer = tuple[int, bytes]
+T = TypeVar("T")
 # Keyword names of `RfcConnection.call` itself; a parameter so spelled is passed upper-cased.
 _RESERVED = frozenset({"func_name", "options"})
 
 
 def rfc_routes(connect: Connect, *, session_timeout: float = 600,
-               max_sessions: int = 1000) -> list[Route]:
-    """The JSON RFC routes for the app to mount, serving the system `connect` opens."""
+               max_sessions: int = 1000, inline: bool = False) -> list[Route]:
+    """The JSON RFC routes for the app to mount, serving the system `connect` opens.
+
+    `inline` runs stateless calls and units on the event loop instead of a worker thread.
+    Only for a server that is the sole user of an in-process system on SQLite
+    (`sapgw erp serve`): its calls are CPU-bound and serialised by the GIL anyway, so the
+    thread hand-off (about a third of a call's server time) buys nothing there; but a call
+    that waits (a lock held by another process, a remote database) holds every request.
+    """
     sessions = Sessions(connect, session_timeout, max_sessions)
+    run = _run_inline if inline else run_in_threadpool
 
     async def call_function(request: Request) -> Response:
         function = request.path_params["FUNCTION"]
@@ -71,10 +80,10 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             return _response(error_answer(error))
         if unit is not None:
             tid, queue = unit
-            return _response(*await run_in_threadpool(
+            return _response(*await run(
                 _submit_once, connect, tid, queue, [RfcCall(function, params)]))
         if context_id is None and headers.get(CONTEXT_ACCEPT, "").lower() != "header":
-            return _response(await run_in_threadpool(_call_once, connect, function, params))
+            return _response(await run(_call_once, connect, function, params))
         try:
             session = await (sessions.open() if context_id is None else sessions.find(context_id))
             answer = await sessions.run(session, _invoke, session.conn, function, params)
@@ -92,13 +101,13 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             tid, queue, calls = _unit(await request.body())
         except RFCLibError as error:
             return _response(error_answer(error))
-        return _response(*await run_in_threadpool(_submit_once, connect, tid, queue, calls))
+        return _response(*await run(_submit_once, connect, tid, queue, calls))
 
     async def confirm_unit(request: Request) -> Response:
         tid = request.path_params["TID"]
         if not is_tid(tid):
             return _response(error_answer(invalid_parameter(f"'{tid}' is not a 24-character TID")))
-        return _response(await run_in_threadpool(_confirm_once, connect, tid))
+        return _response(await run(_confirm_once, connect, tid))
 
     return [
         Route(f"{RFC_PATH}/{{FUNCTION:path}}", call_function, methods=["POST"]),
@@ -107,7 +116,11 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
     ]
 
 
-# -- work in a worker thread ---------------------------------------------------------------
+# -- work in a worker thread (or inline) ---------------------------------------------------
+async def _run_inline(function: Callable[..., T], *args: Any) -> T:
+    return function(*args)
+
+
 def _invoke(conn: RfcConnection, function: str, params: dict[str, Any]) -> Answer:
     try:
         return 200, dumps(conn.call(function, **params))
