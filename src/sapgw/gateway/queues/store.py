@@ -27,6 +27,8 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.clock import Clock
 from sapgw.db import Database, retry_storage
@@ -90,15 +92,11 @@ class QueueStore:
             return
         conn.execute(_INSERT_LUW, rows)
         wanted = {(r["queue"], r["direction"]): r["destination"] for r in rows}
-        names = sorted({name for name, _ in wanted})
-        existing = {(r.name, r.direction) for r in conn.execute(_EXISTING, {"names": names})}
         now = self.now()
-        missing = [{"name": name, "direction": direction, "destination": destination,
-                    "status": QueueStatus.READY, "updated_at": now}
-                   for (name, direction), destination in wanted.items()
-                   if (name, direction) not in existing]
-        if missing:
-            conn.execute(insert(Q), missing)
+        conn.execute(_INSERT_QUEUE[conn.dialect.name], [
+            {"name": name, "direction": direction, "destination": destination,
+             "status": QueueStatus.READY, "updated_at": now}
+            for (name, direction), destination in sorted(wanted.items())])
 
     def remove(self, conn: Connection, luw: Luw) -> None:
         """Take an executed (or deleted) LUW out of its queue and wake queues waiting on it."""
@@ -258,8 +256,9 @@ class QueueStore:
 
 
 _INSERT_LUW = insert(L)
-_EXISTING = select(Q.c.name, Q.c.direction).where(Q.c.name.in_(bindparam("names",
-                                                                          expanding=True)))
+# A queue row for each LUW's queue, unless it exists (it may hold a status, a lock).
+_INSERT_QUEUE = {"sqlite": sqlite_insert(Q).on_conflict_do_nothing(),
+                 "postgresql": pg_insert(Q).on_conflict_do_nothing()}
 _FIRST = select(func.min(L.c.id)).where(L.c.direction == bindparam("d"),
                                         L.c.queue == bindparam("q"))
 _HEADS = (select(L).where(L.c.direction == bindparam("d"), L.c.queue == bindparam("q"))
