@@ -7,17 +7,23 @@ dropped afterwards, so runs never see each other's rows.
 
 from __future__ import annotations
 
+import configparser
 import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from sapgw.db import Database
+
+if TYPE_CHECKING:
+    from sapgw.clock import Clock
+    from sapgw.gateway.runtime import Gateway
 
 POSTGRES_URL = os.environ.get("SAPGW_TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -57,6 +63,34 @@ def postgres_database() -> Iterator[Database]:
     finally:
         db.drop_schema()
         db.dispose()
+
+
+@contextmanager
+def postgres_gateway(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
+    """The repository's config.ini with the gateway and its ERP stub on PostgreSQL, each in a
+    fresh schema of its own; both schemas are dropped afterwards."""
+    from sapgw.gateway.config import parse_settings
+    from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
+
+    monkeypatch.delenv("SAPGW_DB_URL", raising=False)
+    monkeypatch.delenv("SAPGW_ERP_DB_URL", raising=False)
+    url = require_postgres()
+    schemas = {"gateway": fresh_schema(), "erp": fresh_schema()}
+    parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(DEFAULT_CONFIG, encoding="utf-8")
+    for section, schema in schemas.items():
+        parser[section]["db_url"] = url
+        parser[section]["db_schema"] = schema
+    settings = parse_settings(parser, DEFAULT_CONFIG.parent, None)
+    try:
+        with Gateway(settings, clock) as gw:
+            yield gw
+    finally:
+        for schema in schemas.values():
+            db = Database(url, schema)
+            db.drop_schema()
+            db.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

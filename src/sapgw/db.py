@@ -25,7 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    literal,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
@@ -115,14 +126,16 @@ class Database:
                 conn.commit()
 
     def create_all(self, metadata: MetaData) -> None:
-        """Create the tables that do not exist yet. On PostgreSQL, processes starting at once
-        (several `sapgw worker`) take turns through an advisory lock, so none trips over a
-        table another is creating."""
+        """Create the tables that do not exist yet and add the columns (and their indexes)
+        that tables made by an older release lack (`add_missing_columns`). On PostgreSQL,
+        processes starting at once (several `sapgw worker`) take turns through an advisory
+        lock, so none trips over a table another is creating or altering."""
         with self.engine.begin() as conn:
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
                              {"name": f"sapgw-ddl-{self.schema or 'public'}"})
             metadata.create_all(conn)
+            add_missing_columns(conn, metadata, None if self.is_sqlite else self.schema)
 
     def drop_schema(self) -> None:
         """Drop this system's PostgreSQL schema with everything in it (tests)."""
@@ -132,6 +145,80 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class SchemaUpgradeError(RuntimeError):
+    """A table made by an older release lacks a column that cannot be added in place."""
+
+
+def add_missing_columns(conn: Connection, metadata: MetaData, schema: str | None = None
+                        ) -> list[str]:
+    """Bring tables an older release created up to `metadata`: add each missing column with
+    ALTER TABLE ... ADD COLUMN (SQLite and PostgreSQL), then the missing indexes on it.
+
+    Only what is safe in place: a nullable column, or a NOT NULL one with a constant default
+    (Python scalar or server default), which fills the existing rows. Nothing is dropped,
+    renamed or retyped. A NOT NULL column without a default raises `SchemaUpgradeError`
+    naming it, before anything is changed. Returns `table.column` of every column added.
+    """
+    inspector = inspect(conn)
+    existing_tables = set(inspector.get_table_names(schema=schema))
+    preparer = conn.dialect.identifier_preparer
+    plan: list[tuple[Table, list[tuple[Column[Any], str]]]] = []
+    for table in metadata.sorted_tables:
+        if table.name not in existing_tables:
+            continue
+        present = {c["name"] for c in inspector.get_columns(table.name, schema=schema)}
+        missing = [column for column in table.columns if column.name not in present]
+        if missing:
+            plan.append((table, [(column, _column_ddl(conn, column)) for column in missing]))
+    added: list[str] = []
+    for table, columns in plan:
+        name = preparer.quote(table.name)
+        qualified = f"{preparer.quote_schema(schema)}.{name}" if schema else name
+        for column, ddl in columns:
+            conn.execute(text(f"ALTER TABLE {qualified} ADD COLUMN {ddl}"))
+            added.append(f"{table.name}.{column.name}")
+            log.warning("database upgrade: added column %s.%s", table.name, column.name)
+        names = {column.name for column, _ in columns}
+        for index in table.indexes:
+            if names & {c.name for c in index.columns}:
+                index.create(conn, checkfirst=True)
+    return added
+
+
+def _column_ddl(conn: Connection, column: Column[Any]) -> str:
+    """`name TYPE [NOT NULL DEFAULT value]` for ADD COLUMN, or why it cannot be added."""
+    dialect = conn.dialect
+    ddl = (f"{dialect.identifier_preparer.quote(column.name)} "
+           f"{column.type.compile(dialect=dialect)}")
+    default = _default_sql(conn, column)
+    if column.nullable:
+        return f"{ddl} DEFAULT {default}" if default is not None else ddl
+    if default is None or column.primary_key:
+        raise SchemaUpgradeError(
+            f"table {column.table.name} lacks column {column.name}, which is NOT NULL without "
+            "a constant default and cannot be added in place: recreate the database (or add "
+            "the column by hand)")
+    return f"{ddl} NOT NULL DEFAULT {default}"
+
+
+def _default_sql(conn: Connection, column: Column[Any]) -> str | None:
+    """The column's constant default as SQL, or None when it has none (or a computed one)."""
+    server = column.server_default
+    if server is not None:
+        value = getattr(server, "arg", None)
+        if isinstance(value, str):
+            return "'" + value.replace("'", "''") + "'"
+        if value is not None and hasattr(value, "compile"):
+            return str(value.compile(dialect=conn.dialect))
+        return None
+    default = column.default
+    if default is None or not getattr(default, "is_scalar", False):
+        return None
+    value = default.arg  # type: ignore[attr-defined]
+    return str(literal(value, column.type).compile(dialect=conn.dialect,
+                                                   compile_kwargs={"literal_binds": True}))
 
 
 def _sqlite_setup(engine: Engine, wal: bool) -> None:

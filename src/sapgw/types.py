@@ -39,4 +39,5 @@ def new_tid() -> str:
 
 
 def is_tid(value: object) -> bool:
-    return isinstance(value, str) and len(value) == 24 and value.isalnum()
+    """24 ASCII letters or digits (a TID travels in HTTP headers and URL paths)."""
+    return isinstance(value, str) and len(value) == 24 and value.isascii() and value.isalnum()

@@ -256,6 +256,18 @@ def test_one_call_with_tid_headers_is_a_unit(client, gateway):
     assert [text for text, _ in notes(gateway)] == ["once", "later"]
 
 
+def test_tids_and_queue_names_that_fit_no_header_or_path_are_refused(client, gateway):
+    for tid, queue in (("中" * 24, None), (new_tid(), "ZGW/Q"), (new_tid(), "ZGW*"),
+                       (new_tid(), " ZGWQ"), (new_tid(), "ZGWÄ")):
+        answer = client.post("/sap/bc/rfc_unit", json=unit(
+            tid, [["Z_GW_NOTE", {"TEXT": "x"}]], queue))
+        assert answer.status_code == 400, (tid, queue)
+        assert answer.json()["key"] == "RFC_INVALID_PARAMETER"
+    confirm = client.post("/sap/bc/rfc_unit/" + "%C3%84" * 24 + "/confirm")
+    assert confirm.status_code == 400
+    assert notes(gateway) == [] and gateway.queues("in") == []
+
+
 def test_the_json_rfc_client_learns_that_a_unit_was_queued(client):
     with HttpRfcConnection(str(client.base_url), client=client) as conn:
         unit = conn.initialize_unit(background=False)

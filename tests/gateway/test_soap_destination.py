@@ -11,7 +11,9 @@ import responses
 
 from sapgw.clock import Clock
 from sapgw.erp_stub import ErpSystem, create_system
+from sapgw.gateway.config import ConfigError
 from sapgw.gateway.rfc.soap_destination import SoapRfcConnection
+from sapgw.gateway.runtime import Gateway
 from sapgw.rfc.errors import (
     ABAPApplicationError,
     CommunicationError,
@@ -108,6 +110,33 @@ def test_errors_are_pyrfcs(conn, partner):
     with pytest.raises(CommunicationError) as down:
         conn.call("RFC_PING")
     assert down.value.retryable and "erp.partner" in down.value.message
+
+
+def test_parameters_of_the_wrong_shape_are_conversion_failures(conn, partner):
+    for params, message in (
+            ({"ACCOUNTGL": {"ITEMNO_ACC": "1"}}, "ACCOUNTGL: a table (a list of rows) is"),
+            ({"ACCOUNTGL": [["1"]]}, "ACCOUNTGL[1]: a structure (a dict of fields) is"),
+            ({"DOCUMENTHEADER": "RFBU"}, "DOCUMENTHEADER: a structure (a dict of fields) is")):
+        with pytest.raises(ExternalRuntimeError) as wrong:
+            conn.call("BAPI_ACC_DOCUMENT_CHECK", **params)
+        assert wrong.value.key == "RFC_CONVERSION_FAILURE" and message in wrong.value.message
+    with pytest.raises(ExternalRuntimeError) as unknown:
+        conn.call("BAPI_ACC_DOCUMENT_CHECK", DOCUMENTHEADER={"NOPE": "x"})
+    assert unknown.value.message.endswith("got an unexpected keyword argument 'NOPE'")
+    assert partner.requests == [], "nothing was sent"
+
+
+def test_config_refuses_what_cannot_work(monkeypatch):
+    monkeypatch.delenv("SAPGW_TEST_UNSET", raising=False)
+    with pytest.raises(ConfigError) as refused:
+        Gateway.in_memory(overrides={"gateway": {"serve_rfc": ""}, "destination ERP": {
+            "type": "soap", "url": URL, "client": "1000"}})
+    assert refused.value.problems == ["[destination ERP] client: '1000' is not 3 digits"]
+    with pytest.raises(ConfigError) as unset:
+        Gateway.in_memory(overrides={"gateway": {"serve_rfc": ""}, "destination ERP": {
+            "type": "soap", "url": URL, "passwd": "env:SAPGW_TEST_UNSET"}})
+    assert unset.value.problems == ["[destination ERP] passwd = env:SAPGW_TEST_UNSET: "
+                                    "environment variable SAPGW_TEST_UNSET is not set"]
 
 
 def test_a_wsdl_that_cannot_be_had(partner):

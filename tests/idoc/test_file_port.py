@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sapgw.db import StorageUnavailable
 from sapgw.gateway.idoc.flat_format import write_flat
 from sapgw.gateway.idoc.ports import Port
 from sapgw.gateway.idoc.xml_format import write_idoc_xml
@@ -59,3 +60,24 @@ def test_the_job_polls_file_ports(sapgw, tmp_path):
     assert sapgw.idocs.run_jobs() == {"files": 1, "retried": 0}
     assert len(documents(sapgw, "JOB1")) == 1
     assert (inbox / "processed" / "1.xml").exists()
+
+
+def test_a_file_whose_idocs_cannot_be_stored_waits_for_the_next_poll(sapgw, tmp_path,
+                                                                     monkeypatch):
+    inbox = tmp_path / "partner-in"
+    inbox.mkdir()
+    sapgw.idocs.ports.put(Port("FILEIN", "FILE", inbound_directory=str(inbox)))
+    (inbox / "1.xml").write_bytes(write_idoc_xml([acc_document("JOB2")]))
+
+    def unavailable(idocs):
+        raise StorageUnavailable("storage error after 5 tries: database is locked")
+
+    monkeypatch.setattr(sapgw.idocs.inbound, "store_all", unavailable)
+    assert sapgw.idocs.run_jobs() == {"files": 0, "retried": 0}  # logged, the job goes on
+    assert [p.name for p in inbox.iterdir() if p.is_file()] == ["1.xml"]
+    assert sapgw.idocs.store.count() == 0
+
+    monkeypatch.undo()
+    assert sapgw.idocs.run_jobs() == {"files": 1, "retried": 0}
+    assert len(documents(sapgw, "JOB2")) == 1
+    assert [p.name for p in (inbox / "processed").iterdir()] == ["1.xml"]

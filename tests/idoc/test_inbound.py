@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
+from sapgw.db import StorageUnavailable
+from sapgw.gateway.actions import ActionRefused
+from sapgw.gateway.idoc import process_codes
 from sapgw.gateway.idoc.store import PartnerProfile
 from sapgw.gateway.idoc.xml_format import write_idoc_xml
 from sapgw.gateway.runtime import Gateway
@@ -111,3 +116,109 @@ def test_flat_file_is_taken_in_too_and_plain_text_answers(web, sapgw):
     assert len(documents(sapgw, "IDOC7")) == 1
     assert web.get("/api/idocs", params={"mestyp": "ACC_DOCUMENT", "partner": "EXTCLNT100",
                                          "limit": 1}).json()["idocs"][0]["STATUS"] == "53"
+
+
+def test_an_over_long_control_field_is_stored_with_56(web, sapgw):
+    """SNDPRN has 10 characters: a longer one is kept and named, never a failed request (on
+    PostgreSQL the header column would refuse it)."""
+    body = write_idoc_xml([acc_document("IDOC9", SNDPRN="EXTCLNT100-LONG")])
+    answer = web.post("/sap/bc/idoc_xml", content=body, headers=JSON)
+
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["STATUS"] == "56"
+    assert result["MESSAGES"][0]["MESSAGE"] == "EDI_DC40: SNDPRN longer than 10 characters"
+    stored = web.get(f"/api/idocs/{result['DOCNUM']}").json()
+    assert stored["control"]["SNDPRN"] == "EXTCLNT100-LONG"  # as it came
+    assert documents(sapgw, "IDOC9") == []
+
+
+def test_an_unknown_destination_gives_51_and_bd87_posts_once_it_is_fixed(web, sapgw):
+    sapgw.idocs.store.put_partner(PartnerProfile("LS", "EXTCLNT100", "ACC_DOCUMENT", "BAPI",
+                                                 destination="NOWHERE"))
+    body = write_idoc_xml([acc_document("IDOC10")])
+    first = web.post("/sap/bc/idoc_xml", content=body, headers=JSON).json()
+
+    assert first["STATUS"] == "51"
+    assert first["MESSAGES"][0]["MESSAGE"].startswith(
+        "UnknownDestination: destination NOWHERE is not defined in config.ini")
+    sapgw.idocs.store.put_partner(PartnerProfile("LS", "EXTCLNT100", "ACC_DOCUMENT", "BAPI"))
+    again = web.post(f"/api/idocs/{first['DOCNUM']}/reprocess").json()
+    assert again["STATUS"] == "53"
+    assert statuses(web, first["DOCNUM"]) == ["50", "64", "62", "51", "64", "62", "53"]
+
+
+def test_an_application_call_that_breaks_gives_51_not_a_stuck_62(web, sapgw, monkeypatch):
+    def broken(idoc, erp):
+        raise RuntimeError("mapping table missing")
+
+    monkeypatch.setitem(process_codes.BAPI_HANDLERS, "ACC_DOCUMENT", broken)
+    body = write_idoc_xml([acc_document("IDOC11")])
+    answer = web.post("/sap/bc/idoc_xml", content=body, headers=JSON)
+
+    assert answer.status_code == 200
+    result = answer.json()
+    assert result["STATUS"] == "51"
+    assert result["MESSAGES"][0]["MESSAGE"] == "RuntimeError: mapping table missing"
+    monkeypatch.undo()
+    assert web.post(f"/api/idocs/{result['DOCNUM']}/reprocess").json()["STATUS"] == "53"
+
+
+def test_a_reprocess_waits_for_another_claim_and_is_then_refused(web, sapgw):
+    """Writing 64/62 under the EDIDC row lock is the claim: a second BD87 of the same IDoc
+    waits for it and finds 62 (on PostgreSQL too, where reads do not wait by themselves)."""
+    body = write_idoc_xml([acc_document("IDOC12", SNDPRN="LATER")])
+    docnum = web.post("/sap/bc/idoc_xml", content=body, headers=JSON).json()["DOCNUM"]
+    sapgw.idocs.store.put_partner(PartnerProfile("LS", "LATER", "ACC_DOCUMENT", "BAPI"))
+    store = sapgw.idocs.store
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        try:
+            outcome["result"] = sapgw.idocs.reprocess(docnum)
+        except ActionRefused as refused:
+            outcome["refused"] = str(refused)
+
+    with sapgw.db.write() as conn:
+        assert store.status(conn, docnum, lock=True) == "56"
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # it waits for this claim
+        store.set_status(conn, docnum, "64", "IDoc ready to be transferred to application")
+        store.set_status(conn, docnum, "62", "IDoc passed to application")
+    thread.join(30)
+
+    assert outcome == {"refused": f"IDoc {docnum} has status 62; only 50, 51, 56, 60, 63, "
+                                  "64, 65, 66 can be processed"}
+    assert documents(sapgw, "IDOC12") == []
+
+
+def test_bad_list_and_profile_input_is_a_400(web):
+    assert web.get("/api/idocs", params={"limit": 0}).status_code == 400
+    long_partner = web.put("/api/idocs/partners/outbound/LS/PARTNER-TOO-LONG/ACC_DOCUMENT",
+                           json={"RCVPOR": "EXTXML", "IDOCTYP": "ACC_DOCUMENT03"})
+    assert long_partner.status_code == 400
+    assert "RCVPRN 'PARTNER-TOO-LONG': at most 10 characters" in long_partner.json()["message"]
+
+
+def test_an_idoc_the_database_failed_on_stays_in_50_for_bd87(web, sapgw, monkeypatch):
+    store = sapgw.idocs.store
+    set_status = store.set_status
+
+    def failing_once(conn, docnum, status, text, messages=None):
+        if status == "64" and docnum == "0000000000000001":
+            raise StorageUnavailable("storage error after 5 tries: database is locked")
+        set_status(conn, docnum, status, text, messages)
+
+    monkeypatch.setattr(store, "set_status", failing_once)
+    body = write_idoc_xml([acc_document("IDOC13"), acc_document("IDOC14")])
+    first, second = web.post("/sap/bc/idoc_xml", content=body, headers=JSON).json()
+
+    assert (first["STATUS"], second["STATUS"]) == ("50", "53")  # the other one went on
+    assert first["MESSAGES"][0]["MESSAGE"] == (
+        "not processed, stays for BD87: StorageUnavailable: storage error after 5 tries: "
+        "database is locked")
+    monkeypatch.undo()
+    assert web.post(f"/api/idocs/{first['DOCNUM']}/reprocess").json()["STATUS"] == "53"
+    assert len(documents(sapgw, "IDOC13")) == 1

@@ -214,3 +214,38 @@ def test_mbgmcr_in_51_posts_on_reprocess_once_the_stock_is_there(web, sapgw):
     assert read(sapgw, "MSEG", ["BWART", "AUFNR"], "BWART = '261'") == [
         ["261", "000000100000"]]
     assert read(sapgw, "MARD", ["LABST"]) == [["0.000"]]
+
+
+def invoice_to(kunnr: str, reference: str) -> Idoc:
+    """ACC_DOCUMENT03: Dr customer / Cr revenue, as a billing system sends it."""
+    return build({**SENDER}, [
+        ("E1BPACHE09", {"BUS_ACT": "RFBU", "USERNAME": "IDOC", "COMP_CODE": "1000",
+                        "DOC_DATE": "20261122", "PSTNG_DATE": "20261122", "DOC_TYPE": "DR",
+                        "REF_DOC_NO": reference}),
+        ("E1BPACAR09", {"ITEMNO_ACC": "0000000001", "CUSTOMER": kunnr}),
+        ("E1BPACGL09", {"ITEMNO_ACC": "0000000002", "GL_ACCOUNT": "0000800000"}),
+        ("E1BPACCR09", {"ITEMNO_ACC": "0000000001", "CURRENCY": "EUR", "AMT_DOCCUR": "119.00"}),
+        ("E1BPACCR09", {"ITEMNO_ACC": "0000000002", "CURRENCY": "EUR",
+                        "AMT_DOCCUR": "119.00-"})])
+
+
+def test_acc_document_to_a_customer_created_by_debmas_posts(web, sapgw):
+    before = send(web, invoice_to("0000900001", "INV-1"))
+    created = send(web, customer(("E1KNB1M", {"BUKRS": "1000", "AKONT": "0000140000"})))
+    posted = send(web, invoice_to("0000900001", "INV-2"))
+    send(web, customer(("E1KNB1M", {"MSGFN": "003", "BUKRS": "1000"}), MSGFN="004",
+                       NAME1="", KTOKD="", LAND1="", ORT01=""))
+    flagged = send(web, invoice_to("0000900001", "INV-3"))
+
+    assert before["STATUS"] == "51"
+    assert [(m["ID"], m["NUMBER"]) for m in before["MESSAGES"]] == [("RW", "609"),
+                                                                   ("F5", "102")]
+    assert [created["STATUS"], posted["STATUS"]] == ["53", "53"], posted["MESSAGES"]
+    assert last_status(web, posted["DOCNUM"])["TEXT"].startswith(
+        "Document posted successfully: BKPFF 0100000000")
+    assert read(sapgw, "BSEG", ["KOART", "KUNNR", "HKONT"], "KOART = 'D'") == [
+        ["D", "0000900001", "0000140000"]]
+    assert flagged["STATUS"] == "51"
+    assert [(m["ID"], m["NUMBER"]) for m in flagged["MESSAGES"]] == [("RW", "609"),
+                                                                    ("F5", "707")]
+    assert "is marked for deletion" in last_status(web, flagged["DOCNUM"])["TEXT"]

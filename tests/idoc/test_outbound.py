@@ -5,13 +5,18 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from datetime import timedelta
 
 import pytest
 import requests
 import responses
+from sqlalchemy import select, update
 
+from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.idoc.flat_format import parse_flat
+from sapgw.gateway.idoc.outbound import X
 from sapgw.gateway.idoc.ports import InvalidPort, Port
 from sapgw.gateway.idoc.store import OutboundProfile
 from sapgw.gateway.idoc.xml_format import parse_idoc_xml, write_idoc_xml
@@ -234,3 +239,62 @@ def test_an_idoc_that_does_not_fit_its_type_stays_in_26_and_a_lost_port_gives_02
     assert result["STATUS"] == "02"
     assert result["MESSAGES"][0]["MESSAGE"] == "port GONE is not defined (WE21)"
     assert service.detail(good)["dispatch"]["next_try"] is None  # no retry policy to follow
+
+
+def test_a_sender_waits_for_another_and_does_not_send_again(sapgw):
+    """The dispatch row is locked before the status is read: a second sender that came while
+    the first one finished (12, lease released) sees 12 and sends nothing (PostgreSQL)."""
+    post_fi(sapgw, "OUT11")
+    partner(sapgw, Port("PARTNER", "XML-HTTP", url=URL))
+    outbound = sapgw.idocs.outbound
+    outcome: dict[str, object] = {}
+    with responses.RequestsMock() as port:
+        port.post(URL, status=503, body="busy")
+        [failed] = send(sapgw)["idocs"]
+        docnum = failed["DOCNUM"]
+        assert failed["STATUS"] == "02"
+
+        def second() -> None:
+            try:
+                outcome["result"] = outbound.dispatch(docnum)
+            except ActionRefused as refused:
+                outcome["refused"] = str(refused)
+
+        with sapgw.db.write() as conn:  # the first sender, finishing
+            conn.execute(select(X).where(X.c.DOCNUM == docnum).with_for_update())
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(0.5)
+            sapgw.idocs.store.set_status(conn, docnum, "03", "Data passed to port OK")
+            sapgw.idocs.store.set_status(conn, docnum, "12", "Dispatch OK")
+            conn.execute(update(X).where(X.c.DOCNUM == docnum).values(lease_until=None,
+                                                                      next_try=None))
+        thread.join(30)
+        assert len(port.calls) == 1
+    assert outcome == {"refused": f"IDoc {docnum} has status 12; only 02, 30 can be sent"}
+
+
+def test_an_unexpected_failure_while_sending_gives_02_and_frees_the_idoc(sapgw, monkeypatch):
+    post_fi(sapgw, "OUT12")
+    partner(sapgw, Port("PARTNER", "XML-HTTP", url=URL))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("codepage table missing")
+
+    monkeypatch.setattr("sapgw.gateway.idoc.outbound.transfer", broken)
+    [result] = send(sapgw)["idocs"]
+    assert result["STATUS"] == "02"
+    assert result["MESSAGES"][0]["MESSAGE"] == "RuntimeError: codepage table missing"
+    monkeypatch.undo()
+    with responses.RequestsMock() as port:
+        port.post(URL)
+        assert sapgw.idocs.reprocess(result["DOCNUM"])["STATUS"] == "12"  # not leased
+
+
+def test_a_file_name_that_cannot_be_filled_in_is_refused_when_saved(sapgw):
+    with pytest.raises(InvalidPort, match="Unknown format code"):
+        sapgw.idocs.ports.put(Port("F", "FILE", directory="/tmp", file_name="{DOCNUM:d}.xml"))
+    with pytest.raises(InvalidPort, match=re.escape("file_name '{}.xml'")):
+        sapgw.idocs.ports.put(Port("F", "FILE", directory="/tmp", file_name="{}.xml"))
+    port = Port("F", "FILE", directory="/tmp", file_name="{RCVPRN}.xml")
+    assert port.output_file_name({"RCVPRN": "../etc"}) == ".._etc.xml"

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
+from lxml import etree
 from starlette.testclient import TestClient
 
 from sapgw.clock import Clock
@@ -24,11 +26,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FAST = {"n": 2**10}  # cheap hashes for tests; the default costs 16 MiB and ~50 ms
 ALICE = ("alice", "alice-secret")
 BOB = ("bob", "bob-secret")
+CAROL = ("carol", "carol-secret")  # role rfc: a communication user
 
 
 def users_config() -> str:
     return (f"alice:admin:{auth.hash_password(ALICE[1], **FAST)}, "
-            f"bob:display:{auth.hash_password(BOB[1], **FAST)}")
+            f"bob:display:{auth.hash_password(BOB[1], **FAST)}, "
+            f"carol:rfc:{auth.hash_password(CAROL[1], **FAST)}")
 
 
 @pytest.fixture
@@ -111,11 +115,19 @@ def test_wrong_credentials_answer_401(web: TestClient, header: str):
     assert web.get("/smw01", headers={"Authorization": header}).status_code == 401
 
 
-def test_healthz_and_rfc_routes_stay_open(web: TestClient):
+def test_healthz_stays_open(web: TestClient):
     assert web.get("/healthz").status_code == 200
-    answer = web.post("/sap/bc/rfc/RFC_READ_TABLE", json={"QUERY_TABLE": "PROJ",
-                                                          "ROWCOUNT": 1})
-    assert answer.status_code == 200, answer.text
+
+
+def test_an_rfc_user_may_not_use_the_monitor_or_the_rest_api(secured: Gateway,
+                                                             web: TestClient):
+    web.auth = CAROL
+    for path in [*read_paths(secured), "/api/audit", "/docs", "/metrics"]:
+        answer = web.get(path)
+        assert answer.status_code == 403, path
+    assert "rfc role" in web.get("/api/bdocs").json()["message"]
+    for method, path in action_requests(secured):
+        assert web.request(method, path).status_code == 403, path
 
 
 def test_display_user_reads_but_may_not_act(secured: Gateway, web: TestClient):
@@ -192,6 +204,7 @@ def test_without_users_everyone_is_anonymous_on_loopback(sapgw: Gateway):
         assert answer.status_code == 303
         assert web.post(f"/api/queues/{QUEUE}/unlock").status_code == 200
         users = {e["user"] for e in web.get("/api/audit").json()}
+        assert web.post("/sap/bc/rfc/RFC_PING").status_code == 200, "RFC needs no login"
     assert users == {"anonymous@loopback"}
 
 
@@ -242,7 +255,7 @@ def test_config_check_names_section_and_key_of_bad_auth_entries():
     assert problems == [
         "[auth] users: entry 'carol'… is not name:role:hash",
         "[auth] realm: unknown key; use users, user.<name> or secret",
-        "[auth] users: role 'boss' of alice is not one of display, admin",
+        "[auth] users: role 'boss' of alice is not one of display, admin, rfc",
         "[auth] users: password hash of bob is not scrypt$n$r$p$salt$hash (make one with "
         "`sapgw passwd`)",
         "[auth] user.dave: user dave is configured twice",
@@ -275,3 +288,93 @@ def test_cross_site_requests_cannot_act(sapgw):
         same = web.post("/api/queues/Q1/lock", headers={"origin": "http://testserver"})
         assert same.status_code == 200
         assert web.post("/api/queues/Q1/unlock").status_code == 200, "curl sends no Origin"
+
+
+# -- the RFC services under /sap/: the rfc or admin role, refusals in each protocol's shape ----
+SOAP_PING = ('<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
+             '<rfc:RFC_PING xmlns:rfc="urn:sap-com:document:sap:rfc:functions"/>'
+             '</e:Body></e:Envelope>')
+
+
+def soap_error(answer: httpx.Response) -> tuple[str | None, ...]:
+    """faultcode, rfc:Error type and message of a SOAP fault."""
+    root = etree.fromstring(answer.content)
+    error = root.find(".//{urn:sap-com:document:sap:soap:functions}Error")
+    assert error is not None, answer.text
+    return root.findtext(".//faultcode"), error.findtext("type"), error.findtext("message")
+
+
+def test_json_rfc_needs_a_user_with_the_rfc_or_admin_role(web: TestClient):
+    refused = web.post("/sap/bc/rfc/RFC_PING")
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"] == 'Basic realm="sapgw"'
+    body = refused.json()
+    assert (body["error"], body["code"], body["key"]) == ("LogonError", 2, "RFC_LOGON_FAILURE")
+    assert body["message"].startswith("No logon data") and body["messages"] == []
+    wrong = web.post("/sap/bc/rfc/RFC_PING", auth=("carol", "wrong"))
+    assert wrong.status_code == 401
+    assert wrong.json()["message"] == "Name or password is incorrect (repeat logon)"
+    unit = web.post("/sap/bc/rfc_unit", json={"TID": "0" * 24, "QUEUE": None, "CALLS": []})
+    assert unit.status_code == 401 and unit.json()["error"] == "LogonError"
+
+    for user in (CAROL, ALICE):
+        answer = web.post("/sap/bc/rfc/RFC_READ_TABLE", auth=user,
+                          json={"QUERY_TABLE": "PROJ", "ROWCOUNT": 1})
+        assert answer.status_code == 200, (user, answer.text)
+    forbidden = web.post("/sap/bc/rfc/RFC_PING", auth=BOB)
+    assert forbidden.status_code == 403
+    assert (forbidden.json()["error"], forbidden.json()["key"]) == (
+        "ExternalAuthorizationError", "RFC_AUTHORIZATION_FAILURE")
+    assert "bob has no RFC authorization" in forbidden.json()["message"]
+    cross_site = web.post("/sap/bc/rfc/RFC_PING", auth=CAROL,
+                          headers={"origin": "https://evil.example"})
+    assert cross_site.status_code == 403, "a browser's remembered login is no consent"
+
+
+def test_soap_wsdl_and_idoc_xml_refuse_in_their_own_shape(web: TestClient):
+    soap = {"content-type": "text/xml; charset=utf-8"}
+    refused = web.post("/sap/bc/soap/rfc", content=SOAP_PING, headers=soap)
+    assert refused.status_code == 401 and refused.headers["content-type"].startswith("text/xml")
+    assert refused.headers["www-authenticate"] == 'Basic realm="sapgw"'
+    assert soap_error(refused)[:2] == ("SOAP-ENV:Client", "RFC_LOGON_FAILURE")
+    forbidden = web.post("/sap/bc/soap/rfc", content=SOAP_PING, headers=soap, auth=BOB)
+    assert forbidden.status_code == 403
+    assert soap_error(forbidden)[1] == "RFC_AUTHORIZATION_FAILURE"
+    answer = web.post("/sap/bc/soap/rfc", content=SOAP_PING, headers=soap, auth=CAROL)
+    assert answer.status_code == 200 and b"RFC_PING.Response" in answer.content
+
+    wsdl = "/sap/bc/soap/wsdl11?services=RFC_PING"
+    assert web.get(wsdl).status_code == 401
+    assert web.get(wsdl).headers["content-type"].startswith("text/plain")
+    assert web.get(wsdl, auth=CAROL).status_code == 200
+
+    from sapgw.gateway.idoc.xml_format import write_idoc_xml
+    from tests.idoc.conftest import acc_document
+
+    idoc = write_idoc_xml([acc_document("AUTH1")])
+    refused = web.post("/sap/bc/idoc_xml", content=idoc)
+    assert refused.status_code == 401 and refused.text.startswith("No logon data")
+    assert refused.headers["content-type"].startswith("text/plain")
+    assert web.post("/sap/bc/idoc_xml", content=idoc, auth=BOB).status_code == 403
+    taken = web.post("/sap/bc/idoc_xml", content=idoc, auth=CAROL)
+    assert taken.status_code == 200 and taken.text.startswith("IDoc "), taken.text
+
+
+def test_a_session_stays_with_the_user_who_opened_it(web: TestClient):
+    opened = web.post("/sap/bc/rfc/RFC_PING", auth=ALICE,
+                      headers={"sap-contextid-accept": "header"})
+    context = {"sap-contextid": opened.headers["sap-contextid"]}
+    stolen = web.post("/sap/bc/rfc/RFC_PING", auth=CAROL, headers=context)
+    assert stolen.status_code == 400 and "Session not found" in stolen.json()["message"]
+    assert web.post("/sap/bc/rfc/RFC_PING", auth=ALICE, headers=context).status_code == 200
+
+    soap = "/sap/bc/soap/rfc?sap-sessioncmd=open"
+    opened = web.post(soap, content=SOAP_PING, auth=ALICE)
+    cookie = opened.cookies["sap-contextid"]
+    web.cookies.clear()
+    stolen = web.post("/sap/bc/soap/rfc", content=SOAP_PING, auth=CAROL,
+                      headers={"sap-contextid": cookie})
+    assert "Session not found" in soap_error(stolen)[2]
+    mine = web.post("/sap/bc/soap/rfc?sap-sessioncmd=close", content=SOAP_PING, auth=ALICE,
+                    headers={"sap-contextid": cookie})
+    assert mine.status_code == 200 and mine.headers["sap-contextid"] == cookie

@@ -2,6 +2,7 @@
 
 import configparser
 import json
+import re
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
@@ -9,7 +10,10 @@ from typing import Any
 
 import pytest
 
+from sapgw.clock import Clock
+from sapgw.gateway.cli import main
 from sapgw.gateway.config import ConfigError, parse_settings
+from sapgw.gateway.rfc.destinations import Destinations
 from sapgw.rfc.cassette import (
     CassetteError,
     RecordingConnection,
@@ -282,6 +286,46 @@ def test_bad_cassettes_are_reported_with_the_line(tmp_path):
         Replay.load(bad)
 
 
+def test_bad_tags_and_cut_lines_are_reported_and_the_cli_exits_2(tmp_path, capsys):
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"seq":1,"function":"Z","params":{},"result":{}}\n')
+    bad = tmp_path / "bad.jsonl"
+    cases = {'{"seq":1,"function":"Z","params":{"A":{"$decimal":"abc"}},"result":{}}\n':
+             re.escape('line 1: {"$decimal": "abc"} is not a valid decimal'),
+             '{"seq":1,"function":"Z","params":{"D":{"$date":"2026"}},"result":{}}\n':
+             re.escape('line 1: {"$date": "2026"} is not a valid date'),
+             '{"seq":1,"function":"Z","params":{},"result":{}}\n{"seq":2,"func':
+             "line 2: not JSON .*the line is cut off",
+             '{"seq":1,"function":"Z","tid":"T","params":{},"part":2,"parts":2,"result":null}\n':
+             "line 1: a unit must start at part 1",
+             '{"seq":1,"function":"Z","params":{},"error":"boom"}\n':
+             "line 1: error must be an object with the error's class"}
+    for content, message in cases.items():
+        bad.write_text(content)
+        with pytest.raises(CassetteError, match=message):
+            Replay.load(bad)
+        assert main(["cassette", "diff", str(good), str(bad)]) == 2, content
+        assert str(bad) in capsys.readouterr().err
+
+
+def test_a_line_cut_by_a_crash_does_not_swallow_the_next_recording(cassette):
+    RecordingConnection(FakeSystem(), cassette).call("Z_POST", KEY="A")
+    with cassette.open("a") as crashed:  # a worker died in the middle of its line
+        crashed.write('{"seq":2,"function":"Z_POST","par')
+    RecordingConnection(FakeSystem(), cassette).call("Z_POST", KEY="C")
+    lines = cassette.read_text().splitlines()
+    assert lines[1] == '{"seq":2,"function":"Z_POST","par'
+    assert json.loads(lines[2])["seq"] == 3 and json.loads(lines[2])["params"] == {"KEY": "C"}
+
+
+def test_a_cassette_that_cannot_be_written_fails_the_call_retryably(tmp_path):
+    (tmp_path / "file").write_text("")
+    recorder = RecordingConnection(FakeSystem(), tmp_path / "file" / "erp.jsonl")
+    with pytest.raises(CommunicationError, match="cannot write cassette") as exc:
+        recorder.call("Z_POST", KEY="A")
+    assert exc.value.retryable  # a queue goes CPICERR and resends; the TID makes it harmless
+
+
 def _settings(tmp_path: Path, **destinations: dict[str, str]) -> Any:
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
@@ -316,3 +360,21 @@ def test_config_validates_record_and_replay(tmp_path):
     assert "[destination F] match: 'fuzzy' is not one of params, order, function" in problems
     assert any(p.startswith("[destination F] cassette:") and "does not exist" in p
                for p in problems)
+
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(ConfigError) as exc:
+        _settings(tmp_path, L={"type": "local"},
+                  G={"type": "record", "wraps": "L", "cassette": "afile/erp.jsonl"},
+                  H={"type": "record", "wraps": "L", "cassette": "adir"})
+    assert exc.value.problems == [
+        f"[destination G] cassette: {tmp_path / 'afile'} is not a directory, so "
+        f"{tmp_path / 'afile' / 'erp.jsonl'} cannot be created",
+        f"[destination H] cassette: {tmp_path / 'adir'} is not a file"]
+
+
+def test_a_replay_cassette_that_cannot_be_read_refuses_the_start(tmp_path):
+    (tmp_path / "cut.jsonl").write_text('{"seq":1,"function":"Z","params":{},"resu')
+    settings = _settings(tmp_path, OLD={"type": "replay", "cassette": "cut.jsonl"})
+    with pytest.raises(ConfigError, match=r"\[destination OLD\] cassette: .*cut.jsonl: line 1"):
+        Destinations(settings, Clock())

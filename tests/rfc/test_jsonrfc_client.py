@@ -1,5 +1,6 @@
 """HttpRfcConnection in process: through the TestClient to the routes, or a fake transport."""
 
+import base64
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from sapgw.rfc.errors import (
     ABAPApplicationError,
     CommunicationError,
     ExternalRuntimeError,
+    LogonError,
     RFCError,
 )
 from sapgw.rfc.jsonrfc_client import HttpRfcConnection
@@ -109,6 +111,22 @@ def test_5xx_without_an_error_body_is_a_communication_error():
     assert "erp.example:8080/sap/bc/rfc/RFC_PING" in error.value.message
     assert "secret" not in error.value.message and "secret" not in repr(conn)
     assert error.value.retryable
+
+
+def test_user_and_passwd_go_as_basic_auth_and_a_bare_401_is_a_logon_error():
+    seen: list[str] = []
+
+    def login_page(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("authorization", ""))
+        return httpx.Response(401, text="<html>Login</html>")
+
+    conn = HttpRfcConnection("http://erp.example", user="RFC_USER", passwd="pw",
+                             client=httpx.Client(transport=httpx.MockTransport(login_page)))
+    with pytest.raises(LogonError) as error:
+        conn.call("RFC_PING")
+    assert seen == ["Basic " + base64.b64encode(b"RFC_USER:pw").decode()]
+    assert "refused the logon: HTTP 401" in error.value.message
+    assert error.value.retryable, "a logon failure is a communication error: CPICERR"
 
 
 def test_timeouts_and_refusals_are_communication_errors():

@@ -3,12 +3,14 @@
 import time
 
 import anyio
+import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
 
 from sapgw.erp_stub import ErpSystem
 from sapgw.erp_stub.kernel.system import ARFCRSTATE
 from sapgw.rfc.jsonrfc_server import Sessions, rfc_routes
+from sapgw.rfc.sessions import SessionNotFound
 from sapgw.types import new_tid
 from tests.rfc.conftest import TestClient
 
@@ -198,6 +200,37 @@ def test_calls_on_one_session_run_one_at_a_time(erp: ErpSystem):
             group.start_soon(sessions.run, one, work)
             group.start_soon(sessions.run, other, work)
         assert max(overlap) == 2  # different sessions do run in parallel
+
+    anyio.run(main)
+
+
+def test_closing_a_session_waits_for_the_call_running_on_it(erp: ErpSystem):
+    events: list[str] = []
+
+    def work(name: str) -> tuple[int, bytes]:
+        events.append(f"{name} starts")
+        time.sleep(0.05)
+        events.append(f"{name} ends")
+        return 200, b"{}"
+
+    async def main() -> None:
+        sessions = Sessions(erp.connect, timeout=600, max_sessions=10)
+        session = await sessions.open()
+        closing = session.conn.close
+
+        def close() -> None:
+            events.append("close")
+            closing()
+
+        session.conn.close = close  # type: ignore[method-assign]
+        async with anyio.create_task_group() as group:
+            group.start_soon(sessions.run, session, work, "running")
+            await anyio.sleep(0.01)  # the call holds the session now
+            group.start_soon(sessions.close, session)
+        assert events == ["running starts", "running ends", "close"]
+        with pytest.raises(SessionNotFound):  # a call that comes after the close
+            await sessions.run(session, work, "late")
+        assert await sessions.lookup(session.id) is None
 
     anyio.run(main)
 

@@ -241,6 +241,13 @@ def test_config_needs_enough_to_log_on(fake: Sap):
     with pytest.raises(ConfigError, match=r"qrfc: 'maybe' is not yes or no"):
         Gateway.in_memory(overrides={"gateway": {"serve_rfc": ""}, "destination ERP": {
             "type": "pyrfc", **LOGON, "qrfc": "maybe"}})
+    with pytest.raises(ConfigError) as bad_values:
+        Gateway.in_memory(overrides={"gateway": {"serve_rfc": ""}, "destination ERP": {
+            "type": "pyrfc", **LOGON, "sysnr": "0", "client": "1000", "trace": "9"}})
+    assert bad_values.value.problems == [
+        "[destination ERP] sysnr: '0' is not 2 digits",
+        "[destination ERP] client: '1000' is not 3 digits",
+        "[destination ERP] trace: '9' is not an SDK trace level 0-3"]
     with pytest.raises(ConfigError, match="missing: sysid"):
         Gateway.in_memory(overrides={"gateway": {"serve_rfc": ""}, "destination ERP": {
             "type": "pyrfc", "mshost": HOST, "group": "PUBLIC", "client": "100",

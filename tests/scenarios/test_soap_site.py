@@ -35,7 +35,8 @@ def partner(erp) -> Iterator[SoapPartner]:
 
 
 @pytest.fixture
-def gateway(clock, partner) -> Iterator[Gateway]:
+def gateway(clock, partner, monkeypatch) -> Iterator[Gateway]:
+    monkeypatch.setenv("SAPGW_TEST_SOAP_PASSWORD", "secret")  # unset, the start is refused
     gw = Gateway.in_memory(clock=clock, overrides={
         "gateway": {"serve_rfc": ""},
         "destination ERP": {"type": "soap", "url": URL, "client": "100", "user": "RFCUSER",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,10 +10,8 @@ from typing import Any
 import pytest
 
 from sapgw.clock import Clock
-from sapgw.db import Database
-from sapgw.gateway.config import parse_settings
-from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
-from tests.conftest import fresh_schema, require_postgres
+from sapgw.gateway.runtime import Gateway
+from tests.conftest import postgres_gateway
 from tests.scenarios.conftest import fund_posting, fund_usage, trade_promotion
 
 pytestmark = pytest.mark.postgres
@@ -23,26 +20,9 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def gateway(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
     """The repository's config.ini with both systems on PostgreSQL, in schemas of their own."""
-    monkeypatch.delenv("SAPGW_DB_URL", raising=False)
-    monkeypatch.delenv("SAPGW_ERP_DB_URL", raising=False)
-    url = require_postgres()
-    schemas = {"gateway": fresh_schema(), "erp": fresh_schema()}
-    parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"), interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read(DEFAULT_CONFIG, encoding="utf-8")
-    for section, schema in schemas.items():
-        parser[section]["db_url"] = url
-        parser[section]["db_schema"] = schema
-    settings = parse_settings(parser, DEFAULT_CONFIG.parent, None)
-    clock = Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
-    try:
-        with Gateway(settings, clock) as gw:
-            yield gw
-    finally:
-        for schema in schemas.values():
-            db = Database(url, schema)
-            db.drop_schema()
-            db.dispose()
+    with postgres_gateway(Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC)),
+                          monkeypatch) as gw:
+        yield gw
 
 
 def send(gateway: Gateway, payload: dict[str, Any]) -> str:

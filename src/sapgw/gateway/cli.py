@@ -28,9 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON instead of tables")
     common.add_argument("--url", help="talk to a running `sapgw serve` at this URL instead of "
                                       "the databases of config.ini")
+    common.add_argument("--user", help="with --url: log on as this [auth] user (password from "
+                                       "$SAPGW_PASSWORD or the prompt)")
     parser = argparse.ArgumentParser(
         prog="sapgw", description="SAP CRM Middleware and ERP stub emulator.",
-        epilog="Environment: SAPGW_CONFIG (config file), SAPGW_DB_URL, SAPGW_ERP_DB_URL.")
+        epilog="Environment: SAPGW_CONFIG (config file), SAPGW_DB_URL, SAPGW_ERP_DB_URL, "
+               "SAPGW_PASSWORD (with --url --user).")
     parser.add_argument("--config", help="config.ini (default: $SAPGW_CONFIG or ./config.ini)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -144,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:  # e.g. a pyrfc destination without pyrfc installed
         print(exc, file=sys.stderr)
         return 2
+    except UsageError as exc:
+        print(f"sapgw: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # the CLI reports, it never shows a traceback
         print(f"sapgw: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
@@ -181,20 +187,41 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return idoc_cli.run(args, settings)
     if args.command == "erp" and args.erp_command == "serve":
         return erp_serve(settings, args.host, args.port)
-    client = open_client(settings, getattr(args, "url", None))
+    client = open_client(settings, getattr(args, "url", None), getattr(args, "user", None))
     try:
         return dispatch(args, client)
     finally:
         client.close()
 
 
-def open_client(settings: Settings, url: str | None) -> Any:
+def open_client(settings: Settings, url: str | None, user: str | None = None) -> Any:
     from sapgw.gateway.client import HttpClient, LocalClient
     from sapgw.gateway.runtime import Gateway
 
     if url:
-        return HttpClient(url)
+        return HttpClient(url, user=user or "", password=password_for(user) if user else "")
+    if user:
+        raise UsageError("--user goes with --url (without it the databases of config.ini "
+                         "are used directly, and no one logs on)")
     return LocalClient(Gateway(settings))
+
+
+class UsageError(Exception):
+    """The command line cannot work as given (exit code 2)."""
+
+
+def password_for(user: str) -> str:
+    """`--user`'s password: $SAPGW_PASSWORD (scripts), else the prompt (never an argument:
+    the process list and the shell history would show it)."""
+    import getpass
+    import os
+
+    if "SAPGW_PASSWORD" in os.environ:
+        return os.environ["SAPGW_PASSWORD"]
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Password of {user}: ")
+    raise UsageError(f"no password for {user}: set SAPGW_PASSWORD (stdin is no terminal to "
+                     "ask on)")
 
 
 def dispatch(args: argparse.Namespace, client: Any) -> int:
@@ -374,10 +401,11 @@ def _queue_text(q: dict[str, Any]) -> str:
 
 def cassette_diff(a: str, b: str, ignore: list[str], as_json: bool) -> int:
     """`sapgw cassette diff`: 0 when the cassettes agree, 1 when they differ, 2 on bad input."""
-    from sapgw.rfc.cassette import CassetteError, diff, read_lines
+    from sapgw.rfc.cassette import CassetteError, diff, read_lines, recordings
 
     try:
         lines_a, lines_b = read_lines(a), read_lines(b)
+        recordings(lines_a, a), recordings(lines_b, b)  # each unit's parts whole, in order
     except CassetteError as exc:
         print(f"sapgw: {exc}", file=sys.stderr)
         return 2
@@ -431,11 +459,11 @@ def bind_refusal(settings: Settings, host: str) -> str:
     """Why `serve` must not bind to `host` ("" if it may): without [auth] users only loopback."""
     if settings.auth.users or _loopback(host):
         return ""
-    return (f"refusing to serve on {host}: no [auth] users are configured, so the monitor and "
-            "the REST actions would be open to anyone who reaches the port. Without users "
-            "sapgw serve binds to loopback (127.0.0.1, ::1, localhost) only. Add users to "
-            "config.ini, e.g.\n  [auth]\n  users = alice:admin:<hash>, bob:display:<hash>\n"
-            "with each <hash> printed by `sapgw passwd`.")
+    return (f"refusing to serve on {host}: no [auth] users are configured, so the monitor, "
+            "the REST actions and the RFC services would be open to anyone who reaches the "
+            "port. Without users sapgw serve binds to loopback (127.0.0.1, ::1, localhost) "
+            "only. Add users to config.ini, e.g.\n  [auth]\n  users = alice:admin:<hash>, "
+            "bob:display:<hash>, erp:rfc:<hash>\nwith each <hash> printed by `sapgw passwd`.")
 
 
 def passwd() -> int:

@@ -84,12 +84,22 @@ class LocalClient:
 
 
 class HttpClient:
-    """Talks to a running `sapgw serve` over its REST and JSON RFC routes."""
+    """Talks to a running `sapgw serve` over its REST and JSON RFC routes; `user` and
+    `password` log on with HTTP Basic where the server has `[auth]` users."""
 
-    def __init__(self, url: str, timeout: float = 120.0) -> None:
-        self.http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+    def __init__(self, url: str, timeout: float = 120.0, user: str = "",
+                 password: str = "") -> None:
+        self.url, self.user = url.rstrip("/"), user
+        self.http = httpx.Client(base_url=self.url, timeout=timeout,
+                                 auth=httpx.BasicAuth(user, password) if user else None)
 
     def _json(self, response: httpx.Response) -> Any:
+        if response.status_code == 401:  # say what to do, not the server's words
+            raise ClientError(
+                f"{self.url} refused the logon of {self.user} (HTTP 401): name or password "
+                "is incorrect" if self.user else
+                f"{self.url} wants a logon (HTTP 401): give --user NAME, with the password "
+                "in SAPGW_PASSWORD or at the prompt")
         if response.status_code >= 400:
             try:
                 body = response.json()

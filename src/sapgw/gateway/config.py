@@ -19,7 +19,9 @@ from pathlib import Path
 # Each type is connected by `sapgw.gateway.rfc.destinations.CONNECTORS`.
 DESTINATION_KEYS: dict[str, tuple[str, ...]] = {
     "local": ("system",),
-    "http": ("url",),
+    # JSON RFC to a separately started sapgw (docs/JSON_RFC.md); user/passwd log on with
+    # HTTP Basic where the partner has [auth] users; passwd may be `env:NAME`.
+    "http": ("url", "user", "passwd"),
     "record": ("wraps", "cassette"),  # docs/CASSETTES.md
     "replay": ("cassette", "match", "ignore"),
     # SM59 type 3 through pyrfc (docs/PYRFC.md): a sapnwrfc.ini `dest`, or the logon
@@ -35,7 +37,11 @@ DESTINATION_TYPES = tuple(DESTINATION_KEYS)
 SMQS_KEYS = ("type", "timeout", "retry_count", "retry_interval", "retry_backoff",
              "max_connections", "max_runtime")
 SITE_TYPES = ("R/3", "CRM", "XIF")
-ROLES = ("display", "admin")
+# A destination value `env:NAME` is read from the environment when a connection opens.
+ENV_PREFIX = "env:"
+# display reads the monitor and /api, admin also acts; rfc (SAP: a communication user with
+# S_RFC) may call the RFC services under /sap/ and nothing else. admin may call them too.
+ROLES = ("display", "admin", "rfc")
 
 
 class ConfigError(Exception):
@@ -60,6 +66,20 @@ class DestinationSettings:
     max_runtime: float = 60.0
     # The section's type-specific keys as written (e.g. ashost, sysnr for pyrfc).
     params: dict[str, str] = field(default_factory=dict)
+
+
+def env_value(value: str) -> str:
+    """A destination value with `env:NAME` read from the environment ("" if unset)."""
+    if value.startswith(ENV_PREFIX):
+        return os.environ.get(value.removeprefix(ENV_PREFIX), "")
+    return value
+
+
+def unset_env(params: dict[str, str]) -> list[str]:
+    """Problems of `env:NAME` values whose variable is not set."""
+    return [f"{key} = {value}: environment variable {value.removeprefix(ENV_PREFIX)} is "
+            "not set" for key, value in params.items()
+            if value.startswith(ENV_PREFIX) and value.removeprefix(ENV_PREFIX) not in os.environ]
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,7 @@ class UserSettings:
 
 @dataclass(frozen=True)
 class AuthSettings:
-    """Users of the monitor and the REST API; none configured means loopback only."""
+    """Users of the monitor, the REST API and the RFC services; none means loopback only."""
 
     users: dict[str, UserSettings] = field(default_factory=dict)
     secret: str = field(default="", repr=False)  # CSRF key; empty: a random one per start
@@ -352,6 +372,8 @@ class _Reader:
         if kind == "soap" and not url.startswith(("http://", "https://")):
             self.problem(section, "url", "a soap destination needs url = "
                          "http://host:port/sap/bc/soap/rfc")
+        if kind == "soap":
+            self.digits(section, params, "client", 3)
         if kind in ("record", "replay"):
             self.cassette(section, kind, params)
         if kind == "pyrfc":
@@ -373,6 +395,11 @@ class _Reader:
 
         if params.get("qrfc", "no").lower() not in ("yes", "no"):
             self.problem(section, "qrfc", f"{params['qrfc']!r} is not yes or no")
+        self.digits(section, params, "sysnr", 2)
+        self.digits(section, params, "client", 3)
+        trace = params.get("trace", "")
+        if trace and not trace.startswith(ENV_PREFIX) and trace not in ("0", "1", "2", "3"):
+            self.problem(section, "trace", f"{trace!r} is not an SDK trace level 0-3")
         if has("dest"):
             return
         if has("ashost") or not has("mshost"):
@@ -388,6 +415,13 @@ class _Reader:
                          "ashost, sysnr, client, user (application server), or "
                          f"mshost, sysid, group, client, user (load balancing); missing: "
                          f"{', '.join(missing)}")
+
+    def digits(self, section: str, params: dict[str, str], key: str, count: int) -> None:
+        """An SAP number of `count` digits (system number 00, client 100), if given."""
+        value = params.get(key, "")
+        if value and not value.startswith(ENV_PREFIX) and not (
+                value.isascii() and value.isdigit() and len(value) == count):
+            self.problem(section, key, f"{value!r} is not {count} digits")
 
     def rfc_server(self, destinations: dict[str, DestinationSettings]
                    ) -> RfcServerSettings | None:
@@ -430,6 +464,15 @@ class _Reader:
         if kind == "replay" and not path.is_file():
             self.problem(section, "cassette", f"{path} does not exist (record one with a "
                                               "type = record destination)")
+        if kind == "record":
+            existing = next(p for p in (path, *path.parents) if p.exists())
+            if existing == path and not path.is_file():
+                self.problem(section, "cassette", f"{path} is not a file")
+            elif existing != path and not existing.is_dir():
+                self.problem(section, "cassette", f"{existing} is not a directory, so "
+                                                  f"{path} cannot be created")
+            elif not os.access(existing, os.W_OK):
+                self.problem(section, "cassette", f"{existing} is not writable")
 
     def wrapped(self, destinations: dict[str, DestinationSettings]) -> None:
         """A record destination wraps another defined destination, and no chain loops."""

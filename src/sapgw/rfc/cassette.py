@@ -46,7 +46,13 @@ from pathlib import Path
 from typing import Any
 
 from sapgw.rfc.connection import RfcConnection
-from sapgw.rfc.errors import ERROR_CLASSES, ExternalRuntimeError, RFCError, RFCLibError
+from sapgw.rfc.errors import (
+    ERROR_CLASSES,
+    CommunicationError,
+    ExternalRuntimeError,
+    RFCError,
+    RFCLibError,
+)
 from sapgw.rfc.jsonvalues import loads
 from sapgw.types import RfcCall
 
@@ -118,12 +124,19 @@ _UNTAG = {
 
 
 def from_json(value: Any) -> Any:
-    """Undo the tags of `to_json` in a value parsed with `jsonvalues.loads`."""
+    """Undo the tags of `to_json` in a value parsed with `jsonvalues.loads`.
+
+    A tag whose text is not what it names (`{"$date": "2026"}`) raises ValueError.
+    """
     if isinstance(value, dict):
         if len(value) == 1:
             (key, text), = value.items()
             if key in _UNTAG and isinstance(text, str):
-                return _UNTAG[key](text)
+                try:
+                    return _UNTAG[key](text)
+                except (ValueError, ArithmeticError):  # Decimal raises InvalidOperation
+                    raise ValueError(f"{{{json.dumps(key)}: {json.dumps(text)}}} is not a "
+                                     f"valid {key[1:]}") from None
         return {k: from_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [from_json(v) for v in value]
@@ -181,23 +194,35 @@ def error_from_entry(entry: dict[str, Any]) -> RFCError:
 def read_lines(path: str | Path) -> list[dict[str, Any]]:
     """Every line of a cassette, values decoded; CassetteError names the line that is bad."""
     try:
-        raw_lines = Path(path).read_bytes().splitlines()
+        content = Path(path).read_bytes()
     except OSError as exc:
         raise CassetteError(f"cannot read cassette {path}: {exc.strerror or exc}") from None
+    raw_lines = content.splitlines()
     lines = []
     for number, raw in enumerate(raw_lines, start=1):
         if not raw.strip():
             continue
         try:
-            line = from_json(loads(raw))
+            parsed = loads(raw)
         except ValueError as exc:
-            raise CassetteError(f"{path}: line {number}: not JSON ({exc})") from None
+            cut = number == len(raw_lines) and not content.endswith(b"\n")
+            raise CassetteError(f"{path}: line {number}: not JSON ({exc})" + (
+                "; the line is cut off (no newline at the end of the file: a recording "
+                "interrupted while writing?)" if cut else "")) from None
+        try:
+            line = from_json(parsed)
+        except ValueError as exc:
+            raise CassetteError(f"{path}: line {number}: {exc}") from None
         if not isinstance(line, dict) or not isinstance(line.get("function"), str) or \
                 not isinstance(line.get("params"), dict):
             raise CassetteError(f"{path}: line {number}: not a recorded call (an object with "
                                 "function and params)")
         if ("result" in line) == ("error" in line):
             raise CassetteError(f"{path}: line {number}: needs exactly one of result and error")
+        if "error" in line and not (isinstance(line["error"], dict)
+                                    and isinstance(line["error"].get("class"), str)):
+            raise CassetteError(f"{path}: line {number}: error must be an object with the "
+                                "error's class")
         line["_line"] = number
         lines.append(line)
     return lines
@@ -402,14 +427,30 @@ class CassetteWriter:
         return writer
 
     def append(self, entries: list[dict[str, Any]]) -> None:
-        """Write the entries as consecutive lines, numbering them after the file's last."""
+        """Write the entries as consecutive lines, numbering them after the file's last.
+
+        A file that cannot be written raises `CommunicationError` (retryable: a queue goes
+        CPICERR and resends, and the receiver acknowledges the TID it already executed).
+        """
+        try:
+            self._append(entries)
+        except OSError as exc:
+            raise CommunicationError(f"cannot write cassette {self.path}: "
+                                     f"{exc.strerror or exc}", 1,
+                                     "RFC_COMMUNICATION_FAILURE") from exc
+
+    def _append(self, entries: list[dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path, "ab") as handle:
             if fcntl is not None:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file closes
             size = os.fstat(handle.fileno()).st_size
             if size != self._size:  # written by another process, or replaced
-                self._count, self._size = self._recount(size)
+                self._count, self._size, whole = self._recount(size)
+                if not whole:  # a line cut off by a crash: ours start on a line of their own
+                    self._count += 1
+                    handle.write(b"\n")
+                    self._size += 1
             data = b""
             for entry in entries:
                 self._count += 1
@@ -418,12 +459,13 @@ class CassetteWriter:
             handle.flush()
             self._size += len(data)
 
-    def _recount(self, size: int) -> tuple[int, int]:
+    def _recount(self, size: int) -> tuple[int, int, bool]:
+        """Lines and size of the file now, and whether its last line is whole."""
         start, count = (self._size, self._count) if size > self._size else (0, 0)
         with open(self.path, "rb") as reader:
             reader.seek(start)
-            count += reader.read(size - start).count(b"\n")
-        return count, size
+            data = reader.read(size - start)
+        return count + data.count(b"\n"), size, not data or data.endswith(b"\n")
 
 
 _writers: dict[Path, CassetteWriter] = {}
@@ -529,7 +571,7 @@ class Replay:
     secrets: tuple[str, ...] = SECRET_NAMES
     used: set[int] = field(default_factory=set)
     executed: set[str] = field(default_factory=set)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
     # unused recordings by (is unit, functions), in cassette order; and the first unused one
     _unused: dict[tuple[bool, tuple[str, ...]], list[int]] = field(default_factory=dict)
     _next: int = 0
@@ -595,12 +637,18 @@ class Replay:
 
     def run_unit(self, tid: str, calls: list[RfcCall]) -> None:
         """Answer a unit once per TID: a TID already executed is only acknowledged."""
-        if tid in self.executed:
-            return
-        recording = self.answer([(c.function, c.params) for c in calls], unit=True)
-        if recording.error is not None:  # rolled back: the same TID may come again
-            raise error_from_entry(recording.error)
-        self.executed.add(tid)
+        with self.lock:  # two deliveries of one TID at once: the second is acknowledged
+            if tid in self.executed:
+                return
+            recording = self.answer([(c.function, c.params) for c in calls], unit=True)
+            if recording.error is not None:  # rolled back: the same TID may come again
+                raise error_from_entry(recording.error)
+            self.executed.add(tid)
+
+    def forget(self, tid: str) -> None:
+        """The sender confirmed the TID: the receiver may forget it."""
+        with self.lock:
+            self.executed.discard(tid)
 
 
 class ReplayConnection(RfcConnection):
@@ -629,4 +677,4 @@ class ReplayConnection(RfcConnection):
         self.replay.run_unit(tid, calls)
 
     def _confirm(self, tid: str) -> None:
-        self.replay.executed.discard(tid)
+        self.replay.forget(tid)

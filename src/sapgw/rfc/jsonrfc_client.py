@@ -26,6 +26,7 @@ from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import (
     ABAPApplicationError,
     CommunicationError,
+    LogonError,
     RFCLibError,
     conversion_failure,
 )
@@ -50,22 +51,28 @@ class HttpRfcConnection(RfcConnection):
     """An RFC connection over JSON RFC (`POST {url}/sap/bc/rfc/{FUNCTION}`).
 
     `url` is the server's base URL (e.g. `http://127.0.0.1:8080`); `timeout` (seconds) applies
-    to the client this connection creates. A `client` given by the caller (a shared pool,
-    Starlette's TestClient) is used as is, with its own timeout, and left open on `close()`.
+    to the client this connection creates. `user` and `passwd` log on with HTTP Basic, as a
+    server with `[auth]` users wants (pyrfc's logon parameters of the same names); a refused
+    logon raises `LogonError`. A `client` given by the caller (a shared pool, Starlette's
+    TestClient) is used as is, with its own timeout, and left open on `close()`.
     """
 
-    def __init__(self, url: str, *, timeout: float = 30.0,
+    def __init__(self, url: str, *, timeout: float = 30.0, user: str = "", passwd: str = "",
                  client: httpx.Client | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self._display_url = str(httpx.URL(self.url).copy_with(userinfo=b""))  # no password
+        self.user = user
+        # Without a user, the client's own auth (or the URL's user:password@) applies.
+        self._auth: dict[str, httpx.Auth] = {"auth": httpx.BasicAuth(user, passwd)} if user else {}
         self._owns_client = client is None
         self._client = client if client is not None else httpx.Client(timeout=timeout)
         self._context_id: str | None = None
         self._decimals: dict[str, DecimalFields] = {}
 
     def __repr__(self) -> str:
-        return f"<HttpRfcConnection {self._display_url} session={self._context_id or '-'}>"
+        user = f" user={self.user}" if self.user else ""
+        return f"<HttpRfcConnection {self._display_url}{user} session={self._context_id or '-'}>"
 
     # -- RfcConnection ---------------------------------------------------------------------
     def _call(self, function: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +98,7 @@ class HttpRfcConnection(RfcConnection):
             # If the server is gone, so is the session (or it expires there): nothing to do.
             with suppress(httpx.HTTPError):
                 self._client.post(self._url(f"{RFC_PATH}/RFC_PING"), content=b"{}",
-                                  headers=headers)
+                                  headers=headers, **self._auth)
             self._context_id = None
         if self._owns_client:
             self._client.close()
@@ -130,7 +137,7 @@ class HttpRfcConnection(RfcConnection):
         except TypeError as exc:
             raise conversion_failure(str(exc)) from None
         try:
-            return self._client.post(self._url(path), content=content,
+            return self._client.post(self._url(path), content=content, **self._auth,
                                      headers={"content-type": "application/json", **headers})
         except httpx.TimeoutException as exc:
             limit = self._client.timeout.read
@@ -150,6 +157,9 @@ class HttpRfcConnection(RfcConnection):
         if isinstance(body, dict) and isinstance(body.get("error"), str):
             raise RFCLibError.from_json(body)
         snippet = response.text[:200].strip() or "empty body"
+        if response.status_code in (401, 403):  # e.g. a proxy's login page
+            raise LogonError(f"JSON RFC partner {self._display_url} refused the logon: HTTP "
+                             f"{response.status_code} {response.reason_phrase} ({snippet})")
         raise self._unreachable(
             response.request.url.path,
             f"HTTP {response.status_code} {response.reason_phrase} without an RFC answer "

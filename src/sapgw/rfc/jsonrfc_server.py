@@ -40,7 +40,7 @@ from sapgw.rfc.jsonvalues import (
     dumps,
     loads,
 )
-from sapgw.rfc.sessions import SessionNotFound, Sessions, close_quietly
+from sapgw.rfc.sessions import SessionNotFound, Sessions, caller, close_quietly
 from sapgw.rfc.units import TRFC_TID, state_headers, submit, unit_from_headers, unit_id
 from sapgw.types import RfcCall, is_tid
 
@@ -85,7 +85,9 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
         if context_id is None and headers.get(CONTEXT_ACCEPT, "").lower() != "header":
             return _response(await run(_call_once, connect, function, params))
         try:
-            session = await (sessions.open() if context_id is None else sessions.find(context_id))
+            owner = caller(request)
+            session = await (sessions.open(owner) if context_id is None
+                             else sessions.find(context_id, owner))
             answer = await sessions.run(session, _invoke, session.conn, function, params)
         except SessionNotFound as error:  # 400, as the ICF's "Session not found"
             return _response(error_answer(error, 400),

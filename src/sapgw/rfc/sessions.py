@@ -4,7 +4,10 @@ one LUW, kept across requests, as the ICF keeps a stateful session.
 A session is found by its id (`sap-contextid`); calls on one session run one at a time, in
 worker threads. A session idle beyond the timeout is closed with its uncommitted work; the
 number of sessions is bounded, so a client that never closes them cannot exhaust memory.
-Touched only on the event loop, so the dict needs no lock.
+A session belongs to the user who opened it (`caller`): its id used by anyone else is
+"not found", so a leaked or guessed `sap-contextid` never reaches another user's LUW.
+Touched only on the event loop, so the dict needs no lock; a session's connection is used by
+one worker thread at a time (the session's lock), closing included.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, TypeVar
 
 import anyio
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import CommunicationError
@@ -50,6 +54,7 @@ class Session:
     last_used: float = field(default_factory=time.monotonic)
     busy: int = 0  # requests holding or waiting for the lock: never expired meanwhile
     closed: bool = False
+    owner: str = ""  # the user who opened it (`caller`)
 
 
 class Sessions:
@@ -65,7 +70,7 @@ class Sessions:
     def __len__(self) -> int:
         return len(self._sessions)
 
-    async def open(self) -> Session:
+    async def open(self, owner: str = "") -> Session:
         await self._close_expired()
         if len(self._sessions) + self._opening >= self.max_sessions:
             raise CommunicationError(
@@ -76,20 +81,21 @@ class Sessions:
             conn = await run_in_threadpool(self._connect)
         finally:
             self._opening -= 1
-        session = Session(secrets.token_urlsafe(24), conn)
+        session = Session(secrets.token_urlsafe(24), conn, owner=owner)
         self._sessions[session.id] = session
         return session
 
-    async def lookup(self, context_id: str) -> Session | None:
-        """The live session of that id, or None (an expired one is closed on the way)."""
+    async def lookup(self, context_id: str, owner: str = "") -> Session | None:
+        """The live session of that id opened by `owner`, or None (an expired one is closed
+        on the way; another user's is left alone)."""
         session = self._sessions.get(context_id)
         if session is not None and self._expired(session):
             await self.close(session)
             session = None
-        return session
+        return session if session is not None and session.owner == owner else None
 
-    async def find(self, context_id: str) -> Session:
-        session = await self.lookup(context_id)
+    async def find(self, context_id: str, owner: str = "") -> Session:
+        session = await self.lookup(context_id, owner)
         if session is None:
             raise SessionNotFound(context_id)
         return session
@@ -110,10 +116,13 @@ class Sessions:
             session.last_used = time.monotonic()
 
     async def close(self, session: Session) -> None:
+        """End the session: calls still waiting for it get `SessionNotFound`; a call running
+        on it (another request's) finishes before the connection closes."""
         if self._sessions.pop(session.id, None) is None:
             return
         session.closed = True
-        await run_in_threadpool(close_quietly, session.conn)
+        async with session.lock:
+            await run_in_threadpool(close_quietly, session.conn)
 
     def _expired(self, session: Session) -> bool:
         return not session.busy and time.monotonic() - session.last_used > self.timeout
@@ -121,6 +130,12 @@ class Sessions:
     async def _close_expired(self) -> None:
         for session in [s for s in self._sessions.values() if self._expired(s)]:
             await self.close(session)
+
+
+def caller(request: Request) -> str:
+    """Who sends the request: the name of the user the app's auth middleware put into
+    `scope["user"]`; "" on an app without one (`sapgw erp serve`)."""
+    return str(getattr(request.scope.get("user"), "name", ""))
 
 
 def close_quietly(conn: RfcConnection) -> None:

@@ -49,7 +49,7 @@ from sapgw.rfc.errors import (
 )
 from sapgw.rfc.interface import Direction, FunctionInterface
 from sapgw.rfc.jsonvalues import CONTEXT_ACCEPT, CONTEXT_CLOSE, CONTEXT_ID
-from sapgw.rfc.sessions import SessionNotFound, Sessions
+from sapgw.rfc.sessions import SessionNotFound, Sessions, caller
 from sapgw.rfc.units import TRFC_TID, state_headers, submit, unit_from_headers
 from sapgw.rfc.wsdl import RESPONSE_DIRECTIONS, RFC_NS, wsdl_document
 from sapgw.rfc.xml import XmlError, parse_xml
@@ -103,11 +103,12 @@ def soap_routes(connect: Connect, interfaces: Interfaces, names: Names, *,
         if context_id is None and not opening:
             return _soap(await run_in_threadpool(answer_call, connect, interfaces, body))
         try:
-            session = await sessions.lookup(context_id) if context_id else None
+            owner = caller(request)
+            session = await sessions.lookup(context_id, owner) if context_id else None
             if session is None:
                 if not opening:
                     raise SessionNotFound(str(context_id))
-                session = await sessions.open()
+                session = await sessions.open(owner)
             answer = await sessions.run(session, answer_calls, interfaces, body,
                                         _on(session.conn))
         except RFCLibError as error:
@@ -378,6 +379,12 @@ def _rfc_error_fault(error: RFCLibError) -> Answer:
     """An RFC error that is no ABAP exception: Server for communication/logon, else Client."""
     code = "Server" if isinstance(error, CommunicationError | LogonError) else "Client"
     return _error_fault(code, error.key or type(error).__name__, error.message or "")
+
+
+def refusal_fault(error: RFCLibError) -> bytes:
+    """The fault of a request refused before any call (logon, authorisation): the caller's
+    mistake, so `Client`; the HTTP status (401, 403) is the refuser's to choose."""
+    return _error_fault("Client", error.key or type(error).__name__, error.message or "")[1]
 
 
 def _exception_fault(function: str, error: RFCLibError) -> Answer:

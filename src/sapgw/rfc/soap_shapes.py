@@ -119,14 +119,17 @@ class SoapShapes:
             shape = self.shape(owner, name)
             if value is None:
                 continue
+            where = f"{owner}-{name}"
             if shape.kind == "table":
-                rows = [self.to_soap(shape.owner, row) if shape.owner else row
-                        for row in value]
+                _require(isinstance(value, list | tuple), where, "a table (a list of rows)",
+                         value)
+                rows = [self.to_soap(shape.owner, _row(row, f"{where}[{number}]"))
+                        if shape.owner else row for number, row in enumerate(value, 1)]
                 converted[name] = {"item": rows}
             elif shape.kind == "structure":
-                converted[name] = self.to_soap(shape.owner, value)
+                converted[name] = self.to_soap(shape.owner, _row(value, where))
             else:
-                converted[name] = _to_wire(shape.kind, value, f"{owner}-{name}")
+                converted[name] = _to_wire(shape.kind, value, where)
         return converted
 
     # -- a response element -> pyrfc's shape ----------------------------------------------
@@ -146,6 +149,17 @@ class SoapShapes:
             else:
                 values[name] = _from_wire(shape.kind, child.text or "")
         return values
+
+
+def _require(ok: bool, where: str, what: str, value: Any) -> None:
+    if not ok:
+        raise conversion_failure(f"{where}: {what} is required, received "
+                                 f"{type(value).__name__} {value!r:.60}")
+
+
+def _row(value: Any, where: str) -> dict[str, Any]:
+    _require(isinstance(value, dict), where, "a structure (a dict of fields)", value)
+    return value  # type: ignore[no-any-return]
 
 
 def _to_wire(kind: str, value: Any, where: str) -> Any:

@@ -27,12 +27,24 @@ TRFC_STATE = "sap-trfc-state"
 def unit_id(tid: Any, queue: Any) -> tuple[str, str | None]:
     """Check a unit's TID and queue name as received; raise pyrfc's invalid-parameter error."""
     if not is_tid(tid):
-        raise invalid_parameter(f"the TID must be a 24-character transaction id "
+        raise invalid_parameter(f"the TID must be 24 ASCII letters or digits "
                                 f"({TRFC_TID}), got {tid!r}")
-    if queue is not None and not (isinstance(queue, str) and 0 < len(queue) <= 24):
-        raise invalid_parameter(f"the queue name must have 1-24 characters ({QRFC_QUEUE}), "
-                                f"got {queue!r}")
+    if queue is not None and not is_queue_name(queue):
+        raise invalid_parameter(f"the queue name must have 1-24 printable ASCII characters, "
+                                f"not start with a blank and hold none of {_NOT_IN_QUEUE} "
+                                f"({QRFC_QUEUE}), got {queue!r}")
     return tid, queue
+
+
+# SAP forbids * & % in queue names; / would not fit the monitor's and REST API's paths.
+_NOT_IN_QUEUE = "*&%/"
+
+
+def is_queue_name(value: object) -> bool:
+    """An inbound queue name a partner may use (SAP's rules, plus no '/')."""
+    return (isinstance(value, str) and 0 < len(value) <= 24 and value.isascii()
+            and value.isprintable() and not value.startswith(" ")
+            and not any(c in _NOT_IN_QUEUE for c in value))
 
 
 def unit_from_headers(headers: Any) -> tuple[str, str | None] | None:

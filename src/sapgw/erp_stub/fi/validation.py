@@ -23,6 +23,7 @@ from sapgw.erp_stub.fi.model import (
     Messages,
 )
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.masterdata.accounts import partner_account
 
 # Header fields of BAPIACHE09 this system cannot honour: refused, never silently dropped.
 UNSUPPORTED_HEADER_FIELDS = ("AC_DOC_NO", "NEG_POSTNG", "PARTIAL_REV")
@@ -189,22 +190,26 @@ def _partner_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, A
     """A customer (D) or vendor (K) line, posted to its reconciliation account."""
     where: dict[str, Any] = {"parameter": line.parameter, "row": line.row}
     if line.parameter == ACCOUNTRECEIVABLE:
-        line.koart, field, table, number = "D", "CUSTOMER", "customers", "102"
+        line.koart, field, number = "D", "CUSTOMER", "102"
     else:
-        line.koart, field, table, number = "K", "VENDOR_NO", "vendors", "104"
+        line.koart, field, number = "K", "VENDOR_NO", "104"
     partner = alpha(item[field], 10)
-    master = ctx.customizing.entry(table, partner) if partner else None
+    account = (partner_account(ctx, line.koart, partner, doc.bukrs)
+               if partner and doc.company is not None else None)
     if not partner:
         messages.required(field, line.parameter, line.row)
-    elif doc.company is not None and (
-            master is None or doc.bukrs not in master.get("company_codes", ())):
+    elif doc.company is not None and account is None:
         messages.error("F5", number, partner, doc.bukrs, **where, field=field)
+    elif account is not None and account.deleted:
+        messages.error("F5", "707", partner, doc.bukrs, **where, field=field)
+    elif account is not None and account.blocked:
+        messages.error("F5", "708", partner, doc.bukrs, **where, field=field)
     line.kunnr, line.lifnr = (partner, "") if line.koart == "D" else ("", partner)
     line.hkont = alpha(item["GL_ACCOUNT"], 10)
     if line.hkont:
         _account(ctx, doc, line.hkont, where, messages)
-    elif master is not None:
-        line.hkont = master.get("reconciliation_account", "")
+    elif account is not None:
+        line.hkont = account.akont
 
 
 def _account(ctx: CallContext, doc: Document, hkont: str, where: dict[str, Any],

@@ -33,6 +33,8 @@ T100: dict[tuple[str, str], str] = {
     ("F5", "706"): "Line item &1 has an amount of zero",
     ("F5", "701"): "Reversal: document &1 &2 &3 does not exist",
     ("F5", "700"): "Document &1 &2 &3 has already been reversed",
+    ("F5", "707"): "Account &1 is marked for deletion in company code &2",
+    ("F5", "708"): "Account &1 is blocked for posting in company code &2",
     # Controlling
     ("KI", "235"): "Account &1 requires an assignment to a CO object",
     ("KI", "100"): "Cost center &1 does not exist in controlling area &2",

@@ -300,7 +300,10 @@ def _create(kind: PartnerKind, write: Write, row: dict[str, str]) -> Task:
 
     def run(conn: Connection) -> None:
         insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-        if conn.execute(insert(table).values(**row).on_conflict_do_nothing()).rowcount != 1:
+        # RETURNING, not rowcount: SQLAlchemy answers -1 for an INSERT on PostgreSQL
+        statement = (insert(table).values(**row).on_conflict_do_nothing()
+                     .returning(table.c[kind.number_field]))
+        if conn.execute(statement).first() is None:
             where = "/".join(write.keys.values())
             raise ABAPRuntimeError(text("F2", "919", kind.name, number, label, where), 4,
                                    "UPDATE_TERMINATED", "F2", "A", "919", kind.name, number,

@@ -3,8 +3,8 @@
 FastAPI serves the REST API (`/api/...`, OpenAPI at `/docs`); the hot RFC routes
 (`/sap/bc/rfc/...`) are plain Starlette routes added to the same router. Error mapping is
 outermost: every failure answers JSON with a message, never a traceback. Inside it, the
-auth middleware (`api.auth`) lets a request through only with a user allowed to make it;
-`/healthz` and the RFC routes stay open.
+auth middleware (`api.auth`) lets a request through only with a user allowed to make it,
+the RFC routes included; only `/healthz` stays open.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""Who may do what: HTTP Basic users from `[auth]`, the display/admin roles, CSRF tokens.
+"""Who may do what: HTTP Basic users from `[auth]`, the display/admin/rfc roles, CSRF tokens.
 
-One ASGI middleware guards every route except `/healthz` and the RFC routes (`/sap/...`,
-not covered in this slice): reading (GET, HEAD) needs the display role, anything else
-admin. Without users the server runs on loopback only (`sapgw serve` refuses other
-addresses) and every caller is `anonymous@loopback` with the admin role.
+One ASGI middleware guards every route except `/healthz`. The monitor and `/api`: reading
+(GET, HEAD) needs the display role, anything else admin. The RFC services under `/sap/`
+(JSON RFC, SOAP RFC, IDoc-XML) need the rfc or admin role, as SAP's ICF wants a user with
+S_RFC there; an rfc user may use nothing else. Refusals of `/sap/` come in the protocol's own
+shape (a pyrfc-shaped JSON error, a SOAP fault, plain text), so partners' clients can read
+them. Without users the server runs on loopback only (`sapgw serve` refuses other addresses)
+and every caller is `anonymous@loopback` with the admin role.
 
 HTML forms carry a CSRF token, an HMAC of the user name under a server secret, that
 `csrf_protect` checks: a browser sends a remembered login (or reaches loopback) with any
@@ -24,12 +27,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sapgw.gateway.config import AuthSettings, PasswordHash
+from sapgw.rfc.errors import ExternalAuthorizationError, LogonError, RFCLibError
+from sapgw.rfc.jsonrfc_server import error_answer
+from sapgw.rfc.jsonvalues import RFC_PATH
+from sapgw.rfc.soap_server import CONTENT_TYPE as SOAP_CONTENT_TYPE
+from sapgw.rfc.soap_server import SOAP_PATH, refusal_fault
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+RFC_PREFIX = "/sap/"  # the ICF's services: JSON RFC, SOAP RFC, WSDL, IDoc-XML
+RFC_ROLES = frozenset({"rfc", "admin"})
 CSRF_FIELD = "csrf_token"
 REALM = 'Basic realm="sapgw"'
 
@@ -37,11 +47,15 @@ REALM = 'Basic realm="sapgw"'
 @dataclass(frozen=True)
 class User:
     name: str
-    role: str  # display or admin
+    role: str  # display, admin or rfc
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def may_call_rfc(self) -> bool:
+        return self.role in RFC_ROLES
 
 
 ANONYMOUS = User("anonymous@loopback", "admin")
@@ -92,22 +106,24 @@ class Authenticator:
 
     def authenticate(self, authorization: str | None) -> User | None:
         """The user of an `Authorization: Basic ...` header, or None if it does not log in."""
-        scheme, _, encoded = (authorization or "").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            name, colon, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
+        known = self.remembered(authorization)
+        if known is not None:
+            return known
+        name, password = _credentials(authorization)
         user = self.users.get(name)
-        if not colon or user is None:
+        if user is None or not verify_password(password, user.password):
             return None
-        mark = self._mac("password", name, password)
-        remembered = self._verified.get(name)
-        if remembered is None or not hmac.compare_digest(remembered, mark):
-            if not verify_password(password, user.password):
-                return None
-            self._verified[name] = mark
+        self._verified[name] = self._mac("password", name, password)
+        return User(user.name, user.role)
+
+    def remembered(self, authorization: str | None) -> User | None:
+        """The user, if these credentials passed before: an HMAC, no scrypt, so the event loop
+        may check it without a thread hop (every RFC call carries the header)."""
+        name, password = _credentials(authorization)
+        user, mark = self.users.get(name), self._verified.get(name)
+        if user is None or mark is None or not hmac.compare_digest(
+                mark, self._mac("password", name, password)):
+            return None
         return User(user.name, user.role)
 
     def csrf_token(self, user: User) -> str:
@@ -120,11 +136,19 @@ class Authenticator:
         return hmac.new(self._secret, "\0".join(parts).encode(), hashlib.sha256).digest()
 
 
+def _credentials(authorization: str | None) -> tuple[str, str]:
+    """Name and password of a Basic header; ("", "") when there are none (no user is "")."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        return "", ""
+    try:
+        name, colon, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    return (name, password) if colon else ("", "")
+
+
 # -- the middleware and the route helpers ------------------------------------------------------
-def _open(path: str) -> bool:
-    return path == "/healthz" or path.startswith("/sap/")
-
-
 class AuthMiddleware:
     """Puts the `User` into `scope["user"]`, or answers 401/403 before any route runs."""
 
@@ -133,29 +157,56 @@ class AuthMiddleware:
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _open(scope["path"]):
+        if scope["type"] != "http" or scope["path"] == "/healthz":
             await self.app(scope, receive, send)
             return
-        if scope["method"] not in READ_METHODS and _cross_site(Request(scope)):
-            await _refusal(scope["path"], 403, "CROSS_SITE", "a request from another site may "
+        path, method, request = scope["path"], scope["method"], Request(scope)
+        # Also for /sap/: a browser sends a remembered Basic login with another site's POST.
+        if method not in READ_METHODS and _cross_site(request):
+            await _refusal(path, 403, "CROSS_SITE", "a request from another site may "
                            "not change anything here")(scope, receive, send)
             return
         user: User | None = ANONYMOUS
+        header = request.headers.get("authorization")
         if self.authenticator.enabled:
-            header = Request(scope).headers.get("authorization")
-            user = await run_in_threadpool(self.authenticator.authenticate, header)
-        if user is None:
-            response = _refusal(scope["path"], 401, "UNAUTHORIZED",
-                                "log in with a user of [auth] (HTTP Basic)")
-            response.headers["WWW-Authenticate"] = REALM
-        elif scope["method"] not in READ_METHODS and not user.is_admin:
-            response = _refusal(scope["path"], 403, "FORBIDDEN",
-                                f"user {user.name} has the {user.role} role; actions need admin")
-        else:
+            user = self.authenticator.remembered(header) or await run_in_threadpool(
+                self.authenticator.authenticate, header)
+        refused = (_logon_refused(path, header) if user is None
+                   else _forbidden(user, path, method))
+        if refused is None:
             scope["user"] = user
             await self.app(scope, receive, send)
-            return
-        await response(scope, receive, send)
+        else:
+            await refused(scope, receive, send)
+
+
+def _logon_refused(path: str, header: str | None) -> Response:
+    if not path.startswith(RFC_PREFIX):
+        message = "log in with a user of [auth] (HTTP Basic)"
+    elif header:
+        message = "Name or password is incorrect (repeat logon)"  # SAP's words
+    else:
+        message = ("No logon data: send HTTP Basic credentials of a user of [auth] with the rfc "
+                   "or admin role")
+    response = _refusal(path, 401, "UNAUTHORIZED", message)
+    response.headers["WWW-Authenticate"] = REALM
+    return response
+
+
+def _forbidden(user: User, path: str, method: str) -> Response | None:
+    """The 403 for what this user's role may not do, or None when it may."""
+    if path.startswith(RFC_PREFIX):
+        if user.may_call_rfc:
+            return None
+        why = (f"User {user.name} has no RFC authorization (role {user.role}; the RFC "
+               "services need the rfc or admin role)")
+    elif user.role == "rfc":
+        why = f"user {user.name} has the rfc role, which may only call the RFC services (/sap/)"
+    elif method not in READ_METHODS and not user.is_admin:
+        why = f"user {user.name} has the {user.role} role; actions need admin"
+    else:
+        return None
+    return _refusal(path, 403, "FORBIDDEN", why)
 
 
 def _cross_site(request: Request) -> bool:
@@ -170,6 +221,18 @@ def _cross_site(request: Request) -> bool:
 
 
 def _refusal(path: str, status: int, error: str, message: str) -> Response:
+    """The refusal in the shape the route's clients read: JSON RFC and SOAP clients get the
+    error their protocol defines (pyrfc's LogonError on 401), REST JSON, people a page."""
+    if path.startswith(RFC_PREFIX):
+        rfc_error: RFCLibError = (LogonError(message) if status == 401 else
+                                  ExternalAuthorizationError(message, 29,
+                                                             "RFC_AUTHORIZATION_FAILURE"))
+        if path.startswith(RFC_PATH):  # also /sap/bc/rfc_unit
+            return Response(error_answer(rfc_error, status)[1], status,
+                            media_type="application/json")
+        if path == SOAP_PATH:
+            return Response(refusal_fault(rfc_error), status, media_type=SOAP_CONTENT_TYPE)
+        return PlainTextResponse(f"{message}\n", status)  # the WSDL, IDoc-XML
     if path.startswith("/api/") or path == "/api":
         return JSONResponse({"error": error, "message": message}, status_code=status)
     return refusal_page(status, message)

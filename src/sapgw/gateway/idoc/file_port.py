@@ -7,7 +7,9 @@ pollers (`sapgw serve` and `sapgw worker`) never read the same file. Then:
 - it reads only in part (a record or an IDOC element is broken): the readable IDocs are
   stored, the broken one with status 56 and the reason, and the file moves to `error/`;
 - it cannot be read at all (not well-formed XML, no control record, not UTF-8): nothing can
-  be stored, so the file moves to `error/` with `<name>.reason.txt` saying why.
+  be stored, so the file moves to `error/` with `<name>.reason.txt` saying why;
+- its IDocs cannot be stored (the database is unavailable): the file goes back into the
+  directory and is taken again at the next poll.
 No file is deleted. Names starting with `.` and partial files (`*.part`, `*.tmp`) are left
 alone: a sender may still be writing them.
 """
@@ -89,7 +91,12 @@ def _receive(inbound: IdocInbound, path: Path, directory: Path) -> FileResult:
         log.warning("inbound file %s not readable, moved to %s: %s", source, moved, reason)
         return FileResult(source, str(moved), error=reason)
     broken = any(idoc.problems for idoc in idocs)
-    results = inbound.receive(idocs)
+    try:
+        docnums = inbound.store_all(idocs)
+    except Exception:  # nothing stored (one commit): back where it was, for the next poll
+        os.replace(path, directory / path.name)
+        raise
+    results = inbound.process(docnums)
     moved = _move(path, directory / (ERROR if broken else PROCESSED))
     return FileResult(source, str(moved), results,
                       "some records could not be read (status 56)" if broken else "")

@@ -5,13 +5,15 @@
     50 -> 56 IDoc with errors added: not understood (syntax) or no partner profile (WE20)
 
 Each step is its own commit, so the history shows how far an IDoc got. 64 and 62 are written
-together with the check, which makes it the claim: a second reprocess of the same IDoc finds
-62 and is refused. Reprocess (BD87) repeats the check, so fixing a partner profile helps.
+together with the check, under a lock of the IDoc's EDIDC row, which makes it the claim: a
+second reprocess of the same IDoc waits for it, finds 62 and is refused. Reprocess (BD87)
+repeats the check, so fixing a partner profile helps.
 The channels (HTTP, IDOC_INBOUND_ASYNCHRONOUS, a file port) only read; all store here.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,7 +28,10 @@ from sapgw.gateway.idoc.store import IdocStore, PartnerProfile
 from sapgw.gateway.idoc.xml_format import parse_idoc_xml
 from sapgw.rfc.connection import RfcConnection
 
-REPROCESSABLE = {"51", "56", "60", "63", "64", "65", "66"}
+log = logging.getLogger("sapgw.idoc")
+
+# 50: stored, but its processing never started (the database failed right after storing)
+REPROCESSABLE = {"50", "51", "56", "60", "63", "64", "65", "66"}
 TEXTS = {"50": "IDoc added", "51": "Application document not posted",
          "53": "Application document posted", "56": "IDoc with errors added",
          "62": "IDoc passed to application",
@@ -53,9 +58,19 @@ class IdocInbound:
 
     def receive(self, idocs: list[Idoc]) -> list[dict[str, Any]]:
         """Store every IDoc (status 50) before processing any, then process each."""
-        with self.db.write() as conn:
-            docnums = self.store_received(conn, idocs)
-        return self.process(docnums)
+        return self.process(self.store_all(idocs))
+
+    def store_all(self, idocs: list[Idoc]) -> list[str]:
+        """Store IDocs with status 50 in one commit (all or none, tried again after a
+        transient storage error); their DOCNUMs."""
+        controls = [dict(idoc.control) for idoc in idocs]  # storing numbers them
+
+        def work(conn: Connection) -> list[str]:
+            for idoc, control in zip(idocs, controls, strict=True):
+                idoc.control = dict(control)
+            return self.store_received(conn, idocs)
+
+        return self.db.write_retrying(work)
 
     def store_received(self, conn: Connection, idocs: list[Idoc]) -> list[str]:
         """Store IDocs with status 50 in the caller's transaction (e.g. with a tRFC TID)."""
@@ -71,18 +86,39 @@ class IdocInbound:
         return docnums
 
     def process(self, docnums: list[str]) -> list[dict[str, Any]]:
-        """Check and pass to the application IDocs stored with status 50."""
-        return [self._process(docnum, {"50"}) for docnum in docnums]
+        """Check and pass to the application IDocs stored with status 50. An IDoc that
+        cannot be processed now (the database gone) keeps its status for BD87; the others
+        are processed all the same."""
+        results = []
+        for docnum in docnums:
+            try:
+                results.append(self._process(docnum, {"50"}))
+            except ActionRefused as refused:  # BD87 was faster
+                results.append(self._result(docnum, self._status_now(docnum),
+                                            [message(str(refused), "I")]))
+            except Exception as error:
+                log.exception("IDoc %s stored but not processed", docnum)
+                results.append(self._result(docnum, self._status_now(docnum), [message(
+                    f"not processed, stays for BD87: {type(error).__name__}: {error}")]))
+        return results
+
+    def _status_now(self, docnum: str) -> str:
+        try:
+            with self.db.read() as conn:
+                return self.store.status(conn, docnum)
+        except Exception:  # the database is what failed: say so rather than guess
+            return ""
 
     def reprocess(self, docnum: str) -> dict[str, Any]:
-        """BD87: run an IDoc in error (51, 56, 64 …) again; refused for 53 and 62."""
+        """BD87: run an IDoc in error (51, 56, 64 …) or one whose processing never started
+        (50) again; refused for 53 and 62."""
         return self._process(docnum, REPROCESSABLE)
 
     # -- the steps ------------------------------------------------------------------------
     def _process(self, docnum: str, allowed: set[str]) -> dict[str, Any]:
         idoc = self.store.load(docnum)
         with self.db.write() as conn:
-            current = self.store.status(conn, docnum)
+            current = self.store.status(conn, docnum, lock=True)
             if current not in allowed:
                 raise ActionRefused(f"IDoc {docnum} has status {current}; only "
                                     f"{', '.join(sorted(allowed))} can be processed")
@@ -102,8 +138,8 @@ class IdocInbound:
         posted, messages = process_codes.run(handler, idoc,
                                              lambda: self.connect(destination))
         status = "53" if posted else "51"
-        with self.db.write() as conn:
-            self.store.set_status(conn, docnum, status, _summary(status, messages), messages)
+        self.db.write_retrying(lambda conn: self.store.set_status(
+            conn, docnum, status, _summary(status, messages), messages))
         return self._result(docnum, status, messages)
 
     def _profile(self, conn: Any, idoc: Idoc

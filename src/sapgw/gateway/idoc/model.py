@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sapgw.idoc_schemas import IdocType, idoc_type, record_layout
 
 CONTROL_FIELDS = tuple(f.name for f in record_layout("EDI_DC40"))
+CONTROL_LENGTHS = {f.name: f.length for f in record_layout("EDI_DC40")}
 
 
 class IdocFormatError(ValueError):
@@ -98,10 +99,12 @@ def build(control: dict[str, str], segments: list[tuple[str, dict[str, str]]]) -
 
 def syntax_problems(idoc: Idoc) -> list[str]:
     """Every reason the IDoc does not match its type (empty: it does), like SAP's syntax check."""
+    problems = [f"EDI_DC40: {name} longer than {length} characters"
+                for name, length in CONTROL_LENGTHS.items()
+                if len(idoc.control.get(name, "")) > length]
     definition = idoc.definition()
     if definition is None:
-        return [f"IDoc type {idoc.idoctyp or '(none)'} is not defined"]
-    problems: list[str] = []
+        return [*problems, f"IDoc type {idoc.idoctyp or '(none)'} is not defined"]
     by_number = {s.segnum: s for s in idoc.segments}
     counts: dict[str, int] = {}
     for segment in idoc.segments:

@@ -16,6 +16,7 @@ a TRFC port keeps one TID per IDoc across retries, so there the receiver runs it
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,8 @@ from sapgw.gateway.idoc.transport import Delivery, TransferFailed, transfer
 from sapgw.gateway.store.tables import GatewayTable
 from sapgw.rfc.connection import RfcConnection
 from sapgw.types import new_tid
+
+log = logging.getLogger("sapgw.idoc")
 
 # TEDS1 short texts (reference/wire.md §3.4)
 TEXTS = {"01": "IDoc generated", "02": "Error passing data to port",
@@ -102,7 +105,10 @@ class IdocOutbound:
             if port is None:
                 raise TransferFailed(f"port {port_name} is not defined (WE21)")
             delivery = transfer(port, self.store.load(docnum), tid, self.connect)
-        except TransferFailed as error:
+        except Exception as error:  # whatever it was, the IDoc goes to 02, the lease is freed
+            if not isinstance(error, TransferFailed):
+                log.exception("IDoc %s: sending failed", docnum)
+                error = TransferFailed(f"{type(error).__name__}: {error}")
             return self._failed(docnum, str(error), port.retry_count if port else 0,
                                 port.retry_delay if port else None)
         return self._passed(docnum, delivery)
@@ -136,9 +142,11 @@ class IdocOutbound:
         """Take the lease: only one sender at a time, and only for an IDoc in 30 or 02."""
         now = self.clock.now()
         with self.db.write() as conn:
-            current = self.store.status(conn, docnum)
+            # Lock first, then read the status: a sender that finished meanwhile (03/12,
+            # lease released) is seen, so the IDoc is not sent twice (PostgreSQL).
             row = conn.execute(select(X.c.tid, X.c.RCVPOR).where(X.c.DOCNUM == docnum)
                                .with_for_update()).first()
+            current = self.store.status(conn, docnum)
             if row is None:
                 raise ActionRefused(f"IDoc {docnum} is not an outbound IDoc")
             if current not in SENDABLE:

@@ -104,7 +104,9 @@ class Port:
         """The outbound file's name from the pattern and the IDoc's control record."""
         pattern = self.file_name or ("{MESTYP}_{DOCNUM}.xml" if self.file_format == "XML"
                                      else "{MESTYP}_{DOCNUM}.txt")
-        return pattern.format_map({name: control.get(name, "") for name in FILE_NAME_FIELDS})
+        values = {name: control.get(name, "").replace("/", "_").replace("\\", "_")
+                  for name in FILE_NAME_FIELDS}  # a value never makes a path
+        return pattern.format_map(values)
 
     def retry_delay(self, attempts: int) -> float:
         """Seconds before the next try after `attempts` failed ones."""
@@ -132,6 +134,11 @@ def _file_name_problems(pattern: str) -> list[str]:
     problems = [f"file_name {pattern!r}: unknown placeholder {{{name}}}; known: "
                 f"{', '.join(sorted(FILE_NAME_FIELDS))}"
                 for name in sorted(names - FILE_NAME_FIELDS)]
+    if not problems:  # a format spec or a positional field fails only when filled in
+        try:
+            pattern.format_map(dict.fromkeys(FILE_NAME_FIELDS, "X"))
+        except (ValueError, IndexError, KeyError, AttributeError, TypeError) as error:
+            problems.append(f"file_name {pattern!r}: {error}")
     if "/" in pattern or "\\" in pattern or pattern.startswith("."):
         problems.append(f"file_name {pattern!r}: a name, not a path (no / or leading .)")
     return problems

@@ -13,6 +13,7 @@ a success row first, whose text becomes the text of status 53.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from sapgw.gateway.idoc.model import Idoc, Segment
 from sapgw.idoc_schemas import idoc_type
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import RFCError
+
+log = logging.getLogger("sapgw.idoc")
 
 Outcome = tuple[bool, list[dict[str, Any]]]
 Handler = Callable[[Idoc, RfcConnection], Outcome]
@@ -176,7 +179,9 @@ def handler_for(process_code: str, mestyp: str) -> Handler | None:
 
 
 def run(handler: Handler, idoc: Idoc, connect: Callable[[], RfcConnection]) -> Outcome:
-    """Run a handler on a fresh connection; an RFC failure becomes an error message."""
+    """Run a handler on a fresh connection; whatever fails becomes an error message (status
+    51, which BD87 can process again): an RFC error with its message class and number, an
+    unknown destination or any other error with its type."""
     try:
         with connect() as erp:
             return handler(idoc, erp)
@@ -185,3 +190,7 @@ def run(handler: Handler, idoc: Idoc, connect: Callable[[], RfcConnection]) -> O
         return False, [message(f"{type(error).__name__}: {text}",
                                msg_id=getattr(error, "msg_class", "") or "",
                                number=getattr(error, "msg_number", "") or "")]
+    except Exception as error:  # the IDoc must not stay in 62 (nobody may process it then)
+        if not isinstance(error, LookupError):  # an unknown destination needs no traceback
+            log.exception("IDoc %s: the application call failed", idoc.control.get("DOCNUM"))
+        return False, [message(f"{type(error).__name__}: {error}")]

@@ -13,7 +13,6 @@ DOCNUM would refuse a value we can still store with status 56).
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sapgw.gateway.idoc.flat_format import parse_records
@@ -23,8 +22,6 @@ from sapgw.idoc_schemas import record_layout
 from sapgw.rfc.ddic import CHAR, structure
 from sapgw.rfc.errors import invalid_parameter
 from sapgw.rfc.interface import interface, tables
-
-log = logging.getLogger("sapgw.idoc")
 
 EDI_DC40 = structure("EDI_DC40", *((f.name, CHAR(f.length)) for f in record_layout("EDI_DC40")))
 EDI_DD40 = structure("EDI_DD40", *((f.name, CHAR(f.length)) for f in record_layout("EDI_DD40")))
@@ -44,8 +41,5 @@ def idoc_inbound_asynchronous(call: GatewayCall, params: dict[str, Any]) -> dict
     with service.db.write() as conn:
         docnums = service.inbound.store_received(conn, idocs)
         call.record_tid(conn)
-    try:
-        service.inbound.process(docnums)
-    except Exception:  # stored and the TID recorded: BD87 finishes what failed here
-        log.exception("IDocs %s stored but not processed", ", ".join(docnums))
+    service.inbound.process(docnums)  # stored and the TID recorded: failures are statuses
     return {}

@@ -41,7 +41,7 @@ async def idoc_xml(request: Request) -> Response:
     inbound = idoc_service(request).inbound
     try:
         if flat:
-            results = await run_in_threadpool(inbound.receive_flat, body.decode("utf-8"),
+            results = await run_in_threadpool(inbound.receive_flat, body.decode("utf-8-sig"),
                                               "request")
         else:
             results = await run_in_threadpool(inbound.receive_xml, body, "request")
@@ -60,7 +60,7 @@ router.add_route("/sap/bc/idoc_xml", idoc_xml, methods=["POST"], include_in_sche
 
 @router.get("/api/idocs", tags=["idocs"])
 def list_idocs(request: Request, status: str = "", mestyp: str = "", partner: str = "",
-               direction: str = Query("", pattern="^[12]?$"), limit: int = 50,
+               direction: str = Query("", pattern="^[12]?$"), limit: int = Query(50, ge=1),
                after: str = "") -> dict[str, Any]:
     """WE02: IDocs newest first; `status` may list several (`51,56`); `direction` 1 outbound,
     2 inbound; `partner` is the sender of an inbound IDoc, the receiver of an outbound one."""

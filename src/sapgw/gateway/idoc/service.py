@@ -181,4 +181,6 @@ class IdocService:
                     files += len(self.receive_directory(Path(port.inbound_directory)))
                 except OSError as error:
                     log.warning("port %s: inbound directory not read: %s", port.PORT, error)
+                except Exception:  # e.g. the database: the files wait for the next poll
+                    log.exception("port %s: inbound directory not processed", port.PORT)
         return {"files": files, "retried": len(self.outbound.retry_due())}

@@ -100,12 +100,27 @@ P = EDP21.__table__  # type: ignore[attr-defined]
 Q = EDP13.__table__  # type: ignore[attr-defined]
 N = IdocNumberRange.__table__  # type: ignore[attr-defined]
 TABLES = [C, D, S, P, Q, N]
+CONTROL_COLUMNS = ("IDOCTYP", "MESTYP", "SNDPRT", "SNDPRN", "RCVPRT", "RCVPRN")
 OUTPUT_MODES = {"2": "transfer IDoc immediately", "4": "collect IDocs"}
 
 
 class IdocNotFound(LookupError):
     def __init__(self, docnum: str) -> None:
         super().__init__(f"IDoc {docnum} does not exist")
+
+
+def _length_problems(table: Any, values: dict[str, Any]) -> list[str]:
+    """Every value that is not text or longer than its column (PostgreSQL would refuse it)."""
+    problems = []
+    for name, value in values.items():
+        length = table.c[name].type.length
+        if not isinstance(value, str):
+            problems.append(f"{name} {value!r}: text expected")
+        elif not value and table.c[name].primary_key:
+            problems.append(f"{name}: must not be empty")
+        elif length and len(value) > length:
+            problems.append(f"{name} {value!r}: at most {length} characters")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,9 @@ class PartnerProfile:
     MESTYP: str
     EVCODE: str
     destination: str = "ERP"
+
+    def problems(self) -> list[str]:
+        return _length_problems(P, self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -127,8 +145,11 @@ class OutboundProfile:
     OUTMOD: str = "2"
 
     def problems(self) -> list[str]:
-        return ([] if self.OUTMOD in OUTPUT_MODES else
-                [f"output mode {self.OUTMOD!r}: 2 (transfer immediately) or 4 (collect)"])
+        problems = _length_problems(Q, self.__dict__)
+        if self.OUTMOD not in OUTPUT_MODES:
+            problems.append(f"output mode {self.OUTMOD!r}: 2 (transfer immediately) or 4 "
+                            "(collect)")
+        return problems
 
 
 class IdocStore:
@@ -152,12 +173,14 @@ class IdocStore:
         idoc.control["DOCNUM"] = docnum
         now = self.clock.now()
         c = idoc.control
+        # The header columns are search keys of fixed width; a longer value a partner sent
+        # (refused by the syntax check, 56) is cut here and kept whole in `control`, so that
+        # storing never fails (PostgreSQL would refuse it, SQLite would not).
         conn.execute(insert(C).values(
-            DOCNUM=docnum, STATUS="", DIRECT=c.get("DIRECT", "2"), IDOCTYP=c.get("IDOCTYP", ""),
-            MESTYP=c.get("MESTYP", ""), SNDPRT=c.get("SNDPRT", ""), SNDPRN=c.get("SNDPRN", ""),
-            RCVPRT=c.get("RCVPRT", ""), RCVPRN=c.get("RCVPRN", ""), control=json.dumps(c),
-            xml_root=idoc.xml_root[:120], read_problems=json.dumps(idoc.problems),
-            created_at=now, updated_at=now, schema_version=SCHEMA_VERSION))
+            DOCNUM=docnum, STATUS="", control=json.dumps(c), xml_root=idoc.xml_root[:120],
+            read_problems=json.dumps(idoc.problems), created_at=now, updated_at=now,
+            schema_version=SCHEMA_VERSION, DIRECT=c.get("DIRECT", "2")[:1],
+            **{name: c.get(name, "")[:C.c[name].type.length] for name in CONTROL_COLUMNS}))
         if idoc.segments:
             conn.execute(insert(D), [
                 {"DOCNUM": docnum, "SEGNUM": s.segnum, "SEGNAM": s.segnam[:30],
@@ -173,8 +196,12 @@ class IdocStore:
                                       messages=json.dumps(messages or []), LOGDAT=now))
         conn.execute(update(C).where(C.c.DOCNUM == docnum).values(STATUS=status, updated_at=now))
 
-    def status(self, conn: Connection, docnum: str) -> str:
-        value = conn.execute(select(C.c.STATUS).where(C.c.DOCNUM == docnum)).scalar()
+    def status(self, conn: Connection, docnum: str, lock: bool = False) -> str:
+        """The IDoc's status; with `lock`, its EDIDC row stays locked until the caller's
+        transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers),
+        so a check-then-write on the status is a claim."""
+        query = select(C.c.STATUS).where(C.c.DOCNUM == docnum)
+        value = conn.execute(query.with_for_update() if lock else query).scalar()
         if value is None:
             raise IdocNotFound(docnum)
         return str(value)
@@ -237,6 +264,8 @@ class IdocStore:
         if partner:
             query = query.where(((C.c.DIRECT == "2") & (C.c.SNDPRN == partner))
                                 | ((C.c.DIRECT == "1") & (C.c.RCVPRN == partner)))
+        if limit < 1:
+            raise ValueError(f"limit {limit}: at least 1")
         if after:
             query = query.where(C.c.DOCNUM < after)
         with self.db.read() as conn:
@@ -257,7 +286,11 @@ class IdocStore:
         return PartnerProfile(**row) if row else None
 
     def put_partner(self, profile: PartnerProfile) -> None:
-        """Create or replace a partner profile (WE20 save)."""
+        """Create or replace a partner profile (WE20 save); refused with every problem."""
+        problems = profile.problems()
+        if problems:
+            raise ValueError(f"inbound partner profile {profile.SNDPRN} {profile.MESTYP}: "
+                             + "; ".join(problems))
         with self.db.write() as conn:
             conn.execute(P.delete().where(P.c.SNDPRT == profile.SNDPRT,
                                           P.c.SNDPRN == profile.SNDPRN,

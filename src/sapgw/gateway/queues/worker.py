@@ -191,7 +191,7 @@ class QueueWorker:
         luw = batch[done]
         if not isinstance(failure, RFCError):
             log.error("unit %s of queue %s failed: %r", luw.tid, luw.queue, failure)
-        self._connections.pop(key, None)
+        self._drop_connection(key)
         if isinstance(failure, RFCError) and failure.retryable:
             self.on_luw(each, "cpicerr")
             self._communication_error(luw, failure)
@@ -205,6 +205,16 @@ class QueueWorker:
         for connection in self._connections.values():
             connection.close()
         self._connections.clear()
+
+    def _drop_connection(self, key: tuple[str, str]) -> None:
+        """Forget a connection after a failure, closing it (a partner's session, a pyrfc
+        logon) so the next unit opens a fresh one."""
+        connection = self._connections.pop(key, None)
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # it failed already; closing is only tidying up
+                log.debug("closing the connection to %s failed", key[1], exc_info=True)
 
     def _connection(self, key: tuple[str, str]) -> RfcConnection:
         connection = self._connections.get(key)

@@ -5,8 +5,9 @@ process — the one place where the gateway and the ERP stub meet, and only by n
 `type = http` speaks JSON RFC to a separately started system, `type = soap` SOAP RFC to a
 partner's service (`soap_destination`). Each type is one entry of
 `CONNECTORS`; a type's module is imported only when a destination of that type connects.
-A type whose library is optional (pyrfc) has an entry in `CHECKS`, run when `Destinations`
-is created, so the gateway refuses to start without it instead of failing at the first call.
+A type that can be checked before use (pyrfc: its optional library; replay: its cassette;
+soap and pyrfc: their `env:` variables) has an entry in `CHECKS`, run when `Destinations` is
+created, so the gateway refuses to start instead of failing at the first call.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sapgw.clock import Clock
-from sapgw.gateway.config import ConfigError, DestinationSettings, Settings
+from sapgw.gateway.config import ConfigError, DestinationSettings, Settings, env_value, unset_env
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import CommunicationError
 
@@ -84,7 +85,8 @@ def _connect_local(destinations: Destinations, dest: DestinationSettings) -> Rfc
 def _connect_http(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
     from sapgw.rfc.jsonrfc_client import HttpRfcConnection
 
-    return HttpRfcConnection(dest.url, timeout=dest.timeout)
+    return HttpRfcConnection(dest.url, timeout=dest.timeout, user=dest.params.get("user", ""),
+                             passwd=env_value(dest.params.get("passwd", "")))
 
 
 def _connect_record(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
@@ -111,6 +113,18 @@ def _connect_replay(destinations: Destinations, dest: DestinationSettings) -> Rf
         return replays[dest.name].connect()
 
 
+def _check_replay(dest: DestinationSettings) -> list[str]:
+    """A replay cassette that cannot be read refuses the start (config check names the line)."""
+    from sapgw.rfc.cassette import CassetteError, read_lines, recordings
+
+    path = dest.params.get("cassette", "")
+    try:
+        recordings(read_lines(path), path)
+    except CassetteError as exc:
+        return [f"cassette: {exc}"]
+    return []
+
+
 def _connect_pyrfc(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
     from sapgw.gateway.rfc.pyrfc_destination import connect
 
@@ -121,6 +135,11 @@ def _check_pyrfc(dest: DestinationSettings) -> list[str]:
     from sapgw.gateway.rfc.pyrfc_destination import check_destination
 
     return check_destination(dest)
+
+
+def _check_env(dest: DestinationSettings) -> list[str]:
+    """soap, http: a password `env:NAME` whose variable is not set refuses the start."""
+    return unset_env(dest.params)
 
 
 def _connect_soap(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
@@ -148,4 +167,7 @@ CONNECTORS: dict[str, Callable[[Destinations, DestinationSettings], RfcConnectio
 # Destination type -> its start-up check: problems that refuse the start, [] if none.
 CHECKS: dict[str, Callable[[DestinationSettings], list[str]]] = {
     "pyrfc": _check_pyrfc,
+    "replay": _check_replay,
+    "soap": _check_env,
+    "http": _check_env,
 }

@@ -9,13 +9,12 @@ too — CommunicationError/LogonError retry (CPICERR), ABAP errors wait for a pe
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from types import ModuleType
 from typing import Any
 
-from sapgw.gateway.config import DestinationSettings
+from sapgw.gateway.config import DestinationSettings, env_value, unset_env
 from sapgw.rfc.connection import RfcConnection, Unit
 from sapgw.rfc.errors import (
     ERROR_CLASSES,
@@ -32,7 +31,6 @@ log = logging.getLogger("sapgw.pyrfc")
 INSTALL_HINT = ("pip install 'sapgw[rfc]' (pyrfc needs SAP's NW RFC SDK: download it from "
                 "SAP, set SAPNWRFC_HOME and add its lib directory to LD_LIBRARY_PATH; see "
                 "docs/PYRFC.md)")
-ENV_PREFIX = "env:"
 NOT_LOGON_KEYS = ("qrfc",)  # keys of a pyrfc destination that are sapgw's, not the SDK's
 # RFC_RC codes that mean the partner was not reached or the call was cut off: worth a retry.
 _RETRY_CODES = {1, 6, 7, 8}  # COMMUNICATION_FAILURE, CLOSED, CANCELED (timeout), TIMEOUT
@@ -63,24 +61,14 @@ def check_destination(dest: DestinationSettings) -> list[str]:
         load_pyrfc()
     except PyrfcMissing as exc:
         problems.append(f"destination {dest.name} is of type pyrfc, but {exc}")
-    for key, value in dest.params.items():
-        name = value.removeprefix(ENV_PREFIX)
-        if value.startswith(ENV_PREFIX) and name not in os.environ:
-            problems.append(f"{key} = {value}: environment variable {name} is not set")
-    return problems
+    return problems + unset_env(dest.params)
 
 
 def connection_params(params: dict[str, str]) -> dict[str, str]:
     """pyrfc's logon parameters: empty ones dropped, `env:NAME` read from the environment."""
-    resolved = {}
-    for key, value in params.items():
-        if key in NOT_LOGON_KEYS:
-            continue
-        if value.startswith(ENV_PREFIX):
-            value = os.environ.get(value.removeprefix(ENV_PREFIX), "")
-        if value:
-            resolved[key] = value
-    return resolved
+    resolved = {key: env_value(value) for key, value in params.items()
+                if key not in NOT_LOGON_KEYS}
+    return {key: value for key, value in resolved.items() if value}
 
 
 def connect(dest: DestinationSettings) -> PyrfcConnection:

@@ -251,21 +251,27 @@ class _Sessions:
                     if k != key and now - used > self._idle]
             stale = [self._open.pop(k)[0] for k in idle]
             entry = self._open.pop(key, None)
-        for conn in stale:
-            conn.close()
+        _close_all(stale)
         conn = entry[0] if entry else self._connect()
         try:
             yield conn
         finally:
             with self._lock:
+                previous = self._open.get(key)
                 self._open[key] = (conn, time.monotonic())
+            if previous is not None:  # two calls of one conversation at once: keep the last
+                _close_all([previous[0]])
 
     def close(self) -> None:
         with self._lock:
             connections, self._open = [c for c, _ in self._open.values()], {}
-        for conn in connections:
-            with suppress(Exception):
-                conn.close()
+        _close_all(connections)
+
+
+def _close_all(connections: list[RfcConnection]) -> None:
+    for conn in connections:
+        with suppress(Exception):  # a broken connection is gone anyway
+            conn.close()
 
 
 def _initial(value: Any) -> bool:

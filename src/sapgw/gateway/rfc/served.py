@@ -225,7 +225,8 @@ class ServedRfc:
                                         tid=tid, calls=calls, destination=self.destination)
             return "QUEUED"
 
-        state = gateway.db.write_retrying(store)
+        with self._exclusive(tid):  # a redelivery racing the first finds its record
+            state = gateway.db.write_retrying(store)
         gateway.schedulers.wake("in")
         return state
 

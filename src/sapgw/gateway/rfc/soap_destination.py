@@ -25,7 +25,6 @@ of type E/A in its answer fails it like an exception.
 
 from __future__ import annotations
 
-import os
 from contextlib import suppress
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
@@ -36,7 +35,7 @@ from lxml import etree
 from zeep.cache import InMemoryCache
 from zeep.exceptions import Error as ZeepError
 
-from sapgw.gateway.config import DestinationSettings
+from sapgw.gateway.config import DestinationSettings, env_value
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import (
     ABAPApplicationError,
@@ -57,22 +56,16 @@ from sapgw.rfc.wsdl import RFC_NS
 from sapgw.rfc.xml import XmlError, parse_xml
 from sapgw.types import RfcCall
 
-ENV_PREFIX = "env:"
 HEADERS = {"Content-Type": "text/xml; charset=utf-8"}
 _CALLER_TYPES = {"RFC_INVALID_PARAMETER": 20, "RFC_CONVERSION_FAILURE": 22,
                  "SOAP_ENVELOPE_INVALID": 20, "XML_NOT_WELL_FORMED": 22}
 
 
 def connect(dest: DestinationSettings) -> SoapRfcConnection:
-    params = {key: _resolve(value) for key, value in dest.params.items()}
+    params = {key: env_value(value) for key, value in dest.params.items()}
     return SoapRfcConnection(params.get("url", dest.url), wsdl=params.get("wsdl", ""),
                              user=params.get("user", ""), passwd=params.get("passwd", ""),
                              client=params.get("client", ""), timeout=dest.timeout)
-
-
-def _resolve(value: str) -> str:
-    return os.environ.get(value.removeprefix(ENV_PREFIX), "") if value.startswith(
-        ENV_PREFIX) else value
 
 
 class SoapRfcConnection(RfcConnection):
@@ -176,8 +169,9 @@ class SoapRfcConnection(RfcConnection):
             values = shapes.to_soap(function, call.params)
             try:
                 message = client.create_message(service, function, **values)
-            except TypeError as exc:
-                raise invalid_parameter(f"{function}: {exc}") from None
+            except TypeError as exc:  # zeep: "...() got an unexpected keyword argument 'X'"
+                text = str(exc).split(". Signature:", 1)[0].replace(f"{{{RFC_NS}}}", "")
+                raise invalid_parameter(f"{function}: {text}") from None
             except (ZeepError, ValueError) as exc:
                 raise conversion_failure(f"{function}: {exc}") from None
             if envelope is None:
