@@ -80,6 +80,13 @@ class FunctionInterface:
             if param is None or param.direction is Direction.EXPORT:
                 raise invalid_parameter(f"field '{raw_name}' not found")
             values[name] = param.type.convert(value, name)
+        return self.complete(values)
+
+    def complete(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Give every unset non-EXPORTING parameter its default or initial value (in place).
+
+        For values already in this interface's internal form: `check_call` converts first.
+        """
         for param in self.parameters:
             if param.name in values or param.direction is Direction.EXPORT:
                 continue

@@ -67,7 +67,7 @@ def accrual_interface(name: str, text: str) -> FunctionInterface:
 def crm_fm_acl_accrual_r3_in(ctx: CallContext, IS_HEADER: dict[str, Any],
                              IT_ITEMS: list[dict[str, Any]], RETURN: list[dict[str, Any]]
                              ) -> dict[str, Any]:
-    result = ctx.call("CRM_FM_ACL_ACCRUAL_LOAD_PROXY", IS_HEADER=IS_HEADER, IT_ITEMS=IT_ITEMS)
+    result = ctx.forward("CRM_FM_ACL_ACCRUAL_LOAD_PROXY", IS_HEADER=IS_HEADER, IT_ITEMS=IT_ITEMS)
     RETURN.extend(result["RETURN"])
     return {"IT_ITEMS": IT_ITEMS, "RETURN": RETURN}
 

@@ -43,6 +43,11 @@ class CallContext:
         """Call another function of this system in the same LUW (CALL FUNCTION)."""
         return self.system.call(function, params, self.luw, self.in_unit)
 
+    def forward(self, function: str, **values: Any) -> dict[str, Any]:
+        """CALL FUNCTION with the caller's own parameters, already checked by an interface
+        of the same types: passed as they are, as ABAP passes typed data to a local call."""
+        return self.system.call(function, values, self.luw, self.in_unit, checked=True)
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for reads: the unit's shared one inside a tRFC unit, else a fresh one."""

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-_MISSING = object()
-
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    columns: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]  # key, default, bind
+    keys: tuple[str, ...]
+    defaults: tuple[tuple[str, Any], ...]  # (key, scalar default) per column, in order
+    binds: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, processor) where needed
     positional: bool
 
 
@@ -54,15 +54,12 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 
 def _values(compiled: _Compiled, row: dict[str, Any]) -> Any:
-    converted = []
-    for key, default, bind in compiled.columns:
-        value = row.get(key, _MISSING)
-        if value is _MISSING:
-            value = default
-        converted.append(bind(value) if bind is not None else value)
+    values = [row.get(key, default) for key, default in compiled.defaults]
+    for position, bind in compiled.binds:
+        values[position] = bind(values[position])
     if compiled.positional:
-        return tuple(converted)
-    return {key: value for (key, _, _), value in zip(compiled.columns, converted, strict=True)}
+        return values
+    return dict(zip(compiled.keys, values, strict=True))
 
 
 def _compiled(table: Table, conn: Connection) -> _Compiled | None:
@@ -81,18 +78,21 @@ def _compile(table: Table, conn: Connection, schema: str | None) -> _Compiled | 
     marker = _MARKERS.get(dialect.paramstyle)
     if marker is None:
         return None
-    columns = []
-    for column in table.columns:
+    defaults, binds = [], []
+    for position, column in enumerate(table.columns):
         default = column.default
         if default is not None and not default.is_scalar:
             return None
         if not column.key.isidentifier():  # a name a named paramstyle cannot carry
             return None
-        columns.append((column.key, default.arg if default is not None else None,
-                        column.type._cached_bind_processor(dialect)))
+        defaults.append((column.key, default.arg if default is not None else None))
+        bind = column.type._cached_bind_processor(dialect)
+        if bind is not None:
+            binds.append((position, bind))
     quote = dialect.identifier_preparer.quote
     target = f"{quote(schema)}.{quote(table.name)}" if schema else quote(table.name)
     names = ", ".join(quote(column.name) for column in table.columns)
-    markers = ", ".join(marker(key) for key, _, _ in columns)
-    return _Compiled(f"INSERT INTO {target} ({names}) VALUES ({markers})", tuple(columns),
-                     dialect.paramstyle in ("qmark", "format"))
+    keys = tuple(key for key, _ in defaults)
+    markers = ", ".join(marker(key) for key in keys)
+    return _Compiled(f"INSERT INTO {target} ({names}) VALUES ({markers})", keys,
+                     tuple(defaults), tuple(binds), dialect.paramstyle in ("qmark", "format"))

@@ -112,10 +112,12 @@ class ErpSystem:
         return LocalConnection(self)
 
     # -- synchronous calls -------------------------------------------------------------
-    def call(self, function: str, params: dict[str, Any], luw: Luw, in_unit: bool = False
-             ) -> dict[str, Any]:
+    def call(self, function: str, params: dict[str, Any], luw: Luw, in_unit: bool = False,
+             checked: bool = False) -> dict[str, Any]:
+        """Run a function; `checked` params are already in its interface's internal form."""
         entry = self.registry.get(function)
-        values = entry.interface.check_call(params)
+        values = (entry.interface.complete(dict(params)) if checked
+                  else entry.interface.check_call(params))
         try:
             exports = entry.handler(CallContext(self, luw, in_unit), **values) or {}
         except ABAPRuntimeError:
