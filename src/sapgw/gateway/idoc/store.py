@@ -287,15 +287,8 @@ class IdocStore:
 
     def put_partner(self, profile: PartnerProfile) -> None:
         """Create or replace a partner profile (WE20 save); refused with every problem."""
-        problems = profile.problems()
-        if problems:
-            raise ValueError(f"inbound partner profile {profile.SNDPRN} {profile.MESTYP}: "
-                             + "; ".join(problems))
-        with self.db.write() as conn:
-            conn.execute(P.delete().where(P.c.SNDPRT == profile.SNDPRT,
-                                          P.c.SNDPRN == profile.SNDPRN,
-                                          P.c.MESTYP == profile.MESTYP))
-            conn.execute(insert(P).values(**profile.__dict__))
+        self._save_profile(P, ("SNDPRT", "SNDPRN", "MESTYP"), profile,
+                           f"inbound partner profile {profile.SNDPRN} {profile.MESTYP}")
 
     def partners(self) -> list[PartnerProfile]:
         with self.db.read() as conn:
@@ -317,12 +310,16 @@ class IdocStore:
 
     def put_outbound_profile(self, profile: OutboundProfile) -> None:
         """Create or replace an outbound partner profile (WE20 save)."""
+        self._save_profile(Q, ("RCVPRT", "RCVPRN", "MESTYP"), profile,
+                           f"outbound partner profile {profile.RCVPRN} {profile.MESTYP}")
+
+    def _save_profile(self, table: Any, keys: tuple[str, ...],
+                      profile: PartnerProfile | OutboundProfile, what: str) -> None:
+        """Replace the row with the profile's key, or refuse with every problem."""
         problems = profile.problems()
         if problems:
-            raise ValueError(f"outbound partner profile {profile.RCVPRN} {profile.MESTYP}: "
-                             + "; ".join(problems))
+            raise ValueError(f"{what}: " + "; ".join(problems))
+        row = profile.__dict__
         with self.db.write() as conn:
-            conn.execute(Q.delete().where(Q.c.RCVPRT == profile.RCVPRT,
-                                          Q.c.RCVPRN == profile.RCVPRN,
-                                          Q.c.MESTYP == profile.MESTYP))
-            conn.execute(insert(Q).values(**profile.__dict__))
+            conn.execute(table.delete().where(*(table.c[k] == row[k] for k in keys)))
+            conn.execute(insert(table).values(**row))
