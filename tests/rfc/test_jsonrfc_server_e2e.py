@@ -8,10 +8,14 @@ from starlette.applications import Starlette
 
 from sapgw.erp_stub import create_system
 from sapgw.pytest_plugin import free_port, live_server
-from sapgw.rfc.errors import ABAPApplicationError, CommunicationError, ExternalRuntimeError
+from sapgw.rfc.errors import (
+    ABAPApplicationError,
+    CommunicationError,
+    ExternalRuntimeError,
+)
 from sapgw.rfc.jsonrfc_client import HttpRfcConnection
 from sapgw.rfc.jsonrfc_server import rfc_routes
-from sapgw.types import new_tid
+from sapgw.types import RfcCall, new_tid
 from tests.rfc.conftest import with_test_functions
 
 
@@ -60,3 +64,32 @@ def test_json_rfc_over_a_real_server(server_url):
     assert (error.value.code, error.value.key) == (1, "RFC_COMMUNICATION_FAILURE")
     assert url in error.value.message
     assert error.value.retryable
+
+
+@pytest.mark.server
+def test_several_units_in_one_request_run_in_order_once_and_stop_at_a_failure(server_url):
+    def unit(key: str, fail: str = "") -> tuple[str, list[RfcCall], str]:
+        return new_tid(), [RfcCall("Z_JSONRFC_POST", {"KEY": key, "FAIL": fail})], "R3AUBATCH"
+
+    first, second, failing, after = unit("A"), unit("B"), unit("C", fail="X"), unit("D")
+    with HttpRfcConnection(server_url, timeout=5) as conn:
+        assert conn.submit_units([first]) == (1, None)
+        done, failure = conn.submit_units([first, second, failing, after])
+        assert done == 2  # the first again (acknowledged, not run twice) and the second
+        assert isinstance(failure, ABAPApplicationError)
+        assert failure.messages[0]["MESSAGE"].endswith("test failure")
+        assert conn.call("Z_JSONRFC_COUNT")["COUNT"] == 2
+        assert conn.submit_units([after]) == (1, None)
+        assert conn.call("Z_JSONRFC_COUNT")["COUNT"] == 3
+
+
+@pytest.mark.server
+def test_a_bad_batch_is_refused_whole(server_url):
+    import httpx
+
+    response = httpx.post(f"{server_url}/sap/bc/rfc_units",
+                          json={"UNITS": [{"TID": "short", "QUEUE": None, "CALLS": []}]})
+    assert response.status_code == 400
+    assert response.json()["key"] == "RFC_INVALID_PARAMETER"
+    empty = httpx.post(f"{server_url}/sap/bc/rfc_units", json={"UNITS": []})
+    assert empty.status_code == 400 and "UNITS" in empty.json()["message"]

@@ -36,6 +36,7 @@ from sapgw.rfc.jsonvalues import (
     CONTEXT_ID,
     RFC_PATH,
     UNIT_PATH,
+    UNITS_PATH,
     DecimalFields,
     decimal_fields,
     dumps,
@@ -85,6 +86,27 @@ class HttpRfcConnection(RfcConnection):
         body = {"TID": tid, "QUEUE": queue, "CALLS": [call.to_json() for call in calls]}
         state = self._answer(self._post(UNIT_PATH, body, {})).get("STATE")
         return state if isinstance(state, str) else None
+
+    def submit_units(self, units: list[tuple[str, list[RfcCall], str | None]]
+                     ) -> tuple[int, Exception | None]:
+        """Send the units in one request (`/sap/bc/rfc_units`): the receiver runs them in
+        order, in one transaction where it can. A server without that route gets them one
+        by one."""
+        body = {"UNITS": [{"TID": tid, "QUEUE": queue, "CALLS": [c.to_json() for c in calls]}
+                          for tid, calls, queue in units]}
+        try:
+            response = self._post(UNITS_PATH, body, {})
+            if response.status_code == 404 and b'"error"' not in response.content:
+                return super().submit_units(units)
+            answer = self._answer(response)
+        except RFCLibError as exc:
+            return 0, exc
+        done, error = answer.get("EXECUTED"), answer.get("ERROR")
+        if not isinstance(done, int) or not 0 <= done <= len(units):
+            return 0, CommunicationError(f"{self._display_url}{UNITS_PATH} answered "
+                                         f"EXECUTED={done!r} for {len(units)} units",
+                                         1, "RFC_COMMUNICATION_FAILURE")
+        return done, RFCLibError.from_json(error) if isinstance(error, dict) else None
 
     def _confirm(self, tid: str) -> None:
         self._answer(self._post(f"{UNIT_PATH}/{quote(tid, safe='')}/confirm", {}, {}))

@@ -35,8 +35,10 @@ from sapgw.rfc.jsonvalues import (
     CONTEXT_ACCEPT,
     CONTEXT_CLOSE,
     CONTEXT_ID,
+    MAX_UNITS,
     RFC_PATH,
     UNIT_PATH,
+    UNITS_PATH,
     dumps,
     loads,
 )
@@ -105,6 +107,13 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             return _response(error_answer(error))
         return _response(*await run(_submit_once, connect, tid, queue, calls))
 
+    async def submit_units(request: Request) -> Response:
+        try:
+            units = _units(await request.body())
+        except RFCLibError as error:
+            return _response(error_answer(error))
+        return _response(await run(_submit_batch, connect, units))
+
     async def confirm_unit(request: Request) -> Response:
         tid = request.path_params["TID"]
         if not is_tid(tid):
@@ -114,6 +123,7 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
     return [
         Route(f"{RFC_PATH}/{{FUNCTION:path}}", call_function, methods=["POST"]),
         Route(UNIT_PATH, submit_unit, methods=["POST"]),
+        Route(UNITS_PATH, submit_units, methods=["POST"]),
         Route(f"{UNIT_PATH}/{{TID}}/confirm", confirm_unit, methods=["POST"]),
     ]
 
@@ -151,6 +161,20 @@ def _submit_once(connect: Connect, tid: str, queue: str | None, calls: list[RfcC
     return (200, dumps(answer)), state_headers(answer)
 
 
+def _submit_batch(connect: Connect, units: list[tuple[str, list[RfcCall], str | None]]
+                  ) -> Answer:
+    """Several units in order on one connection: how many ran, and what stopped the rest."""
+    try:
+        with connect() as conn:
+            done, failure = conn.submit_units(units)
+    except Exception as exc:
+        return error_answer(exc)
+    error = None
+    if failure is not None:
+        error = loads(error_answer(failure)[1])
+    return 200, dumps({"EXECUTED": done, "ERROR": error})
+
+
 def _confirm_once(connect: Connect, tid: str) -> Answer:
     try:
         with connect() as conn:
@@ -175,13 +199,29 @@ def _parameters(body: bytes) -> dict[str, Any]:
     return {name.upper() if name in _RESERVED else name: value for name, value in params.items()}
 
 
-def _unit(body: bytes) -> tuple[str, str | None, list[RfcCall]]:
+def _json_body(body: bytes) -> Any:
     try:
-        raw = loads(body)
+        return loads(body)
     except ValueError as exc:
         raise conversion_failure(f"request body is not valid JSON: {exc}") from None
+
+
+def _unit(body: bytes) -> tuple[str, str | None, list[RfcCall]]:
+    return _unit_of(_json_body(body))
+
+
+def _units(body: bytes) -> list[tuple[str, list[RfcCall], str | None]]:
+    raw = _json_body(body)
+    units = raw.get("UNITS") if isinstance(raw, dict) and set(raw) == {"UNITS"} else None
+    if not isinstance(units, list) or not 0 < len(units) <= MAX_UNITS:
+        raise invalid_parameter(f"request body must be a JSON object with UNITS, a list of 1 to "
+                                f"{MAX_UNITS} units ({{TID, QUEUE, CALLS}})")
+    return [(tid, calls, queue) for tid, queue, calls in map(_unit_of, units)]
+
+
+def _unit_of(raw: Any) -> tuple[str, str | None, list[RfcCall]]:
     if not isinstance(raw, dict):
-        raise invalid_parameter("request body must be a JSON object with TID, QUEUE and CALLS")
+        raise invalid_parameter("a unit must be a JSON object with TID, QUEUE and CALLS")
     unknown = set(raw) - {"TID", "QUEUE", "CALLS"}
     if unknown:
         raise invalid_parameter(f"field '{sorted(unknown)[0]}' not found")

@@ -22,6 +22,8 @@ CONTEXT_CLOSE = "sap-contextid-close"
 
 RFC_PATH = "/sap/bc/rfc"
 UNIT_PATH = "/sap/bc/rfc_unit"
+UNITS_PATH = "/sap/bc/rfc_units"  # several units in order, one request (a sender's batch)
+MAX_UNITS = 1000
 
 # parameter -> names of its packed-number fields, or None when the parameter itself is one
 DecimalFields = dict[str, frozenset[str] | None]
