@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from sapgw.db import Database
 from sapgw.erp_stub.fi.tables import BSEG
-from sapgw.erp_stub.kernel.driver_insert import insert_rows
+from sapgw.driver_insert import insert_rows
 from sapgw.erp_stub.kernel.tables import ErpTable
 from tests.conftest import fresh_schema, require_postgres
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from sapgw.erp_stub.kernel.driver_insert import insert_rows
+from sapgw.driver_insert import insert_rows
 
 Task = Callable[[Connection], None]
 

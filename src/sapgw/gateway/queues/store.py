@@ -21,7 +21,6 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    insert,
     or_,
     select,
     text,
@@ -32,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.clock import Clock
 from sapgw.db import Database, retry_storage
+from sapgw.driver_insert import insert_rows
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.store.tables import QrfcLuw, QrfcQueue
 from sapgw.types import RfcCall
@@ -90,7 +90,7 @@ class QueueStore:
         """Append LUWs (rows from `luw_row`, in order) and create the queue rows missing."""
         if not rows:
             return
-        conn.execute(_INSERT_LUW, rows)
+        insert_rows(conn, L, rows)
         wanted = {(r["queue"], r["direction"]): r["destination"] for r in rows}
         now = self.now()
         conn.execute(_INSERT_QUEUE[conn.dialect.name], [
@@ -255,7 +255,6 @@ class QueueStore:
                                 ).first() is not None
 
 
-_INSERT_LUW = insert(L)
 # A queue row for each LUW's queue, unless it exists (it may hold a status, a lock).
 _INSERT_QUEUE = {"sqlite": sqlite_insert(Q).on_conflict_do_nothing(),
                  "postgresql": pg_insert(Q).on_conflict_do_nothing()}

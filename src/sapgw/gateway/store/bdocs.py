@@ -17,6 +17,7 @@ from sapgw.bdoc.message import SCHEMA_VERSION, MBDoc
 from sapgw.bdoc.states import BDocState, check_transition
 from sapgw.clock import Clock
 from sapgw.db import Database
+from sapgw.driver_insert import insert_rows
 from sapgw.gateway.store.tables import BDocBody, BDocHeader, BDocLog, BDocReceiver
 
 H = BDocHeader.__table__  # type: ignore[attr-defined]
@@ -54,16 +55,16 @@ class BDocStore:
 
     def insert_many(self, conn: Connection, received: list[tuple[MBDoc, str]]) -> None:
         """Store received BDocs (I01): one executemany per table, in the caller's transaction."""
-        conn.execute(_INSERT_HEADER, [{
+        insert_rows(conn, H, [{
             "bdoc_id": bdoc.bdoc_id, "bdoc_type": bdoc.bdoc_type, "state": BDocState.I01,
             "flow_context": bdoc.flow_context, "sender": bdoc.sender,
             "object_key": object_key[:40], "error": "", "created_at": bdoc.created_at,
             "updated_at": bdoc.created_at, "schema_version": SCHEMA_VERSION}
             for bdoc, object_key in received])
-        conn.execute(_INSERT_BODY, [{"bdoc_id": bdoc.bdoc_id,
+        insert_rows(conn, B, [{"bdoc_id": bdoc.bdoc_id,
                                      "data": json.dumps(bdoc.data, default=str)}
                                     for bdoc, _ in received])
-        conn.execute(_INSERT_LOG, [{
+        insert_rows(conn, G, [{
             "bdoc_id": bdoc.bdoc_id, "at": bdoc.created_at, "service": "RECEIVE",
             "state_from": "", "state_to": BDocState.I01, "msg_type": "I", "msg_class": "",
             "msg_number": "",
@@ -151,9 +152,6 @@ def state_from_receiver_states(states: list[str]) -> BDocState:
     return BDocState.O01 if done else BDocState.I02
 
 
-_INSERT_HEADER = insert(H)
-_INSERT_BODY = insert(B)
-_INSERT_LOG = insert(G)
 _UPDATE_STATE = (update(H).where(H.c.bdoc_id == bindparam("b_id"))
                  .values(state=bindparam("b_state"), updated_at=bindparam("b_at")))
 _UPDATE_STATE_ERROR = (update(H).where(H.c.bdoc_id == bindparam("b_id"))
@@ -203,7 +201,7 @@ class BDocChanges:
         if with_error:
             conn.execute(_UPDATE_STATE_ERROR, with_error)
         if self._logs:
-            conn.execute(_INSERT_LOG, self._logs)
+            insert_rows(conn, G, self._logs)
         self._updates.clear()
         self._logs.clear()
 
@@ -232,7 +230,7 @@ def replace_receivers(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     conn.execute(delete(R).where(R.c.bdoc_id.in_({r["bdoc_id"] for r in rows})))
-    conn.execute(insert(R), rows)
+    insert_rows(conn, R, rows)
 
 
 def set_receivers(conn: Connection, rows: list[tuple[str, str, str, str]], now: datetime

@@ -1,11 +1,12 @@
 """INSERTs compiled once per table and run on the driver's cursor.
 
-The update task writes every document's rows (BKPF, BSEG, COBK, COEP, ...) through here: it is
-the ERP stub's hottest statement. SQLAlchemy's per-execution work (cache key, parameter
-processing, result setup) cost more than SQLite's own insert, so the statement is compiled
-once per table and dialect, and each row is turned into driver values with the columns' own
-bind processors (`Packed` on SQLite included) and their scalar defaults, exactly as
-SQLAlchemy would. Tables with a non-scalar default go the ordinary way.
+The hottest statements go through here: the ERP update task's document rows (BKPF, BSEG,
+COBK, COEP, ...) and the gateway's BDoc, log and LUW rows. SQLAlchemy's per-execution work
+(cache key, parameter processing, result setup) cost more than SQLite's own insert, so the
+statement is compiled once per table and dialect, and each row is turned into driver values
+with the columns' own bind processors (`Packed` on SQLite included) and their scalar
+defaults, exactly as SQLAlchemy would. An autoincrement key is left to the database. Tables
+with a non-scalar default, and rows that give the autoincrement key, go the ordinary way.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class _Compiled:
     defaults: tuple[tuple[str, Any], ...]  # (key, scalar default) per column, in order
     binds: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, processor) where needed
     positional: bool
+    generated: str | None  # the autoincrement key the database fills in, if any
 
 
 # Parameter markers of the DBAPI paramstyles (PEP 249) this module writes itself.
@@ -39,7 +41,7 @@ _COMPILED: dict[tuple[Table, str, str | None], _Compiled | None] = {}
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT `rows` into `table` in the caller's transaction."""
     compiled = _compiled(table, conn)
-    if compiled is None:
+    if compiled is None or (compiled.generated and any(compiled.generated in r for r in rows)):
         conn.execute(table.insert(), rows)
         return
     values = [_values(compiled, row) for row in rows]
@@ -78,8 +80,10 @@ def _compile(table: Table, conn: Connection, schema: str | None) -> _Compiled | 
     marker = _MARKERS.get(dialect.paramstyle)
     if marker is None:
         return None
+    generated = table.autoincrement_column
+    columns = [column for column in table.columns if column is not generated]
     defaults, binds = [], []
-    for position, column in enumerate(table.columns):
+    for position, column in enumerate(columns):
         default = column.default
         if default is not None and not default.is_scalar:
             return None
@@ -91,8 +95,9 @@ def _compile(table: Table, conn: Connection, schema: str | None) -> _Compiled | 
             binds.append((position, bind))
     quote = dialect.identifier_preparer.quote
     target = f"{quote(schema)}.{quote(table.name)}" if schema else quote(table.name)
-    names = ", ".join(quote(column.name) for column in table.columns)
+    names = ", ".join(quote(column.name) for column in columns)
     keys = tuple(key for key, _ in defaults)
     markers = ", ".join(marker(key) for key in keys)
     return _Compiled(f"INSERT INTO {target} ({names}) VALUES ({markers})", keys,
-                     tuple(defaults), tuple(binds), dialect.paramstyle in ("qmark", "format"))
+                     tuple(defaults), tuple(binds), dialect.paramstyle in ("qmark", "format"),
+                     generated.key if generated is not None else None)
