@@ -1,4 +1,4 @@
-"""The update task's driver-level INSERT writes what SQLAlchemy's own INSERT would."""
+"""The driver-level INSERT writes what SQLAlchemy's own INSERT would."""
 
 from decimal import Decimal
 
@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from sapgw.db import Database
-from sapgw.erp_stub.fi.tables import BSEG
 from sapgw.driver_insert import insert_rows
+from sapgw.erp_stub.fi.tables import BSEG
 from sapgw.erp_stub.kernel.tables import ErpTable
 from tests.conftest import fresh_schema, require_postgres
 
@@ -58,3 +58,26 @@ def test_one_row_and_a_failed_insert_roll_back_with_the_transaction(databases):
         insert_rows(conn, T, ROWS[:1])
         insert_rows(conn, T, ROWS[:1])  # the same key twice
     assert written(db, lambda conn: insert_rows(conn, T, ROWS[1:]))[0]["BUZEI"] == "002"
+
+
+def test_an_autoincrement_key_is_left_to_the_database(databases):
+    from datetime import UTC, datetime
+
+    from sapgw.gateway.store.tables import BDocLog, GatewayTable
+
+    log = BDocLog.__table__  # type: ignore[attr-defined]
+    at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    rows = [{"bdoc_id": "A", "at": at, "service": "RECEIVE", "message": "one"},
+            {"bdoc_id": "A", "at": at, "service": "QOUT", "msg_type": "E", "message": "two"}]
+    read = []
+    for db, insert in zip(databases, (lambda c: [c.execute(log.insert(), r) for r in rows],
+                                      lambda c: insert_rows(c, log, rows)), strict=True):
+        db.create_all(GatewayTable.metadata)
+        with db.write() as conn:
+            insert(conn)
+            insert(conn)  # twice: the database numbers every row
+        with db.read() as conn:
+            read.append([dict(r._mapping) for r in conn.execute(select(log).order_by(log.c.id))])
+    assert read[1] == read[0]
+    assert [r["id"] for r in read[1]] == [1, 2, 3, 4]
+    assert read[1][0]["msg_type"] == "I" and read[1][1]["msg_type"] == "E"
