@@ -218,6 +218,24 @@ def test_serve_refuses_other_addresses_only_without_users(secured: Gateway, sapg
         assert cli.bind_refusal(secured.settings, host) == ""
 
 
+def test_erp_serve_is_behind_the_same_auth(secured: Gateway, sapgw: Gateway,
+                                           capsys: pytest.CaptureFixture[str]):
+    def basic(user: tuple[str, str]) -> dict[str, str]:
+        return {"authorization": "Basic " + base64.b64encode(":".join(user).encode()).decode()}
+
+    with TestClient(cli.erp_app(secured.settings)) as erp:
+        anonymous = erp.post("/sap/bc/rfc/STFC_CONNECTION", json={"REQUTEXT": "x"})
+        assert anonymous.status_code == 401 and anonymous.json()["error"] == "LogonError"
+        assert erp.post("/sap/bc/rfc/RFC_PING", headers=basic(BOB)).status_code == 403
+        answer = erp.post("/sap/bc/rfc/STFC_CONNECTION", json={"REQUTEXT": "x"},
+                          headers=basic(CAROL))
+        assert answer.status_code == 200 and answer.json()["ECHOTEXT"] == "x"
+    with TestClient(cli.erp_app(sapgw.settings)) as open_erp:  # no users: loopback, open
+        assert open_erp.post("/sap/bc/rfc/RFC_PING").status_code == 200
+    assert cli.erp_serve(sapgw.settings, "0.0.0.0", 8081) == 2
+    assert "loopback" in capsys.readouterr().err
+
+
 def test_passwords_are_scrypt_hashes_with_a_salt():
     first, second = auth.hash_password("pw", **FAST), auth.hash_password("pw", **FAST)
     assert first != second and first.startswith("scrypt$1024$8$1$")

@@ -461,7 +461,7 @@ def bind_refusal(settings: Settings, host: str) -> str:
         return ""
     return (f"refusing to serve on {host}: no [auth] users are configured, so the monitor, "
             "the REST actions and the RFC services would be open to anyone who reaches the "
-            "port. Without users sapgw serve binds to loopback (127.0.0.1, ::1, localhost) "
+            "port. Without users the server binds to loopback (127.0.0.1, ::1, localhost) "
             "only. Add users to config.ini, e.g.\n  [auth]\n  users = alice:admin:<hash>, "
             "bob:display:<hash>, erp:rfc:<hash>\nwith each <hash> printed by `sapgw passwd`.")
 
@@ -499,9 +499,24 @@ def _loopback(host: str) -> bool:
 
 def erp_serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
+
+    refusal = bind_refusal(settings, host)
+    if refusal:
+        print(f"sapgw: {refusal}", file=sys.stderr)
+        return 2
+    uvicorn.run(erp_app(settings), host=host, port=port, loop="uvloop", http="httptools",
+                log_level="info")
+    return 0
+
+
+def erp_app(settings: Settings) -> Any:
+    """`sapgw erp serve`'s app: the ERP stub's JSON RFC, behind `[auth]` as `sapgw serve` is
+    (role rfc or admin for `/sap/...` once users exist)."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
 
     from sapgw.erp_stub import create_system
+    from sapgw.gateway.api.auth import Authenticator, AuthMiddleware
     from sapgw.rfc.jsonrfc_server import rfc_routes
 
     system = create_system(settings.erp_db_url, schema=settings.erp_db_schema,
@@ -509,9 +524,8 @@ def erp_serve(settings: Settings, host: str, port: int) -> int:
                            logical_system=settings.erp_logical_system)
     # Sole user of its own SQLite file: calls run on the event loop (see rfc_routes).
     routes = rfc_routes(system.connect, inline=system.db.is_sqlite)
-    uvicorn.run(Starlette(routes=routes), host=host, port=port,
-                loop="uvloop", http="httptools", log_level="info")
-    return 0
+    guard = Middleware(AuthMiddleware, authenticator=Authenticator(settings.auth))
+    return Starlette(routes=routes, middleware=[guard])
 
 
 if __name__ == "__main__":
