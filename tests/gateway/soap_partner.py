@@ -10,14 +10,17 @@ tested against the same wire format zeep reads from `sapgw serve`. `mode` makes 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 import responses
 
-from sapgw.erp_stub import ErpSystem
+from sapgw.clock import Clock
+from sapgw.erp_stub import ErpSystem, create_system
 from sapgw.rfc.errors import ABAPApplicationError
 from sapgw.rfc.soap_server import answer_calls, answer_wsdl
 from sapgw.rfc.units import state_headers, submit
@@ -26,6 +29,23 @@ from sapgw.types import RfcCall
 URL = "http://erp.partner:8000/sap/bc/soap/rfc"
 WSDL_URL = "http://erp.partner:8000/sap/bc/soap/wsdl11"
 CONFIRM_PREFIX = "http://erp.partner:8000/sap/bc/rfc_unit/"
+
+
+@contextmanager
+def partner_erp(path: Path, clock: Clock) -> Iterator[ErpSystem]:
+    """The partner's ERP stub on a SQLite file."""
+    system = create_system(f"sqlite:///{path}", clock=clock)
+    try:
+        yield system
+    finally:
+        system.db.dispose()
+
+
+@contextmanager
+def soap_partner(erp: ErpSystem) -> Iterator[SoapPartner]:
+    """`responses` answering for the partner at URL while the block runs."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield SoapPartner(erp, mock)
 
 
 class SoapPartner:

@@ -10,7 +10,7 @@ import requests
 import responses
 
 from sapgw.clock import Clock
-from sapgw.erp_stub import ErpSystem, create_system
+from sapgw.erp_stub import ErpSystem
 from sapgw.gateway.config import ConfigError
 from sapgw.gateway.rfc.soap_destination import SoapRfcConnection
 from sapgw.gateway.runtime import Gateway
@@ -22,21 +22,20 @@ from sapgw.rfc.errors import (
 )
 from sapgw.types import RfcCall, new_tid
 
-from .soap_partner import URL, WSDL_URL, SoapPartner
+from .soap_partner import URL, WSDL_URL, SoapPartner, partner_erp, soap_partner
 
 
 @pytest.fixture
 def erp(tmp_path) -> Iterator[ErpSystem]:
     clock = Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
-    system = create_system(f"sqlite:///{tmp_path}/partner.db", clock=clock)
-    yield system
-    system.db.dispose()
+    with partner_erp(tmp_path / "partner.db", clock) as system:
+        yield system
 
 
 @pytest.fixture
 def partner(erp) -> Iterator[SoapPartner]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield SoapPartner(erp, mock)
+    with soap_partner(erp) as answering:
+        yield answering
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import responses
 
 from sapgw.clock import Clock
-from sapgw.erp_stub import ErpSystem, create_system
+from sapgw.erp_stub import ErpSystem
 from sapgw.gateway.runtime import Gateway
-from tests.gateway.soap_partner import URL, SoapPartner
+from tests.gateway.soap_partner import URL, SoapPartner, partner_erp, soap_partner
 
 from .conftest import fund_posting, fund_usage, trade_promotion
 
@@ -23,15 +22,14 @@ def clock() -> Clock:
 
 @pytest.fixture
 def erp(tmp_path, clock) -> Iterator[ErpSystem]:
-    system = create_system(f"sqlite:///{tmp_path}/partner.db", clock=clock)
-    yield system
-    system.db.dispose()
+    with partner_erp(tmp_path / "partner.db", clock) as system:
+        yield system
 
 
 @pytest.fixture
 def partner(erp) -> Iterator[SoapPartner]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield SoapPartner(erp, mock)
+    with soap_partner(erp) as answering:
+        yield answering
 
 
 @pytest.fixture
