@@ -7,12 +7,19 @@ Tables are for people; --json prints what scripts need.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from sapgw.gateway.config import ConfigError, Settings, default_config_path, load_settings
+from sapgw.gateway.config import (
+    ConfigError,
+    DestinationSettings,
+    Settings,
+    default_config_path,
+    load_settings,
+)
 from sapgw.gateway.tables_text import render
 
 BDOC_COLUMNS = [("bdoc_id", "BDoc ID"), ("type", "BDoc type"), ("state", "State"),
@@ -515,13 +522,15 @@ def erp_app(settings: Settings) -> Any:
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
 
-    from sapgw.erp_stub import create_system
     from sapgw.gateway.api.auth import Authenticator, AuthMiddleware
     from sapgw.rfc.jsonrfc_server import rfc_routes
 
-    system = create_system(settings.erp_db_url, schema=settings.erp_db_schema,
-                           customizing_dir=settings.erp_customizing,
-                           logical_system=settings.erp_logical_system)
+    # The system a local destination names (import path), as the gateway loads it.
+    module = next((dest.system for dest in settings.destinations.values()
+                   if dest.type == "local"), DestinationSettings.system)
+    system = importlib.import_module(module).create_system(
+        settings.erp_db_url, schema=settings.erp_db_schema,
+        customizing_dir=settings.erp_customizing, logical_system=settings.erp_logical_system)
     # Sole user of its own SQLite file: calls run on the event loop (see rfc_routes).
     routes = rfc_routes(system.connect, inline=system.db.is_sqlite)
     guard = Middleware(AuthMiddleware, authenticator=Authenticator(settings.auth))

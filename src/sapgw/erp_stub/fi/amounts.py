@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.fi.model import CURRENCYAMOUNT, Document, Messages
-from sapgw.erp_stub.fi.money import currency_decimals, round_amount
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 
 DOCUMENT_CURRENCY, LOCAL_CURRENCY = "00", "10"
 MAX_INTEGER_DIGITS = 11  # BSEG-WRBTR/DMBTR are CURR 13.2
@@ -69,7 +69,7 @@ def _amount(ctx: CallContext, row: dict[str, Any], where: dict[str, Any], messag
     if not currency:
         messages.required("CURRENCY", CURRENCYAMOUNT, where["row"])
         return None
-    decimals = currency_decimals(ctx.customizing, currency)
+    decimals = currency_decimals(ctx, currency)
     if decimals is None:
         messages.error("RW", "903", currency, **where, field="CURRENCY")
         return None

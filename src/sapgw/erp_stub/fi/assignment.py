@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sapgw.erp_stub.co.orders import order
+from sapgw.erp_stub.co.api import order
 from sapgw.erp_stub.fi.model import ACCOUNTGL, CoObject, Messages
-from sapgw.erp_stub.iaom.assignments import lookup
+from sapgw.erp_stub.iaom.api import lookup
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.ps.projects import wbs_element
+from sapgw.erp_stub.kernel.conversions import alpha
+from sapgw.erp_stub.ps.api import wbs_element
 
 CO_FIELDS = ("COSTCENTER", "ORDERID", "WBS_ELEMENT", "EXT_OBJECT_ID")
-
-
-def alpha(value: str, width: int) -> str:
-    """Conversion exit ALPHA: numeric keys get leading zeros, others stay as they are."""
-    return value.zfill(width) if value.isdigit() else value
 
 
 def co_fields(item: dict[str, Any]) -> list[str]:

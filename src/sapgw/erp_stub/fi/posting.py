@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, update
 
-from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
+from sapgw.erp_stub.co.api import CoLine, CoReference, post_line_items
 from sapgw.erp_stub.fi.model import BKPFF, Document, Line
 from sapgw.erp_stub.fi.tables import BKPF, BSEG
 from sapgw.erp_stub.kernel.context import CallContext

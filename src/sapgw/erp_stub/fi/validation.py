@@ -11,7 +11,7 @@ from typing import Any
 
 from sapgw.erp_stub.fi import documents
 from sapgw.erp_stub.fi.amounts import apply_amounts
-from sapgw.erp_stub.fi.assignment import alpha, co_fields, resolve
+from sapgw.erp_stub.fi.assignment import co_fields, resolve
 from sapgw.erp_stub.fi.model import (
     ACCOUNTGL,
     ACCOUNTPAYABLE,
@@ -23,7 +23,8 @@ from sapgw.erp_stub.fi.model import (
     Messages,
 )
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.masterdata.accounts import partner_account
+from sapgw.erp_stub.kernel.conversions import alpha
+from sapgw.erp_stub.masterdata.api import partner_account
 
 # Header fields of BAPIACHE09 this system cannot honour: refused, never silently dropped.
 UNSUPPORTED_HEADER_FIELDS = ("AC_DOC_NO", "NEG_POSTNG", "PARTIAL_REV")

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sapgw.erp_stub.co.orders import create_order
+from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.funds.keys import SCENARIO, business_key
-from sapgw.erp_stub.iaom import assignments, scenarios
+from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
-from sapgw.erp_stub.ps.projects import project, wbs_element, wbs_posid
+from sapgw.erp_stub.ps.api import project, wbs_element, wbs_posid
 from sapgw.rfc.ddic import CHAR, CUKY, CURR, NUMC, structure
 from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2, errors
@@ -52,7 +52,7 @@ class Planned:
     row: int
     item_id: str
     key: str
-    controlling: scenarios.Controlling
+    controlling: iaom.Controlling
     object_no: str | None
 
 
@@ -84,10 +84,10 @@ def account_fund_usage(ctx: CallContext, usage: dict[str, Any], items: list[dict
     if errors(messages):
         return messages
     for entry in planned:
-        object_no = entry.object_no or "OR" + create_order(
+        object_no = entry.object_no or "OR" + co.create_order(
             ctx, order_type=entry.controlling.order_type, company_code=usage["COMP_CODE"],
             text=order_text(fu_id, entry.item_id, usage["DESCRIPTION"]))
-        assignments.register(ctx, SCENARIO, entry.key, object_no,
+        iaom.register(ctx, SCENARIO, entry.key, object_no,
                              entry.controlling.controlling_type)
         messages.append(bapiret2("S", "IAOM", "011", object_no, SCENARIO, entry.key,
                                  parameter="IT_ITEMS", row=entry.row))
@@ -105,13 +105,13 @@ def plan(ctx: CallContext, usage: dict[str, Any], items: list[dict[str, Any]]
         if key in seen:
             continue
         seen.add(key)
-        existing = assignments.lookup(ctx, SCENARIO, key)
+        existing = iaom.lookup(ctx, SCENARIO, key)
         if existing is not None:
             messages.append(bapiret2("S", "IAOM", "017", existing["OBJECT_NO"], SCENARIO, key,
                                      parameter="IT_ITEMS", row=row))
             continue
         expense_type = item["EXPENSE_TYPE"] or usage["EXPENSE_TYPE"]
-        controlling = scenarios.determine(ctx, SCENARIO, expense_type)
+        controlling = iaom.determine(ctx, SCENARIO, expense_type)
         if controlling is None:
             messages.append(bapiret2("E", "IAOM", "015", SCENARIO))
             break
@@ -123,15 +123,15 @@ def plan(ctx: CallContext, usage: dict[str, Any], items: list[dict[str, Any]]
     return planned, messages
 
 
-def co_object(ctx: CallContext, usage: dict[str, Any], controlling: scenarios.Controlling
+def co_object(ctx: CallContext, usage: dict[str, Any], controlling: iaom.Controlling
               ) -> tuple[str | None, dict[str, Any] | None]:
     """The existing CO object for type T, None for a new order of type S, or an error row."""
     kind = controlling.controlling_type
-    if kind == scenarios.SINGLE_OBJECT:
+    if kind == iaom.SINGLE_OBJECT:
         if ctx.customizing.entry("order_types", controlling.order_type) is None:
             return None, bapiret2("E", "IAOM", "012", controlling.order_type, SCENARIO)
         return None, None
-    if kind == scenarios.EXISTING_OBJECT:
+    if kind == iaom.EXISTING_OBJECT:
         if not usage["TPM_ID"]:
             return None, bapiret2("E", "IAOM", "013", usage["FU_ID"].lstrip("0"))
         posid = wbs_posid(usage["TPM_ID"])

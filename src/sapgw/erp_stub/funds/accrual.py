@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sapgw.erp_stub.fi import documents
+from sapgw.erp_stub.fi import api as fi
 from sapgw.erp_stub.funds.keys import SCENARIO, business_key
 from sapgw.erp_stub.funds.postings import Line, document_lines, reference
-from sapgw.erp_stub.iaom.assignments import lookup
+from sapgw.erp_stub.iaom.api import lookup
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -91,7 +91,7 @@ def post_fund_posting(ctx: CallContext, header: dict[str, Any], items: list[dict
     xblnr, problem = reference(fpo_id, "FPO_ID")
     if problem is not None:
         return [problem]
-    posted = documents.find_by_reference(ctx, bukrs, xblnr)
+    posted = fi.find_by_reference(ctx, bukrs, xblnr)
     if posted is not None:
         return [bapiret2("S", "CRM_FM", "105", fpo_id, posted["AWKEY"])]
     original: dict[str, Any] | None = None
@@ -130,7 +130,7 @@ def original_document(ctx: CallContext, header: dict[str, Any]
     xblnr, problem = reference(reversed_id, "REVERSED_FPO_ID")
     if problem is not None:
         return None, problem
-    original = documents.find_by_reference(ctx, header["COMP_CODE"], xblnr)
+    original = fi.find_by_reference(ctx, header["COMP_CODE"], xblnr)
     if original is None:
         return None, bapiret2("E", "CRM_FM", "103", reversed_id,
                               parameter="IS_HEADER", field="REVERSED_FPO_ID")

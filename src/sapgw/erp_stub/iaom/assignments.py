@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 
 from sapgw.erp_stub.iaom.tables import IAOM_ASSIGNMENTS
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.ps.projects import wbs_element_by_objnr
+from sapgw.erp_stub.ps.api import wbs_element_by_objnr
 
 _TABLE = IAOM_ASSIGNMENTS.__table__  # type: ignore[attr-defined]
 _LOOKUP = select(_TABLE).where(_TABLE.c.BUS_SCENARIO_ID == bindparam("scenario"),

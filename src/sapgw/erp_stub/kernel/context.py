@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
 from sapgw.erp_stub.kernel.luw import Luw, Task
 from sapgw.erp_stub.kernel.numbers import BoundNumbers
@@ -57,8 +57,18 @@ class CallContext:
         with self.system.db.read() as conn:
             yield conn
 
+    def buffered(self, model: Any) -> Buffered:
+        """A customizing table as this process's table buffer holds it (SAP's buffered read)."""
+        return Buffered(self, model)
+
     def insert(self, table: Any, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         self.luw.insert(table, rows)
+
+    def update(self, table: Any, key: dict[str, Any], values: dict[str, Any]) -> None:
+        self.luw.update(table, key, values)
+
+    def delete(self, table: Any, key: dict[str, Any]) -> None:
+        self.luw.delete(table, key)
 
     def task(self, task: Task) -> None:
         self.luw.task(task)
@@ -70,3 +80,26 @@ class CallContext:
 
     def rollback(self) -> None:
         self.luw.clear()
+
+
+class Buffered:
+    """Reads of one buffered table: by full primary key, or all rows in key order."""
+
+    def __init__(self, ctx: CallContext, model: Any) -> None:
+        self.ctx = ctx
+        self.model = model
+
+    def _rows(self) -> dict[tuple[Any, ...], Row[Any]]:
+        buffer = self.ctx.system.buffer
+        with self.ctx.read() as conn:
+            return buffer.rows(conn, self.model)
+
+    def get(self, *key: Any) -> Row[Any] | None:
+        return self._rows().get(key)
+
+    def all(self) -> list[Row[Any]]:
+        return list(self._rows().values())
+
+    def where(self, **fields: Any) -> list[Row[Any]]:
+        return [row for row in self._rows().values()
+                if all(getattr(row, name) == value for name, value in fields.items())]

@@ -1,18 +1,17 @@
-"""Customizing: IMG-like settings loaded from TOML data files, the demo default first.
+"""The data set: customizing and demo rows as authored in TOML files, merged.
 
-Changing a scenario means editing data, not code. Applications read settings through the
-small lookup methods here, each answering None when the entry does not exist, so that a
-BAPI can report every missing entry as a message rather than stop at the first.
+Every application declares its data files (`Application.data`); the files of an override
+directory (`[erp] customizing = DIR`) are merged over them, table by table. Each application's
+seed writes its part into its SAP tables (T001, CSKS, …), where the applications read it.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-DEMO = Path(__file__).resolve().parent.parent / "customizing" / "demo.toml"
 
 
 @dataclass
@@ -20,11 +19,12 @@ class Customizing:
     data: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, override_dir: Path | None = None) -> Customizing:
-        data = tomllib.loads(DEMO.read_text(encoding="utf-8"))
-        if override_dir is not None:
-            for path in sorted(override_dir.glob("*.toml")):
-                merge(data, tomllib.loads(path.read_text(encoding="utf-8")))
+    def load(cls, files: Iterable[Path] = (), override_dir: Path | None = None) -> Customizing:
+        """The applications' data files in order, then the override directory's files."""
+        data: dict[str, Any] = {}
+        overrides = sorted(Path(override_dir).glob("*.toml")) if override_dir is not None else []
+        for path in [*files, *overrides]:
+            merge(data, tomllib.loads(Path(path).read_text(encoding="utf-8")))
         return cls(data)
 
     def table(self, name: str) -> dict[str, Any]:

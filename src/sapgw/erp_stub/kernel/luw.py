@@ -8,11 +8,13 @@ transaction, `BAPI_TRANSACTION_ROLLBACK` forgets them. A document is all or noth
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, and_, delete, update
 
 from sapgw.driver_insert import insert_rows
+from sapgw.erp_stub.kernel.buffer import is_buffered, table_of, write_ddlog
 
 Task = Callable[[Connection], None]
 
@@ -26,10 +28,13 @@ class Luw:
         self.writer: Connection | None = None
         # Lookups read inside an open batch transaction: cached once it has committed.
         self.cache_after_commit: list[tuple[tuple[Any, ...], Any]] = []
+        # Buffered (customizing) tables written: a DDLOG row each at commit.
+        self.buffered_changes: set[str] = set()
 
     def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Register rows to insert into an ERP table (a model class or a Table)."""
-        target: Table = getattr(table, "__table__", table)  # type: ignore[assignment]
+        target = table_of(table)
+        self._touch(target)
         batch = [rows] if isinstance(rows, dict) else list(rows)
         last = self._steps[-1] if self._steps else None
         if isinstance(last, tuple) and last[0] is target:
@@ -38,8 +43,27 @@ class Luw:
             self._steps.append((target, batch))
 
     def task(self, task: Task) -> None:
-        """Register any other write (an update, a delete) to run at commit."""
+        """Register any other write to run at commit (it must not touch a buffered table:
+        use `update`/`delete`, which the buffer synchronisation sees)."""
         self._steps.append(task)
+
+    def update(self, table: Table | type, key: dict[str, Any], values: dict[str, Any]) -> None:
+        """Register an UPDATE of the row(s) matching `key` (field -> value)."""
+        target = table_of(table)
+        self._touch(target)
+        statement = update(target).where(_matches(target, key)).values(**values)
+        self._steps.append(lambda conn: conn.execute(statement))
+
+    def delete(self, table: Table | type, key: dict[str, Any]) -> None:
+        """Register a DELETE of the row(s) matching `key` (field -> value)."""
+        target = table_of(table)
+        self._touch(target)
+        statement = delete(target).where(_matches(target, key))
+        self._steps.append(lambda conn: conn.execute(statement))
+
+    def _touch(self, table: Table) -> None:
+        if is_buffered(table):
+            self.buffered_changes.add(table.name)
 
     @property
     def empty(self) -> bool:
@@ -52,12 +76,19 @@ class Luw:
         failed update task does, and is never replayed by a later commit.
         """
         steps, self._steps = self._steps, []
+        changed, self.buffered_changes = self.buffered_changes, set()
         for step in steps:
             if isinstance(step, tuple):
                 table, rows = step
                 insert_rows(conn, table, rows)
             else:
                 step(conn)
+        write_ddlog(conn, changed, datetime.now(UTC))
 
     def clear(self) -> None:
         self._steps.clear()
+        self.buffered_changes.clear()
+
+
+def _matches(table: Table, key: dict[str, Any]) -> Any:
+    return and_(*(table.c[name] == value for name, value in key.items()))

@@ -1,4 +1,6 @@
-"""The ERP system: registry, database, clock, customizing, number ranges, tRFC execution.
+"""The ERP system: its applications, database, clock, table buffer, number ranges, tRFC.
+
+A system is built from application declarations (`kernel/application.py`); it names none.
 
 `execute_unit` is the receiver side of exactly-once: it looks the TID up in ARFCRSTATE,
 runs the unit's calls, and records the TID in the same database transaction as their
@@ -7,18 +9,22 @@ effects. A second delivery of an executed TID is acknowledged without running an
 
 from __future__ import annotations
 
-import importlib
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from sapgw.clock import Clock
 from sapgw.db import Database
+from sapgw.erp_stub.kernel import messages
+from sapgw.erp_stub.kernel.application import Application, check_applications
+from sapgw.erp_stub.kernel.buffer import TableBuffer, is_buffered, table_of, write_ddlog
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.customizing import Customizing
 from sapgw.erp_stub.kernel.luw import Luw
+from sapgw.erp_stub.kernel.money import TCURC, TCURX, currency_rows
 from sapgw.erp_stub.kernel.numbers import NumberRanges
 from sapgw.erp_stub.kernel.registry import FunctionRegistry
 from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
@@ -26,30 +32,6 @@ from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import check_unit_result
 from sapgw.types import RfcCall
-
-# Modules with a `group` of functions; each application owns its tables and functions.
-APPLICATIONS = [
-    "sapgw.erp_stub.basis.connection",
-    "sapgw.erp_stub.basis.read_table",
-    "sapgw.erp_stub.fi.document",
-    "sapgw.erp_stub.co.functions",
-    "sapgw.erp_stub.ps.functions",
-    "sapgw.erp_stub.iaom.functions",
-    "sapgw.erp_stub.funds.accounting",
-    "sapgw.erp_stub.funds.accrual",
-    "sapgw.erp_stub.masterdata.functions",
-    "sapgw.erp_stub.mm.functions",
-]
-# Modules whose tables belong to the ERP database (imported so create_tables sees them);
-# a module's `seed(system)`, if it has one, then writes its demo rows from the customizing.
-TABLE_MODULES = [
-    "sapgw.erp_stub.fi.tables",
-    "sapgw.erp_stub.ps.tables",
-    "sapgw.erp_stub.co.tables",
-    "sapgw.erp_stub.iaom.tables",
-    "sapgw.erp_stub.masterdata.tables",
-    "sapgw.erp_stub.mm.tables",
-]
 
 
 class LookupCache:
@@ -86,27 +68,77 @@ class ARFCRSTATE(ErpTable, table=True):
 
 
 class ErpSystem:
-    def __init__(self, db: Database, customizing: Customizing | None = None,
-                 clock: Clock | None = None, logical_system: str = "ERPCLNT100",
-                 client: str = "100") -> None:
+    def __init__(self, db: Database, applications: Sequence[Application],
+                 customizing: Customizing | None = None, clock: Clock | None = None,
+                 logical_system: str = "ERPCLNT100", client: str = "100") -> None:
+        check_applications(applications)
         self.db = db
-        self.customizing = customizing or Customizing.load()
+        self.applications = tuple(applications)
+        self.customizing = customizing or Customizing.load(
+            path for app in applications for path in app.data)
         self.clock = clock or Clock()
         self.logical_system = logical_system
         self.client = client
-        self.registry = FunctionRegistry(
-            importlib.import_module(name).group for name in APPLICATIONS)
+        self.registry = FunctionRegistry(group for app in applications for group in app.groups)
+        for app in applications:
+            messages.register(app.messages)
+            for model in app.customizing:
+                table_of(model).info["buffered"] = True
+        self.buffer = TableBuffer()
         self.numbers = NumberRanges(db, self.customizing)
         self.cache = LookupCache()
         self._confirm_lock = threading.Lock()
         self._confirmations: list[str] = []
 
     def create_tables(self) -> None:
-        modules = [importlib.import_module(name) for name in TABLE_MODULES]
+        """Create (or upgrade) the tables, then seed the kernel's rows and each application's."""
         self.db.create_all(ErpTable.metadata)
-        for module in modules:
-            if hasattr(module, "seed"):
-                module.seed(self)
+        with self.db.serialized("sapgw-erp-seed"):  # processes starting together seed once
+            self.seed_rows(messages.T100, self._t100_rows(), update_existing=True)
+            tcurc, tcurx = currency_rows(self.customizing.table("currencies"))
+            self.seed_rows(TCURC, tcurc)
+            self.seed_rows(TCURX, tcurx, update_existing=True)
+            for app in self.applications:
+                if app.seed is not None:
+                    app.seed(self, self.customizing)
+        self.buffer.invalidate()
+
+    def _t100_rows(self) -> list[dict[str, Any]]:
+        rows = messages.t100_rows(messages.KERNEL_MESSAGES)
+        for app in self.applications:
+            rows += messages.t100_rows(app.messages)
+        return rows
+
+    def seed_rows(self, model: Any, rows: list[dict[str, Any]],
+                  update_existing: bool = False) -> int:
+        """Write rows whose primary key the table lacks (and, with `update_existing`, bring
+        the others up to date): how data files reach a new or an older database. Answers how
+        many rows were written; a buffered table's change is logged in DDLOG."""
+        table = table_of(model)
+        keys = [column.name for column in table.primary_key.columns]
+        written = 0
+        with self.db.write() as conn:
+            existing = {tuple(getattr(row, key) for key in keys): row._mapping
+                        for row in conn.execute(select(table))}
+            new = [row for row in rows if tuple(row[key] for key in keys) not in existing]
+            if new:
+                conn.execute(table.insert(), new)
+                written += len(new)
+            for row in rows if update_existing else ():
+                key = tuple(row[name] for name in keys)
+                old = existing.get(key)
+                if old is not None and any(old[k] != v for k, v in row.items()):
+                    conn.execute(update(table).where(*(table.c[n] == v for n, v in zip(
+                        keys, key, strict=True))).values(**row))
+                    written += 1
+            if written and is_buffered(table):
+                write_ddlog(conn, [table.name], self.clock.now())
+        return written
+
+    def sync_buffer(self) -> None:
+        """Drop buffered tables changed by any process since the last look (DDLOG)."""
+        with self.db.read() as conn:
+            self.buffer.sync(conn)
 
     def connect(self) -> LocalConnection:
         return LocalConnection(self)
@@ -136,6 +168,7 @@ class ErpSystem:
         """Run a unit once per TID. True if it ran now, False if it had run before."""
         luw = Luw()
         shared = not self.db.single_connection
+        self.sync_buffer()
         with self.db.read() as conn:
             if conn.execute(_TID_SEEN, {"tid": tid}).first():
                 return False
@@ -160,6 +193,7 @@ class ErpSystem:
         """
         if self.db.single_connection:
             return self._execute_one_by_one(units)
+        self.sync_buffer()
         done, failure = 0, None
         tids = [tid for tid, _, _ in units]
         committed: list[Luw] = []
@@ -184,6 +218,7 @@ class ErpSystem:
                             conn.exec_driver_sql("ROLLBACK TO SAVEPOINT sapgw_unit")
                             conn.exec_driver_sql("RELEASE SAVEPOINT sapgw_unit")
                             self.numbers.forget()
+                            self.buffer.invalidate()  # it may hold rows read from the unit
                             failure = exc
                             break
                     done += 1
@@ -192,6 +227,7 @@ class ErpSystem:
                 self._write_confirmations(conn)
         except Exception:
             self.numbers.forget()
+            self.buffer.invalidate()
             raise
         for luw in committed:
             for key, row in luw.cache_after_commit:
@@ -274,6 +310,7 @@ class LocalConnection(RfcConnection):
         self.luw = Luw()
 
     def _call(self, function: str, params: dict[str, Any]) -> dict[str, Any]:
+        self.system.sync_buffer()
         return self.system.call(function, params, self.luw)
 
     def _submit(self, tid: str, calls: list[RfcCall], queue: str | None) -> None:
@@ -289,12 +326,3 @@ class LocalConnection(RfcConnection):
     def close(self) -> None:
         self.luw.clear()
         super().close()
-
-
-def create_system(db_url: str, schema: str | None = None, customizing_dir: Any = None,
-                  clock: Clock | None = None, logical_system: str = "ERPCLNT100") -> ErpSystem:
-    """Build the ERP system a `type = local` destination loads, with its tables created."""
-    system = ErpSystem(Database(db_url, schema), Customizing.load(customizing_dir), clock,
-                       logical_system)
-    system.create_tables()
-    return system

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sapgw.erp_stub.basis.ale import InSegment, Messages, inbound_interface, run_inbound
+from sapgw.erp_stub.basis.api import InSegment, Messages, inbound_interface, run_inbound
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.masterdata.maintenance import Level, PartnerKind, maintain

@@ -25,12 +25,12 @@ from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sapgw.erp_stub.basis.ale import InSegment, Messages
-from sapgw.erp_stub.fi.assignment import alpha
-from sapgw.erp_stub.fi.money import currency_decimals
+from sapgw.erp_stub.basis.api import InSegment, Messages
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
 from sapgw.rfc.errors import ABAPRuntimeError
 
@@ -245,7 +245,7 @@ def _area(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_function
         messages.error("F2", "913", *keys.values(), segment=segment, field="VKORG")
         return []
     waers = segment.get("WAERS")
-    if waers and currency_decimals(ctx.customizing, waers) is None:
+    if waers and currency_decimals(ctx, waers) is None:
         messages.error("F2", "915", waers, segment=segment, field="WAERS")
     return _child(ctx, kind, kind.area, segment, root_function, number, parent, keys, label,
                   messages)

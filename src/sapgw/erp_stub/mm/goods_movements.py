@@ -23,12 +23,12 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sapgw.erp_stub.co.orders import order
-from sapgw.erp_stub.fi.assignment import alpha
-from sapgw.erp_stub.fi.money import currency_decimals, round_amount
+from sapgw.erp_stub.co.api import order
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import bapiret2, text
+from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 from sapgw.erp_stub.mm import materials
 from sapgw.erp_stub.mm.structures import UNSUPPORTED_ITEM_FIELDS
 from sapgw.erp_stub.mm.tables import MARD, MKPF, MSEG
@@ -279,7 +279,7 @@ def _values(ctx: CallContext, movement: Movement) -> None:
         company = ctx.customizing.company_code(line.bukrs) or {}
         line.waers = company.get("currency", "")
         price, unit = materials.standard_price(ctx, line.matnr, line.werks)
-        decimals = currency_decimals(ctx.customizing, line.waers)
+        decimals = currency_decimals(ctx, line.waers)
         line.value = round_amount(line.menge * price / unit,
                                   2 if decimals is None else decimals)
 

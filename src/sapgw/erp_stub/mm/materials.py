@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sapgw.erp_stub.fi.assignment import alpha
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.mm.tables import MAKT, MARA, MARC, MARD, MBEW
 
 if TYPE_CHECKING:
+    from sapgw.erp_stub.kernel.customizing import Customizing
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 _MARA = MARA.__table__  # type: ignore[attr-defined]
@@ -63,13 +64,13 @@ def stock(ctx: CallContext, number: str, plant: str, location: str) -> Decimal:
     return Decimal(value) if value is not None else Decimal("0.000")
 
 
-def seed_materials(system: ErpSystem) -> None:
+def seed_materials(system: ErpSystem, data: Customizing) -> None:
     """MM01 for the customizing's `materials` that MARA lacks; existing rows stay as they are.
 
     Runs at every start: rows another process wrote in the meantime are skipped (ON CONFLICT
     DO NOTHING), so starting several processes at once is harmless.
     """
-    materials = system.customizing.table("materials")
+    materials = data.table("materials")
     if not materials:
         return
     insert = sqlite_insert if system.db.is_sqlite else pg_insert

@@ -2,19 +2,15 @@
 (MKPF header, MSEG items).
 
 Quantities are QUAN 13.3 and exact (Decimal), their unit beside them, as SAP keeps them.
-Demo materials of the customizing are written here when the ERP's tables are created
-(`seed`), so RFC_READ_TABLE and the goods movement check read one source.
+Demo materials of the data set are written here when the ERP's tables are created
+(`materials.seed_materials`), so RFC_READ_TABLE and the goods movement check read one source.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sapgw.erp_stub.kernel.tables import ErpTable, char, cuky, curr, dats, dec, numc, quan, tims
-
-if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.system import ErpSystem
 
 
 class MARA(ErpTable, table=True):
@@ -106,9 +102,3 @@ class MSEG(ErpTable, table=True):
     SGTXT: str = char(50)                # item text
     GRUND: str = numc(4)                 # reason for movement
 
-
-def seed(system: ErpSystem) -> None:
-    """Write the customizing's demo materials that MARA does not have yet."""
-    from sapgw.erp_stub.mm.materials import seed_materials
-
-    seed_materials(system)

@@ -1,0 +1,12 @@
+"""What other applications may use of IAOM: account assignment objects by business key, and
+the controlling scenario of a business scenario."""
+
+from sapgw.erp_stub.iaom.assignments import lookup, register
+from sapgw.erp_stub.iaom.scenarios import (
+    EXISTING_OBJECT,
+    SINGLE_OBJECT,
+    Controlling,
+    determine,
+)
+
+__all__ = ["EXISTING_OBJECT", "SINGLE_OBJECT", "Controlling", "determine", "lookup", "register"]

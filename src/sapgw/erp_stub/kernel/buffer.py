@@ -1,0 +1,101 @@
+"""SAP's table buffer for customizing tables, synchronised between processes by DDLOG.
+
+Customizing is read on every posting (company code, document type, G/L account, …) and
+changed rarely, so each process keeps whole customizing tables in memory, as SAP's
+application servers do with "fully buffered" tables (SE13). A committed change of a buffered
+table writes a DDLOG row in the same transaction; each process compares the newest DDLOG
+number with the one it last saw at the start of every outside call or batch of units and
+drops the tables changed since (SAP does the same every rdisp/bufreftime seconds; we do it
+per call so that a test sees a change made through another process at once). A closed
+posting period or a new cost center is therefore seen by every process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, func, select
+from sqlmodel import Field
+
+from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
+from sapgw.rfc.ddic import INT4
+
+
+class DDLOG(ErpTable, table=True):
+    """Buffer synchronisation: one row per committed change of a buffered table (ours: SAP's
+    DDLOG holds the changed keys too; we drop the whole table)."""
+
+    __tablename__ = "DDLOG"
+    SEQNO: int | None = Field(default=None, primary_key=True,
+                              sa_column_kwargs={"info": {"ddic": INT4}})
+    TABNAME: str = char(30)
+    DATUM: str = dats()
+    UZEIT: str = tims()
+
+
+_DDLOG: Table = DDLOG.__table__  # type: ignore[attr-defined]
+_NEWEST = select(func.max(_DDLOG.c.SEQNO))
+
+
+def is_buffered(table: Table) -> bool:
+    return bool(table.info.get("buffered"))
+
+
+def table_of(model: Any) -> Table:
+    return getattr(model, "__table__", model)  # type: ignore[no-any-return]
+
+
+class TableBuffer:
+    """Whole buffered tables by primary key, loaded on first read."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[tuple[Any, ...], Row[Any]]] = {}
+        self._seen: int | None = None
+        self._lock = threading.Lock()
+
+    def sync(self, conn: Connection) -> None:
+        """Drop the tables that another process (or this one) changed since the last sync."""
+        newest = conn.execute(_NEWEST).scalar() or 0
+        if newest == self._seen:
+            return
+        if self._seen is None:
+            changed: Iterable[str] | None = None
+        else:
+            changed = conn.execute(select(_DDLOG.c.TABNAME).where(
+                _DDLOG.c.SEQNO > self._seen)).scalars().all()
+        with self._lock:
+            if changed is None:
+                self._tables.clear()
+            else:
+                for name in changed:
+                    self._tables.pop(name, None)
+            self._seen = newest
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._tables.clear()
+            self._seen = None
+
+    def rows(self, conn: Connection, model: Any) -> dict[tuple[Any, ...], Row[Any]]:
+        table = table_of(model)
+        loaded = self._tables.get(table.name)
+        if loaded is None:
+            keys = [column.name for column in table.primary_key.columns]
+            result = conn.execute(select(table).order_by(*table.primary_key.columns))
+            loaded = {tuple(getattr(row, key) for key in keys): row for row in result}
+            with self._lock:
+                self._tables[table.name] = loaded
+        return loaded
+
+
+def ddlog_rows(tables: Iterable[str], now: Any) -> list[dict[str, Any]]:
+    return [{"TABNAME": name, "DATUM": now.strftime("%Y%m%d"), "UZEIT": now.strftime("%H%M%S")}
+            for name in sorted(set(tables))]
+
+
+def write_ddlog(conn: Connection, tables: Iterable[str], now: Any) -> None:
+    rows = ddlog_rows(tables, now)
+    if rows:
+        conn.execute(_DDLOG.insert(), rows)

@@ -1,0 +1,29 @@
+"""Message texts of this application (T100; docs/MESSAGES.md marks the numbers that are ours).
+
+F2 customer/vendor master (F2 9xx ours; &1 Customer or Vendor).
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "F2": {
+        "901": "&1 &2 has been created",
+        "902": "&1 &2 has been changed",
+        "903": "&1 &2 has been flagged for deletion",
+        "904": "&1 &2 does not exist",
+        "905": "Account group &1 is not defined",
+        "906": "Required field &1 of segment &2 is missing",
+        "907": "Account group &1 numbers internally: number &2 cannot be taken over",
+        "908": "Account group &1 has external number assignment: the number must be given",
+        "909": "Number &1 is not in the external interval &2 of account group &3",
+        "910": "Function &1 (MSGFN) of segment &2 is not supported",
+        "911": "Enter a reconciliation account for company code &1 (&2 master)",
+        "912": "Reconciliation account &1 is no balance sheet account in company code &2",
+        "913": "Sales area &1 &2 &3 is not defined",
+        "914": "Purchasing organization &1 is not defined",
+        "915": "Currency &1 is not defined",
+        "916": "The IDoc has no segment &1",
+        "917": "Segment or IDoc type &1 is not defined for message type &2",
+        "918": "&1 &2 is not defined in &3 &4",
+        "919": "&1 &2: &3 &4 exists already",
+        "920": "Segment &1 for &2 appears more than once in the IDoc",
+    },
+}
