@@ -1,9 +1,12 @@
 """Message texts of this application (T100; docs/MESSAGES.md marks the numbers that are ours).
 
-SV table maintenance.
+FL function library (RFC_GET_FUNCTION_INTERFACE), SV table maintenance.
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "FL": {
+        "046": "Function module &1 not found",
+    },
     "SV": {
         "029": "Table &1 is not available",
     },
