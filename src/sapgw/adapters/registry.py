@@ -43,6 +43,7 @@ class Scenarios:
         self.types: dict[str, BDocType] = {}
         self.adapters: dict[str, AdapterObject] = {}
         self._owner: dict[str, CrmScenario] = {}
+        self._to_erp: dict[tuple[str, str], AdapterObject] = {}
         problems: list[str] = []
         for scenario in scenarios:
             problems += self._add(scenario)
@@ -101,16 +102,14 @@ class Scenarios:
                                     f"BDoc type {adapter.bdoc_type} {direction} for site type "
                                     f"{adapter.site_type}")
         self.adapters[adapter.name] = adapter
+        if adapter.to_erp is not None:
+            self._to_erp.setdefault((adapter.bdoc_type, adapter.site_type), adapter)
         return problems
 
     # -- lookups ---------------------------------------------------------------------------
     def for_type(self, bdoc_type: str, site_type: str) -> AdapterObject | None:
         """The adapter object that sends a BDoc of this type to a site of this type."""
-        for adapter in self.adapters.values():
-            if (adapter.bdoc_type == bdoc_type and adapter.site_type == site_type
-                    and adapter.to_erp is not None):
-                return adapter
-        return None
+        return self._to_erp.get((bdoc_type, site_type))
 
     def from_site(self, adapter_object: str) -> AdapterObject:
         """The adapter object named in a call from the ERP (BAPI_CRM_SAVE's object name)."""
