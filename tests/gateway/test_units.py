@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from sapgw.adapters.funds import business_key, crm_fm_accrual_mapping
-from sapgw.adapters.registry import AdapterObjects, queue_name
+from sapgw.adapters.registry import Scenarios, queue_name
+from sapgw.adapters.scenarios import SCENARIOS
 from sapgw.bdoc.states import BDocState, IllegalTransition, check_transition
-from sapgw.bdoc.types import load_types
 from sapgw.gateway.config import ConfigError, parse_settings
 from sapgw.gateway.replication.service import ReplicationService
 from sapgw.rfc.connection import describe_from_params
@@ -27,6 +27,10 @@ def settings_with(**sections: dict[str, str]):
             parser.add_section(name)
         parser[name].update(values)
     return parse_settings(parser, ROOT, None)
+
+
+def load_types():
+    return Scenarios(SCENARIOS).types
 
 
 def test_validation_converts_and_lists_every_problem():
@@ -71,7 +75,7 @@ def test_accrual_mapping_builds_the_erp_transfer_structure():
 
 
 def test_queue_names_follow_the_adapter_rule():
-    adapters = AdapterObjects.load()
+    adapters = Scenarios(SCENARIOS)
     assert adapters.for_type("CRM_FM_FPO", "R/3").name == "ACCRUAL"
     assert queue_name("R3AUFMFPO", "00000000000000001791") == "R3AUFMFPO1791"
     assert len(queue_name("R3AUMKTPL", "X" * 40)) == 24

@@ -1,1 +1,1 @@
-"""Adapter objects (R3AC1) and their mapping modules: mBDoc in, one LUW of RFC calls out."""
+"""CRM scenarios: their BDoc types, adapter objects (R3AC1), mapping modules and ERP links."""

@@ -3,17 +3,17 @@
 CRM_FM_ACCOUNTING_MAP_TO_ERP (adapter object CRMFMACCOUNTING) asks the ERP for an account
 assignment object per fund usage item; CRM_FM_ACCRUAL_MAP_TO_ERP (adapter object ACCRUAL)
 calls CRM_FM_ACCRUAL_MAPPING to turn fund postings into the ERP transfer structure for
-CRM_FM_ACL_ACCRUAL_R3_IN.
+CRM_FM_ACL_ACCRUAL_R3_IN. The scenario's declaration (BDoc types in funds.toml, the two
+adapter objects, the monitor's links to IAOMC and FB03) is at the end.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
+from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, MappingInput
 from sapgw.types import RfcCall
-
-if TYPE_CHECKING:
-    from sapgw.adapters.registry import MappingInput
 
 BUSINESS_SCENARIO = "CRMFM"
 POSTING_TYPES = {"ACCRUAL": "A", "REVERSAL": "R"}
@@ -68,3 +68,38 @@ def crm_fm_accrual_mapping(posting: dict[str, Any]) -> tuple[dict[str, Any], lis
 def crm_fm_accrual_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:
     header, items = crm_fm_accrual_mapping(bdoc.data["HEADER"])
     return [RfcCall("CRM_FM_ACL_ACCRUAL_R3_IN", {"IS_HEADER": header, "IT_ITEMS": items})]
+
+
+def erp_links(bdoc_type: str, data: dict[str, Any]) -> list[ErpLink]:
+    """A fund usage: the IAOM assignment of each item; a fund posting: the assignment of its
+    item and the accrual document, found in FB03 by its reference (XBLNR = FPO_ID)."""
+    header = data["HEADER"]
+    items = ([item["ITEM_ID"] for item in data["ITEMS"]] if bdoc_type == "CRM_FM_FU"
+             else [header["FU_ITEM"]])
+    links = [ErpLink("IAOMC", f"{BUSINESS_SCENARIO} {key}",
+                     {"scenario": BUSINESS_SCENARIO, "key": key})
+             for key in (business_key(header["FU_ID"], item) for item in items if item.strip())]
+    if bdoc_type == "CRM_FM_FPO":
+        links.append(ErpLink("FB03", f"accrual document {header['FPO_ID']}",
+                             {"bukrs": header["COMP_CODE"], "xblnr": header["FPO_ID"]}))
+    return links
+
+
+SCENARIO = CrmScenario(
+    name=BUSINESS_SCENARIO,
+    text="Funds management: fund usages (IAOM assignments) and fund postings (accruals) to ERP",
+    types_file=Path(__file__).with_name("funds.toml"),
+    adapters=(
+        AdapterObject(
+            name="CRMFMACCOUNTING", text="Fund usage: account assignment object (IAOM) in ERP",
+            bdoc_type="CRM_FM_FU", site_type="R/3", to_erp=crm_fm_accounting_map_to_erp,
+            queue_prefix="R3AUFMFU", queue_key="HEADER.FU_ID",
+            filter_fields=("COMP_CODE", "SALES_ORG")),
+        AdapterObject(
+            name="ACCRUAL", text="Fund posting: accrual document in ERP FI/CO",
+            bdoc_type="CRM_FM_FPO", site_type="R/3", to_erp=crm_fm_accrual_map_to_erp,
+            queue_prefix="R3AUFMFPO", queue_key="HEADER.FU_ID",
+            filter_fields=("COMP_CODE", "SALES_ORG")),
+    ),
+    links=erp_links,
+)

@@ -1,13 +1,16 @@
-"""Mapping module for trade promotions (CRM marketing projects) to ERP PS."""
+"""Trade promotions (CRM marketing projects) to ERP PS: mapping module and scenario declaration.
+
+A trade promotion becomes an ERP project (PROJ, PSPID = TPM_ID) with one WBS element; the
+fund usages of the funds scenario wait for it (their BDoc type depends on CRM_MKTPL).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
+from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, MappingInput
 from sapgw.types import RfcCall
-
-if TYPE_CHECKING:
-    from sapgw.adapters.registry import MappingInput
 
 
 def crm_mktpl_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:
@@ -21,3 +24,24 @@ def crm_mktpl_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:
         "VALID_FROM": header["VALID_FROM"],
         "VALID_TO": header["VALID_TO"],
     }})]
+
+
+def erp_links(bdoc_type: str, data: dict[str, Any]) -> list[ErpLink]:
+    """The project the promotion created, in CJ20N."""
+    project = data["HEADER"]["TPM_ID"]
+    return [ErpLink("CJ20N", f"project {project}", {"project": project})]
+
+
+SCENARIO = CrmScenario(
+    name="MKTPL",
+    text="Trade promotions (CRM marketing projects) to ERP projects (PS)",
+    types_file=Path(__file__).with_name("marketing.toml"),
+    adapters=(
+        AdapterObject(
+            name="MKTPL", text="Trade promotion to ERP project (PS)", bdoc_type="CRM_MKTPL",
+            site_type="R/3", to_erp=crm_mktpl_map_to_erp,
+            queue_prefix="R3AUMKTPL", queue_key="HEADER.TPM_ID",
+            filter_fields=("COMP_CODE", "SALES_ORG")),
+    ),
+    links=erp_links,
+)

@@ -1,94 +1,138 @@
-"""Adapter objects as data, and the registry of mapping modules they name."""
+"""The gateway's scenarios, checked together at load: BDoc types, adapter objects, links.
+
+`Scenarios(SCENARIOS)` reads each scenario's BDoc types file and refuses, with every problem
+listed in one `ScenarioError`, what would make the gateway ambiguous or fail later: a BDoc
+type or adapter object declared twice, an adapter object for a type its scenario does not
+declare, two adapter objects for one type, site type and direction, a dependency on a type
+nobody declares, a mapping module that cannot be called with one argument.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
-from sapgw.adapters import funds, marketing
-from sapgw.types import RfcCall
+from sapgw.adapters.scenario import (
+    AdapterObject,
+    CrmScenario,
+    ErpLink,
+    MappingError,
+    MappingInput,
+    queue_name,
+)
+from sapgw.bdoc.types import BDocType, load_types
 
-OBJECTS_FILE = Path(__file__).resolve().parent / "objects.toml"
-QUEUE_NAME_LENGTH = 24
-
-
-@dataclass(frozen=True)
-class MappingInput:
-    """What a mapping module sees: the BDoc's id, type and validated, converted data."""
-
-    bdoc_id: str
-    bdoc_type: str
-    data: dict[str, Any]
+__all__ = ["AdapterObject", "MappingError", "MappingInput", "ScenarioError", "Scenarios",
+           "queue_name"]
 
 
-MappingModule = Callable[[MappingInput], list[RfcCall]]
+class ScenarioError(ValueError):
+    """The declared scenarios do not fit together; `problems` holds one sentence each."""
 
-MAPPING_MODULES: dict[str, MappingModule] = {
-    "CRM_MKTPL_MAP_TO_ERP": marketing.crm_mktpl_map_to_erp,
-    "CRM_FM_ACCOUNTING_MAP_TO_ERP": funds.crm_fm_accounting_map_to_erp,
-    "CRM_FM_ACCRUAL_MAP_TO_ERP": funds.crm_fm_accrual_map_to_erp,
-}
-
-
-class MappingError(Exception):
-    """The mapping module could not build the LUW: the BDoc ends E08."""
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("CRM scenarios refused: " + "; ".join(problems))
 
 
-@dataclass(frozen=True)
-class AdapterObject:
-    name: str
-    text: str
-    bdoc_type: str
-    site_type: str
-    mapping_module: str
-    queue_prefix: str
-    queue_key: str
-    filter_fields: tuple[str, ...] = ()
+class Scenarios:
+    """The catalogue the flow engine, the receivers of ERP calls and the monitor read."""
 
-    def map(self, bdoc: MappingInput) -> list[RfcCall]:
-        module = MAPPING_MODULES.get(self.mapping_module)
-        if module is None:
-            raise MappingError(f"mapping module {self.mapping_module} of adapter object "
-                               f"{self.name} does not exist")
+    def __init__(self, scenarios: Iterable[CrmScenario]) -> None:
+        self.scenarios: dict[str, CrmScenario] = {}
+        self.types: dict[str, BDocType] = {}
+        self.adapters: dict[str, AdapterObject] = {}
+        self._owner: dict[str, CrmScenario] = {}
+        self._to_erp: dict[tuple[str, str], AdapterObject] = {}
+        problems: list[str] = []
+        for scenario in scenarios:
+            problems += self._add(scenario)
+        for bdoc_type in self.types.values():
+            for dependency in bdoc_type.depends_on:
+                if dependency.bdoc_type not in self.types:
+                    problems.append(f"BDoc type {bdoc_type.name} depends on "
+                                    f"{dependency.bdoc_type}, which no scenario declares")
+        if problems:
+            raise ScenarioError(problems)
+
+    def _add(self, scenario: CrmScenario) -> list[str]:
+        where = f"scenario {scenario.name}"
+        if scenario.name in self.scenarios:
+            return [f"{where} is declared twice"]
+        self.scenarios[scenario.name] = scenario
         try:
-            calls = module(bdoc)
-        except (KeyError, ValueError, TypeError) as exc:
-            raise MappingError(f"{self.mapping_module}: {type(exc).__name__}: {exc}") from exc
-        if not calls:
-            raise MappingError(f"{self.mapping_module} produced no RFC call")
-        return calls
+            types = load_types(scenario.types_file)
+        except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError, TypeError) as exc:
+            return [f"{where}: BDoc types file {scenario.types_file}: "
+                    f"{type(exc).__name__}: {exc}"]
+        problems: list[str] = []
+        for name, bdoc_type in types.items():
+            other = self._owner.get(name)
+            if other is not None:
+                problems.append(
+                    f"BDoc type {name} is declared by scenario {other.name} "
+                    f"({other.types_file.name}) and by scenario {scenario.name} "
+                    f"({scenario.types_file.name})")
+                continue
+            self._owner[name] = scenario
+            self.types[name] = bdoc_type
+        for adapter in scenario.adapters:
+            problems += self._add_adapter(scenario, adapter, types)
+        if scenario.links is not None and not callable(scenario.links):
+            problems.append(f"{where}: links is not a function: {scenario.links!r}")
+        return problems
 
-    def queue_name(self, key: str) -> str:
-        return queue_name(self.queue_prefix, key)
+    def _add_adapter(self, scenario: CrmScenario, adapter: AdapterObject,
+                     types: dict[str, BDocType]) -> list[str]:
+        if adapter.name in self.adapters:
+            return [f"adapter object {adapter.name} is declared twice (scenario "
+                    f"{scenario.name})"]
+        bdoc_type = types.get(adapter.bdoc_type)
+        if bdoc_type is None:
+            return [f"adapter object {adapter.name} of scenario {scenario.name} maps BDoc type "
+                    f"{adapter.bdoc_type}, which {scenario.types_file.name} does not declare "
+                    f"(its types: {', '.join(types) or 'none'})"]
+        problems = adapter.problems(bdoc_type)
+        for other in self.adapters.values():
+            if (other.bdoc_type, other.site_type) != (adapter.bdoc_type, adapter.site_type):
+                continue
+            for direction in ("to_erp", "from_erp"):
+                if getattr(other, direction) and getattr(adapter, direction):
+                    problems.append(f"adapter objects {other.name} and {adapter.name} both map "
+                                    f"BDoc type {adapter.bdoc_type} {direction} for site type "
+                                    f"{adapter.site_type}")
+        self.adapters[adapter.name] = adapter
+        if adapter.to_erp is not None:
+            self._to_erp.setdefault((adapter.bdoc_type, adapter.site_type), adapter)
+        return problems
 
-
-def queue_name(prefix: str, key: str) -> str:
-    """Prefix + object key (leading zeros of a numeric key dropped), at most 24 characters."""
-    if key.isdigit():
-        key = key.lstrip("0") or "0"
-    return (prefix + key)[:QUEUE_NAME_LENGTH]
-
-
-class AdapterObjects:
-    def __init__(self, objects: dict[str, AdapterObject]) -> None:
-        self.objects = objects
-
-    @classmethod
-    def load(cls, path: Path = OBJECTS_FILE) -> AdapterObjects:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls({name: AdapterObject(name=name, text=spec.get("text", ""),
-                                        bdoc_type=spec["bdoc_type"], site_type=spec["site_type"],
-                                        mapping_module=spec["mapping_module"],
-                                        queue_prefix=spec["queue_prefix"],
-                                        queue_key=spec["queue_key"],
-                                        filter_fields=tuple(spec.get("filter_fields", ())))
-                    for name, spec in raw.items()})
-
+    # -- lookups ---------------------------------------------------------------------------
     def for_type(self, bdoc_type: str, site_type: str) -> AdapterObject | None:
-        for adapter in self.objects.values():
-            if adapter.bdoc_type == bdoc_type and adapter.site_type == site_type:
-                return adapter
-        return None
+        """The adapter object that sends a BDoc of this type to a site of this type."""
+        return self._to_erp.get((bdoc_type, site_type))
+
+    def from_site(self, adapter_object: str) -> AdapterObject:
+        """The adapter object named in a call from the ERP (BAPI_CRM_SAVE's object name)."""
+        adapter = self.adapters.get(adapter_object)
+        if adapter is None or adapter.from_erp is None:
+            known = sorted(a.name for a in self.adapters.values() if a.from_erp is not None)
+            raise MappingError(f"no adapter object {adapter_object!r} with a mapping module "
+                               f"R/3 -> CRM (known: {', '.join(known) or 'none'})")
+        return adapter
+
+    def scenario_of(self, bdoc_type: str) -> CrmScenario | None:
+        return self._owner.get(bdoc_type)
+
+    def links(self, bdoc_type: str, data: Any) -> list[ErpLink]:
+        """The ERP objects a stored BDoc produced, as its scenario declares them.
+
+        The data is validated first: a BDoc whose data does not fit its type (E04) produced
+        nothing in the ERP, and the scenario's function only ever sees converted data.
+        """
+        scenario = self._owner.get(bdoc_type)
+        if scenario is None or scenario.links is None:
+            return []
+        converted, problems = self.types[bdoc_type].validate(data)
+        if problems:
+            return []
+        return list(scenario.links(bdoc_type, converted))

@@ -3,6 +3,23 @@
 `BDocType.validate` is the type-specific validation service: it returns every problem
 (segment, row, field, reason) instead of stopping at the first, and the converted data the
 mapping modules work on (dates as YYYYMMDD, amounts as Decimal, NUMC zero-padded).
+
+The types are data in TOML files, one per CRM scenario beside its module (e.g.
+`adapters/funds.toml`); this package knows no file and no scenario. Format, per type:
+
+    [CRM_FM_FU]                  # the BDoc type's name
+    text = "Fund usage"
+    key = "HEADER.FU_ID"         # the field identifying the business object (queue names)
+    flow_queue = "CSAFMFU"       # prefix of the inbound (CSA-like) queue running its flow
+    depends_on = [{ type = "CRM_MKTPL", key = "HEADER.TPM_ID" }]   # queue dependencies
+    [CRM_FM_FU.segments.HEADER.fields]      # a segment: one record ...
+    FU_ID = "NUMC 20 required"
+    [CRM_FM_FU.segments.ITEMS]              # ... or, with multiple = true, a list of rows
+    multiple = true
+
+Field specs: "CHAR 20", "NUMC 20", "DATS", "TIMS", "CURR 23.2", "DEC 15.3", "CUKY", "INT4",
+optionally followed by "required"; or a table with type, required, values, required_if
+("OTHER_FIELD=VALUE").
 """
 
 from __future__ import annotations
@@ -14,8 +31,6 @@ from typing import Any
 
 from sapgw.rfc.ddic import CHAR, CUKY, CURR, DATS, DEC, INT4, NUMC, TIMS, Elementary
 from sapgw.rfc.errors import RFCError
-
-TYPES_FILE = Path(__file__).resolve().parent / "types.toml"
 
 
 @dataclass(frozen=True)
@@ -156,7 +171,7 @@ def _field(name: str, spec: Any) -> FieldSpec:
                      tuple(spec.get("values", ())), condition)
 
 
-def load_types(path: Path = TYPES_FILE) -> dict[str, BDocType]:
+def load_types(path: Path) -> dict[str, BDocType]:
     """Read BDoc type definitions from a TOML file."""
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     types: dict[str, BDocType] = {}

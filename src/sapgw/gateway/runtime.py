@@ -17,9 +17,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sapgw.adapters.registry import AdapterObjects
+from sapgw.adapters.registry import Scenarios
+from sapgw.adapters.scenarios import SCENARIOS
 from sapgw.bdoc.message import MBDoc
-from sapgw.bdoc.types import BDocType, load_types
+from sapgw.bdoc.types import BDocType
 from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.gateway.actions import Actions
@@ -65,11 +66,11 @@ class Gateway:
         self.destinations = Destinations(settings, self.clock)
         self.db = Database(settings.db_url, settings.db_schema)
         self.db.create_all(GatewayTable.metadata)
-        self.types: dict[str, BDocType] = load_types()
-        self.adapters = AdapterObjects.load()
+        self.scenarios = Scenarios(SCENARIOS)
+        self.types: dict[str, BDocType] = self.scenarios.types
         self.bdocs = BDocStore(self.db, self.clock)
         self.queue_store = QueueStore(self.db, self.clock)
-        self.flow = FlowEngine(settings, self.types, self.adapters, self.bdocs, self.queue_store)
+        self.flow = FlowEngine(settings, self.scenarios, self.bdocs, self.queue_store)
         self.actions = Actions(self.bdocs, self.queue_store, self.flow)
         self.notifier = Notifier(self.db)
         self.schedulers = Schedulers(self.worker, settings.poll_interval, self.notifier)

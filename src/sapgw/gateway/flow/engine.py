@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from sapgw.adapters.registry import AdapterObjects, MappingError, MappingInput, queue_name
+from sapgw.adapters.registry import MappingError, MappingInput, Scenarios, queue_name
 from sapgw.bdoc.states import BDocState
 from sapgw.bdoc.types import BDocType
 from sapgw.gateway.config import Settings, SiteSettings
@@ -27,11 +27,11 @@ FLOW_FUNCTION = "SMW3_FLOW_EXECUTE"
 
 
 class FlowEngine:
-    def __init__(self, settings: Settings, types: dict[str, BDocType],
-                 adapters: AdapterObjects, bdocs: BDocStore, queues: QueueStore) -> None:
+    def __init__(self, settings: Settings, scenarios: Scenarios, bdocs: BDocStore,
+                 queues: QueueStore) -> None:
         self.settings = settings
-        self.types = types
-        self.adapters = adapters
+        self.types: dict[str, BDocType] = scenarios.types
+        self.scenarios = scenarios
         self.replication = ReplicationService(settings)
         self.bdocs = bdocs
         self.queues = queues
@@ -110,16 +110,16 @@ class FlowEngine:
 
     def _plan(self, bdoc_id: str, bdoc_type: BDocType, data: dict, site: SiteSettings
               ) -> tuple[str, list[RfcCall], tuple[str, ...]]:
-        adapter = self.adapters.for_type(bdoc_type.name, site.type)
+        adapter = self.scenarios.for_type(bdoc_type.name, site.type)
         if adapter is None:
             raise MappingError(f"no adapter object for BDoc type {bdoc_type.name} and site "
                                f"type {site.type}")
-        calls = adapter.map(MappingInput(bdoc_id, bdoc_type.name, data))
+        calls = adapter.map_to_erp(MappingInput(bdoc_id, bdoc_type.name, data))
         queue = adapter.queue_name(bdoc_type.value(data, adapter.queue_key))
         waits: list[str] = []
         if self.settings.queue_dependencies:
             for dependency in bdoc_type.depends_on:
-                other = self.adapters.for_type(dependency.bdoc_type, site.type)
+                other = self.scenarios.for_type(dependency.bdoc_type, site.type)
                 key = bdoc_type.value(data, dependency.key)
                 if other is not None and key:
                     name = other.queue_name(key)

@@ -225,29 +225,25 @@ def _nowrap(text: str) -> str:
     return f'<span class="nowrap">{_e(text)}</span>'
 
 
-def _erp_links(b: dict[str, Any]) -> str:
-    """Where to see what the BDoc produced in the ERP (FB03, IAOMC, CJ20N)."""
-    data = b.get("data") if isinstance(b.get("data"), dict) else {}
-    header = data.get("HEADER") if isinstance(data.get("HEADER"), dict) else {}
-    links: list[tuple[str, dict[str, str]]] = []
-    if b["type"] == "CRM_MKTPL" and header.get("TPM_ID"):
-        links.append(("/cj20n", {"project": str(header["TPM_ID"])}))
-    fu_id = str(header.get("FU_ID", "")).strip()
-    items = data.get("ITEMS") if b["type"] == "CRM_FM_FU" else [
-        {"ITEM_ID": header.get("FU_ITEM", "")}] if b["type"] == "CRM_FM_FPO" else []
-    for item in items if isinstance(items, list) and fu_id.isdigit() else []:
-        item_id = str(item.get("ITEM_ID", "")).strip() if isinstance(item, dict) else ""
-        if item_id:
-            key = f"{fu_id.zfill(20)}/{int(item_id) if item_id.isdigit() else item_id}"
-            links.append(("/iaomc", {"scenario": "CRMFM", "key": key}))
-    if b["type"] == "CRM_FM_FPO" and header.get("FPO_ID"):
-        links.append(("/fb03", {"bukrs": str(header.get("COMP_CODE", "1000")),
-                                "xblnr": str(header["FPO_ID"])}))
+# The ERP display transactions this monitor has pages for (cockpit_pages).
+ERP_DISPLAYS = frozenset({"FB03", "KO03", "IAOMC", "CJ20N"})
+
+
+def _erp_links(gw: Gateway, b: dict[str, Any]) -> str:
+    """Where to see what the BDoc produced in the ERP, as its scenario declares it: a link to
+    the display transaction's page, or plain text for a transaction without a page here."""
+    links = gw.scenarios.links(b["type"], b.get("data"))
     if not links:
         return ""
-    return "<h2>In the ERP</h2><p>" + " · ".join(
-        f'<a href="{path}?{_e(urlencode(query))}">{path[1:].upper()} '
-        f'{_e(" ".join(query.values()))}</a>' for path, query in links) + "</p>"
+    shown = []
+    for link in links:
+        text = _e(f"{link.transaction} {link.label}")
+        if link.transaction in ERP_DISPLAYS:
+            query = urlencode(dict(link.params))
+            shown.append(f'<a href="/{link.transaction.lower()}?{_e(query)}">{text}</a>')
+        else:
+            shown.append(text)
+    return "<h2>In the ERP</h2><p>" + " · ".join(shown) + "</p>"
 
 
 @router.get("/smw01/{bdoc_id}", response_class=HTMLResponse)
@@ -288,7 +284,7 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
             + "<h2>Flow log</h2>"
             + _table(["Time (UTC)", "Service", "State change", "Type", "Message ID",
                       "Message"], log)
-            + _erp_links(b) + f"<h2>Data segments</h2>{_tree(b['data'])}")
+            + _erp_links(_gw(request), b) + f"<h2>Data segments</h2>{_tree(b['data'])}")
     return _page(request, f"SMW01 · BDoc {b['bdoc_id']}", body, status=status,
                  message=message, error=error)
 
