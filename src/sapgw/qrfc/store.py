@@ -257,6 +257,43 @@ class QueueStore:
             return conn.execute(select(self.schema.q.name).where(self._runnable(self.now()))
                                 .limit(1)).first() is not None
 
+    # -- SMQ1 / SMQ2 actions (in the caller's transaction) ---------------------------------
+    def activate(self, conn: Connection, name: str, direction: str) -> bool:
+        """Make a failed or waiting queue READY again, retries reset; False if unknown.
+
+        A RUNNING queue is left alone (its worker holds it); a lock stays until unlocked.
+        """
+        s = self.schema
+        if self.status(conn, name, direction) is None:
+            return False
+        conn.execute(update(s.Q).where(*s.queue_key(name, direction),
+                                       s.q.status != QueueStatus.RUNNING)
+                     .values(s.q.values(status=QueueStatus.READY, error="", error_at=None,
+                                        retries=0, next_retry_at=None, waiting_on="",
+                                        updated_at=self.now())))
+        return True
+
+    def lock(self, conn: Connection, name: str, direction: str) -> None:
+        """Lock (STOP) a queue; a queue that does not exist yet is created locked."""
+        s = self.schema
+        if self.status(conn, name, direction) is None:
+            conn.execute(s.Q.insert().values(s.q.values(
+                name=name, direction=direction, status=QueueStatus.READY, locked=True,
+                updated_at=self.now())))
+        else:
+            conn.execute(update(s.Q).where(*s.queue_key(name, direction))
+                         .values(s.q.values(locked=True, updated_at=self.now())))
+
+    def unlock(self, conn: Connection, name: str, direction: str) -> bool:
+        """Unlock a queue (it keeps its status); False if unknown."""
+        s = self.schema
+        if self.status(conn, name, direction) is None:
+            return False
+        conn.execute(update(s.Q).where(*s.queue_key(name, direction))
+                     .values(s.q.values(locked=False, updated_at=self.now())))
+        self.drop_if_empty(conn, name, direction)
+        return True
+
     # -- the claim's conditions -----------------------------------------------------------
     def _head(self) -> Any:
         """The id of the queue row's first LUW (a correlated subquery); NULL for an empty

@@ -3,16 +3,21 @@
 Application functions validate and read at once but only *register* their writes here;
 `BAPI_TRANSACTION_COMMIT` (or the end of a tRFC/qRFC unit) writes them all in one database
 transaction, `BAPI_TRANSACTION_ROLLBACK` forgets them. A document is all or nothing.
+Calls IN BACKGROUND TASK (`kernel.outbound`) are written last, in the same transaction, and
+their sender is told after the commit (`committed`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table
 
 from sapgw.driver_insert import insert_rows
+
+if TYPE_CHECKING:
+    from sapgw.types import RfcCall
 
 Task = Callable[[Connection], None]
 
@@ -26,6 +31,12 @@ class Luw:
         self.writer: Connection | None = None
         # Lookups read inside an open batch transaction: cached once it has committed.
         self.cache_after_commit: list[tuple[tuple[Any, ...], Any]] = []
+        # Calls IN BACKGROUND TASK per (destination, queue): one unit each (kernel.outbound).
+        self.background: dict[tuple[str, str], list[RfcCall]] = {}
+        self._final: list[Task] = []
+        # Run once the LUW's transaction has committed (wake the QOUT scheduler).
+        self.after_commit: list[Callable[[], None]] = []
+        self._committing: list[Callable[[], None]] = []
 
     def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Register rows to insert into an ERP table (a model class or a Table)."""
@@ -41,9 +52,13 @@ class Luw:
         """Register any other write (an update, a delete) to run at commit."""
         self._steps.append(task)
 
+    def finally_task(self, task: Task) -> None:
+        """Register a write that runs after every other one of the LUW (its qRFC units)."""
+        self._final.append(task)
+
     @property
     def empty(self) -> bool:
-        return not self._steps
+        return not self._steps and not self._final
 
     def flush(self, conn: Connection) -> None:
         """Run every registered write on `conn`, inside the caller's transaction.
@@ -52,12 +67,28 @@ class Luw:
         failed update task does, and is never replayed by a later commit.
         """
         steps, self._steps = self._steps, []
-        for step in steps:
-            if isinstance(step, tuple):
-                table, rows = step
-                insert_rows(conn, table, rows)
-            else:
-                step(conn)
+        final, self._final = self._final, []
+        self._committing, self.after_commit = self.after_commit, []
+        try:
+            for step in steps:
+                if isinstance(step, tuple):
+                    table, rows = step
+                    insert_rows(conn, table, rows)
+                else:
+                    step(conn)
+            for task in final:
+                task(conn)
+        finally:
+            self.background.clear()
+
+    def committed(self) -> None:
+        """The transaction of the last `flush` committed: run what waited for it."""
+        hooks, self._committing = self._committing, []
+        for hook in hooks:
+            hook()
 
     def clear(self) -> None:
         self._steps.clear()
+        self._final.clear()
+        self.background.clear()
+        self.after_commit.clear()

@@ -20,6 +20,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.customizing import Customizing
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.numbers import NumberRanges
+from sapgw.erp_stub.kernel.outbound import ErpOutbound
 from sapgw.erp_stub.kernel.registry import FunctionRegistry
 from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
 from sapgw.rfc.connection import RfcConnection
@@ -98,6 +99,7 @@ class ErpSystem:
             importlib.import_module(name).group for name in APPLICATIONS)
         self.numbers = NumberRanges(db, self.customizing)
         self.cache = LookupCache()
+        self.outbound = ErpOutbound(db, self.clock)  # SMQ1, SM59 and the QOUT scheduler
         self._confirm_lock = threading.Lock()
         self._confirmations: list[str] = []
 
@@ -130,6 +132,7 @@ class ErpSystem:
             return
         with self.db.write() as conn:
             luw.flush(conn)
+        luw.committed()
 
     # -- tRFC / qRFC units -------------------------------------------------------------
     def execute_unit(self, tid: str, calls: list[RfcCall], queue: str | None = None) -> bool:
@@ -148,6 +151,7 @@ class ErpSystem:
                 return False
             self._record(conn, luw, tid, queue)
             self._write_confirmations(conn)
+        luw.committed()
         return True
 
     def execute_units(self, units: list[tuple[str, list[RfcCall], str | None]]
@@ -194,6 +198,7 @@ class ErpSystem:
             self.numbers.forget()
             raise
         for luw in committed:
+            luw.committed()
             for key, row in luw.cache_after_commit:
                 self.cache.put(key, row)
         return done, failure
