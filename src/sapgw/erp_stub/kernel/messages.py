@@ -113,6 +113,8 @@ T100: dict[tuple[str, str], str] = {
     ("F2", "918"): "&1 &2 is not defined in &3 &4",
     ("F2", "919"): "&1 &2: &3 &4 exists already",
     ("F2", "920"): "Segment &1 for &2 appears more than once in the IDoc",
+    ("F2", "921"): "Fill either &1 or &2, not both",
+    ("F2", "922"): "Field &1 of parameter &2 is not kept by this system and cannot change",
     # Inventory management: M7 021 per public error texts, the others ours
     ("M7", "021"): "Deficit of &1 &2 &3 : &4",
     ("M7", "901"): "Material &1 does not exist",

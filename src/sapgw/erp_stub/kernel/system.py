@@ -32,6 +32,7 @@ from sapgw.types import RfcCall
 APPLICATIONS = [
     "sapgw.erp_stub.basis.connection",
     "sapgw.erp_stub.basis.read_table",
+    "sapgw.erp_stub.basis.qrfc_api",
     "sapgw.erp_stub.fi.document",
     "sapgw.erp_stub.co.functions",
     "sapgw.erp_stub.ps.functions",
@@ -39,6 +40,7 @@ APPLICATIONS = [
     "sapgw.erp_stub.funds.accounting",
     "sapgw.erp_stub.funds.accrual",
     "sapgw.erp_stub.masterdata.functions",
+    "sapgw.erp_stub.masterdata.customer_bapi",
     "sapgw.erp_stub.mm.functions",
 ]
 # Modules whose tables belong to the ERP database (imported so create_tables sees them);
@@ -49,6 +51,7 @@ TABLE_MODULES = [
     "sapgw.erp_stub.co.tables",
     "sapgw.erp_stub.iaom.tables",
     "sapgw.erp_stub.masterdata.tables",
+    "sapgw.erp_stub.masterdata.crm_delta",
     "sapgw.erp_stub.mm.tables",
 ]
 
