@@ -7,6 +7,7 @@ Tables are for people; --json prints what scripts need.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -536,10 +537,26 @@ def erp_app(settings: Settings) -> Any:
     system = create_system(settings.erp_db_url, schema=settings.erp_db_schema,
                            customizing_dir=settings.erp_customizing,
                            logical_system=settings.erp_logical_system)
+    if settings.erp_crm_url:  # SM59 of the ERP: deltas go to the gateway over JSON RFC
+        from sapgw.gateway.config import env_value
+        from sapgw.rfc.jsonrfc_client import HttpRfcConnection
+
+        url, user, passwd = settings.erp_crm_url, settings.erp_crm_user, settings.erp_crm_passwd
+        system.outbound.set_destination("CRM", lambda: HttpRfcConnection(
+            url, user=user, passwd=env_value(passwd)))
     # Sole user of its own SQLite file: calls run on the event loop (see rfc_routes).
     routes = rfc_routes(system.connect, inline=system.db.is_sqlite)
     guard = Middleware(AuthMiddleware, authenticator=Authenticator(settings.auth))
-    return Starlette(routes=routes, middleware=[guard])
+
+    @contextlib.asynccontextmanager
+    async def qout(_app: Any) -> Any:
+        system.outbound.start(settings.poll_interval)  # its QOUT scheduler (SMQ1 -> CRM)
+        try:
+            yield
+        finally:
+            system.outbound.stop()
+
+    return Starlette(routes=routes, middleware=[guard], lifespan=qout)
 
 
 if __name__ == "__main__":
