@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sapgw.adapters import funds, marketing
+from sapgw.adapters import bupa, funds, marketing
 from sapgw.adapters.registry import MappingError, ScenarioError, Scenarios
 from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, MappingInput
 from sapgw.adapters.scenarios import SCENARIOS
@@ -40,16 +40,18 @@ def customer_to_erp(bdoc: MappingInput) -> list[RfcCall]:
 
 
 def customer_scenario(tmp_path: Path, **adapter: object) -> CrmScenario:
-    spec = {"name": "CUSTOMER_MAIN", "text": "Customer", "bdoc_type": "BUPA_TEST",
+    spec = {"name": "CUSTOMER_TEST", "text": "Customer", "bdoc_type": "BUPA_TEST",
             "from_erp": customer_from_erp, **adapter}
-    return CrmScenario("BUPA", "Customers from the ERP",
+    return CrmScenario("BUPA_TEST", "Customers from the ERP (test)",
                        types_file(tmp_path, "bupa.toml", CUSTOMER_TYPE),
                        (AdapterObject(**spec),))  # type: ignore[arg-type]
 
 
 def test_the_gateway_scenarios_declare_every_type_once():
     scenarios = Scenarios(SCENARIOS)
-    assert sorted(scenarios.types) == ["CRM_FM_FPO", "CRM_FM_FU", "CRM_MKTPL"]
+    assert sorted(scenarios.types) == ["BUPA_MAIN", "CRM_FM_FPO", "CRM_FM_FU", "CRM_MKTPL"]
+    assert scenarios.scenario_of("BUPA_MAIN") is bupa.SCENARIO
+    assert scenarios.from_site("CUSTOMER_MAIN").bdoc_type == "BUPA_MAIN"
     assert scenarios.scenario_of("CRM_FM_FPO") is funds.SCENARIO
     assert scenarios.scenario_of("CRM_MKTPL") is marketing.SCENARIO
     accrual = scenarios.for_type("CRM_FM_FPO", "R/3")
@@ -107,13 +109,13 @@ def test_bad_mappings_are_refused_at_load_with_every_problem(tmp_path):
     with pytest.raises(ScenarioError) as refused:
         Scenarios([bad])
     assert refused.value.problems == [
-        "adapter object CUSTOMER_MAIN: to_erp TWO_ARGUMENTS must take exactly one argument; "
+        "adapter object CUSTOMER_TEST: to_erp TWO_ARGUMENTS must take exactly one argument; "
         "it takes (bdoc, site)",
-        "adapter object CUSTOMER_MAIN: from_erp is not a function: 'BUPA_MWX'",
-        "adapter object CUSTOMER_MAIN: queue_prefix is required with a mapping to the ERP",
-        "adapter object CUSTOMER_MAIN: queue_key 'HEADER.NOPE' is not a field of BDoc type "
+        "adapter object CUSTOMER_TEST: from_erp is not a function: 'BUPA_MWX'",
+        "adapter object CUSTOMER_TEST: queue_prefix is required with a mapping to the ERP",
+        "adapter object CUSTOMER_TEST: queue_key 'HEADER.NOPE' is not a field of BDoc type "
         "BUPA_TEST (SEGMENT.FIELD)",
-        "adapter object CUSTOMER_MAIN: filter field REGION is not a field of BDoc type "
+        "adapter object CUSTOMER_TEST: filter field REGION is not a field of BDoc type "
         "BUPA_TEST"]
     none = customer_scenario(tmp_path, from_erp=None)
     with pytest.raises(ScenarioError, match="declares no mapping module"):
@@ -122,7 +124,7 @@ def test_bad_mappings_are_refused_at_load_with_every_problem(tmp_path):
 
 def test_scenarios_that_do_not_fit_together_are_refused(tmp_path):
     stray = replace(customer_scenario(tmp_path), adapters=(
-        AdapterObject("CUSTOMER_MAIN", "Customer", "CRM_MKTPL", from_erp=customer_from_erp),))
+        AdapterObject("CUSTOMER_TEST", "Customer", "CRM_MKTPL", from_erp=customer_from_erp),))
     twice = replace(customer_scenario(tmp_path), name="BUPA2", types_file=types_file(
         tmp_path, "empty.toml", ""))
     dependent = replace(customer_scenario(tmp_path), types_file=types_file(
@@ -132,22 +134,22 @@ def test_scenarios_that_do_not_fit_together_are_refused(tmp_path):
     with pytest.raises(ScenarioError) as refused:
         Scenarios([stray])
     assert refused.value.problems == [
-        "adapter object CUSTOMER_MAIN of scenario BUPA maps BDoc type CRM_MKTPL, which "
+        "adapter object CUSTOMER_TEST of scenario BUPA_TEST maps BDoc type CRM_MKTPL, which "
         "bupa.toml does not declare (its types: BUPA_TEST)"]
-    with pytest.raises(ScenarioError, match="adapter object CUSTOMER_MAIN is declared twice"):
+    with pytest.raises(ScenarioError, match="adapter object CUSTOMER_TEST is declared twice"):
         Scenarios([customer_scenario(tmp_path), twice])
     with pytest.raises(ScenarioError, match="depends on BUPA_REL, which no scenario declares"):
         Scenarios([dependent])
     broken = replace(customer_scenario(tmp_path),
                      types_file=types_file(tmp_path, "broken.toml", "[X\n"))
-    with pytest.raises(ScenarioError, match=r"scenario BUPA: BDoc types file .*broken\.toml"):
+    with pytest.raises(ScenarioError, match=r"scenario BUPA_TEST: BDoc types file .*broken\.toml"):
         Scenarios([broken])
 
 
 def test_an_inbound_scenario_maps_received_parameters_to_bdoc_data(tmp_path):
     """R/3 -> CRM: the adapter object named in the call turns its parameters into a BDoc."""
     scenarios = Scenarios([*SCENARIOS, customer_scenario(tmp_path)])
-    adapter = scenarios.from_site("CUSTOMER_MAIN")
+    adapter = scenarios.from_site("CUSTOMER_TEST")
     assert adapter.mapping_module == "CUSTOMER_FROM_ERP"
     data = adapter.map_from_erp({"CUSTOMERNO": "0000001000", "NAME": "Becker Berlin"})
     assert scenarios.types[adapter.bdoc_type].validate(data) == (
@@ -157,7 +159,7 @@ def test_an_inbound_scenario_maps_received_parameters_to_bdoc_data(tmp_path):
     with pytest.raises(MappingError, match="CUSTOMER_FROM_ERP: KeyError: 'NAME'"):
         adapter.map_from_erp({"CUSTOMERNO": "1000"})
     with pytest.raises(MappingError, match=r"no adapter object 'ACCRUAL' with a mapping module "
-                                           r"R/3 -> CRM \(known: CUSTOMER_MAIN\)"):
+                                           r"R/3 -> CRM \(known: CUSTOMER_MAIN, CUSTOMER_TEST\)"):
         scenarios.from_site("ACCRUAL")
 
 
@@ -166,7 +168,7 @@ def test_one_adapter_object_may_map_both_directions(tmp_path):
                              queue_key="HEADER.KUNNR")
     scenarios = Scenarios([both])
     adapter = scenarios.for_type("BUPA_TEST", "R/3")
-    assert adapter is scenarios.from_site("CUSTOMER_MAIN")
+    assert adapter is scenarios.from_site("CUSTOMER_TEST")
     assert adapter.mapping_module == "CUSTOMER_TO_ERP / CUSTOMER_FROM_ERP"
     calls = adapter.map_to_erp(MappingInput("B1", "BUPA_TEST", {"HEADER": {"KUNNR": "1000"}}))
     assert calls == [RfcCall("BAPI_CUSTOMER_CHANGEFROMDATA1", {"CUSTOMERNO": "1000"})]

@@ -107,7 +107,7 @@ def test_change_state_updates_header_and_logs_from_and_to(store: BDocStore, cloc
 
 
 @pytest.mark.parametrize(("path", "illegal"), [
-    ((BDocState.I01,), BDocState.F04),
+    ((BDocState.I01,), BDocState.O01),  # (I01 -> F04 is an MI0 flow saving in CRM)
     ((BDocState.I01, BDocState.I02, BDocState.F04), BDocState.E06),
     ((BDocState.I01, BDocState.I02, BDocState.F04), BDocState.I01),
 ])

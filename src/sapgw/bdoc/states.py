@@ -54,7 +54,9 @@ TEXTS = {
     BDocState.E08: "Mapping error",
 }
 
-_FLOW_OUTCOMES = {BDocState.I02, BDocState.E04, BDocState.E08, BDocState.F05, BDocState.E01}
+# F04 from the flow: an inbound BDoc (MI0) saved in CRM with no other site to send it to.
+_FLOW_OUTCOMES = {BDocState.I02, BDocState.E04, BDocState.E08, BDocState.F05, BDocState.E01,
+                  BDocState.F04}
 _SEND_OUTCOMES = {BDocState.O01, BDocState.F04, BDocState.E02, BDocState.E06, BDocState.E01}
 _MANUAL_ENDS = {BDocState.F01, BDocState.F03}
 

@@ -76,7 +76,7 @@ class Actions:
 
     def _luws_of(self, conn: Connection, bdoc_id: str) -> list[Luw]:
         rows = conn.execute(select(L).where(L.c.bdoc_id == bdoc_id).order_by(L.c.id)).all()
-        return [Luw.from_row(r) for r in rows]
+        return [self.queues.luw_of(r) for r in rows]
 
     # -- SMQ1 / SMQ2 --------------------------------------------------------------------------
     def activate(self, name: str, direction: str) -> None:
@@ -117,7 +117,7 @@ class Actions:
                                                L.c.tid == tid)).first()
             if row is None:
                 raise LookupError(f"queue {name} has no LUW {tid}")
-            luw = Luw.from_row(row)
+            luw = self.queues.luw_of(row)
             conn.execute(delete(L).where(L.c.id == luw.id))
             self.queues.wake_waiting(conn, name, direction)
             if luw.bdoc_id:

@@ -7,6 +7,7 @@ Tables are for people; --json prints what scripts need.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import sys
@@ -114,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     clock.add_argument("action", choices=["show", "set"])
     clock.add_argument("moment", nargs="?", help="ISO date or date-time, e.g. 2026-12-31")
     clock.add_argument("--frozen", action="store_true", help="stop the clock there")
+    smq1 = erp_sub.add_parser(
+        "smq1", parents=[common], help="the ERP's outbound qRFC queues (its SMQ1: deltas to "
+        "CRM); with a queue name its status, or an action on it")
+    smq1.add_argument("queue", nargs="?", help="one queue (exit 1 if it does not exist)")
+    smq1_action = smq1.add_mutually_exclusive_group()
+    for action, text in (("activate", "restart after CPICERR/SYSFAIL (TRFC_QOUT_ACTIVATE)"),
+                         ("lock", "stop the queue (TRFC_QOUT_STOP)"),
+                         ("unlock", "unlock a stopped queue (TRFC_QOUT_UNLOCK)")):
+        smq1_action.add_argument(f"--{action}", dest="action", action="store_const",
+                                 const=action, help=text)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -340,6 +351,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         return 0
     if args.erp_command == "clock":
         return clock_command(args, client, show)
+    if args.erp_command == "smq1":
+        from sapgw.gateway.erp_smq1 import smq1_command
+
+        return smq1_command(args, client, show)
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))
@@ -531,10 +546,26 @@ def erp_app(settings: Settings) -> Any:
     system = importlib.import_module(module).create_system(
         settings.erp_db_url, schema=settings.erp_db_schema,
         customizing_dir=settings.erp_customizing, logical_system=settings.erp_logical_system)
+    if settings.erp_crm_url:  # SM59 of the ERP: deltas go to the gateway over JSON RFC
+        from sapgw.gateway.config import env_value
+        from sapgw.rfc.jsonrfc_client import HttpRfcConnection
+
+        url, user, passwd = settings.erp_crm_url, settings.erp_crm_user, settings.erp_crm_passwd
+        system.outbound.set_destination("CRM", lambda: HttpRfcConnection(
+            url, user=user, passwd=env_value(passwd)))
     # Sole user of its own SQLite file: calls run on the event loop (see rfc_routes).
     routes = rfc_routes(system.connect, inline=system.db.is_sqlite)
     guard = Middleware(AuthMiddleware, authenticator=Authenticator(settings.auth))
-    return Starlette(routes=routes, middleware=[guard])
+
+    @contextlib.asynccontextmanager
+    async def qout(_app: Any) -> Any:
+        system.outbound.start(settings.poll_interval)  # its QOUT scheduler (SMQ1 -> CRM)
+        try:
+            yield
+        finally:
+            system.outbound.stop()
+
+    return Starlette(routes=routes, middleware=[guard], lifespan=qout)
 
 
 if __name__ == "__main__":

@@ -183,6 +183,10 @@ class Settings:
     logical_system: str = "CRMCLNT100"
     erp_logical_system: str = "ERPCLNT100"
     erp_customizing: Path | None = None
+    # `sapgw erp serve`: the gateway its deltas go to (the ERP's destination CRM, JSON RFC).
+    erp_crm_url: str = ""
+    erp_crm_user: str = ""
+    erp_crm_passwd: str = field(default="", repr=False)  # may be env:NAME
     rfc_destination: str = ""
     queue_dependencies: bool = True
     poll_interval: float = 0.5
@@ -232,6 +236,9 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         logical_system=reader.get(gw, "logical_system", "CRMCLNT100"),
         erp_logical_system=reader.get(erp, "logical_system", "ERPCLNT100"),
         erp_customizing=reader.path(erp, "customizing"),
+        erp_crm_url=reader.get(erp, "crm_url"),
+        erp_crm_user=reader.get(erp, "crm_user"),
+        erp_crm_passwd=reader.get(erp, "crm_passwd"),
         rfc_destination=reader.get(gw, "serve_rfc", "ERP"),
         queue_dependencies=reader.boolean(gw, "queue_dependencies", True),
         poll_interval=reader.number(gw, "poll_interval", 0.5, 0.01, 60),
@@ -250,6 +257,9 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
             or destinations[settings_kwargs["rfc_destination"]].type != "local"):
         reader.problem(gw, "serve_rfc", f"{settings_kwargs['rfc_destination']} is not a "
                        "[destination] of type local")
+    crm_url = settings_kwargs["erp_crm_url"]
+    if crm_url and not str(crm_url).startswith(("http://", "https://")):
+        reader.problem(erp, "crm_url", "needs http://host:port of the gateway (`sapgw serve`)")
     auth = reader.auth()
     rfc_server = reader.rfc_server(destinations)
     reader.unknown_sections()

@@ -37,6 +37,7 @@ from sapgw.gateway.rfc.destinations import Destinations
 from sapgw.gateway.rfc.served import ServedRfc
 from sapgw.gateway.store.bdocs import BDocStore
 from sapgw.gateway.store.tables import GatewayTable
+from sapgw.qrfc.queries import queue_list
 from sapgw.rfc.connection import RfcConnection
 from sapgw.types import new_bdoc_id, new_tid
 
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "config.ini"
 SENDER = "CRM"
+ERP_TO_CRM = "CRM"  # the RFC destination the local ERP sends its deltas to
 
 
 class UnknownBDocType(LookupError):
@@ -76,6 +78,8 @@ class Gateway:
         self.schedulers = Schedulers(self.worker, settings.poll_interval, self.notifier)
         # What `sapgw serve` and `sapgw rfc-server` offer: gateway functions + the ERP stub.
         self.served_rfc = ServedRfc(self)
+        # The local ERP's destination CRM (its SM59) is this gateway's served RFC layer.
+        self.destinations.local_destinations[ERP_TO_CRM] = self.served_rfc.connect
         self._worker: QueueWorker | None = None
         self._started = False
 
@@ -131,6 +135,19 @@ class Gateway:
     def send_many(self, bdoc_type: str, items: list[Any], sender: str = SENDER,
                   flow_context: str = "MO1") -> list[dict[str, str]]:
         """Accept BDocs of one type in one commit (a CRM posting run): all stored, or none."""
+        if self.types.get(bdoc_type) is None:
+            raise UnknownBDocType(bdoc_type, sorted(self.types))
+        if not items:
+            return []
+        with self.db.write() as conn:
+            answer = self.accept(conn, bdoc_type, items, sender, flow_context)
+        self.schedulers.wake("in")
+        return answer
+
+    def accept(self, conn: Any, bdoc_type: str, items: list[Any], sender: str = SENDER,
+               flow_context: str = "MO1") -> list[dict[str, str]]:
+        """Store BDocs (I01) with the LUWs of their flows in the caller's transaction (an
+        inbound function records its TID in the same one); the caller wakes QIN after."""
         definition = self.types.get(bdoc_type)
         if definition is None:
             raise UnknownBDocType(bdoc_type, sorted(self.types))
@@ -143,11 +160,8 @@ class Gateway:
                 queue=queue, direction="in", kind="FLOW", tid=new_tid(),
                 calls=[self.flow.flow_call(bdoc.bdoc_id)], bdoc_id=bdoc.bdoc_id,
                 wait_for=waits))
-        if received:
-            with self.db.write() as conn:
-                self.bdocs.insert_many(conn, received)
-                self.queue_store.enqueue_many(conn, luws)
-            self.schedulers.wake("in")
+        self.bdocs.insert_many(conn, received)
+        self.queue_store.enqueue_many(conn, luws)
         return [{"bdoc_id": bdoc.bdoc_id, "state": "I01"} for bdoc, _ in received]
 
     def run_until_idle(self, timeout: float = 60.0) -> None:
@@ -158,7 +172,9 @@ class Gateway:
         while True:
             busy = self._worker.run_once("in")
             busy = self._worker.run_once("out") or busy
-            if not busy and not self.queue_store.runnable_exists():
+            for erp in self._erp_outbounds():  # the local ERP's SMQ1, into our SMQ2
+                busy = erp.runner().run_once("out") or busy
+            if not busy and not self._runnable():
                 return
             if time.monotonic() > deadline:
                 raise NotIdle(f"the gateway was still busy after {timeout} s")
@@ -166,14 +182,31 @@ class Gateway:
     def wait_until_idle(self, timeout: float = 60.0) -> None:
         """With the schedulers running: wait until no queue can run now."""
         deadline = time.monotonic() + timeout
-        while self.queue_store.runnable_exists() or self._running_queues():
+        while self._runnable() or self._running_queues():
             if time.monotonic() > deadline:
                 raise NotIdle(f"the gateway was still busy after {timeout} s")
             time.sleep(0.02)
 
     def _running_queues(self) -> bool:
         return any(q["status"] == "RUNNING" for d in ("in", "out")
-                   for q in queries.queue_list(self.db, d))
+                   for q in queries.queue_list(self.db, d)) or any(
+            q["status"] == "RUNNING" for erp in self._erp_outbounds()
+            for q in queue_list(erp.store.db, erp.store.schema))
+
+    def _runnable(self) -> bool:
+        return self.queue_store.runnable_exists() or any(
+            erp.store.runnable_exists() for erp in self._erp_outbounds())
+
+    def _erp_outbounds(self) -> list[Any]:
+        """The outbound queues (SMQ1) of the local systems loaded so far."""
+        return [system.outbound for system in self.destinations.local_systems()
+                if getattr(system, "outbound", None) is not None]
+
+    def local_erp(self) -> Any:
+        """The ERP stub of `[gateway] serve_rfc`, loaded in this process (None: none)."""
+        if not self.settings.rfc_destination:
+            return None
+        return self.destinations.local_system(self.settings.rfc_destination)
 
     # -- reading ------------------------------------------------------------------------
     def bdoc(self, bdoc_id: str) -> dict[str, Any]:
@@ -205,6 +238,9 @@ class Gateway:
             self.schedulers.start(jobs=[(self.reorganize_tids, 300.0),
                                         (self.reorganize_bdocs, 86400.0),
                                         *self.idocs.jobs()])
+            erp = self.local_erp()  # its QOUT scheduler runs beside ours
+            if erp is not None:
+                erp.outbound.start(self.settings.poll_interval)
             self._started = True
 
     def reorganize_tids(self) -> int:
@@ -222,6 +258,8 @@ class Gateway:
     def close(self) -> None:
         if self._started:
             self.schedulers.stop()
+            for erp in self._erp_outbounds():
+                erp.stop()
             self._started = False
         if self._worker is not None:
             self._worker.close()

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row
 
 from sapgw.erp_stub.kernel.luw import Luw, Task
 from sapgw.erp_stub.kernel.numbers import BoundNumbers
+from sapgw.erp_stub.kernel.outbound import Build
 
 if TYPE_CHECKING:
     from sapgw.clock import Clock
@@ -72,6 +73,13 @@ class CallContext:
 
     def task(self, task: Task) -> None:
         self.luw.task(task)
+
+    def call_in_background_task(self, function: str, *, destination: str, queue: str,
+                                build: Build | None = None, **params: Any) -> None:
+        """CALL FUNCTION ... IN BACKGROUND TASK DESTINATION, queue set by TRFC_SET_QUEUE_NAME:
+        sent as a qRFC unit after this LUW commits (`kernel.outbound`)."""
+        self.system.outbound.call_in_background_task(self.luw, function, destination, queue,
+                                                     params, build)
 
     def commit(self) -> None:
         """COMMIT WORK: inside a tRFC unit the unit's end commits, so this waits for it."""

@@ -3,18 +3,23 @@
 Application functions validate and read at once but only *register* their writes here;
 `BAPI_TRANSACTION_COMMIT` (or the end of a tRFC/qRFC unit) writes them all in one database
 transaction, `BAPI_TRANSACTION_ROLLBACK` forgets them. A document is all or nothing.
+Calls IN BACKGROUND TASK (`kernel.outbound`) are written last, in the same transaction, and
+their sender is told after the commit (`committed`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, and_, delete, update
 
 from sapgw.driver_insert import insert_rows
 from sapgw.erp_stub.kernel.buffer import is_buffered, table_of, write_ddlog
+
+if TYPE_CHECKING:
+    from sapgw.types import RfcCall
 
 Task = Callable[[Connection], None]
 
@@ -30,6 +35,12 @@ class Luw:
         self.cache_after_commit: list[tuple[tuple[Any, ...], Any]] = []
         # Buffered (customizing) tables written: a DDLOG row each at commit.
         self.buffered_changes: set[str] = set()
+        # Calls IN BACKGROUND TASK per (destination, queue): one unit each (kernel.outbound).
+        self.background: dict[tuple[str, str], list[RfcCall]] = {}
+        self._final: list[Task] = []
+        # Run once the LUW's transaction has committed (wake the QOUT scheduler).
+        self.after_commit: list[Callable[[], None]] = []
+        self._committing: list[Callable[[], None]] = []
 
     def insert(self, table: Table | type, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
         """Register rows to insert into an ERP table (a model class or a Table)."""
@@ -65,9 +76,13 @@ class Luw:
         if is_buffered(table):
             self.buffered_changes.add(table.name)
 
+    def finally_task(self, task: Task) -> None:
+        """Register a write that runs after every other one of the LUW (its qRFC units)."""
+        self._final.append(task)
+
     @property
     def empty(self) -> bool:
-        return not self._steps
+        return not self._steps and not self._final
 
     def flush(self, conn: Connection) -> None:
         """Run every registered write on `conn`, inside the caller's transaction.
@@ -77,16 +92,32 @@ class Luw:
         """
         steps, self._steps = self._steps, []
         changed, self.buffered_changes = self.buffered_changes, set()
-        for step in steps:
-            if isinstance(step, tuple):
-                table, rows = step
-                insert_rows(conn, table, rows)
-            else:
-                step(conn)
-        write_ddlog(conn, changed, datetime.now(UTC))
+        final, self._final = self._final, []
+        self._committing, self.after_commit = self.after_commit, []
+        try:
+            for step in steps:
+                if isinstance(step, tuple):
+                    table, rows = step
+                    insert_rows(conn, table, rows)
+                else:
+                    step(conn)
+            for task in final:
+                task(conn)
+            write_ddlog(conn, changed, datetime.now(UTC))
+        finally:
+            self.background.clear()
+
+    def committed(self) -> None:
+        """The transaction of the last `flush` committed: run what waited for it."""
+        hooks, self._committing = self._committing, []
+        for hook in hooks:
+            hook()
 
     def clear(self) -> None:
         self._steps.clear()
+        self._final.clear()
+        self.background.clear()
+        self.after_commit.clear()
         self.buffered_changes.clear()
 
 

@@ -26,6 +26,7 @@ from sapgw.erp_stub.kernel.customizing import Customizing
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.money import TCURC, TCURX, currency_rows
 from sapgw.erp_stub.kernel.numbers import NumberRanges
+from sapgw.erp_stub.kernel.outbound import ErpOutbound
 from sapgw.erp_stub.kernel.registry import FunctionRegistry
 from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
 from sapgw.rfc.connection import RfcConnection
@@ -87,6 +88,7 @@ class ErpSystem:
         self.buffer = TableBuffer()
         self.numbers = NumberRanges(db, self.customizing)
         self.cache = LookupCache()
+        self.outbound = ErpOutbound(db, self.clock)  # SMQ1, SM59 and the QOUT scheduler
         self._confirm_lock = threading.Lock()
         self._confirmations: list[str] = []
 
@@ -162,6 +164,7 @@ class ErpSystem:
             return
         with self.db.write() as conn:
             luw.flush(conn)
+        luw.committed()
 
     # -- tRFC / qRFC units -------------------------------------------------------------
     def execute_unit(self, tid: str, calls: list[RfcCall], queue: str | None = None) -> bool:
@@ -181,6 +184,7 @@ class ErpSystem:
                 return False
             self._record(conn, luw, tid, queue)
             self._write_confirmations(conn)
+        luw.committed()
         return True
 
     def execute_units(self, units: list[tuple[str, list[RfcCall], str | None]]
@@ -230,6 +234,7 @@ class ErpSystem:
             self.buffer.invalidate()
             raise
         for luw in committed:
+            luw.committed()
             for key, row in luw.cache_after_commit:
                 self.cache.put(key, row)
         return done, failure

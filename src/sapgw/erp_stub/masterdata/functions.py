@@ -13,6 +13,7 @@ from typing import Any
 from sapgw.erp_stub.basis.api import InSegment, Messages, inbound_interface, run_inbound
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.registry import FunctionGroup
+from sapgw.erp_stub.masterdata.crm_delta import send_customer_delta
 from sapgw.erp_stub.masterdata.maintenance import Level, PartnerKind, maintain
 from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1, LFM1
 
@@ -47,7 +48,9 @@ VENDOR = PartnerKind(
 
 
 def _customer(ctx: CallContext, segments: list[InSegment], messages: Messages) -> None:
-    maintain(ctx, CUSTOMER, segments, messages)
+    number = maintain(ctx, CUSTOMER, segments, messages)
+    if number:  # the delta to CRM (CRS_SEND_TO_SERVER), sent if the LUW commits
+        send_customer_delta(ctx, number)
 
 
 def _vendor(ctx: CallContext, segments: list[InSegment], messages: Messages) -> None:

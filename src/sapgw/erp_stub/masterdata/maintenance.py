@@ -82,12 +82,13 @@ class Write:
 
 
 def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
-             messages: Messages) -> None:
-    """Check the IDoc's segments and register its writes, or report why not."""
+             messages: Messages) -> str | None:
+    """Check the IDoc's segments and register its writes, or report why not; answer the
+    partner's number when its writes are registered."""
     root = next((s for s in segments if s.segnam == kind.general.segment), None)
     if root is None:
         messages.error("F2", "916", kind.general.segment)
-        return
+        return None
     function = root.get("MSGFN")
     number = alpha(root.get(kind.number_field), 10)
     existing = _row(ctx, kind, kind.general, number, {}) if number else None
@@ -113,17 +114,18 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
             writes += _area(ctx, kind, segment, function, number, existing, messages)
     _duplicates(writes, messages)
     if messages.failed:
-        return
+        return None
     if group is not None and not group.get("external"):
         try:
             number = ctx.numbers.next(kind.number_object, "", group["number_range"])
         except NumberRangeError as error:
             messages.error(error.msg_class or "NR", error.msg_number or "752", error.msg_v1,
                            error.msg_v2, error.msg_v3)
-            return
+            return None
     for write in writes:
         _register(ctx, kind, number, write)
     messages.add("S", "F2", _SUCCESS[writes[0].action], kind.name, number)
+    return number
 
 
 _SUCCESS = {"create": "901", "replace": "902", "change": "902", "delete": "903"}

@@ -25,5 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "918": "&1 &2 is not defined in &3 &4",
         "919": "&1 &2: &3 &4 exists already",
         "920": "Segment &1 for &2 appears more than once in the IDoc",
+        "921": "Fill either &1 or &2, not both",
+        "922": "Field &1 of parameter &2 is not kept by this system and cannot change",
     },
 }

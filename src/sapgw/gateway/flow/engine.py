@@ -24,6 +24,7 @@ from sapgw.gateway.store.bdocs import (
 from sapgw.types import RfcCall, new_tid
 
 FLOW_FUNCTION = "SMW3_FLOW_EXECUTE"
+INBOUND_CONTEXT = "MI0"  # a BDoc from a site (R/3 adapter): validated and saved in CRM first
 
 
 class FlowEngine:
@@ -67,14 +68,15 @@ class FlowEngine:
         for bdoc_id in bdoc_ids:
             header, body = loaded[bdoc_id]
             self._run_one(bdoc_id, self.types[header["bdoc_type"]], body, changes, luws,
-                          receivers)
+                          receivers, header["sender"], header["flow_context"])
         self.queues.enqueue_many(conn, luws)
         replace_receivers(conn, receivers)
         changes.flush(conn)
         return sorted({row["queue"] for row in luws})
 
     def _run_one(self, bdoc_id: str, bdoc_type: BDocType, body: object, changes: BDocChanges,
-                 luws: list[dict], receivers: list[dict]) -> None:
+                 luws: list[dict], receivers: list[dict], sender: str = "",
+                 flow_context: str = "MO1") -> None:
         data, problems = bdoc_type.validate(body)
         if problems:
             for problem in problems:
@@ -82,7 +84,14 @@ class FlowEngine:
             changes.change(bdoc_id, BDocState.E04, LogEntry(
                 "VALIDATION", f"{len(problems)} validation error(s)", "E"), error=problems[0])
             return
-        sites = self.replication.receivers(bdoc_type.name, data)
+        # Never back to the site it came from (an ERP's delta download, MI0).
+        sites = [site for site in self.replication.receivers(bdoc_type.name, data)
+                 if site.name != sender]
+        if not sites and flow_context == INBOUND_CONTEXT:
+            changes.change(bdoc_id, BDocState.F04, LogEntry(
+                "VALIDATION", f"Saved in CRM (flow context {INBOUND_CONTEXT}, from site "
+                              f"{sender}); no other site receives it", "S"), error="")
+            return
         if not sites:
             changes.change(bdoc_id, BDocState.F05, LogEntry(
                 "REPLICATION", "No receivers: no subscription matches this BDoc"), error="")

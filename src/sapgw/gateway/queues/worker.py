@@ -16,7 +16,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 from sqlalchemy import Connection
 
@@ -35,14 +34,14 @@ from sapgw.gateway.store.bdocs import (
     state_from_receiver_states,
     states_of,
 )
+from sapgw.qrfc.sender import RetryPolicy, SenderHooks, UnitSender
 from sapgw.rfc.connection import RfcConnection
-from sapgw.rfc.errors import RFCError, RFCLibError
 
 log = logging.getLogger("sapgw.queues")
 
 LEASE_SECONDS = 60.0
 FLOW_TIME_SLICE = 5.0
-BATCH_SIZE = 50  # LUWs of one queue read, run and recorded together
+BATCH_SIZE = 50  # LUWs of one queue read, run and recorded together (as qrfc.sender)
 
 
 class QueueWorker:
@@ -65,7 +64,7 @@ class QueueWorker:
         # Opens what inbound units (SMQ2, kind RFC) run on: the gateway's served RFC layer,
         # so they reach gateway functions too. Without it they go to their destination.
         self.inbound = inbound
-        self._connections: dict[tuple[str, str], RfcConnection] = {}
+        self.sender = UnitSender(queues, self._connect, self._policy, _BDocBookkeeping(self))
 
     @property
     def db(self) -> Database:
@@ -159,138 +158,73 @@ class QueueWorker:
 
     # -- units for a destination (outbound queue) ---------------------------------------------
     def _run_units(self, batch: list[Luw]) -> bool:
-        """Send the batch's units in order; record the executed ones in one transaction.
-
-        A crash before that transaction makes the next worker send them again with the same
-        TIDs, which the receiver acknowledges without executing them twice.
-        """
-        destination = batch[0].destination
-        key = (batch[0].direction, destination)
-        started = time.monotonic()
-        try:
-            connection = self._connection(key)
-            done, failure = connection.submit_units(
-                [(luw.tid, luw.calls, luw.queue) for luw in batch])
-        except Exception as exc:  # the destination could not even be asked
-            done, failure = 0, exc
-        each = (time.monotonic() - started) / (done + (failure is not None) or 1)
-        executed = batch[:done]
-        for _ in executed:
-            self.on_luw(each, "executed")
-        if executed:
-            self._complete(executed)
-            for luw in executed:
-                try:
-                    connection.confirm_unit({"id": luw.tid, "background": False,
-                                             "queued": True})
-                except RFCError:
-                    log.warning("confirming TID %s failed; the receiver keeps it until "
-                                "reorganised", luw.tid)
-        if failure is None:
-            return True
-        luw = batch[done]
-        if not isinstance(failure, RFCError):
-            log.error("unit %s of queue %s failed: %r", luw.tid, luw.queue, failure)
-        self._drop_connection(key)
-        if isinstance(failure, RFCError) and failure.retryable:
-            self.on_luw(each, "cpicerr")
-            self._communication_error(luw, failure)
-        else:
-            self.on_luw(each, "sysfail")
-            self._application_error(luw, failure)
-        return False
+        """Send the batch's units in order (`sapgw.qrfc.sender`); the BDocs follow in the
+        same transactions (`_BDocBookkeeping`)."""
+        return self.sender.send(batch)
 
     def close(self) -> None:
         """Close the connections this worker keeps open to its destinations."""
-        for connection in self._connections.values():
-            connection.close()
-        self._connections.clear()
+        self.sender.close()
 
-    def _drop_connection(self, key: tuple[str, str]) -> None:
-        """Forget a connection after a failure, closing it (a partner's session, a pyrfc
-        logon) so the next unit opens a fresh one."""
-        connection = self._connections.pop(key, None)
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # it failed already; closing is only tidying up
-                log.debug("closing the connection to %s failed", key[1], exc_info=True)
+    def _connect(self, direction: str, destination: str) -> RfcConnection:
+        if direction == "in" and self.inbound:
+            return self.inbound()
+        return self.destinations.connect(destination)
 
-    def _connection(self, key: tuple[str, str]) -> RfcConnection:
-        connection = self._connections.get(key)
-        if connection is None:
-            direction, destination = key
-            connection = (self.inbound() if direction == "in" and self.inbound
-                          else self.destinations.connect(destination))
-            self._connections[key] = connection
-        return connection
+    def _policy(self, destination: str) -> RetryPolicy:
+        dest = self.destinations.settings_of(destination)
+        return RetryPolicy(dest.retry_count, dest.retry_interval, dest.retry_backoff,
+                           dest.max_runtime)
 
-    @retry_storage()
-    def _complete(self, luws: list[Luw]) -> None:
-        """One transaction: the LUWs leave the queue, receivers confirmed, BDoc states follow."""
-        first = luws[0]
+
+class _BDocBookkeeping(SenderHooks):
+    """The gateway's part of sending a unit: receivers, BDoc states and log lines."""
+
+    def __init__(self, worker: QueueWorker) -> None:
+        self.worker = worker
+        self.bdocs = worker.bdocs
+
+    def timed(self, seconds: float, outcome: str) -> None:
+        self.worker.on_luw(seconds, outcome)
+
+    def completed(self, conn: Connection, luws: list[Luw]) -> None:
+        """Receivers confirmed, BDoc states follow (in the transaction removing the LUWs)."""
         ids = [luw.bdoc_id for luw in luws if luw.bdoc_id]
-        with self.db.write() as conn:
-            self.queues.remove_many(conn, luws)
-            self.queues.set_status(conn, first.queue, first.direction, QueueStatus.RUNNING,
-                                   retries=0, next_retry_at=None)
-            if not ids:
-                return
-            now = self.bdocs.now()
-            set_receivers(conn, [(luw.bdoc_id, luw.site, "CONFIRMED", "") for luw in luws
-                                 if luw.bdoc_id], now)
-            receivers = receiver_states_of(conn, ids)
-            changes = BDocChanges(now, states_of(conn, ids))
-            for luw in luws:
-                if not luw.bdoc_id:
-                    continue
-                new = state_from_receiver_states(receivers[luw.bdoc_id])
-                changes.change(luw.bdoc_id, new, LogEntry(
-                    "QOUT", f"Site {luw.site}: LUW {luw.tid} executed in queue {luw.queue}",
-                    "S"), error="" if not new.error else None)
-            changes.flush(conn)
-
-    def _communication_error(self, luw: Luw, exc: RFCError) -> None:
-        dest = self.destinations.settings_of(luw.destination)
-        text = _message(exc)
-        with self.db.write() as conn:
-            status = self.queues.status(conn, luw.queue, luw.direction) or {}
-            retries = int(status.get("retries") or 0) + 1
-            if retries <= dest.retry_count:
-                delay = dest.retry_interval * dest.retry_backoff ** (retries - 1)
-                next_at = self.queues.now() + timedelta(seconds=delay)
-                note = f"retry {retries} of {dest.retry_count} at {next_at:%H:%M:%S}"
-            else:
-                next_at = None
-                note = f"{dest.retry_count} retries used up; activate the queue to try again"
-            self.queues.set_status(conn, luw.queue, luw.direction, QueueStatus.CPICERR, text,
-                                   retries=retries, next_retry_at=next_at)
-            if luw.bdoc_id:
-                self.bdocs.log(conn, luw.bdoc_id, LogEntry(
-                    "QOUT", f"Communication error with destination {luw.destination}: "
-                            f"{text}; {note}", "W"))
-
-    def _application_error(self, luw: Luw, exc: Exception) -> None:
-        text = _message(exc)
-        with self.db.write() as conn:
-            self.queues.set_status(conn, luw.queue, luw.direction, QueueStatus.SYSFAIL, text)
+        if not ids:
+            return
+        now = self.bdocs.now()
+        set_receivers(conn, [(luw.bdoc_id, luw.site, "CONFIRMED", "") for luw in luws
+                             if luw.bdoc_id], now)
+        receivers = receiver_states_of(conn, ids)
+        changes = BDocChanges(now, states_of(conn, ids))
+        for luw in luws:
             if not luw.bdoc_id:
-                return
-            self.bdocs.set_receiver(conn, luw.bdoc_id, luw.site, "ERROR", text)
-            messages = getattr(exc, "messages", None) or []
-            for row in messages:
-                self.bdocs.log(conn, luw.bdoc_id, LogEntry(
-                    "QOUT", str(row.get("MESSAGE", "")), str(row.get("TYPE", "E")),
-                    str(row.get("ID", "")), str(row.get("NUMBER", ""))))
-            new = self.bdocs.state_from_receivers(conn, luw.bdoc_id)
-            self.bdocs.change_state(conn, luw.bdoc_id, new, LogEntry(
-                "QOUT", f"Site {luw.site}: queue {luw.queue} in SYSFAIL: {text}", "E",
-                getattr(exc, "msg_class", "") or "", getattr(exc, "msg_number", "") or ""),
-                error=text)
+                continue
+            new = state_from_receiver_states(receivers[luw.bdoc_id])
+            changes.change(luw.bdoc_id, new, LogEntry(
+                "QOUT", f"Site {luw.site}: LUW {luw.tid} executed in queue {luw.queue}",
+                "S"), error="" if not new.error else None)
+        changes.flush(conn)
 
+    def communication_error(self, conn: Connection, luw: Luw, text: str, note: str) -> None:
+        if luw.bdoc_id:
+            self.bdocs.log(conn, luw.bdoc_id, LogEntry(
+                "QOUT", f"Communication error with destination {luw.destination}: "
+                        f"{text}; {note}", "W"))
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, RFCLibError) and exc.message:
-        return str(exc.message)
-    return f"{type(exc).__name__}: {exc}"
+    def application_error(self, conn: Connection, luw: Luw, exc: Exception, text: str) -> None:
+        if not luw.bdoc_id:
+            return
+        self.bdocs.set_receiver(conn, luw.bdoc_id, luw.site, "ERROR", text)
+        messages = getattr(exc, "messages", None) or []
+        for row in messages:
+            self.bdocs.log(conn, luw.bdoc_id, LogEntry(
+                "QOUT", str(row.get("MESSAGE", "")), str(row.get("TYPE", "E")),
+                str(row.get("ID", "")), str(row.get("NUMBER", ""))))
+        new = self.bdocs.state_from_receivers(conn, luw.bdoc_id)
+        self.bdocs.change_state(conn, luw.bdoc_id, new, LogEntry(
+            "QOUT", f"Site {luw.site}: queue {luw.queue} in SYSFAIL: {text}", "E",
+            getattr(exc, "msg_class", "") or "", getattr(exc, "msg_number", "") or ""),
+            error=text)
+
 

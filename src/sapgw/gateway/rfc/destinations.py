@@ -37,6 +37,9 @@ class Destinations:
         self.clock = clock
         self._systems: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # The local systems' own SM59 (name -> connection factory), e.g. the ERP's CRM:
+        # the gateway's served RFC layer. Given to each local system that has outbound queues.
+        self.local_destinations: dict[str, Callable[[], RfcConnection]] = {}
 
     def settings_of(self, name: str) -> DestinationSettings:
         try:
@@ -64,6 +67,10 @@ class Destinations:
                     self.settings.erp_db_url, schema=self.settings.erp_db_schema,
                     customizing_dir=self.settings.erp_customizing, clock=self.clock,
                     logical_system=self.settings.erp_logical_system)
+                outbound = getattr(system, "outbound", None)
+                for target, connect in self.local_destinations.items():
+                    if outbound is not None:
+                        outbound.set_destination(target, connect)
                 self._systems[dest.system] = system
         return system
 

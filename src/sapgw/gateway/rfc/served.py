@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from sapgw.gateway.runtime import Gateway
 
 # Modules that register gateway functions; imported when a `ServedRfc` is built.
-FUNCTION_MODULES: list[str] = ["sapgw.gateway.idoc.rfc_inbound"]
+FUNCTION_MODULES: list[str] = ["sapgw.gateway.idoc.rfc_inbound", "sapgw.gateway.rfc.crm_save"]
 
 
 @dataclass
