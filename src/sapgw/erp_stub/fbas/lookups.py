@@ -3,12 +3,13 @@
 What other applications call (via `fi.api`) instead of reading T001, SKB1 … themselves. Each
 answers None when the entry does not exist, so that a caller can report every missing entry
 as a message. Every read is a dictionary look-up in the buffered tables: the posting path
-calls these several times per document.
+calls these several times per document, so the records are NamedTuples (immutable and
+cheap to build) and a T001B row's intervals are parsed once per row value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sapgw.erp_stub.fbas.intervals import OpenPeriods
 from sapgw.erp_stub.fbas.tables import (
@@ -21,14 +22,16 @@ from sapgw.erp_stub.fbas.tables import (
     T009B,
     TKA02,
 )
+from sapgw.erp_stub.fbas.views import Rows, View
 from sapgw.erp_stub.kernel.context import CallContext
 
 ALL_ACCOUNT_TYPES = "+"
 ACTUAL = "0"  # T001B-RRCTY
+_COMPANY_CODES = View(T001, TKA02)
+_GL_ACCOUNTS = View(T001, SKB1, SKA1)
 
 
-@dataclass(frozen=True)
-class CompanyCode:
+class CompanyCode(NamedTuple):
     """T001 with the controlling area of TKA02 (blank when the company code has none)."""
 
     BUKRS: str
@@ -42,8 +45,7 @@ class CompanyCode:
     KOKRS: str
 
 
-@dataclass(frozen=True)
-class GLAccount:
+class GLAccount(NamedTuple):
     """SKA1 (chart of accounts data) joined with SKB1 (company code data)."""
 
     SAKNR: str
@@ -70,19 +72,20 @@ class GLAccount:
         return self.XLOEB == "X"
 
 
-@dataclass(frozen=True)
-class DocumentType:
+class DocumentType(NamedTuple):
     BLART: str
     NUMKR: str
 
 
 def company_code(ctx: CallContext, bukrs: str) -> CompanyCode | None:
-    row = ctx.buffered(T001).get(bukrs)
-    if row is None:
-        return None
-    area = ctx.buffered(TKA02).get(bukrs, "")
-    return CompanyCode(row.BUKRS, row.BUTXT, row.ORT01, row.LAND1, row.WAERS, row.KTOPL,
-                       row.PERIV, row.OPVAR, area.KOKRS if area is not None else "")
+    def build(t001: Rows, tka02: Rows) -> CompanyCode | None:
+        row, area = t001.get((bukrs,)), tka02.get((bukrs, ""))
+        if row is None:
+            return None
+        return CompanyCode(row.BUKRS, row.BUTXT, row.ORT01, row.LAND1, row.WAERS, row.KTOPL,
+                           row.PERIV, row.OPVAR, area.KOKRS if area is not None else "")
+
+    return _COMPANY_CODES.get(ctx, bukrs, build)  # type: ignore[no-any-return]
 
 
 def company_codes(ctx: CallContext, kokrs: str | None = None) -> list[str]:
@@ -94,17 +97,17 @@ def company_codes(ctx: CallContext, kokrs: str | None = None) -> list[str]:
 
 def gl_account(ctx: CallContext, saknr: str, bukrs: str) -> GLAccount | None:
     """The account if the chart of accounts has it and it is created in the company code."""
-    company = ctx.buffered(T001).get(bukrs)
-    local = ctx.buffered(SKB1).get(bukrs, saknr)
-    if company is None or local is None:
-        return None
-    chart = ctx.buffered(SKA1).get(company.KTOPL, saknr)
-    if chart is None:
-        return None
-    blocked = "X" if "X" in (chart.XSPEB, local.XSPEB) else ""
-    deleted = "X" if "X" in (chart.XLOEV, local.XLOEB) else ""
-    return GLAccount(saknr, bukrs, company.KTOPL, chart.XBILK, chart.GVTYP, local.WAERS,
-                     local.MITKZ, local.XINTB, blocked, deleted)
+    def build(t001: Rows, skb1: Rows, ska1: Rows) -> GLAccount | None:
+        company, local = t001.get((bukrs,)), skb1.get((bukrs, saknr))
+        chart = ska1.get((company.KTOPL, saknr)) if company is not None else None
+        if local is None or chart is None:
+            return None
+        blocked = "X" if "X" in (chart.XSPEB, local.XSPEB) else ""
+        deleted = "X" if "X" in (chart.XLOEV, local.XLOEB) else ""
+        return GLAccount(saknr, bukrs, company.KTOPL, chart.XBILK, chart.GVTYP, local.WAERS,
+                         local.MITKZ, local.XINTB, blocked, deleted)
+
+    return _GL_ACCOUNTS.get(ctx, (saknr, bukrs), build)  # type: ignore[no-any-return]
 
 
 def document_type(ctx: CallContext, blart: str) -> DocumentType | None:
@@ -144,10 +147,23 @@ def posting_period_open(ctx: CallContext, bukrs: str, year: int, period: int,
         return False
     periods = ctx.buffered(T001B)
     general = periods.get(ACTUAL, company.OPVAR, ALL_ACCOUNT_TYPES, "")
-    if general is None or not OpenPeriods.of_row(general).is_open(year, period):
+    if general is None or not _open_periods(general).is_open(year, period):
         return False
     if account_type == ALL_ACCOUNT_TYPES:
         return True
-    return all(OpenPeriods.of_row(row).is_open(year, period)
+    return all(_open_periods(row).is_open(year, period)
                for row in periods.where(RRCTY=ACTUAL, BUKRS=company.OPVAR, MKOAR=account_type)
                if row.VKONT <= account <= (row.BKONT or account))
+
+
+_PARSED: dict[Any, OpenPeriods] = {}
+
+
+def _open_periods(row: Any) -> OpenPeriods:
+    """The row's intervals, parsed once per row value (a changed row is a new key)."""
+    found = _PARSED.get(row)
+    if found is None:
+        if len(_PARSED) > 1000:
+            _PARSED.clear()
+        found = _PARSED[row] = OpenPeriods.of_row(row)
+    return found

@@ -21,7 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "708": "Account &1 is blocked for posting in company code &2",
         "710": "Posting period variant &1 has no entry for account type &2",
         "711": "Period &1 is not a period of fiscal year variant &2",
-        "712": "Open periods &1 of variant &2 do not fit into two intervals",
+        "712": "Period &1 &2: open periods of variant &3 would need three intervals",
         "713": "Posting period &1 &2 closed in posting period variant &3",
         "714": "Posting period &1 &2 opened in posting period variant &3",
         "715": "Action &1 is not C (close) or O (open)",

@@ -61,9 +61,9 @@ def change_posting_period(ctx: CallContext, bukrs: str, year: int, period: int, 
     before = OpenPeriods.of_row(row, last)
     try:
         after = before.close(year, period) if action == CLOSE else before.open(year, period)
-    except IntervalError as too_many:
-        return [bapiret2("E", "F5", "712", str(too_many), company.OPVAR, parameter="PERIOD",
-                         field="PERIOD")]
+    except IntervalError:
+        return [bapiret2("E", "F5", "712", f"{period:03d}", year, company.OPVAR,
+                         parameter="PERIOD", field="PERIOD")]
     if not testrun and after != before:
         ctx.update(T001B, key=key, values=after.fields())
     number = "713" if action == CLOSE else "714"
