@@ -10,6 +10,7 @@ from sapgw.erp_stub import ErpSystem
 from sapgw.erp_stub.fi.tables import BKPF
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.rfc.errors import ExternalRuntimeError
+from tests.erp_stub.periods import close_period
 from tests.erp_stub.test_fi_post import HEADER, amount, expense, gl, post, rows
 
 Document = dict[str, Any]
@@ -156,7 +157,7 @@ def test_failure_frame_text(conn: LocalConnection) -> None:
 
 
 def test_closed_period_is_refused(erp: ErpSystem, conn: LocalConnection) -> None:
-    erp.customizing.close_period("1000", 2026, 11)
+    close_period(conn, 2026, 11)
 
     result = post(conn, expense())
 
@@ -167,7 +168,7 @@ def test_closed_period_is_refused(erp: ErpSystem, conn: LocalConnection) -> None
 
 
 def test_every_error_of_a_document_comes_at_once(erp: ErpSystem, conn: LocalConnection) -> None:
-    erp.customizing.close_period("1000", 2026, 11)
+    close_period(conn, 2026, 11)
     document = {
         "DOCUMENTHEADER": {**HEADER, "DOC_TYPE": "ZZ"},
         "ACCOUNTGL": [gl(1, "0000400000"), gl(2, "0000999999"),

@@ -9,7 +9,10 @@ from sqlalchemy import select
 from sapgw.erp_stub import ErpSystem
 from sapgw.erp_stub.co.tables import AUFK
 from sapgw.erp_stub.funds.keys import business_key
+from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.iaom.tables import IAOM_ASSIGNMENTS
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.ps.tables import PRPS
 from sapgw.rfc.errors import ABAPApplicationError
@@ -115,8 +118,10 @@ def test_new_item_of_a_known_fund_usage(erp: ErpSystem, conn: LocalConnection) -
 
 
 def test_rule_driven_order_type(erp: ErpSystem, conn: LocalConnection) -> None:
-    erp.customizing.data["iaom_scenarios"]["CRMFM"]["rules"].insert(
-        0, {"expense_type": "TPM3", "order_type": "ZFM1"})
+    ctx = CallContext(erp, Luw())  # IAOM1: a rule before the demo's, committed
+    iaom.set_rules(ctx, "CRMFM", [iaom.Rule("TPM3", order_type="ZFM1"),
+                                  *iaom.rules(ctx, "CRMFM")])
+    ctx.commit()
     send(conn, usage={**USAGE, "TPM_ID": "", "EXPENSE_TYPE": "TPM3"}, items=ITEMS[:1])
 
     [order] = rows(erp, AUFK)
@@ -142,7 +147,9 @@ def test_controlling_type_t_without_promotion_fails_whole_usage(
 
 
 def test_unknown_order_type_is_reported(erp: ErpSystem, conn: LocalConnection) -> None:
-    erp.customizing.data["iaom_scenarios"]["CRMFM"]["order_type"] = "ZZZZ"
+    ctx = CallContext(erp, Luw())
+    iaom.set_scenario(ctx, "CRMFM", controlling_type="S", order_type="ZZZZ")
+    ctx.commit()
     messages = send(conn, usage={**USAGE, "TPM_ID": ""}, items=ITEMS[:1])
 
     assert [(m["TYPE"], m["NUMBER"], m["MESSAGE_V1"]) for m in messages] == [

@@ -16,6 +16,7 @@ from sapgw.erp_stub.fi.tables import BKPF, BSEG
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.mm.tables import MARD, MKPF, MSEG
 from sapgw.rfc.errors import ABAPRuntimeError
+from tests.erp_stub.periods import close_period
 from tests.erp_stub.test_fi_post import rows
 
 HEADER = {"PSTNG_DATE": "20261122", "DOC_DATE": "20261121", "REF_DOC_NO": "DN-4711",
@@ -233,7 +234,7 @@ def test_rollback_discards_the_movement_and_leaves_a_gap(erp: ErpSystem,
 
 
 def test_closed_period_is_refused(erp: ErpSystem, conn: LocalConnection) -> None:
-    erp.customizing.close_period("1000", 2026, 11)
+    close_period(conn, 2026, 11)
     result = movement(conn, "05", item("561", "1"))
     assert errors_of(result) == [("F5", "201", 0, "PSTNG_DATE")]
     assert result["RETURN"][0]["PARAMETER"] == "GOODSMVT_HEADER"

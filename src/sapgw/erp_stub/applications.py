@@ -12,6 +12,7 @@ from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.erp_stub.basis.application import BASIS
 from sapgw.erp_stub.co.application import CO
+from sapgw.erp_stub.fbas.application import FBAS
 from sapgw.erp_stub.fi.application import FI
 from sapgw.erp_stub.funds.application import FUNDS
 from sapgw.erp_stub.iaom.application import IAOM
@@ -22,7 +23,7 @@ from sapgw.erp_stub.masterdata.application import MASTERDATA
 from sapgw.erp_stub.mm.application import MM
 from sapgw.erp_stub.ps.application import PS
 
-APPLICATIONS: tuple[Application, ...] = (BASIS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM)
+APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

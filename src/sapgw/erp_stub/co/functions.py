@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.erp_stub.co.orders import create_order
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -109,21 +110,20 @@ def check_master_data(ctx: CallContext, data: dict[str, Any]
     elif ctx.customizing.entry("controlling_areas", kokrs) is None:
         error("905", kokrs, field="CO_AREA")
     bukrs = data["COMP_CODE"] or _only_company_code(ctx, kokrs)
-    company = ctx.customizing.company_code(bukrs) if bukrs else None
+    company = fbas.company_code(ctx, bukrs) if bukrs else None
     if not bukrs:
         error("904", "COMP_CODE", MASTER_DATA, field="COMP_CODE")
     elif company is None:
         problems.append(bapiret2("E", "F5", "165", bukrs, parameter=MASTER_DATA,
                                  field="COMP_CODE", system=ctx.logical_system))
-    elif kokrs and company.get("controlling_area") != kokrs:
+    elif kokrs and company.KOKRS != kokrs:
         error("902", bukrs, kokrs, field="COMP_CODE")
     master = {**data, "COMP_CODE": bukrs,
-              "CURRENCY": company["currency"] if company else ""}
+              "CURRENCY": company.WAERS if company else ""}
     return master, problems
 
 
 def _only_company_code(ctx: CallContext, kokrs: str) -> str:
     """The company code of a controlling area that has exactly one, else blank."""
-    codes = [code for code, company in ctx.customizing.table("company_codes").items()
-             if company.get("controlling_area") == kokrs]
+    codes = fbas.company_codes(ctx, kokrs)
     return codes[0] if len(codes) == 1 else ""

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sapgw.erp_stub.co.tables import AUFK
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 
 
@@ -19,14 +20,14 @@ def create_order(ctx: CallContext, *, order_type: str, text: str, company_code: 
     spec = ctx.customizing.entry("order_types", order_type)
     if spec is None:
         raise KeyError(f"order type {order_type}")
-    company = ctx.customizing.company_code(company_code)
+    company = fbas.company_code(ctx, company_code)
     if company is None:
         raise KeyError(f"company code {company_code}")
     aufnr = ctx.numbers.next("AUFTRAG", "", spec.get("number_range", "01"))
     ctx.insert(AUFK, {
         "AUFNR": aufnr, "AUART": order_type, "AUTYP": "01", "KTEXT": text[:40],
-        "BUKRS": company_code, "KOKRS": controlling_area or company["controlling_area"],
-        "WAERS": company["currency"], "OBJNR": f"OR{aufnr}",
+        "BUKRS": company_code, "KOKRS": controlling_area or company.KOKRS,
+        "WAERS": company.WAERS, "OBJNR": f"OR{aufnr}",
         "ERDAT": ctx.clock.today().strftime("%Y%m%d"), "PHAS1": "X",
     })
     return aufnr

@@ -1,25 +1,10 @@
 """Message texts of this application (T100; docs/MESSAGES.md marks the numbers that are ours).
 
-RW per reference/wire.md §4.1 (RW 9xx ours), F5 FI master data and periods (F5 70x ours).
+RW per reference/wire.md §4.1 (RW 9xx ours). FI sends F5 messages too: their class is
+declared by fbas (FI master data and periods).
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "F5": {
-        "102": "Customer &1 is not defined in company code &2",
-        "104": "Vendor &1 is not defined in company code &2",
-        "153": "G/L account &1 is not defined in company code &2",
-        "165": "Company code &1 is not defined",
-        "201": "Posting period &1 &2 is not open",
-        "700": "Document &1 &2 &3 has already been reversed",
-        "701": "Reversal: document &1 &2 &3 does not exist",
-        "702": "Amount &1 in line item &2 is not a valid amount",
-        "703": "Posting date &1 is not a valid date",
-        "705": "Currency &1 does not match line item &2",
-        "706": "Line item &1 has an amount of zero",
-        "707": "Account &1 is marked for deletion in company code &2",
-        "708": "Account &1 is blocked for posting in company code &2",
-        "808": "Document type &1 is not defined",
-    },
     "RW": {
         "002": "No item information transferred",
         "003": "No currency information transferred",

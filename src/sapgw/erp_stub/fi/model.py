@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sapgw.erp_stub.fbas.api import CompanyCode
 from sapgw.erp_stub.kernel.messages import bapiret2
 
 HEADER = "DOCUMENTHEADER"
@@ -76,7 +77,7 @@ class Document:
     """Header data of the document to post, derived and checked from DOCUMENTHEADER."""
 
     bukrs: str = ""
-    company: dict[str, Any] | None = None
+    company: CompanyCode | None = None
     kokrs: str = ""
     budat: str = ""
     bldat: str = ""

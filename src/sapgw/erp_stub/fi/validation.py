@@ -1,14 +1,22 @@
 """The document check behind BAPI_ACC_DOCUMENT_CHECK and _POST: every error, not the first.
 
 Each problem becomes one BAPIRET2 row with PARAMETER, ROW (1-based in that table) and FIELD,
-so a sender can fix all of them at once. The fiscal year variant is the calendar year here:
-the period is the posting date's month.
+so a sender can fix all of them at once. Fiscal year and period come from the posting date in
+the company code's fiscal year variant (T009/T009B); the period must be open (T001B).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sapgw.erp_stub.fbas.api import (
+    GLAccount,
+    company_code,
+    document_type,
+    fiscal_period,
+    gl_account,
+    posting_period_open,
+)
 from sapgw.erp_stub.fi import documents
 from sapgw.erp_stub.fi.amounts import apply_amounts
 from sapgw.erp_stub.fi.assignment import co_fields, resolve
@@ -56,19 +64,19 @@ def check_header(ctx: CallContext, header: dict[str, Any], line_bukrs: str,
     if not doc.bukrs:
         messages.required("COMP_CODE", HEADER)
     else:
-        doc.company = ctx.customizing.company_code(doc.bukrs)
+        doc.company = company_code(ctx, doc.bukrs)
         if doc.company is None:
             messages.error("F5", "165", doc.bukrs, parameter=HEADER, field="COMP_CODE")
         else:
-            doc.hwaer = doc.company["currency"]
-            doc.kokrs = doc.company.get("controlling_area", "")
+            doc.hwaer = doc.company.WAERS
+            doc.kokrs = doc.company.KOKRS
     _dates(ctx, doc, header, messages)
     doc.blart = header["DOC_TYPE"] or "SA"
-    doc_type = ctx.customizing.entry("document_types", doc.blart)
+    doc_type = document_type(ctx, doc.blart)
     if doc_type is None:
         messages.error("F5", "808", doc.blart, parameter=HEADER, field="DOC_TYPE")
     else:
-        doc.nrrange = doc_type.get("number_range", "01")
+        doc.nrrange = doc_type.NUMKR
     _reference(ctx, doc, header, messages)
     for name in UNSUPPORTED_HEADER_FIELDS:
         if header[name]:
@@ -87,13 +95,16 @@ def _dates(ctx: CallContext, doc: Document, header: dict[str, Any], messages: Me
     if not doc.budat:
         messages.required("PSTNG_DATE", HEADER)
         return
-    doc.gjahr, doc.monat = int(doc.budat[:4]), int(doc.budat[4:6])
+    if doc.company is None:
+        doc.gjahr, doc.monat = int(doc.budat[:4]), int(doc.budat[4:6])
+    else:
+        doc.gjahr, doc.monat = fiscal_period(ctx, doc.company.PERIV, doc.budat)
     year, period = int(header["FISC_YEAR"]), int(header["FIS_PERIOD"])
     if (year and year != doc.gjahr) or (period and period != doc.monat):
         messages.error("RW", "907", header["FISC_YEAR"], header["FIS_PERIOD"], doc.budat,
                        parameter=HEADER, field="FIS_PERIOD" if period else "FISC_YEAR")
-    if doc.company is not None and not ctx.customizing.posting_period_open(
-            doc.bukrs, doc.gjahr, doc.monat, ctx.clock.today().year):
+    if doc.company is not None and not posting_period_open(ctx, doc.bukrs, doc.gjahr,
+                                                           doc.monat):
         messages.error("F5", "201", f"{doc.monat:03d}", doc.gjahr, parameter=HEADER,
                        field="PSTNG_DATE")
 
@@ -174,8 +185,9 @@ def _gl_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, Any],
     line.co = resolve(ctx, doc.kokrs, item, line.row, messages)
     if account is None:
         return
-    line.cost_element = account.get("kind") == "P"
-    if account.get("co_required") and not co_fields(item):
+    line.cost_element = not account.balance_sheet
+    co_required = (ctx.customizing.entry("gl_accounts", line.hkont) or {}).get("co_required")
+    if co_required and not co_fields(item):  # until CO's cost elements (CSKB) decide it
         messages.error("KI", "235", line.hkont, **where, field="GL_ACCOUNT")
     if line.co is not None and line.cost_element:
         area = ctx.customizing.entry("controlling_areas", doc.kokrs)
@@ -214,14 +226,19 @@ def _partner_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, A
 
 
 def _account(ctx: CallContext, doc: Document, hkont: str, where: dict[str, Any],
-             messages: Messages) -> dict[str, Any] | None:
-    """The G/L account in the document's company code, or None after reporting why not."""
+             messages: Messages) -> GLAccount | None:
+    """The G/L account in the document's company code, or None after reporting why not;
+    an account marked for deletion or blocked for posting is reported and still answered."""
     if not hkont:
         messages.required("GL_ACCOUNT", where["parameter"], where["row"])
         return None
     if doc.company is None:
         return None
-    account = ctx.customizing.gl_account(hkont, doc.bukrs)
+    account = gl_account(ctx, hkont, doc.bukrs)
     if account is None:
         messages.error("F5", "153", hkont, doc.bukrs, **where, field="GL_ACCOUNT")
+    elif account.deleted:
+        messages.error("F5", "707", hkont, doc.bukrs, **where, field="GL_ACCOUNT")
+    elif account.blocked:
+        messages.error("F5", "708", hkont, doc.bukrs, **where, field="GL_ACCOUNT")
     return account

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.funds.keys import SCENARIO, business_key
 from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.kernel.context import CallContext
@@ -72,7 +73,7 @@ def account_fund_usage(ctx: CallContext, usage: dict[str, Any], items: list[dict
                        ) -> list[dict[str, Any]]:
     """Create the missing assignments of a fund usage; nothing at all if any item fails."""
     fu_id, tpm_id = usage["FU_ID"], usage["TPM_ID"]
-    if ctx.customizing.company_code(usage["COMP_CODE"]) is None:
+    if fbas.company_code(ctx, usage["COMP_CODE"]) is None:
         return [bapiret2("E", "F5", "165", usage["COMP_CODE"],
                          parameter="IS_FUND_USAGE", field="COMP_CODE")]
     if tpm_id and project(ctx, tpm_id) is None:

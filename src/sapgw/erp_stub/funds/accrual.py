@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.erp_stub.fi import api as fi
+from sapgw.erp_stub.funds.accounts import accrual_accounts
 from sapgw.erp_stub.funds.keys import SCENARIO, business_key
 from sapgw.erp_stub.funds.postings import Line, document_lines, reference
 from sapgw.erp_stub.iaom.api import lookup
@@ -143,7 +144,7 @@ def item_lines(ctx: CallContext, items: list[dict[str, Any]]
     lines: list[Line] = []
     messages: list[dict[str, Any]] = []
     for row, item in enumerate(items, start=1):
-        accounts = ctx.customizing.accrual_accounts(item["EXPENSE_TYPE"], item["SALES_ORG"])
+        accounts = accrual_accounts(ctx, item["EXPENSE_TYPE"], item["SALES_ORG"])
         if accounts is None:
             messages.append(bapiret2("E", "CRM_FM", "102", item["EXPENSE_TYPE"],
                                      item["SALES_ORG"], parameter="IT_ITEMS", row=row,
@@ -156,9 +157,9 @@ def item_lines(ctx: CallContext, items: list[dict[str, Any]]
                                      row=row, field="EXT_OBJECT_ID"))
             continue
         lines.append(Line(
-            expense_account=accounts["expense_account"],
-            accrual_account=accounts["accrual_account"],
-            document_type=accounts.get("document_type", "SA"), amount=item["AMOUNT"],
+            expense_account=accounts.expense_account,
+            accrual_account=accounts.accrual_account,
+            document_type=accounts.document_type, amount=item["AMOUNT"],
             currency=item["CURRENCY"], scenario=scenario, ext_object_id=key,
             expense_type=item["EXPENSE_TYPE"], sales_org=item["SALES_ORG"],
             text=item["ITEM_TEXT"]))

@@ -78,6 +78,11 @@ class TableBuffer:
             self._tables.clear()
             self._seen = None
 
+    def loaded(self, model: Any) -> dict[tuple[Any, ...], Row[Any]] | None:
+        """The table's rows if this process holds it, else None (load it with `rows`)."""
+        name = getattr(model, "__tablename__", None)  # a model class; else a Table
+        return self._tables.get(name if name is not None else model.name)
+
     def rows(self, conn: Connection, model: Any) -> dict[tuple[Any, ...], Row[Any]]:
         table = table_of(model)
         loaded = self._tables.get(table.name)

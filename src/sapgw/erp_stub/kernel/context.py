@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -93,17 +93,27 @@ class CallContext:
 class Buffered:
     """Reads of one buffered table: by full primary key, or all rows in key order."""
 
+    __slots__ = ("ctx", "model")
+
     def __init__(self, ctx: CallContext, model: Any) -> None:
         self.ctx = ctx
         self.model = model
 
     def _rows(self) -> dict[tuple[Any, ...], Row[Any]]:
         buffer = self.ctx.system.buffer
+        loaded = buffer.loaded(self.model)
+        if loaded is not None:  # a dictionary look-up, no connection needed
+            return loaded
         with self.ctx.read() as conn:
             return buffer.rows(conn, self.model)
 
     def get(self, *key: Any) -> Row[Any] | None:
         return self._rows().get(key)
+
+    def rows(self) -> Mapping[tuple[Any, ...], Row[Any]]:
+        """The whole table by primary key, as buffered: the same object until it is dropped,
+        so a caller may keep values derived from it while `rows()` stays identical."""
+        return self._rows()
 
     def all(self) -> list[Row[Any]]:
         return list(self._rows().values())

@@ -25,7 +25,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.customizing import Customizing
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.money import TCURC, TCURX, currency_rows
-from sapgw.erp_stub.kernel.numbers import NumberRanges
+from sapgw.erp_stub.kernel.numbers import NumberRanges, seed_number_ranges
 from sapgw.erp_stub.kernel.outbound import ErpOutbound
 from sapgw.erp_stub.kernel.registry import FunctionRegistry
 from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
@@ -86,7 +86,7 @@ class ErpSystem:
             for model in app.customizing:
                 table_of(model).info["buffered"] = True
         self.buffer = TableBuffer()
-        self.numbers = NumberRanges(db, self.customizing)
+        self.numbers = NumberRanges(db, self.buffer)
         self.cache = LookupCache()
         self.outbound = ErpOutbound(db, self.clock)  # SMQ1, SM59 and the QOUT scheduler
         self._confirm_lock = threading.Lock()
@@ -100,6 +100,7 @@ class ErpSystem:
             tcurc, tcurx = currency_rows(self.customizing.table("currencies"))
             self.seed_rows(TCURC, tcurc)
             self.seed_rows(TCURX, tcurx, update_existing=True)
+            seed_number_ranges(self, self.customizing)
             for app in self.applications:
                 if app.seed is not None:
                     app.seed(self, self.customizing)

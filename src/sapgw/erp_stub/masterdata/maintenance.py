@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.erp_stub.basis.api import InSegment, Messages
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.luw import Task
@@ -155,11 +156,11 @@ def _new_number(ctx: CallContext, kind: PartnerKind, root: InSegment, number: st
         if number:
             messages.error("F2", "907", ktokd, number, **where)
         return group
-    low, high = (ctx.customizing.entry("number_ranges", kind.number_object) or {}).get(
-        "intervals", {}).get(group["number_range"], ("", ""))
+    interval = ctx.numbers.interval(kind.number_object, group["number_range"])
     if not number:
         messages.error("F2", "908", ktokd, **where)
-    elif not (number.isdigit() and low and int(low) <= int(number) <= int(high)):
+    elif interval is None or not interval.contains(number):
+        low, high = (interval.low, interval.high) if interval else ("", "")
         messages.error("F2", "909", number, f"{low}-{high}", ktokd, **where)
     return group
 
@@ -213,7 +214,7 @@ def _company(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_funct
     if not bukrs:
         messages.error("F2", "906", "BUKRS", segment.segnam, segment=segment, field="BUKRS")
         return []
-    if len(bukrs) > 4 or ctx.customizing.company_code(bukrs) is None:
+    if len(bukrs) > 4 or fbas.company_code(ctx, bukrs) is None:
         messages.error("F5", "165", bukrs, segment=segment, field="BUKRS")
         return []
     writes = _child(ctx, kind, kind.company, segment, root_function, number, parent,
@@ -222,8 +223,8 @@ def _company(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_funct
     if writes and writes[0].action in ("create", "replace") and not akont:
         messages.error("F2", "911", bukrs, kind.name, segment=segment, field="AKONT")
     elif writes and writes[0].action != "delete" and akont:
-        account = ctx.customizing.gl_account(akont, bukrs)
-        if account is None or account.get("kind") != "B":
+        account = fbas.gl_account(ctx, akont, bukrs)
+        if account is None or not account.balance_sheet:
             messages.error("F2", "912", akont, bukrs, segment=segment, field="AKONT")
         writes[0].values["AKONT"] = akont
     return writes

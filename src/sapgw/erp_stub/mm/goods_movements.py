@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.erp_stub.co.api import order
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.luw import Task
@@ -222,7 +223,8 @@ def _decimals(quantity: Decimal) -> int:
 def _account_assignment(ctx: CallContext, item: dict[str, Any], bukrs: str, row: int,
                         messages: Messages) -> None:
     """Cost center and order must exist (in the plant's controlling area)."""
-    kokrs = (ctx.customizing.company_code(bukrs) or {}).get("controlling_area", "")
+    company = fbas.company_code(ctx, bukrs)
+    kokrs = company.KOKRS if company is not None else ""
     kostl = alpha(item["COSTCENTER"], 10)
     if kostl:
         center = ctx.customizing.entry("cost_centers", kostl)
@@ -246,10 +248,10 @@ def _receiving(item: dict[str, Any], plant: dict[str, Any], row: int, messages: 
 
 def _periods(ctx: CallContext, movement: Movement, messages: Messages) -> None:
     """MMPV/OB52: the posting date's period must be open in every company code concerned."""
-    year, period = int(movement.budat[:4]), int(movement.budat[4:6])
     for bukrs in sorted({line.bukrs for line in movement.lines if line.bukrs}):
-        if not ctx.customizing.posting_period_open(bukrs, year, period,
-                                                   ctx.clock.today().year):
+        company = fbas.company_code(ctx, bukrs)
+        year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", movement.budat)
+        if not fbas.posting_period_open(ctx, bukrs, year, period):
             messages.error("F5", "201", f"{period:03d}", year, parameter=HEADER,
                            field="PSTNG_DATE")
 
@@ -276,8 +278,8 @@ def quantity_text(quantity: Decimal) -> str:
 def _values(ctx: CallContext, movement: Movement) -> None:
     """Value of each line at the standard price, in the company code's currency."""
     for line in movement.lines:
-        company = ctx.customizing.company_code(line.bukrs) or {}
-        line.waers = company.get("currency", "")
+        company = fbas.company_code(ctx, line.bukrs)
+        line.waers = company.WAERS if company is not None else ""
         price, unit = materials.standard_price(ctx, line.matnr, line.werks)
         decimals = currency_decimals(ctx, line.waers)
         line.value = round_amount(line.menge * price / unit,

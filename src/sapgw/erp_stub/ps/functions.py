@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -76,13 +77,13 @@ def replicate_promotion(ctx: CallContext, promotion: dict[str, Any]) -> list[dic
     if start and finish and start > finish:
         return [bapiret2("E", "CRM_MKTPL", "004", tpm_id, start, finish,
                          parameter="IS_MKTPL", field="VALID_TO")]
-    company = ctx.customizing.company_code(promotion["COMP_CODE"])
+    company = fbas.company_code(ctx, promotion["COMP_CODE"])
     if company is None:
         return [bapiret2("E", "F5", "165", promotion["COMP_CODE"],
                          parameter="IS_MKTPL", field="COMP_CODE")]
     data = ProjectData(pspid=tpm_id, description=promotion["DESCRIPTION"] or tpm_id,
                        company_code=promotion["COMP_CODE"],
-                       controlling_area=company["controlling_area"], start=start, finish=finish)
+                       controlling_area=company.KOKRS, start=start, finish=finish)
     existing = project(ctx, tpm_id)
     if existing is None:
         create_project(ctx, data)
