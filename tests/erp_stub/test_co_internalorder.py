@@ -47,7 +47,7 @@ def test_errors_name_their_fields(erp: ErpSystem, conn: LocalConnection) -> None
             for m in result["RETURN"]] == [
         ("KO", "901", "I_MASTER_DATA", 0, "ORDER_TYPE"),
         ("KO", "904", "I_MASTER_DATA", 0, "CO_AREA"),
-        ("F5", "165", "I_MASTER_DATA", 0, "COMP_CODE"),
+        ("KO", "906", "I_MASTER_DATA", 0, "COMP_CODE"),  # CO knows it by TKA02
         ("KO", "903", "SRULES", 1, ""),
     ]
     assert result["ORDERID"] == "" and rows(erp, AUFK) == []
