@@ -90,11 +90,12 @@ def _check(ctx: CallContext, area: Any, elem_class: str, item: dict[str, Any], r
         if not item[field]:
             problems.required(field, row)
     dates = validity(item, row, problems)
-    if katyp and katyp not in PRIMARY_CATEGORIES | SECONDARY_CATEGORIES:
+    known = katyp in PRIMARY_CATEGORIES | SECONDARY_CATEGORIES
+    if katyp and not known:
         problems.error("KA", "903", katyp, row=row, field="CELEM_CATEGORY")
     elif katyp and elem_class in CLASSES and (katyp in PRIMARY_CATEGORIES) != (elem_class == "1"):
         problems.error("KA", "904", katyp, CLASSES[elem_class], row=row, field="CELEM_CATEGORY")
-    if area is None or not kstar or not katyp or dates is None:
+    if area is None or not kstar or not known or dates is None:
         return None
     (datab, datbi), kokrs = dates, area.KOKRS
     existing = overlapping(ctx.buffered(CSKB).where(KOKRS=kokrs, KSTAR=kstar), datab, datbi)
