@@ -47,8 +47,8 @@ def test_price_for_all_periods_visible_after_commit(conn: LocalConnection) -> No
     assert prices(conn, PERIODFROM="003") == [
         ("003", Decimal("40.0000"), Decimal("45.5000"), Decimal(1))]
     rows = read_table(conn, "ZCO_ACT_PRICE", "PERIO = '012'")
-    assert [value.strip() for value in rows[0].split("|")[:7]] == ["1000", "0000001000", "SRVHR", "2026", "000", "012",
-                                      "KL10000000001000SRVHR"]
+    assert [value.strip() for value in rows[0].split("|")[:7]] == [
+        "1000", "0000001000", "SRVHR", "2026", "000", "012", "KL10000000001000SRVHR"]
 
 
 def test_prices_per_period_and_delta(conn: LocalConnection) -> None:
