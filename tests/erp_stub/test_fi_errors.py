@@ -2,11 +2,13 @@
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sapgw.erp_stub import ErpSystem
+from sapgw.clock import Clock
+from sapgw.erp_stub import ErpSystem, create_system
 from sapgw.erp_stub.fi.tables import BKPF
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.rfc.errors import ExternalRuntimeError
@@ -214,9 +216,11 @@ def test_malformed_amount_is_refused_by_the_interface(conn: LocalConnection) -> 
 
 
 def test_co_line_needs_the_controlling_area_in_company_code_currency(
-        erp: ErpSystem, conn: LocalConnection) -> None:
-    erp.customizing.data["controlling_areas"]["1000"]["currency"] = "USD"
+        clock: Clock, tmp_path: Path) -> None:
+    (tmp_path / "usd.toml").write_text('[controlling_areas.1000]\ncurrency = "USD"\n')
+    erp = create_system("sqlite://", customizing_dir=tmp_path, clock=clock)
 
-    result = post(conn, expense())
+    result = post(erp.connect(), expense())
+    erp.db.dispose()
 
     assert specific(result) == [("RW", "909", "ACCOUNTGL", 1, "GL_ACCOUNT")]

@@ -2,18 +2,41 @@
 
 from pathlib import Path
 
-from sapgw.erp_stub.co import api
+from sapgw.erp_stub.co import activity_types, api, cost_centers, cost_elements, price_bapis
+from sapgw.erp_stub.co.bapi_support import master_group, planning_group
 from sapgw.erp_stub.co.functions import group
+from sapgw.erp_stub.co.master_tables import (
+    CSKA,
+    CSKB,
+    CSKS,
+    CSKT,
+    CSKU,
+    CSLA,
+    CSLT,
+    T003O,
+    T003P,
+    TKA01,
+    ZCO_ACT_PRICE,
+)
 from sapgw.erp_stub.co.messages import MESSAGES
+from sapgw.erp_stub.co.seed import seed
 from sapgw.erp_stub.co.tables import AUFK, COBK, COEP
 from sapgw.erp_stub.kernel.application import Application
 
+# The BAPI modules register their functions in the groups when imported.
+_BAPIS = (activity_types, cost_centers, cost_elements, price_bapis)
+
 CO = Application(
     name="co",
-    text="Controlling: internal orders and CO line items",
-    groups=(group,),
-    tables=(AUFK, COBK, COEP),
+    text="Controlling: cost centers, cost elements, activity types and prices, internal "
+         "orders, CO line items",
+    groups=(group, master_group, planning_group),
+    tables=(TKA01, T003O, T003P, CSKS, CSKT, CSKA, CSKB, CSKU, CSLA, CSLT,
+            ZCO_ACT_PRICE, AUFK, COBK, COEP),
+    # Read on every posting (FI checks each G/L line's cost element and cost center): buffered.
+    customizing=(TKA01, T003O, CSKS, CSKB, CSLA),
     data=(Path(__file__).with_name("demo.toml"),),
+    seed=seed,
     messages=MESSAGES,
     api=api,
 )

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sapgw.erp_stub.co.master_data import (
+    controlling_area,
+    order_type,
+)
 from sapgw.erp_stub.co.orders import create_order
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
@@ -93,21 +97,25 @@ def bapi_internalorder_create(ctx: CallContext, I_MASTER_DATA: dict[str, Any], T
 
 def check_master_data(ctx: CallContext, data: dict[str, Any]
                       ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The order's master data completed (company code, currency) and every problem."""
+    """The order's master data completed (company code, currency) and every problem.
+
+    CO knows a company code by its assignment to a controlling area (TKA02); the order's
+    currency is the controlling area's, which CO postings require to be the company code's.
+    """
     problems: list[dict[str, Any]] = []
 
     def error(number: str, *variables: str, field: str) -> None:
         problems.append(bapiret2("E", "KO", number, *variables, parameter=MASTER_DATA,
                                  field=field, system=ctx.logical_system))
 
-    order_type, kokrs = data["ORDER_TYPE"], data["CO_AREA"]
-    if not order_type:
+    auart, kokrs = data["ORDER_TYPE"], data["CO_AREA"]
+    if not auart:
         error("904", "ORDER_TYPE", MASTER_DATA, field="ORDER_TYPE")
-    elif ctx.customizing.entry("order_types", order_type) is None:
-        error("901", order_type, field="ORDER_TYPE")
+    elif order_type(ctx, auart) is None:
+        error("901", auart, field="ORDER_TYPE")
     if not kokrs:
         error("904", "CO_AREA", MASTER_DATA, field="CO_AREA")
-    elif ctx.customizing.entry("controlling_areas", kokrs) is None:
+    elif controlling_area(ctx, kokrs) is None:
         error("905", kokrs, field="CO_AREA")
     bukrs = data["COMP_CODE"] or _only_company_code(ctx, kokrs)
     company = fbas.company_code(ctx, bukrs) if bukrs else None
@@ -116,6 +124,8 @@ def check_master_data(ctx: CallContext, data: dict[str, Any]
     elif company is None:
         problems.append(bapiret2("E", "F5", "165", bukrs, parameter=MASTER_DATA,
                                  field="COMP_CODE", system=ctx.logical_system))
+    elif not company.KOKRS:
+        error("906", bukrs, field="COMP_CODE")
     elif kokrs and company.KOKRS != kokrs:
         error("902", bukrs, kokrs, field="COMP_CODE")
     master = {**data, "COMP_CODE": bukrs,
@@ -125,5 +135,5 @@ def check_master_data(ctx: CallContext, data: dict[str, Any]
 
 def _only_company_code(ctx: CallContext, kokrs: str) -> str:
     """The company code of a controlling area that has exactly one, else blank."""
-    codes = fbas.company_codes(ctx, kokrs)
+    codes = fbas.company_codes(ctx, kokrs) if kokrs else []
     return codes[0] if len(codes) == 1 else ""

@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sapgw.erp_stub.co.master_data import controlling_area as area_of
+from sapgw.erp_stub.co.master_data import order_type as order_type_of
 from sapgw.erp_stub.co.tables import AUFK
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
@@ -15,19 +17,23 @@ def create_order(ctx: CallContext, *, order_type: str, text: str, company_code: 
                  controlling_area: str | None = None) -> str:
     """Create a released internal order in the caller's LUW; returns its AUFNR (12 digits).
 
-    Raises KeyError for an unknown order type or company code (callers report it as RETURN).
+    The order type comes from T003O (category, number range interval), the controlling area
+    from TKA02 unless given; the order currency is the controlling area's (TKA01), which CO
+    postings require to be the company code's. Raises KeyError for an unknown order type or a
+    company code without controlling area (callers report it as RETURN).
     """
-    spec = ctx.customizing.entry("order_types", order_type)
+    spec = order_type_of(ctx, order_type)
     if spec is None:
         raise KeyError(f"order type {order_type}")
     company = fbas.company_code(ctx, company_code)
-    if company is None:
-        raise KeyError(f"company code {company_code}")
-    aufnr = ctx.numbers.next("AUFTRAG", "", spec.get("number_range", "01"))
+    kokrs = controlling_area or (company.KOKRS if company is not None else "")
+    area = area_of(ctx, kokrs) if kokrs else None
+    if company is None or area is None:
+        raise KeyError(f"company code {company_code} (or its controlling area)")
+    aufnr = ctx.numbers.next("AUFTRAG", "", spec.NUMKR or "01")
     ctx.insert(AUFK, {
-        "AUFNR": aufnr, "AUART": order_type, "AUTYP": "01", "KTEXT": text[:40],
-        "BUKRS": company_code, "KOKRS": controlling_area or company.KOKRS,
-        "WAERS": company.WAERS, "OBJNR": f"OR{aufnr}",
+        "AUFNR": aufnr, "AUART": order_type, "AUTYP": spec.AUTYP or "01", "KTEXT": text[:40],
+        "BUKRS": company_code, "KOKRS": kokrs, "WAERS": company.WAERS, "OBJNR": f"OR{aufnr}",
         "ERDAT": ctx.clock.today().strftime("%Y%m%d"), "PHAS1": "X",
     })
     return aufnr

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sapgw.erp_stub.co.master_data import controlling_area
 from sapgw.erp_stub.co.tables import COBK, COEP
 from sapgw.erp_stub.kernel.context import CallContext
 
@@ -57,7 +58,7 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
     date's month (calendar fiscal year). Raises KeyError for an unknown controlling area and
     ValueError for a document without lines.
     """
-    area = ctx.customizing.entry("controlling_areas", kokrs)
+    area = controlling_area(ctx, kokrs)
     if area is None:
         raise KeyError(f"controlling area {kokrs}")
     if not lines:
@@ -71,7 +72,7 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
         "BLTXT": text[:50], "VERSN": ACTUAL_VERSION, "PERAB": perio, "PERBI": perio,
         "REFBT": ref.refbt, "REFBN": ref.refbn, "REFBK": ref.refbk,
         "REFGJ": ref.refgj or "0000", "AWTYP": ref.awtyp, "AWKEY": ref.awkey,
-        "KWAER": area["currency"], "LOGSYSTEM": ctx.logical_system,
+        "KWAER": area.WAERS, "LOGSYSTEM": ctx.logical_system,
     })
     ctx.insert(COEP, [{
         "KOKRS": kokrs, "BELNR": belnr, "BUZEI": f"{number:03d}", "GJAHR": gjahr,
@@ -79,7 +80,7 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
         "VERSN": ACTUAL_VERSION, "VRGNG": vrgng, "OBJNR": line.objnr, "KSTAR": line.kstar,
         "WKGBTR": line.amount,
         "WTGBTR": line.amount if line.amount_tc is None else line.amount_tc,
-        "TWAER": line.currency_tc or area["currency"], "BEKNZ": "S" if line.amount >= 0 else "H",
+        "TWAER": line.currency_tc or area.WAERS, "BEKNZ": "S" if line.amount >= 0 else "H",
         "BUKRS": line.bukrs, "SGTXT": line.text[:50], "REFBZ": line.ref_item,
         "PAROB": line.parob,
     } for number, line in enumerate(lines, start=1)])

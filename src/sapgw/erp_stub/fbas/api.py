@@ -6,6 +6,7 @@ from sapgw.erp_stub.fbas.lookups import (
     CompanyCode,
     DocumentType,
     GLAccount,
+    balance_sheet_account,
     company_code,
     company_codes,
     document_type,
@@ -21,7 +22,8 @@ from sapgw.erp_stub.fbas.periods import (
 )
 
 __all__ = [
-    "ALL_ACCOUNT_TYPES", "CompanyCode", "DocumentType", "GLAccount", "change_posting_period",
+    "ALL_ACCOUNT_TYPES", "CompanyCode", "DocumentType", "GLAccount", "balance_sheet_account",
+    "change_posting_period",
     "close_posting_period", "company_code", "company_codes", "document_type", "fiscal_period",
     "gl_account", "last_period", "open_posting_period", "posting_period_open",
 ]

@@ -110,6 +110,13 @@ def gl_account(ctx: CallContext, saknr: str, bukrs: str) -> GLAccount | None:
     return _GL_ACCOUNTS.get(ctx, (saknr, bukrs), build)  # type: ignore[no-any-return]
 
 
+def balance_sheet_account(ctx: CallContext, ktopl: str, saknr: str) -> bool | None:
+    """Whether SAKNR of chart KTOPL is a balance sheet account (SKA1-XBILK); None if the chart
+    has no such account. CO asks it of a primary cost element (KA01)."""
+    row = ctx.buffered(SKA1).get(ktopl, saknr)
+    return None if row is None else row.XBILK == "X"
+
+
 def document_type(ctx: CallContext, blart: str) -> DocumentType | None:
     row = ctx.buffered(T003).get(blart)
     return None if row is None else DocumentType(row.BLART, row.NUMKR)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.co.api import order
 from sapgw.erp_stub.fi.model import ACCOUNTGL, CoObject, Messages
 from sapgw.erp_stub.iaom.api import lookup
@@ -24,9 +25,10 @@ def co_fields(item: dict[str, Any]) -> list[str]:
     return [name for name in CO_FIELDS if item[name]]
 
 
-def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messages: Messages
-            ) -> CoObject | None:
-    """The line's CO object, or None when it names none or names one that is wrong."""
+def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messages: Messages,
+            on_date: str = "") -> CoObject | None:
+    """The line's CO object, or None when it names none or names one that is wrong (a cost
+    center must be valid on `on_date`, the posting date; blank: today)."""
     given = co_fields(item)
     if not given:
         return None
@@ -38,8 +40,8 @@ def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messag
     found: CoObject | None
     if field == "COSTCENTER":
         kostl = alpha(item["COSTCENTER"], 10)
-        found = cost_center(ctx, kokrs, kostl)
-        if found is None:
+        found = cost_center(ctx, kokrs, kostl, on_date)
+        if found is None and kokrs:  # no controlling area: the company code is the error
             messages.error("KI", "100", kostl, kokrs, parameter=ACCOUNTGL, row=row, field=field)
     elif field == "ORDERID":
         aufnr = alpha(item["ORDERID"], 12)
@@ -63,11 +65,10 @@ def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messag
     return found
 
 
-def cost_center(ctx: CallContext, kokrs: str, kostl: str) -> CoObject | None:
-    entry = ctx.customizing.entry("cost_centers", kostl)
-    if entry is None or (kokrs and entry.get("controlling_area") != kokrs):
-        return None
-    return CoObject(f"KS{entry['controlling_area']}{kostl}", kostl=kostl)
+def cost_center(ctx: CallContext, kokrs: str, kostl: str, on_date: str = "") -> CoObject | None:
+    """The cost center of the company code's controlling area (CSKS), valid on the date."""
+    csks = co.cost_center(ctx, kokrs, kostl, on_date or None) if kokrs else None
+    return None if csks is None else CoObject(csks.OBJNR or f"KS{kokrs}{kostl}", kostl=kostl)
 
 
 def iaom_object(ctx: CallContext, scenario: str, ext_object_id: str) -> CoObject | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.fbas.api import (
     GLAccount,
     company_code,
@@ -182,20 +183,21 @@ def _gl_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, Any],
         messages.error("RW", "908", "ACCT_TYPE", ACCOUNTGL, **where, field="ACCT_TYPE")
     line.hkont = alpha(item["GL_ACCOUNT"], 10)
     account = _account(ctx, doc, line.hkont, where, messages)
-    line.co = resolve(ctx, doc.kokrs, item, line.row, messages)
+    line.co = resolve(ctx, doc.kokrs, item, line.row, messages, doc.budat)
     if account is None:
         return
     line.cost_element = not account.balance_sheet
-    co_required = (ctx.customizing.entry("gl_accounts", line.hkont) or {}).get("co_required")
-    if co_required and not co_fields(item):  # until CO's cost elements (CSKB) decide it
+    # A cost element of the controlling area (CSKB) needs a CO account assignment.
+    element = co.cost_element(ctx, doc.kokrs, line.hkont, doc.budat or None) \
+        if doc.kokrs else None
+    if element is not None and not co_fields(item):
         messages.error("KI", "235", line.hkont, **where, field="GL_ACCOUNT")
     if line.co is not None and line.cost_element:
-        area = ctx.customizing.entry("controlling_areas", doc.kokrs)
+        area = co.controlling_area(ctx, doc.kokrs)
         if area is None:
             messages.error("KO", "905", doc.kokrs, **where, field="GL_ACCOUNT")
-        elif area.get("currency") != doc.hwaer:
-            messages.error("RW", "909", area.get("currency"), doc.hwaer, **where,
-                           field="GL_ACCOUNT")
+        elif area.WAERS != doc.hwaer:
+            messages.error("RW", "909", area.WAERS, doc.hwaer, **where, field="GL_ACCOUNT")
 
 
 def _partner_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, Any],

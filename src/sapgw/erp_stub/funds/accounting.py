@@ -129,7 +129,7 @@ def co_object(ctx: CallContext, usage: dict[str, Any], controlling: iaom.Control
     """The existing CO object for type T, None for a new order of type S, or an error row."""
     kind = controlling.controlling_type
     if kind == iaom.SINGLE_OBJECT:
-        if ctx.customizing.entry("order_types", controlling.order_type) is None:
+        if co.order_type(ctx, controlling.order_type) is None:
             return None, bapiret2("E", "IAOM", "012", controlling.order_type, SCENARIO)
         return None, None
     if kind == iaom.EXISTING_OBJECT:

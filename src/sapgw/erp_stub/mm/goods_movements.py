@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from sapgw.erp_stub.co.api import order
+from sapgw.erp_stub.co.api import cost_center, order
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
@@ -226,10 +226,8 @@ def _account_assignment(ctx: CallContext, item: dict[str, Any], bukrs: str, row:
     company = fbas.company_code(ctx, bukrs)
     kokrs = company.KOKRS if company is not None else ""
     kostl = alpha(item["COSTCENTER"], 10)
-    if kostl:
-        center = ctx.customizing.entry("cost_centers", kostl)
-        if center is None or (kokrs and center.get("controlling_area") != kokrs):
-            messages.error("KI", "100", kostl, kokrs, row=row, field="COSTCENTER")
+    if kostl and cost_center(ctx, kokrs, kostl) is None:
+        messages.error("KI", "100", kostl, kokrs, row=row, field="COSTCENTER")
     if item["ORDERID"] and order(ctx, item["ORDERID"]) is None:
         messages.error("KO", "013", item["ORDERID"], row=row, field="ORDERID")
 

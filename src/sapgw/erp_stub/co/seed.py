@@ -1,0 +1,111 @@
+"""CO's seed: the data set's controlling areas, cost centers, cost elements, activity types and
+order types written into TKA01, CSKS/CSKT, CSKA/CSKB/CSKU, CSLA/CSLT and T003O/T003P.
+
+Only missing rows are written (`ErpSystem.seed_rows`), so a database of an older release gets
+the new tables filled on start and rows maintained over RFC are kept. This is the only place
+that reads the TOML data set; the application reads the tables.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sapgw.erp_stub.co.master_tables import (
+    CSKA,
+    CSKB,
+    CSKS,
+    CSKT,
+    CSKU,
+    CSLA,
+    CSLT,
+    HIGHEST_DATE,
+    T003O,
+    T003P,
+    TKA01,
+)
+from sapgw.erp_stub.kernel.conversions import alpha
+from sapgw.erp_stub.kernel.messages import LANGUAGE
+
+if TYPE_CHECKING:
+    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.system import ErpSystem
+
+LOWEST_DATE = "19000101"   # valid_from of a data set entry that names none (ours)
+
+
+def seed(system: ErpSystem, data: Customizing) -> None:
+    areas = data.table("controlling_areas")
+    system.seed_rows(TKA01, [{
+        "KOKRS": kokrs, "BEZEI": spec.get("text", "")[:25], "WAERS": spec.get("currency", ""),
+        "KTOPL": spec.get("chart_of_accounts", ""),
+        "LMONA": spec.get("fiscal_year_variant", ""), "CTYP": "10",
+    } for kokrs, spec in areas.items()])
+    _seed_cost_centers(system, data.table("cost_centers"), areas)
+    _seed_cost_elements(system, data.table("cost_elements"), areas)
+    _seed_activity_types(system, data.table("activity_types"))
+    order_types = data.table("order_types")
+    system.seed_rows(T003O, [{"AUART": auart, "AUTYP": spec.get("category", "01"),
+                              "NUMKR": spec.get("number_range", "01")}
+                             for auart, spec in order_types.items()])
+    system.seed_rows(T003P, [{"SPRAS": LANGUAGE, "AUART": auart, "TXT": spec.get("text", "")}
+                             for auart, spec in order_types.items()])
+
+
+def _validity(spec: dict[str, Any]) -> tuple[str, str]:
+    return str(spec.get("valid_from", LOWEST_DATE)), str(spec.get("valid_to", HIGHEST_DATE))
+
+
+def _seed_cost_centers(system: ErpSystem, centers: dict[str, Any],
+                       areas: dict[str, Any]) -> None:
+    rows, texts = [], []
+    for number, spec in centers.items():
+        kostl, kokrs = alpha(number, 10), spec["controlling_area"]
+        datab, datbi = _validity(spec)
+        rows.append({"KOKRS": kokrs, "KOSTL": kostl, "DATBI": datbi, "DATAB": datab,
+                     "BUKRS": spec.get("company_code", ""), "KOSAR": spec.get("category", ""),
+                     "VERAK": spec.get("person_responsible", "")[:20],
+                     "WAERS": spec.get("currency") or areas.get(kokrs, {}).get("currency", ""),
+                     "PRCTR": spec.get("profit_center", ""),
+                     "OBJNR": f"KS{kokrs}{kostl}"})
+        texts.append({"SPRAS": LANGUAGE, "KOKRS": kokrs, "KOSTL": kostl, "DATBI": datbi,
+                      "KTEXT": spec.get("text", "")[:20], "LTEXT": spec.get("text", "")[:40]})
+    system.seed_rows(CSKS, rows)
+    system.seed_rows(CSKT, texts)
+
+
+def _seed_cost_elements(system: ErpSystem, elements: dict[str, Any],
+                        areas: dict[str, Any]) -> None:
+    per_chart, per_area, texts = [], [], []
+    for number, spec in elements.items():
+        kstar, kokrs = alpha(number, 10), spec["controlling_area"]
+        ktopl = areas.get(kokrs, {}).get("chart_of_accounts", "")
+        datab, datbi = _validity(spec)
+        per_chart.append({"KTOPL": ktopl, "KSTAR": kstar})
+        per_area.append({"KOKRS": kokrs, "KSTAR": kstar, "DATBI": datbi, "DATAB": datab,
+                         "KATYP": spec.get("category", "01"), "MSEHI": spec.get("unit", "")})
+        texts.append({"SPRAS": LANGUAGE, "KTOPL": ktopl, "KSTAR": kstar,
+                      "KTEXT": spec.get("text", "")[:20], "LTEXT": spec.get("text", "")[:40]})
+    system.seed_rows(CSKA, _unique(per_chart, ("KTOPL", "KSTAR")))
+    system.seed_rows(CSKB, per_area)
+    system.seed_rows(CSKU, _unique(texts, ("SPRAS", "KTOPL", "KSTAR")))
+
+
+def _seed_activity_types(system: ErpSystem, types: dict[str, Any]) -> None:
+    rows, texts = [], []
+    for lstar, spec in types.items():
+        kokrs = spec["controlling_area"]
+        datab, datbi = _validity(spec)
+        rows.append({"KOKRS": kokrs, "LSTAR": lstar, "DATBI": datbi, "DATAB": datab,
+                     "LEINH": spec.get("unit", ""), "LATYP": spec.get("category", "1"),
+                     "LATYPI": spec.get("category", "1"),
+                     "VKSTA": alpha(spec.get("allocation_cost_element", ""), 10),
+                     "TARKZ": spec.get("price_indicator", "")})
+        texts.append({"SPRAS": LANGUAGE, "KOKRS": kokrs, "LSTAR": lstar, "DATBI": datbi,
+                      "KTEXT": spec.get("text", "")[:20], "LTEXT": spec.get("text", "")[:40]})
+    system.seed_rows(CSLA, rows)
+    system.seed_rows(CSLT, texts)
+
+
+def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per key (the same cost element in two controlling areas of one chart)."""
+    return list({tuple(row[k] for k in key): row for row in rows}.values())
