@@ -32,6 +32,12 @@ from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
+from sapgw.erp_stub.masterdata.organization import (
+    AccountGroup,
+    account_group,
+    purchasing_organization,
+    sales_area,
+)
 from sapgw.rfc.errors import ABAPRuntimeError
 
 REPLACE = ("", "005", "009", "018")
@@ -62,7 +68,7 @@ class PartnerKind:
     name: str                          # Customer / Vendor, for the messages
     number_field: str                  # KUNNR / LIFNR
     number_object: str                 # DEBITOR / KREDITOR
-    groups: str                        # customizing table of the account groups
+    koart: str                         # D customer / K vendor (account groups T077D/T077K)
     group_field: str                   # KTOKD / KTOKK
     general: Level
     company: Level
@@ -92,7 +98,7 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
     number = alpha(root.get(kind.number_field), 10)
     existing = _row(ctx, kind, kind.general, number, {}) if number else None
     writes: list[Write] = []
-    group: dict[str, Any] | None = None
+    group: AccountGroup | None = None
     if _known_function(function, root, messages):
         if existing is None and function in (CHANGE, DELETE):
             messages.error("F2", "904", kind.name, number or "-", segment=root,
@@ -114,9 +120,9 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
     _duplicates(writes, messages)
     if messages.failed:
         return
-    if group is not None and not group.get("external"):
+    if group is not None and not group.external:
         try:
-            number = ctx.numbers.next(kind.number_object, "", group["number_range"])
+            number = ctx.numbers.next(kind.number_object, "", group.numkr)
         except NumberRangeError as error:
             messages.error(error.msg_class or "NR", error.msg_number or "752", error.msg_v1,
                            error.msg_v2, error.msg_v3)
@@ -137,24 +143,23 @@ def _known_function(function: str, segment: InSegment, messages: Messages) -> bo
 
 
 def _new_number(ctx: CallContext, kind: PartnerKind, root: InSegment, number: str,
-                messages: Messages) -> dict[str, Any] | None:
+                messages: Messages) -> AccountGroup | None:
     """The account group of a new partner, after checking the number the IDoc gives."""
     ktokd = root.get(kind.group_field)
     if not ktokd:
         messages.error("F2", "906", kind.group_field, root.segnam, segment=root,
                        field=kind.group_field)
         return None
-    group = ctx.customizing.entry(kind.groups, ktokd)
+    group = account_group(ctx, kind.koart, ktokd)
     if group is None:
         messages.error("F2", "905", ktokd, segment=root, field=kind.group_field)
         return None
     where = {"segment": root, "field": kind.number_field}
-    if not group.get("external"):
+    if not group.external:
         if number:
             messages.error("F2", "907", ktokd, number, **where)
         return group
-    low, high = (ctx.customizing.entry("number_ranges", kind.number_object) or {}).get(
-        "intervals", {}).get(group["number_range"], ("", ""))
+    low, high = _interval(ctx, kind.number_object, group.numkr)
     if not number:
         messages.error("F2", "908", ktokd, **where)
     elif not (number.isdigit() and low and int(low) <= int(number) <= int(high)):
@@ -238,10 +243,10 @@ def _area(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_function
     if missing:
         return []
     if kind.area.keys == ("EKORG",):
-        if ctx.customizing.entry("purchasing_organizations", label) is None:
+        if purchasing_organization(ctx, keys["EKORG"]) is None:
             messages.error("F2", "914", label, segment=segment, field="EKORG")
             return []
-    elif ctx.customizing.entry("sales_areas", label) is None:
+    elif sales_area(ctx, keys["VKORG"], keys["VTWEG"], keys["SPART"]) is None:
         messages.error("F2", "913", *keys.values(), segment=segment, field="VKORG")
         return []
     waers = segment.get("WAERS")
@@ -249,6 +254,19 @@ def _area(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_function
         messages.error("F2", "915", waers, segment=segment, field="WAERS")
     return _child(ctx, kind, kind.area, segment, root_function, number, parent, keys, label,
                   messages)
+
+
+def _interval(ctx: CallContext, number_object: str, numkr: str) -> tuple[str, str]:
+    """(low, high) of the account group's interval, as the number range defines it.
+
+    Reads the data set's number range definition until NRIV holds every interval (the
+    kernel's number ranges create a row on first draw, and an external interval is never
+    drawn from); then this becomes a read of NRIV-FROMNUMBER/TONUMBER.
+    """
+    intervals = (ctx.customizing.entry("number_ranges", number_object) or {}).get(
+        "intervals", {})
+    low, high = intervals.get(numkr, ("", ""))
+    return str(low), str(high)
 
 
 def _row(ctx: CallContext, kind: PartnerKind, level: Level, number: str,
