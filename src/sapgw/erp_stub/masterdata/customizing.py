@@ -8,10 +8,9 @@ groups, in SAP's tables (key fields and the fields the stub uses), buffered.
 - T077D/T077X customer and T077K/T077Y vendor account groups (OBD2/OBD3) with the number
   range interval NUMKR of object DEBITOR/KREDITOR.
 
-Ours: EXTERNIND on T077D/T077K. SAP keeps "external number assignment" on the number range
-interval itself (NRIV-EXTERNIND); the kernel's number ranges hold the intervals a document
-draws from, the account group says whether its partners bring their own number. TVTA carries
-only its key (SAP's TVTA has reference and grouping fields the stub does not use).
+Whether a group's partners bring their own number is, as in SAP, a property of its interval
+(NRIV-EXTERNIND of the kernel's number ranges), not of the group. TVTA carries only its key
+(SAP's TVTA has reference and grouping fields the stub does not use).
 """
 
 from __future__ import annotations
@@ -61,7 +60,6 @@ class T077D(ErpTable, table=True):
     __tablename__ = "T077D"
     KTOKD: str = char(4, key=True)       # account group
     NUMKR: str = char(2)                 # number range interval of object DEBITOR
-    EXTERNIND: str = char(1)             # ours: X = the number comes from the sender
 
 
 class T077X(ErpTable, table=True):
@@ -79,7 +77,6 @@ class T077K(ErpTable, table=True):
     __tablename__ = "T077K"
     KTOKK: str = char(4, key=True)       # account group
     NUMKR: str = char(2)                 # number range interval of object KREDITOR
-    EXTERNIND: str = char(1)             # ours: X = the number comes from the sender
 
 
 class T077Y(ErpTable, table=True):

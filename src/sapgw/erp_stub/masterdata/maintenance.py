@@ -33,7 +33,6 @@ from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
 from sapgw.erp_stub.masterdata.organization import (
-    AccountGroup,
     account_group,
     purchasing_organization,
     sales_area,
@@ -98,13 +97,13 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
     number = alpha(root.get(kind.number_field), 10)
     existing = _row(ctx, kind, kind.general, number, {}) if number else None
     writes: list[Write] = []
-    group: AccountGroup | None = None
+    draw_from = ""                     # interval of an internally numbered new partner
     if _known_function(function, root, messages):
         if existing is None and function in (CHANGE, DELETE):
             messages.error("F2", "904", kind.name, number or "-", segment=root,
                            field=kind.number_field)
         elif existing is None:
-            group = _new_number(ctx, kind, root, number, messages)
+            draw_from = _new_number(ctx, kind, root, number, messages)
             values = _values(kind.general, root, function, messages, creating=True)
             writes.append(Write("create", kind.general, {}, {
                 **values, kind.group_field: root.get(kind.group_field)}))
@@ -120,9 +119,9 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
     _duplicates(writes, messages)
     if messages.failed:
         return
-    if group is not None and not group.external:
+    if draw_from:
         try:
-            number = ctx.numbers.next(kind.number_object, "", group.numkr)
+            number = ctx.numbers.next(kind.number_object, "", draw_from)
         except NumberRangeError as error:
             messages.error(error.msg_class or "NR", error.msg_number or "752", error.msg_v1,
                            error.msg_v2, error.msg_v3)
@@ -143,28 +142,29 @@ def _known_function(function: str, segment: InSegment, messages: Messages) -> bo
 
 
 def _new_number(ctx: CallContext, kind: PartnerKind, root: InSegment, number: str,
-                messages: Messages) -> AccountGroup | None:
-    """The account group of a new partner, after checking the number the IDoc gives."""
+                messages: Messages) -> str:
+    """Check the account group of a new partner and the number the IDoc gives: the interval
+    to draw the number from when the group's interval is internal, else blank."""
     ktokd = root.get(kind.group_field)
     if not ktokd:
         messages.error("F2", "906", kind.group_field, root.segnam, segment=root,
                        field=kind.group_field)
-        return None
+        return ""
     group = account_group(ctx, kind.koart, ktokd)
     if group is None:
         messages.error("F2", "905", ktokd, segment=root, field=kind.group_field)
-        return None
+        return ""
     where = {"segment": root, "field": kind.number_field}
-    if not group.external:
+    interval = _interval(ctx, kind.number_object, group.numkr)
+    if interval is None or not interval.external:
         if number:
             messages.error("F2", "907", ktokd, number, **where)
-        return group
-    low, high = _interval(ctx, kind.number_object, group.numkr)
+        return group.numkr  # a missing interval is reported by the draw (NR 752)
     if not number:
         messages.error("F2", "908", ktokd, **where)
-    elif not (number.isdigit() and low and int(low) <= int(number) <= int(high)):
-        messages.error("F2", "909", number, f"{low}-{high}", ktokd, **where)
-    return group
+    elif not interval.contains(number):
+        messages.error("F2", "909", number, f"{interval.low}-{interval.high}", ktokd, **where)
+    return ""
 
 
 def _values(level: Level, segment: InSegment, function: str, messages: Messages,
@@ -256,17 +256,30 @@ def _area(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_function
                   messages)
 
 
-def _interval(ctx: CallContext, number_object: str, numkr: str) -> tuple[str, str]:
-    """(low, high) of the account group's interval, as the number range defines it.
+@dataclass(frozen=True)
+class Interval:
+    """A number range interval: its bounds and whether its numbers come from outside."""
 
-    Reads the data set's number range definition until NRIV holds every interval (the
-    kernel's number ranges create a row on first draw, and an external interval is never
-    drawn from); then this becomes a read of NRIV-FROMNUMBER/TONUMBER.
+    low: str
+    high: str
+    external: bool
+
+    def contains(self, number: str) -> bool:
+        return number.isdigit() and int(self.low) <= int(number) <= int(self.high)
+
+
+def _interval(ctx: CallContext, number_object: str, numkr: str) -> Interval | None:
+    """The account group's interval (SAP: NRIV FROMNUMBER/TONUMBER/EXTERNIND), or None.
+
+    Read from the data set's number range definition while the kernel's NRIV has a row only
+    for intervals drawn from (an external one never is): to become the kernel's NRIV read
+    once NRIV holds every interval (issue 9, number ranges in NRIV).
     """
-    intervals = (ctx.customizing.entry("number_ranges", number_object) or {}).get(
-        "intervals", {})
-    low, high = intervals.get(numkr, ("", ""))
-    return str(low), str(high)
+    spec = ctx.customizing.entry("number_ranges", number_object) or {}
+    bounds = spec.get("intervals", {}).get(numkr)
+    if bounds is None:
+        return None
+    return Interval(str(bounds[0]), str(bounds[1]), numkr in spec.get("external", ()))
 
 
 def _row(ctx: CallContext, kind: PartnerKind, level: Level, number: str,

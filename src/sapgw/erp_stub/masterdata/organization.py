@@ -52,8 +52,7 @@ class AccountGroup:
 
     koart: str
     group: str
-    numkr: str                 # interval of DEBITOR / KREDITOR
-    external: bool             # the sender gives the number (else drawn here)
+    numkr: str                 # interval of DEBITOR / KREDITOR (NRIV-EXTERNIND: external)
     text: str = ""
 
 
@@ -87,5 +86,4 @@ def account_group(ctx: CallContext, koart: str, group: str) -> AccountGroup | No
     if row is None:
         return None
     text = ctx.buffered(texts).get(LANGUAGE, group)
-    return AccountGroup(koart, getattr(row, field), row.NUMKR, row.EXTERNIND == "X",
-                        text.TXT30 if text else "")
+    return AccountGroup(koart, getattr(row, field), row.NUMKR, text.TXT30 if text else "")

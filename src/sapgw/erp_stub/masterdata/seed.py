@@ -6,7 +6,7 @@ Authoring format (masterdata/demo.toml, merged with `[erp] customizing = DIR`):
     [sales_organizations.1000]  text, company_code, currency        -> TVKO, TVKOT
     [sales_areas."1000/10/00"]  text                                -> TVTA
     [purchasing_organizations.1000]  text, company_code             -> T024E
-    [customer_account_groups."0001"]  text, number_range, external  -> T077D, T077X
+    [customer_account_groups."0001"]  text, number_range            -> T077D, T077X
     [vendor_account_groups."0001"]    (the same)                    -> T077K, T077Y
     [customers."0000001000"]  name, account_group, city, country, language, search_term,
                               company_codes, reconciliation_account -> KNA1, KNB1
@@ -55,8 +55,7 @@ def seed_masterdata(system: ErpSystem, data: Customizing) -> None:
     for table, texts, field, name in ((T077D, T077X, "KTOKD", "customer_account_groups"),
                                       (T077K, T077Y, "KTOKK", "vendor_account_groups")):
         groups = data.table(name)
-        system.seed_rows(table, [{field: group, "NUMKR": spec.get("number_range", ""),
-                                  "EXTERNIND": "X" if spec.get("external") else ""}
+        system.seed_rows(table, [{field: group, "NUMKR": spec.get("number_range", "")}
                                  for group, spec in groups.items()])
         system.seed_rows(texts, _texts(field, groups, "TXT30", 30))
     today = system.clock.today().strftime("%Y%m%d")
