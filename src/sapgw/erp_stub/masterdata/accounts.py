@@ -2,9 +2,8 @@
 reading KNA1/KNB1 and LFA1/LFB1.
 
 A partner may be posted to in a company code when it has company code data there: a KNB1/LFB1
-row (created by a DEBMAS/CREMAS IDoc) or, for the demo partners, an entry of the customizing
-tables `customers`/`vendors` naming the company code. The master record wins where both
-exist. The reconciliation account is KNB1/LFB1-AKONT (customizing: `reconciliation_account`).
+row, created by a DEBMAS/CREMAS IDoc or, for the demo partners of the data set, by the seed.
+The reconciliation account is KNB1/LFB1-AKONT.
 """
 
 from __future__ import annotations
@@ -28,15 +27,15 @@ class PartnerAccount:
     blocked: bool = False          # posting block SPERR of the company code
 
 
-# koart -> general table, company code table, number field, customizing table
-_TABLES = {"D": (KNA1, KNB1, "KUNNR", "customers"), "K": (LFA1, LFB1, "LIFNR", "vendors")}
+# koart -> general table, company code table, number field
+_TABLES = {"D": (KNA1, KNB1, "KUNNR"), "K": (LFA1, LFB1, "LIFNR")}
 
 
 def partner_account(ctx: CallContext, koart: str, number: str, bukrs: str
                     ) -> PartnerAccount | None:
     """Customer (koart D) or vendor (K) `number` in company code `bukrs`, or None when it is
     not defined there."""
-    general_model, company_model, field, customizing = _TABLES[koart]
+    general_model, company_model, field = _TABLES[koart]
     general = general_model.__table__  # type: ignore[attr-defined]
     company = company_model.__table__  # type: ignore[attr-defined]
     query = (select(company.c.AKONT, company.c.SPERR, company.c.LOEVM,
@@ -45,11 +44,8 @@ def partner_account(ctx: CallContext, koart: str, number: str, bukrs: str
              .where(company.c[field] == number, company.c.BUKRS == bukrs))
     with ctx.read() as conn:
         row = conn.execute(query).mappings().first()
-    if row is not None:
-        return PartnerAccount(number, bukrs, row["AKONT"],
-                              deleted=bool(row["LOEVM"] or row["GENERAL_LOEVM"]),
-                              blocked=bool(row["SPERR"]))
-    entry = ctx.customizing.entry(customizing, number)
-    if entry is None or bukrs not in entry.get("company_codes", ()):
+    if row is None:
         return None
-    return PartnerAccount(number, bukrs, entry.get("reconciliation_account", ""))
+    return PartnerAccount(number, bukrs, row["AKONT"],
+                          deleted=bool(row["LOEVM"] or row["GENERAL_LOEVM"]),
+                          blocked=bool(row["SPERR"]))

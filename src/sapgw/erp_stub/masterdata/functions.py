@@ -21,7 +21,7 @@ group = FunctionGroup("VV02")
 
 CUSTOMER = PartnerKind(
     name="Customer", number_field="KUNNR", number_object="DEBITOR",
-    groups="customer_account_groups", group_field="KTOKD",
+    koart="D", group_field="KTOKD",
     general=Level("E1KNA1M", KNA1, (), (
         "ANRED", "NAME1", "NAME2", "NAME3", "NAME4", "SORTL", "STRAS", "PSTLZ", "ORT01",
         "REGIO", "LAND1", "SPRAS", "STCEG", "LIFNR"), required=("NAME1", "LAND1")),
@@ -35,7 +35,7 @@ CUSTOMER = PartnerKind(
 
 VENDOR = PartnerKind(
     name="Vendor", number_field="LIFNR", number_object="KREDITOR",
-    groups="vendor_account_groups", group_field="KTOKK",
+    koart="K", group_field="KTOKK",
     general=Level("E1LFA1M", LFA1, (), (
         "NAME1", "SORTL", "STRAS", "PSTLZ", "ORT01", "REGIO", "LAND1", "SPRAS", "TELF1",
         "BRSCH", "KUNNR"), required=("NAME1", "LAND1")),

@@ -33,6 +33,11 @@ from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
+from sapgw.erp_stub.masterdata.organization import (
+    account_group,
+    purchasing_organization,
+    sales_area,
+)
 from sapgw.rfc.errors import ABAPRuntimeError
 
 REPLACE = ("", "005", "009", "018")
@@ -63,7 +68,7 @@ class PartnerKind:
     name: str                          # Customer / Vendor, for the messages
     number_field: str                  # KUNNR / LIFNR
     number_object: str                 # DEBITOR / KREDITOR
-    groups: str                        # customizing table of the account groups
+    koart: str                         # D customer / K vendor (account groups T077D/T077K)
     group_field: str                   # KTOKD / KTOKK
     general: Level
     company: Level
@@ -94,13 +99,13 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
     number = alpha(root.get(kind.number_field), 10)
     existing = _row(ctx, kind, kind.general, number, {}) if number else None
     writes: list[Write] = []
-    group: dict[str, Any] | None = None
+    draw_from = ""                     # interval of an internally numbered new partner
     if _known_function(function, root, messages):
         if existing is None and function in (CHANGE, DELETE):
             messages.error("F2", "904", kind.name, number or "-", segment=root,
                            field=kind.number_field)
         elif existing is None:
-            group = _new_number(ctx, kind, root, number, messages)
+            draw_from = _new_number(ctx, kind, root, number, messages)
             values = _values(kind.general, root, function, messages, creating=True)
             writes.append(Write("create", kind.general, {}, {
                 **values, kind.group_field: root.get(kind.group_field)}))
@@ -116,9 +121,9 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
     _duplicates(writes, messages)
     if messages.failed:
         return None
-    if group is not None and not group.get("external"):
+    if draw_from:
         try:
-            number = ctx.numbers.next(kind.number_object, "", group["number_range"])
+            number = ctx.numbers.next(kind.number_object, "", draw_from)
         except NumberRangeError as error:
             messages.error(error.msg_class or "NR", error.msg_number or "752", error.msg_v1,
                            error.msg_v2, error.msg_v3)
@@ -140,29 +145,29 @@ def _known_function(function: str, segment: InSegment, messages: Messages) -> bo
 
 
 def _new_number(ctx: CallContext, kind: PartnerKind, root: InSegment, number: str,
-                messages: Messages) -> dict[str, Any] | None:
-    """The account group of a new partner, after checking the number the IDoc gives."""
+                messages: Messages) -> str:
+    """Check the account group of a new partner and the number the IDoc gives: the interval
+    to draw the number from when the group's interval is internal, else blank."""
     ktokd = root.get(kind.group_field)
     if not ktokd:
         messages.error("F2", "906", kind.group_field, root.segnam, segment=root,
                        field=kind.group_field)
-        return None
-    group = ctx.customizing.entry(kind.groups, ktokd)
+        return ""
+    group = account_group(ctx, kind.koart, ktokd)
     if group is None:
         messages.error("F2", "905", ktokd, segment=root, field=kind.group_field)
-        return None
+        return ""
     where = {"segment": root, "field": kind.number_field}
-    if not group.get("external"):
+    interval = ctx.numbers.interval(kind.number_object, group.numkr)
+    if interval is None or not interval.external:
         if number:
             messages.error("F2", "907", ktokd, number, **where)
-        return group
-    interval = ctx.numbers.interval(kind.number_object, group["number_range"])
+        return group.numkr  # a missing interval is reported by the draw (NR 752)
     if not number:
         messages.error("F2", "908", ktokd, **where)
-    elif interval is None or not interval.contains(number):
-        low, high = (interval.low, interval.high) if interval else ("", "")
-        messages.error("F2", "909", number, f"{low}-{high}", ktokd, **where)
-    return group
+    elif not interval.contains(number):
+        messages.error("F2", "909", number, f"{interval.low}-{interval.high}", ktokd, **where)
+    return ""
 
 
 def _values(level: Level, segment: InSegment, function: str, messages: Messages,
@@ -241,10 +246,10 @@ def _area(ctx: CallContext, kind: PartnerKind, segment: InSegment, root_function
     if missing:
         return []
     if kind.area.keys == ("EKORG",):
-        if ctx.customizing.entry("purchasing_organizations", label) is None:
+        if purchasing_organization(ctx, keys["EKORG"]) is None:
             messages.error("F2", "914", label, segment=segment, field="EKORG")
             return []
-    elif ctx.customizing.entry("sales_areas", label) is None:
+    elif sales_area(ctx, keys["VKORG"], keys["VTWEG"], keys["SPART"]) is None:
         messages.error("F2", "913", *keys.values(), segment=segment, field="VKORG")
         return []
     waers = segment.get("WAERS")

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from sapgw.erp_stub.basis.api import unit, unit_by_iso
 from sapgw.erp_stub.co.api import cost_center, order
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
@@ -31,6 +32,16 @@ from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import bapiret2, text
 from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 from sapgw.erp_stub.mm import materials
+from sapgw.erp_stub.mm.control import (
+    GmCode,
+    Plant,
+    allowed,
+    determine_account,
+    gm_code,
+    movement_type,
+    storage_location,
+)
+from sapgw.erp_stub.mm.control import plant as plant_of
 from sapgw.erp_stub.mm.structures import UNSUPPORTED_ITEM_FIELDS
 from sapgw.erp_stub.mm.tables import MARD, MKPF, MSEG
 from sapgw.rfc.errors import ABAPRuntimeError
@@ -73,8 +84,10 @@ class Line:
     erfmg: Decimal
     erfme: str
     item: dict[str, Any]
-    offset: str = ""                   # OBYC key of the FI offsetting account (blank: none)
+    ktosl: str = ""                    # OBYC key of the FI offsetting entry (blank: none)
+    komok: str = ""                    # its account modifier (GBB: VBR, ZOB …)
     bukrs: str = ""
+    bwmod: str = ""                    # valuation grouping code of the plant
     waers: str = ""
     value: Decimal = Decimal(0)
     xauto: str = ""
@@ -103,12 +116,12 @@ def check(ctx: CallContext, header: dict[str, Any], code: dict[str, Any],
     today = ctx.clock.today().strftime("%Y%m%d")
     budat = header["PSTNG_DATE"] or today
     movement = Movement(code["GM_CODE"], budat, header["DOC_DATE"] or budat)
-    gm = ctx.customizing.entry("gm_codes", movement.gm_code)
+    gm = gm_code(ctx, movement.gm_code)
     if gm is None:
         messages.error("M7", "907", movement.gm_code or "-", parameter=CODE, field="GM_CODE")
         return movement, messages
-    movement.number_range = gm.get("number_range", "01")
-    movement.document_type = gm.get("document_type", "WA")
+    movement.number_range = gm.numkr
+    movement.document_type = gm.vgart
     if not items:
         messages.error("M7", "912")
     if serials:
@@ -123,21 +136,21 @@ def check(ctx: CallContext, header: dict[str, Any], code: dict[str, Any],
     return movement, messages
 
 
-def _item(ctx: CallContext, movement: Movement, gm: dict[str, Any], row: int,
+def _item(ctx: CallContext, movement: Movement, gm: GmCode, row: int,
           item: dict[str, Any], messages: Messages) -> list[Line]:
     where: dict[str, Any] = {"row": row}
     bwart = item["MOVE_TYPE"]
-    mt = ctx.customizing.entry("movement_types", bwart) if bwart else None
+    mt = movement_type(ctx, bwart) if bwart else None
     if not bwart:
         messages.error("M7", "908", "MOVE_TYPE", row, **where, field="MOVE_TYPE")
     elif mt is None:
         messages.error("M7", "905", bwart, **where, field="MOVE_TYPE")
-    elif movement.gm_code not in mt.get("gm_codes", []):
+    elif not allowed(ctx, gm.tcode, bwart):
         messages.error("M7", "906", bwart, movement.gm_code, **where, field="MOVE_TYPE")
     for name in UNSUPPORTED_ITEM_FIELDS:
         if item[name].strip("0"):
             messages.error("M7", "913", name, ITEM, **where, field=name)
-    for name in [*gm.get("requires", []), *(mt or {}).get("requires", [])]:
+    for name in [*gm.required, *(mt.required if mt else ())]:
         if not item[name].strip("0"):
             messages.error("M7", "908", name, row, **where, field=name)
     matnr = materials.matnr(item["MATERIAL"])
@@ -148,29 +161,27 @@ def _item(ctx: CallContext, movement: Movement, gm: dict[str, Any], row: int,
         messages.error("M7", "909", row, **where, field="ENTRY_QNT")
     if master is not None and erfme != master["MEINS"]:
         messages.error("M7", "910", erfme, master["MEINS"], matnr, **where, field="ENTRY_UOM")
-    elif erfme and _decimals(erfmg) > int((ctx.customizing.entry("units", erfme) or {})
-                                          .get("decimals", 3)):
+    elif erfme and _decimals(erfmg) > _unit_decimals(ctx, erfme):
         messages.error("M7", "911", quantity_text(erfmg), erfme, **where, field="ENTRY_QNT")
-    bukrs = (plant or {}).get("company_code", "")
+    bukrs = plant.bukrs if plant is not None else ""
     _account_assignment(ctx, item, bukrs, row, messages)
-    transfer = (mt or {}).get("stock") == "transfer"
+    transfer = mt is not None and mt.transfer
     if transfer and item["MOVE_STLOC"] and plant is not None:
-        _receiving(item, plant, row, messages)
+        _receiving(ctx, item, row, messages)
     # The lines go to the stock check even when the item has other errors, so that a
     # sender learns of a deficit at once; only an error-free movement is posted.
     if mt is None or master is None or plant is None or erfmg <= 0 or (
             erfme != master["MEINS"]
-            or item["STGE_LOC"] not in plant.get("storage_locations", {})):
+            or storage_location(ctx, item["PLANT"], item["STGE_LOC"]) is None):
         return []
-    line = Line(row, bwart, matnr, item["PLANT"], item["STGE_LOC"],
-                "H" if mt["stock"] in ("-", "transfer") else "S", erfmg, master["MEINS"],
-                erfmg, erfme, item, mt.get("offset", ""), bukrs)
-    if not transfer or item["MOVE_STLOC"] not in plant.get("storage_locations", {}):
+    line = Line(row, bwart, matnr, item["PLANT"], item["STGE_LOC"], mt.shkzg, erfmg,
+                master["MEINS"], erfmg, erfme, item, mt.ktosl, mt.komok, bukrs, plant.bwmod)
+    if not transfer or storage_location(ctx, item["PLANT"], item["MOVE_STLOC"]) is None:
         return [line]
     line.umlgo = item["MOVE_STLOC"]
     receipt = Line(row, bwart, matnr, item["PLANT"], item["MOVE_STLOC"], "S", erfmg,
-                   master["MEINS"], erfmg, erfme, item, "", bukrs, xauto="X",
-                   umlgo=item["STGE_LOC"])
+                   master["MEINS"], erfmg, erfme, item, "", "", bukrs, plant.bwmod,
+                   xauto="X", umlgo=item["STGE_LOC"])
     return [line, receipt]
 
 
@@ -186,12 +197,12 @@ def _material(ctx: CallContext, matnr: str, row: int, messages: Messages
 
 
 def _plant(ctx: CallContext, matnr: str, master: dict[str, Any] | None,
-           item: dict[str, Any], row: int, messages: Messages) -> dict[str, Any] | None:
+           item: dict[str, Any], row: int, messages: Messages) -> Plant | None:
     werks, lgort = item["PLANT"], item["STGE_LOC"]
     if not werks:
         messages.error("M7", "908", "PLANT", row, row=row, field="PLANT")
         return None
-    plant = ctx.customizing.entry("plants", werks)
+    plant = plant_of(ctx, werks)
     if plant is None:
         messages.error("M7", "902", werks, row=row, field="PLANT")
         return None
@@ -199,7 +210,7 @@ def _plant(ctx: CallContext, matnr: str, master: dict[str, Any] | None,
         messages.error("M7", "903", matnr, werks, row=row, field="PLANT")
     if not lgort:
         messages.error("M7", "908", "STGE_LOC", row, row=row, field="STGE_LOC")
-    elif lgort not in plant.get("storage_locations", {}):
+    elif storage_location(ctx, werks, lgort) is None:
         messages.error("M7", "904", lgort, werks, row=row, field="STGE_LOC")
     return plant
 
@@ -210,9 +221,16 @@ def _unit(ctx: CallContext, item: dict[str, Any], master: dict[str, Any] | None)
         return str(item["ENTRY_UOM"])
     iso = item["ENTRY_UOM_ISO"]
     if iso:
-        return next((unit for unit, spec in ctx.customizing.table("units").items()
-                     if spec.get("iso") == iso), iso)
+        found = unit_by_iso(ctx, iso)
+        return found.msehi if found is not None else iso
     return master["MEINS"] if master is not None else ""
+
+
+def _unit_decimals(ctx: CallContext, msehi: str) -> int:
+    """Decimal places a quantity in the unit may have (T006-ANDEC); 3 for a unit T006 lacks
+    (it is the material's base unit here, so MARA names it: the quantity's precision)."""
+    found = unit(ctx, msehi)
+    return found.decimals if found is not None else 3
 
 
 def _decimals(quantity: Decimal) -> int:
@@ -232,12 +250,11 @@ def _account_assignment(ctx: CallContext, item: dict[str, Any], bukrs: str, row:
         messages.error("KO", "013", item["ORDERID"], row=row, field="ORDERID")
 
 
-def _receiving(item: dict[str, Any], plant: dict[str, Any], row: int, messages: Messages
-               ) -> None:
+def _receiving(ctx: CallContext, item: dict[str, Any], row: int, messages: Messages) -> None:
     """Transfer inside the plant: another storage location of the same plant."""
     if item["MOVE_PLANT"] and item["MOVE_PLANT"] != item["PLANT"]:
         messages.error("M7", "913", "MOVE_PLANT", ITEM, row=row, field="MOVE_PLANT")
-    elif item["MOVE_STLOC"] not in plant.get("storage_locations", {}):
+    elif storage_location(ctx, item["PLANT"], item["MOVE_STLOC"]) is None:
         messages.error("M7", "904", item["MOVE_STLOC"], item["PLANT"], row=row,
                        field="MOVE_STLOC")
     elif item["MOVE_STLOC"] == item["STGE_LOC"]:
@@ -288,7 +305,9 @@ def _values(ctx: CallContext, movement: Movement) -> None:
 def post(ctx: CallContext, movement: Movement, header: dict[str, Any], testrun: bool
          ) -> tuple[str, list[dict[str, Any]]]:
     """FI check, then number, FI document and the registered writes; (MBLNR, errors)."""
-    accounting = _accounting_documents(ctx, movement, header)
+    accounting, missing = _accounting_documents(ctx, movement, header)
+    if missing:
+        return "", missing.rows
     for params in accounting:
         failed = errors(ctx.call("BAPI_ACC_DOCUMENT_CHECK", **params)["RETURN"])
         if failed:
@@ -308,12 +327,13 @@ def post(ctx: CallContext, movement: Movement, header: dict[str, Any], testrun: 
 
 
 def _accounting_documents(ctx: CallContext, movement: Movement, header: dict[str, Any]
-                          ) -> list[dict[str, Any]]:
-    """BAPI_ACC_DOCUMENT_POST parameters, one document per company code with a value."""
-    accounts = ctx.customizing.table("mm_accounts")
+                          ) -> tuple[list[dict[str, Any]], Messages]:
+    """BAPI_ACC_DOCUMENT_POST parameters, one document per company code with a value, and
+    an M8 147 error for each account OBYC (T030) cannot determine."""
     documents: dict[str, dict[str, Any]] = {}
+    missing = Messages(ctx.logical_system)
     for line in movement.lines:
-        if not line.offset or not line.value:
+        if not line.ktosl or not line.value:
             continue
         params = documents.setdefault(line.bukrs, {
             "DOCUMENTHEADER": {
@@ -325,9 +345,11 @@ def _accounting_documents(ctx: CallContext, movement: Movement, header: dict[str
                 "REF_DOC_NO": header["REF_DOC_NO"]},
             "ACCOUNTGL": [], "CURRENCYAMOUNT": []})
         sign = 1 if line.shkzg == "S" else -1
-        for account, amount, assigned in ((accounts.get("BSX", ""), sign * line.value, False),
-                                          (accounts.get(line.offset, ""), -sign * line.value,
-                                           True)):
+        ktopl = _chart_of_accounts(ctx, line.bukrs)
+        stock = _account(ctx, ktopl, "BSX", "", line, missing)
+        offset = _account(ctx, ktopl, line.ktosl, line.komok, line, missing)
+        for account, amount, assigned in ((stock, sign * line.value, False),
+                                          (offset, -sign * line.value, True)):
             number = f"{len(params['ACCOUNTGL']) + 1:010d}"
             gl = {"ITEMNO_ACC": number, "GL_ACCOUNT": account, "COMP_CODE": line.bukrs,
                   "PLANT": line.werks, "ITEM_TEXT": line.item["ITEM_TEXT"],
@@ -339,7 +361,24 @@ def _accounting_documents(ctx: CallContext, movement: Movement, header: dict[str
             params["ACCOUNTGL"].append(gl)
             params["CURRENCYAMOUNT"].append({"ITEMNO_ACC": number, "CURRENCY": line.waers,
                                              "AMT_DOCCUR": amount})
-    return list(documents.values())
+    return list(documents.values()), missing
+
+
+def _account(ctx: CallContext, ktopl: str, ktosl: str, komok: str, line: Line,
+             missing: Messages) -> str:
+    """The OBYC account of the transaction key, or M8 147 naming the T030 entry."""
+    found = determine_account(ctx, ktopl, ktosl, line.bwmod, komok)
+    if found is None:
+        missing.error("M8", "147", ktopl, ktosl, line.bwmod, komok, row=line.row,
+                      field="MOVE_TYPE")
+        return ""
+    return found
+
+
+def _chart_of_accounts(ctx: CallContext, bukrs: str) -> str:
+    """The company code's chart of accounts (T001-KTOPL), for T030."""
+    company = fbas.company_code(ctx, bukrs)
+    return company.KTOPL if company is not None else ""
 
 
 def _register(ctx: CallContext, movement: Movement, header: dict[str, Any], mblnr: str

@@ -1,6 +1,7 @@
 """Message texts of this application (T100; docs/MESSAGES.md marks the numbers that are ours).
 
 M7 inventory management: M7 021 per public error texts, the others ours.
+M8 147 account determination (number and wording from public error reports).
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -20,5 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "912": "No items transferred",
         "913": "Field &1 of parameter &2 is not supported by this system",
         "914": "Receiving storage location &1 is the issuing one in item &2",
+    },
+    "M8": {
+        "147": "Account determination for entry &1 &2 &3 &4 not possible",
     },
 }

@@ -3,7 +3,8 @@
 
 Quantities are QUAN 13.3 and exact (Decimal), their unit beside them, as SAP keeps them.
 Demo materials of the data set are written here when the ERP's tables are created
-(`materials.seed_materials`), so RFC_READ_TABLE and the goods movement check read one source.
+(`mm.seed`), so RFC_READ_TABLE and the goods movement check read one source. The customizing
+tables (plants, movement types, account determination) are in `mm.customizing`.
 """
 
 from __future__ import annotations
