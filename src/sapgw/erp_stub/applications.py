@@ -17,7 +17,7 @@ from sapgw.erp_stub.fi.application import FI
 from sapgw.erp_stub.funds.application import FUNDS
 from sapgw.erp_stub.iaom.application import IAOM
 from sapgw.erp_stub.kernel.application import Application
-from sapgw.erp_stub.kernel.customizing import Customizing
+from sapgw.erp_stub.kernel.dataset import DataSet
 from sapgw.erp_stub.kernel.system import ErpSystem
 from sapgw.erp_stub.masterdata.application import MASTERDATA
 from sapgw.erp_stub.mm.application import MM
@@ -30,7 +30,7 @@ def create_system(db_url: str, schema: str | None = None, customizing_dir: Path 
                   clock: Clock | None = None, logical_system: str = "ERPCLNT100",
                   applications: tuple[Application, ...] = APPLICATIONS) -> ErpSystem:
     """Build the ERP system a `type = local` destination loads, with its tables created."""
-    data = Customizing.load((path for app in applications for path in app.data),
+    data = DataSet.load((path for app in applications for path in app.data),
                             customizing_dir)
     system = ErpSystem(Database(db_url, schema), applications, data, clock, logical_system)
     system.create_tables()

@@ -17,7 +17,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.tables import ErpTable, char, int4
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 LANGUAGE = "E"
@@ -68,7 +68,7 @@ def unit_by_iso(ctx: CallContext, isocode: str) -> Unit | None:
     return unit(ctx, rows[0].MSEHI) if rows else None
 
 
-def seed_units(system: ErpSystem, data: Customizing) -> None:
+def seed_units(system: ErpSystem, data: DataSet) -> None:
     """T006/T006A rows of the data set's `units` that the tables lack."""
     units: dict[str, Any] = data.table("units")
     system.seed_rows(T006, [

@@ -27,13 +27,13 @@ from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.messages import LANGUAGE
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 LOWEST_DATE = "19000101"   # valid_from of a data set entry that names none (ours)
 
 
-def seed(system: ErpSystem, data: Customizing) -> None:
+def seed(system: ErpSystem, data: DataSet) -> None:
     areas = data.table("controlling_areas")
     system.seed_rows(TKA01, [{
         "KOKRS": kokrs, "BEZEI": spec.get("text", "")[:25], "WAERS": spec.get("currency", ""),

@@ -29,14 +29,14 @@ from sapgw.erp_stub.fbas.tables import (
 from sapgw.erp_stub.kernel.messages import LANGUAGE
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 RELATIVE_YEARS = {"previous": -1, "current": 0, "next": 1}
 DEFAULT_CHART = "INT"
 
 
-def seed_fbas(system: ErpSystem, data: Customizing) -> None:
+def seed_fbas(system: ErpSystem, data: DataSet) -> None:
     companies = data.table("company_codes")
     variants = data.table("fiscal_year_variants")
     system.seed_rows(T009, [_variant(periv, spec) for periv, spec in variants.items()])

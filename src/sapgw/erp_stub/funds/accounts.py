@@ -12,7 +12,7 @@ from sapgw.erp_stub.funds.tables import CRMFM_ACCR_ACCT
 from sapgw.erp_stub.kernel.context import CallContext
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 ANY_SALES_ORG = "*"
@@ -50,7 +50,7 @@ def delete_accrual_accounts(ctx: CallContext, expense_type: str, sales_org: str)
     ctx.delete(CRMFM_ACCR_ACCT, key={"EXPENSE_TYPE": expense_type, "SALES_ORG": sales_org})
 
 
-def seed_accrual_accounts(system: ErpSystem, data: Customizing) -> None:
+def seed_accrual_accounts(system: ErpSystem, data: DataSet) -> None:
     """The data set's `accrual_accounts` list (first entry per key wins) into the table."""
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for rule in data.data.get("accrual_accounts", []):

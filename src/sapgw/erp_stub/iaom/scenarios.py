@@ -16,7 +16,7 @@ from sapgw.erp_stub.iaom.tables import IAOM_BUS_SCEN, IAOM_SCEN_RULES
 from sapgw.erp_stub.kernel.context import CallContext
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 DEFAULT_ORDER_TYPE = "SAPS"  # default type of CRM-generated internal orders
@@ -83,7 +83,7 @@ def _rule_rows(scenario: str, new_rules: list[Rule]) -> list[dict[str, Any]]:
              "AUART": rule.order_type} for number, rule in enumerate(new_rules, start=1)]
 
 
-def seed_scenarios(system: ErpSystem, data: Customizing) -> None:
+def seed_scenarios(system: ErpSystem, data: DataSet) -> None:
     """The data set's `iaom_scenarios` into IAOM_BUS_SCEN and IAOM_SCEN_RULES (missing rows)."""
     scenarios = data.table("iaom_scenarios")
     system.seed_rows(IAOM_BUS_SCEN, [

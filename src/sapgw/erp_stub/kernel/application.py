@@ -19,12 +19,12 @@ from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.kernel.tables import ErpTable
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 # Message class -> number -> text with &1..&4 (SE91).
 Messages = Mapping[str, Mapping[str, str]]
-Seed = Callable[["ErpSystem", "Customizing"], None]
+Seed = Callable[["ErpSystem", "DataSet"], None]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from sapgw.erp_stub.kernel.outbound import Build
 
 if TYPE_CHECKING:
     from sapgw.clock import Clock
-    from sapgw.erp_stub.kernel.customizing import Customizing
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 
@@ -27,10 +26,6 @@ class CallContext:
     @property
     def clock(self) -> Clock:
         return self.system.clock
-
-    @property
-    def customizing(self) -> Customizing:
-        return self.system.customizing
 
     @property
     def numbers(self) -> BoundNumbers:

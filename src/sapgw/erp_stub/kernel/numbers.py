@@ -28,7 +28,7 @@ from sapgw.erp_stub.kernel.tables import ErpTable, char, numc
 from sapgw.rfc.errors import ABAPApplicationError
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 ALL_YEARS = "0000"
@@ -85,7 +85,7 @@ class NumberRangeError(ABAPApplicationError):
     """The interval does not exist or is exhausted (NR 751/752)."""
 
 
-def seed_number_ranges(system: ErpSystem, data: Customizing) -> None:
+def seed_number_ranges(system: ErpSystem, data: DataSet) -> None:
     """TNRO, TNROT and the NRIV intervals of the data set's `number_ranges` (missing rows)."""
     objects = data.table("number_ranges")
     tnro, tnrot, nriv = [], [], []

@@ -22,7 +22,7 @@ from sapgw.erp_stub.kernel import messages
 from sapgw.erp_stub.kernel.application import Application, check_applications
 from sapgw.erp_stub.kernel.buffer import TableBuffer, is_buffered, table_of, write_ddlog
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.kernel.customizing import Customizing
+from sapgw.erp_stub.kernel.dataset import DataSet
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.money import TCURC, TCURX, currency_rows
 from sapgw.erp_stub.kernel.numbers import NumberRanges, seed_number_ranges
@@ -70,12 +70,12 @@ class ARFCRSTATE(ErpTable, table=True):
 
 class ErpSystem:
     def __init__(self, db: Database, applications: Sequence[Application],
-                 customizing: Customizing | None = None, clock: Clock | None = None,
+                 data: DataSet | None = None, clock: Clock | None = None,
                  logical_system: str = "ERPCLNT100", client: str = "100") -> None:
         check_applications(applications)
         self.db = db
         self.applications = tuple(applications)
-        self.customizing = customizing or Customizing.load(
+        self.data = data or DataSet.load(
             path for app in applications for path in app.data)
         self.clock = clock or Clock()
         self.logical_system = logical_system
@@ -97,13 +97,13 @@ class ErpSystem:
         self.db.create_all(ErpTable.metadata)
         with self.db.serialized("sapgw-erp-seed"):  # processes starting together seed once
             self.seed_rows(messages.T100, self._t100_rows(), update_existing=True)
-            tcurc, tcurx = currency_rows(self.customizing.table("currencies"))
+            tcurc, tcurx = currency_rows(self.data.table("currencies"))
             self.seed_rows(TCURC, tcurc)
             self.seed_rows(TCURX, tcurx, update_existing=True)
-            seed_number_ranges(self, self.customizing)
+            seed_number_ranges(self, self.data)
             for app in self.applications:
                 if app.seed is not None:
-                    app.seed(self, self.customizing)
+                    app.seed(self, self.data)
         self.buffer.invalidate()
 
     def _t100_rows(self) -> list[dict[str, Any]]:

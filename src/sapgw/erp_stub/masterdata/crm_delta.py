@@ -26,7 +26,7 @@ from sapgw.erp_stub.kernel.tables import ErpTable, char
 from sapgw.erp_stub.masterdata.tables import KNA1, KNB1
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 CONSUMER = "CRM"
@@ -62,7 +62,7 @@ DEMO_ROWS = {_PAR: [{"CONSUMER": CONSUMER, "OBJNAME": "*", "RFCDEST": "CRM", "DO
                         "KEYFIELD": "KUNNR"}]}
 
 
-def seed(system: ErpSystem, data: Customizing) -> None:
+def seed(system: ErpSystem, data: DataSet) -> None:
     """The demo entries into empty tables (a table someone maintained stays as it is)."""
     with system.db.serialized("crm-delta-seed"), system.db.write() as conn:
         for table, rows in DEMO_ROWS.items():

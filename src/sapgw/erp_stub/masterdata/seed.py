@@ -35,14 +35,14 @@ from sapgw.erp_stub.masterdata.customizing import (
 from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, LFA1, LFB1
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 LANGUAGE = "E"
 SEED_USER = "SAPGW"
 
 
-def seed_masterdata(system: ErpSystem, data: Customizing) -> None:
+def seed_masterdata(system: ErpSystem, data: DataSet) -> None:
     """Write the data set's customizing and demo partners into the application's tables."""
     organizations = data.table("sales_organizations")
     system.seed_rows(TVKO, [{"VKORG": vkorg, "BUKRS": spec.get("company_code", ""),

@@ -36,14 +36,14 @@ from sapgw.erp_stub.mm.customizing import (
 from sapgw.erp_stub.mm.tables import MAKT, MARA, MARC, MBEW
 
 if TYPE_CHECKING:
-    from sapgw.erp_stub.kernel.customizing import Customizing
+    from sapgw.erp_stub.kernel.dataset import DataSet
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 LANGUAGE = "E"
 _SHKZG = {"+": "S", "-": "H", "transfer": "H"}
 
 
-def seed_mm(system: ErpSystem, data: Customizing) -> None:
+def seed_mm(system: ErpSystem, data: DataSet) -> None:
     _organization(system, data.table("plants"))
     _movements(system, data.table("gm_codes"), data.table("movement_types"))
     system.seed_rows(T030, [
