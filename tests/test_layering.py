@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"types", "clock", "db", "driver_insert"},
     {"rfc", "idoc_schemas"},
     {"qrfc"},
+    {"pyrfc"},
     {"erp_stub", "bdoc"},
     {"adapters"},
     {"gateway"},

@@ -9,6 +9,10 @@
 
 `sapgw_server` runs the same gateway behind a real uvicorn server on 127.0.0.1 and yields its
 base URL, for tests that go over HTTP. `--sapgw-config FILE` starts from your config.ini.
+
+`--sapgw-pyrfc` makes `import pyrfc` give `sapgw.pyrfc` for the whole run (code written for
+pyrfc runs unchanged), and the `sapgw_pyrfc` fixture points every `pyrfc.Connection` at
+`sapgw_server` (SAPGW_RFC_URL) and yields the module.
 """
 
 from __future__ import annotations
@@ -30,6 +34,23 @@ from sapgw.gateway.runtime import Gateway
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--sapgw-config", default=None,
                      help="config.ini the sapgw fixture starts from (databases are temporary)")
+    parser.addoption("--sapgw-pyrfc", action="store_true", default=False,
+                     help="`import pyrfc` gives sapgw.pyrfc, PyRFC's client API over sapgw's "
+                          "JSON RFC (connections go to SAPGW_RFC_URL or sapgw_pyrfc's server)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--sapgw-pyrfc", default=False):
+        import sapgw.pyrfc
+
+        sapgw.pyrfc.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.getoption("--sapgw-pyrfc", default=False):
+        import sapgw.pyrfc
+
+        sapgw.pyrfc.uninstall()
 
 
 @pytest.fixture
@@ -85,3 +106,12 @@ def sapgw_server(sapgw: Gateway) -> Iterator[str]:
 
     with live_server(create_app(sapgw)) as url:
         yield url
+
+
+@pytest.fixture
+def sapgw_pyrfc(sapgw_server: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`sapgw.pyrfc`, with every Connection going to `sapgw_server` (SAPGW_RFC_URL)."""
+    import sapgw.pyrfc
+
+    monkeypatch.setenv("SAPGW_RFC_URL", sapgw_server)
+    return sapgw.pyrfc

@@ -77,7 +77,7 @@ def test_errors_come_back_as_pyrfc_classes(rfc):
     with pytest.raises(ExternalRuntimeError, match="RuntimeError: disk on fire"):
         rfc.call("Z_JSONRFC_CRASH")
     with pytest.raises(ExternalRuntimeError) as unsendable:
-        rfc.call("STFC_CONNECTION", REQUTEXT=b"bytes")
+        rfc.call("STFC_CONNECTION", REQUTEXT={"a set"})
     assert unsendable.value.key == "RFC_CONVERSION_FAILURE"
 
 

@@ -2,7 +2,10 @@
 
 Input conversion follows pyrfc's rules (reference/wire.md §1.4): CHAR takes str, NUMC a digit
 string, DATS/TIMS strings or date/time objects, packed numbers Decimal, int or numeric strings,
-INT4 exactly int. A value that does not fit raises pyrfc's conversion error naming the field.
+INT1/INT2/INT4/INT8 exactly int in ABAP's ranges; FLTP, DECFLOAT16/34, RAW, XSTRING and
+UTCLONG through `abap_values`. A value that does not fit raises pyrfc's conversion error
+naming the field. A table's rows are structures, or single elementary values (a table of
+CHAR40 lines: pyrfc gives and takes such rows as plain values).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sapgw.rfc import abap_values
 from sapgw.rfc.errors import conversion_failure, invalid_parameter
 
 # pyrfc's RfcFieldType names, used in function descriptions.
@@ -20,12 +24,22 @@ RFC_TYPE = {
     "NUMC": "RFCTYPE_NUM", "DATS": "RFCTYPE_DATE", "TIMS": "RFCTYPE_TIME",
     "CURR": "RFCTYPE_BCD", "DEC": "RFCTYPE_BCD", "QUAN": "RFCTYPE_BCD",
     "INT4": "RFCTYPE_INT", "STRING": "RFCTYPE_STRING",
+    "INT1": "RFCTYPE_INT1", "INT2": "RFCTYPE_INT2", "INT8": "RFCTYPE_INT8",
+    "FLTP": "RFCTYPE_FLOAT", "DF16": "RFCTYPE_DECF16", "DF34": "RFCTYPE_DECF34",
+    "RAW": "RFCTYPE_BYTE", "XSTRING": "RFCTYPE_XSTRING", "UTCLONG": "RFCTYPE_UTCLONG",
     "STRUCTURE": "RFCTYPE_STRUCTURE", "TABLE": "RFCTYPE_TABLE",
 }
 # ABAP internal type letters (RFC_GET_FUNCTION_INTERFACE EXID, RFC_READ_TABLE TYPE).
 ABAP_TYPE = {"CHAR": "C", "CUKY": "C", "UNIT": "C", "CLNT": "C", "NUMC": "N", "DATS": "D",
              "TIMS": "T", "CURR": "P", "DEC": "P", "QUAN": "P", "INT4": "I", "STRING": "g",
-             "STRUCTURE": "u", "TABLE": "h"}
+             "INT1": "b", "INT2": "s", "INT8": "8", "FLTP": "F", "DF16": "a", "DF34": "e",
+             "RAW": "X", "XSTRING": "y", "UTCLONG": "p", "STRUCTURE": "u", "TABLE": "h"}
+# Bytes each kind takes in a row, where the length is not the declared one (CHAR n: 2n in
+# Unicode systems; packed numbers: n // 2 + 1).
+_FIXED_LENGTH = {"INT1": 1, "INT2": 2, "INT4": 4, "INT8": 8, "FLTP": 8, "DF16": 8, "DF34": 16,
+                 "STRING": 8, "XSTRING": 8, "UTCLONG": 8}
+_OUTPUT_LENGTH = {"INT1": 3, "INT2": 6, "INT4": 11, "INT8": 20, "FLTP": 24, "DF16": 24,
+                  "DF34": 46, "STRING": 255, "XSTRING": 255, "UTCLONG": 27}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +60,11 @@ class Elementary:
     def nuc_length(self) -> int:
         if self.kind in ("CURR", "DEC", "QUAN"):
             return self.length // 2 + 1
-        return {"INT4": 4, "STRING": 8}.get(self.kind, self.length)
+        return _FIXED_LENGTH.get(self.kind, self.length)
 
     @property
     def uc_length(self) -> int:
-        if self.kind in ("CURR", "DEC", "QUAN", "INT4", "STRING"):
+        if self.kind in ("CURR", "DEC", "QUAN", "RAW") or self.kind in _FIXED_LENGTH:
             return self.nuc_length
         return self.length * 2
 
@@ -59,7 +73,9 @@ class Elementary:
         """Characters a value takes in a fixed-width line (RFC_READ_TABLE DATA-WA)."""
         if self.kind in ("CURR", "DEC", "QUAN"):
             return self.length + 1 + (1 if self.decimals else 0)
-        return {"INT4": 11, "STRING": 255}.get(self.kind, self.length)
+        if self.kind == "RAW":
+            return self.length * 2
+        return _OUTPUT_LENGTH.get(self.kind, self.length)
 
     def initial(self) -> Any:
         if self.kind == "NUMC":
@@ -70,8 +86,16 @@ class Elementary:
             return "000000"
         if self.kind in ("CURR", "DEC", "QUAN"):
             return Decimal(0).quantize(Decimal(1).scaleb(-self.decimals))
-        if self.kind == "INT4":
+        if self.kind in abap_values.INT_RANGES:
             return 0
+        if self.kind == "FLTP":
+            return 0.0
+        if self.kind in abap_values.DECFLOAT:
+            return Decimal(0)
+        if self.kind in ("RAW", "XSTRING"):
+            return bytes(self.length)
+        if self.kind == "UTCLONG":
+            return abap_values.UTCLONG_INITIAL
         return ""
 
     def convert(self, value: Any, where: str) -> Any:
@@ -102,12 +126,16 @@ class Elementary:
             return _time(value, where)
         if kind in ("CURR", "DEC", "QUAN"):
             return self._decimal(value, where)
-        if kind == "INT4":
-            if type(value) is not int:
-                raise conversion_failure(f"{where}: an integer is required, received {value!r}")
-            if not -(2**31) <= value < 2**31:
-                raise conversion_failure(f"{where}: {value} is out of the INT4 range")
-            return value
+        if kind in abap_values.INT_RANGES:
+            return abap_values.to_int(kind, value, where)
+        if kind == "FLTP":
+            return abap_values.to_float(value, where)
+        if kind in abap_values.DECFLOAT:
+            return abap_values.to_decfloat(kind, value, where)
+        if kind in ("RAW", "XSTRING"):
+            return abap_values.to_bytes(value, where, self.length)
+        if kind == "UTCLONG":
+            return abap_values.to_utclong(value, where)
         raise conversion_failure(f"{where}: type {kind} cannot be converted")
 
     def _decimal(self, value: Any, where: str) -> Decimal:
@@ -182,9 +210,21 @@ def DEC(p: int, d: int = 0) -> Elementary:
     return Elementary("DEC", p, d)
 
 
+def RAW(n: int) -> Elementary:
+    return Elementary("RAW", n)
+
+
 DATS = Elementary("DATS", 8)
 TIMS = Elementary("TIMS", 6)
+INT1 = Elementary("INT1")
+INT2 = Elementary("INT2")
 INT4 = Elementary("INT4")
+INT8 = Elementary("INT8")
+FLTP = Elementary("FLTP")
+DECFLOAT16 = Elementary("DF16")
+DECFLOAT34 = Elementary("DF34")
+XSTRING = Elementary("XSTRING")
+UTCLONG = Elementary("UTCLONG")
 CUKY = Elementary("CUKY", 5)
 STRING = Elementary("STRING")
 
@@ -255,9 +295,10 @@ def structure(name: str, *fields: tuple[str, Elementary] | tuple[str, Elementary
 
 @dataclass(frozen=True, slots=True)
 class TableType:
-    """A table parameter: a list of rows of one structure."""
+    """A table parameter: a list of rows of one structure, or of one elementary type (each
+    row then is a plain value; `{"": value}`, pyrfc's form of such a row, is taken too)."""
 
-    row: Structure
+    row: Structure | Elementary
 
     @property
     def kind(self) -> str:
@@ -284,13 +325,25 @@ class TableType:
         if not isinstance(value, list):
             raise conversion_failure(
                 f"{where}: a list is required for table parameter, received {type(value).__name__}")
+        if isinstance(self.row, Elementary):
+            return [self.row.convert(_line(item), f"{where}[{i + 1}]")
+                    for i, item in enumerate(value)]
         return [self.row.convert(item, f"{where}[{i + 1}]") for i, item in enumerate(value)]
 
 
+def _line(item: Any) -> Any:
+    """The value of an elementary table row: as is, or pyrfc's single unnamed field."""
+    if isinstance(item, dict) and len(item) == 1 and set(item) <= {"", "TABLE_LINE"}:
+        return next(iter(item.values()))
+    return item
+
+
 def to_json(value: Any) -> Any:
-    """Plain JSON form of an RFC value: Decimals as strings, everything else as is."""
+    """Plain JSON form of an RFC value: Decimals as strings, bytes as base64, else as is."""
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes | bytearray):
+        return abap_values.base64_text(bytes(value))
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     if isinstance(value, list):

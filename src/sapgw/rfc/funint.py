@@ -70,4 +70,11 @@ def _param_rows(param: Parameter, position: int, unicode: bool) -> list[dict[str
                          "DECIMALS": getattr(field.type, "decimals", 0), "DEFAULT": "",
                          "PARAMTEXT": field.text[:79]})
             offset += field_length
+    elif isinstance(row_type, Elementary) and isinstance(type_, TableType):
+        # A table of elementary lines: its line is ABAP's TABLE_LINE (our row; SAP's form of
+        # such a parameter in RFC_FUNINT is not public).
+        rows.append({**row, "FIELDNAME": "TABLE_LINE", "EXID": ABAP_TYPE[row_type.kind],
+                     "POSITION": 1, "OFFSET": 0, "DEFAULT": "",
+                     "INTLENGTH": row_type.uc_length if unicode else row_type.nuc_length,
+                     "DECIMALS": row_type.decimals, "PARAMTEXT": ""})
     return rows

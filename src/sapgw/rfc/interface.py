@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sapgw.rfc.ddic import RFC_TYPE, Elementary, Structure, TableType
+from sapgw.rfc.ddic import RFC_TYPE, Elementary, Field, Structure, TableType
 from sapgw.rfc.errors import invalid_parameter
 
 ParamType = Elementary | Structure | TableType
@@ -53,7 +53,8 @@ def changing(name: str, type_: ParamType, optional: bool = True, text: str = "")
     return Parameter(name, Direction.CHANGING, type_, optional, None, text)
 
 
-def tables(name: str, row: Structure, optional: bool = True, text: str = "") -> Parameter:
+def tables(name: str, row: Structure | Elementary, optional: bool = True, text: str = ""
+           ) -> Parameter:
     return Parameter(name, Direction.TABLES, TableType(row), optional, None, text)
 
 
@@ -129,6 +130,8 @@ def _describe(param: Parameter) -> dict[str, Any]:
     }
     if isinstance(row, Structure):
         described["type_description"] = describe_structure(row)
+    elif isinstance(type_, TableType):  # elementary lines: one unnamed field, as in the SDK
+        described["type_description"] = describe_structure(Structure(row.name, (Field("", row),)))
     return described
 
 

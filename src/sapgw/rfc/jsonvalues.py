@@ -1,13 +1,15 @@
 """The JSON RFC wire form, shared by server and client: value encoding and header names.
 
-RFC values travel as plain JSON: packed numbers (CURR, DEC, QUAN) as strings so that no
-digit is lost to a float, dates as 'YYYYMMDD', times as 'HHMMSS'. Numbers a caller sends
+RFC values travel as plain JSON: packed numbers (CURR, DEC, QUAN) and decimal floats
+(DECFLOAT16/34) as strings so that no digit is lost to a float, FLTP as a JSON number, bytes
+(RAW, XSTRING) as base64 text, dates as 'YYYYMMDD', times as 'HHMMSS'. Numbers a caller sends
 are read as `Decimal`, never float. The client restores `Decimal` in results from the
 function's interface (RFC_GET_FUNCTION_INTERFACE rows with EXID 'P').
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
@@ -32,6 +34,8 @@ DecimalFields = dict[str, frozenset[str] | None]
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dt.datetime):
         raise TypeError(f"a datetime is not an RFC value ({value!r}); send a date or a time")
     if isinstance(value, dt.date):

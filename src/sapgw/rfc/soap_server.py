@@ -37,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sapgw.rfc.abap_values import base64_text
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.ddic import Elementary, Structure, TableType
 from sapgw.rfc.errors import (
@@ -52,7 +53,7 @@ from sapgw.rfc.jsonvalues import CONTEXT_ACCEPT, CONTEXT_CLOSE, CONTEXT_ID
 from sapgw.rfc.sessions import SessionNotFound, Sessions, caller
 from sapgw.rfc.units import TRFC_TID, state_headers, submit, unit_from_headers
 from sapgw.rfc.wsdl import RESPONSE_DIRECTIONS, RFC_NS, wsdl_document
-from sapgw.rfc.xml import XmlError, parse_xml
+from sapgw.rfc.xml import XmlError, abap_name, parse_xml, xml_name
 from sapgw.types import RfcCall
 
 log = logging.getLogger(__name__)
@@ -238,7 +239,8 @@ def _children(element: etree._Element) -> list[etree._Element]:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    """The ABAP name of an element (`_-NS_-NAME` is `/NS/NAME`)."""
+    return abap_name(etree.QName(element).localname)
 
 
 # -- request parameters -------------------------------------------------------------------
@@ -285,7 +287,7 @@ def _decode(element: etree._Element, type_: ParamType, where: str) -> Any:
                                  f"not the element <{_local(children[0])}>")
     text = element.text or ""
     value: Any = text
-    if type_.kind == "INT4":
+    if type_.kind in ("INT1", "INT2", "INT4", "INT8"):
         try:
             value = int(text.strip() or "0")
         except ValueError:
@@ -314,7 +316,7 @@ def _response(calls: list[tuple[etree._Element, FunctionInterface]],
     root, body = _envelope()
     for (request, function), result in zip(calls, results, strict=True):
         prefix = request.prefix if etree.QName(request).namespace == RFC_NS else None
-        response = etree.SubElement(body, f"{{{RFC_NS}}}{function.name}.Response",
+        response = etree.SubElement(body, f"{{{RFC_NS}}}{xml_name(function.name)}.Response",
                                     nsmap={prefix or "rfc": RFC_NS})
         for param in function.parameters:
             if param.direction in RESPONSE_DIRECTIONS:
@@ -323,10 +325,13 @@ def _response(calls: list[tuple[etree._Element, FunctionInterface]],
 
 
 def _encode(parent: etree._Element, name: str, type_: ParamType, value: Any) -> None:
-    element = etree.SubElement(parent, name)
+    element = etree.SubElement(parent, xml_name(name))
     if isinstance(type_, TableType):
         for row in value or []:
-            _encode_fields(etree.SubElement(element, "item"), type_.row, row)
+            if isinstance(type_.row, Elementary):
+                etree.SubElement(element, "item").text = _text(type_.row, row)
+            else:
+                _encode_fields(etree.SubElement(element, "item"), type_.row, row)
     elif isinstance(type_, Structure):
         _encode_fields(element, type_, value or {})
     else:
@@ -346,6 +351,10 @@ def _text(type_: Elementary, value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, bytes | bytearray):
+        return base64_text(bytes(value))
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same double
     text = str(value)
     if type_.kind == "DATS" and not text.strip("0"):
         return "0000-00-00"  # SAP's initial date in XML
@@ -390,7 +399,8 @@ def refusal_fault(error: RFCLibError) -> bytes:
 def _exception_fault(function: str, error: RFCLibError) -> Answer:
     """wire.md §2.4 shape 1: a classic ABAP exception as `rfc:FUNC.Exception`."""
     key = error.key or "SYSTEM_FAILURE"
-    exception = etree.Element(f"{{{RFC_NS}}}{function}.Exception", nsmap={"rfc": RFC_NS})
+    exception = etree.Element(f"{{{RFC_NS}}}{xml_name(function)}.Exception",
+                              nsmap={"rfc": RFC_NS})
     etree.SubElement(exception, "Name").text = key
     etree.SubElement(exception, "Text").text = error.message or key
     if error.msg_class and error.msg_number:

@@ -1,5 +1,6 @@
 """What a SOAP RFC WSDL says about values that zeep cannot tell: tables, dates, times, numbers.
 
+Bytes (xsd:base64Binary) come back as `bytes`, xsd:double as float, as pyrfc gives them.
 zeep reads a restricted `xsd:string` as a plain string, so it cannot know that a field holds
 a date (`YYYY-MM-DD` on the wire, `YYYYMMDD` in pyrfc's shape), and it hands tables over as
 `{"item": [...]}`. `SoapShapes` reads the WSDL's schema once (our own `/sap/bc/soap/wsdl11`
@@ -9,6 +10,8 @@ takes, and a response element back to pyrfc's shape.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,9 +26,9 @@ XSD_NS = "http://www.w3.org/2001/XMLSchema"
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 _DATE_PATTERNS = {r"\d\d\d\d-\d\d-\d\d", r"\d{4}-\d{2}-\d{2}"}
 _TIME_PATTERNS = {r"\d\d:\d\d:\d\d", r"\d{2}:\d{2}:\d{2}"}
-_NUMBERS = {"decimal": "decimal", "double": "decimal", "float": "decimal", "int": "int",
+_NUMBERS = {"decimal": "decimal", "double": "float", "float": "float", "int": "int",
             "integer": "int", "short": "int", "byte": "int", "long": "int",
-            "date": "date", "time": "time"}
+            "unsignedByte": "int", "base64Binary": "bytes", "date": "date", "time": "time"}
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,11 @@ def _to_wire(kind: str, value: Any, where: str) -> Any:
             return value.strftime("%H:%M:%S")
         text = str(value).strip() or "000000"
         return f"{text[:2]}:{text[2:4]}:{text[4:]}" if len(text) == 6 else text
+    if kind == "float" and isinstance(value, Decimal | str):
+        try:
+            return float(value)
+        except ValueError:
+            raise conversion_failure(f"{where}: {value!r} is not a number") from None
     if kind == "decimal" and not isinstance(value, Decimal):
         try:
             return Decimal(str(value).strip() or "0")
@@ -198,5 +206,15 @@ def _from_wire(kind: str, text: str) -> Any:
         try:
             return int(text or "0")
         except ValueError:
+            return text
+    if kind == "float":
+        try:
+            return float(text or "0")
+        except ValueError:
+            return text
+    if kind == "bytes":
+        try:
+            return base64.b64decode(text)
+        except (binascii.Error, ValueError):
             return text
     return text

@@ -4,7 +4,10 @@ The shape follows what `/sap/bc/soap/wsdl11?services=` answers (reference/wire.m
 document/literal, request element `FUNC`, response element `FUNC.Response`, structures as
 complexTypes named after the DDIC structure, tables as `TABLE_OF_<ROW>` with repeating
 `<item>` rows, classic exceptions as `FUNC.Exception`. Parameters are unqualified elements.
-Dates are typed as `YYYY-MM-DD` strings and times as `HH:MM:SS`, as SAP sends them.
+Dates are typed as `YYYY-MM-DD` strings and times as `HH:MM:SS`, as SAP sends them; bytes
+(RAW, XSTRING) as xsd:base64Binary, FLTP as xsd:double, the integers by their width.
+Namespaced names (`/NS/NAME`) are written with `_-` for each slash (`_-NS_-NAME`), as SAP
+does, since `/` may not appear in an XML name.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from lxml import etree
 
 from sapgw.rfc.ddic import Elementary, Structure, TableType
 from sapgw.rfc.interface import Direction, FunctionInterface
+from sapgw.rfc.xml import xml_name
 
 RFC_NS = "urn:sap-com:document:sap:rfc:functions"
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
@@ -63,7 +67,7 @@ def wsdl_document(functions: Iterable[FunctionInterface], location: str) -> byte
 # -- types -------------------------------------------------------------------------------
 def _elements(schema: etree._Element, function: FunctionInterface,
               named: dict[str, etree._Element]) -> None:
-    name = function.name
+    name = xml_name(function.name)
     for element_name, directions in ((name, REQUEST_DIRECTIONS),
                                      (f"{name}.Response", RESPONSE_DIRECTIONS)):
         element = etree.SubElement(schema, _x("element"), name=element_name)
@@ -80,7 +84,7 @@ def _elements(schema: etree._Element, function: FunctionInterface,
 def _typed(parent: etree._Element, name: str, type_: Elementary | Structure | TableType,
            named: dict[str, etree._Element], required: bool = True) -> None:
     """An element `name` of a DDIC type: inline simple type, or a reference to a named one."""
-    element = etree.SubElement(parent, _x("element"), name=name)
+    element = etree.SubElement(parent, _x("element"), name=xml_name(name))
     if not required:
         element.set("minOccurs", "0")
     if isinstance(type_, Elementary):
@@ -92,35 +96,49 @@ def _typed(parent: etree._Element, name: str, type_: Elementary | Structure | Ta
 
 
 def _structure_type(structure: Structure, named: dict[str, etree._Element]) -> str:
-    if structure.name not in named:
-        complex_type = etree.Element(_x("complexType"), name=structure.name)
-        named[structure.name] = complex_type
+    name = xml_name(structure.name)
+    if name not in named:
+        complex_type = etree.Element(_x("complexType"), name=name)
+        named[name] = complex_type
         sequence = etree.SubElement(complex_type, _x("sequence"))
         for field in structure.fields:
             _typed(sequence, field.name, field.type, named, required=False)
-    return structure.name
+    return name
 
 
 def _table_type(table: TableType, named: dict[str, etree._Element]) -> str:
-    name = f"TABLE_OF_{table.row.name}"
+    row = table.row
+    if isinstance(row, Elementary):  # rows of one value: TABLE_OF_CHAR40 with simple items
+        name = f"TABLE_OF_{row.kind}{row.length or ''}"
+        if name not in named:
+            complex_type = etree.Element(_x("complexType"), name=name)
+            named[name] = complex_type
+            sequence = etree.SubElement(complex_type, _x("sequence"))
+            item = etree.SubElement(sequence, _x("element"), name="item", minOccurs="0",
+                                    maxOccurs="unbounded")
+            _simple_type(item, row)
+        return name
+    name = f"TABLE_OF_{xml_name(row.name)}"
     if name not in named:
         complex_type = etree.Element(_x("complexType"), name=name)
         named[name] = complex_type
         sequence = etree.SubElement(complex_type, _x("sequence"))
         etree.SubElement(sequence, _x("element"), name="item", minOccurs="0",
-                         maxOccurs="unbounded", type=f"s0:{_structure_type(table.row, named)}")
+                         maxOccurs="unbounded", type=f"s0:{_structure_type(row, named)}")
     return name
 
 
 def _simple_type(element: etree._Element, type_: Elementary) -> None:
     kind = type_.kind
-    if kind == "INT4":
-        element.set("type", "xsd:int")
-        return
-    if kind == "STRING":
-        element.set("type", "xsd:string")
+    if kind in _XSD_TYPES:
+        element.set("type", _XSD_TYPES[kind])
         return
     packed = kind in ("CURR", "DEC", "QUAN")
+    if kind == "UTCLONG":
+        restriction = etree.SubElement(etree.SubElement(element, _x("simpleType")),
+                                       _x("restriction"), base="xsd:string")
+        _facet(restriction, "maxLength", "27")
+        return
     restriction = etree.SubElement(etree.SubElement(element, _x("simpleType")),
                                    _x("restriction"),
                                    base="xsd:decimal" if packed else "xsd:string")
@@ -139,6 +157,12 @@ def _simple_type(element: etree._Element, type_: Elementary) -> None:
             _facet(restriction, "pattern", r"\d*")
 
 
+_XSD_TYPES = {"INT1": "xsd:unsignedByte", "INT2": "xsd:short", "INT4": "xsd:int",
+              "INT8": "xsd:long", "FLTP": "xsd:double", "DF16": "xsd:decimal",
+              "DF34": "xsd:decimal", "RAW": "xsd:base64Binary", "XSTRING": "xsd:base64Binary",
+              "STRING": "xsd:string"}
+
+
 def _facet(restriction: etree._Element, facet: str, value: str) -> None:
     etree.SubElement(restriction, _x(facet), value=value)
 
@@ -146,7 +170,7 @@ def _facet(restriction: etree._Element, facet: str, value: str) -> None:
 def _exception_types(schema: etree._Element, function: FunctionInterface,
                      named: dict[str, etree._Element]) -> None:
     """`FUNC.Exception`: Name (one of the declared exceptions), Text, Message (ID, Number)."""
-    name = function.name
+    name = xml_name(function.name)
     etree.SubElement(schema, _x("element"), name=f"{name}.Exception",
                      type=f"s0:{name}.RfcException")
     exception = etree.Element(_x("complexType"), name=f"{name}.RfcException")
@@ -171,7 +195,7 @@ def _exception_types(schema: etree._Element, function: FunctionInterface,
 
 # -- messages, port types, bindings, services ---------------------------------------------
 def _messages(root: etree._Element, function: FunctionInterface) -> None:
-    name = function.name
+    name = xml_name(function.name)
     pairs = [(f"{name}Input", name), (f"{name}Output", f"{name}.Response")]
     if function.exceptions:
         pairs.append((f"{name}.Exception", f"{name}.Exception"))
@@ -181,7 +205,7 @@ def _messages(root: etree._Element, function: FunctionInterface) -> None:
 
 
 def _port_type(root: etree._Element, function: FunctionInterface) -> None:
-    name = function.name
+    name = xml_name(function.name)
     port_type = etree.SubElement(root, _w("portType"), name=f"{name}PortType")
     operation = etree.SubElement(port_type, _w("operation"), name=name)
     etree.SubElement(operation, _w("input"), message=f"s0:{name}Input")
@@ -192,7 +216,7 @@ def _port_type(root: etree._Element, function: FunctionInterface) -> None:
 
 
 def _binding(root: etree._Element, function: FunctionInterface) -> None:
-    name = function.name
+    name = xml_name(function.name)
     binding = etree.SubElement(root, _w("binding"), name=f"{name}Binding",
                                type=f"s0:{name}PortType")
     etree.SubElement(binding, _s("binding"), style="document", transport=HTTP_TRANSPORT)
@@ -206,7 +230,7 @@ def _binding(root: etree._Element, function: FunctionInterface) -> None:
 
 
 def _service(root: etree._Element, function: FunctionInterface, location: str) -> None:
-    name = function.name
+    name = xml_name(function.name)
     service = etree.SubElement(root, _w("service"), name=f"{name}Service")
     etree.SubElement(service, _w("documentation")).text = f"SAP Service {name} via SOAP"
     port = etree.SubElement(service, _w("port"), name=f"{name}PortType",

@@ -52,3 +52,14 @@ def parse_xml(content: bytes, source: str = "request") -> etree._Element:
 def _line_of(content: bytes, marker: bytes) -> int:
     position = content.find(marker)
     return content.count(b"\n", 0, position) + 1 if position >= 0 else 0
+
+
+def xml_name(abap_name: str) -> str:
+    """An ABAP name as an XML element name: SAP writes the namespace slashes of
+    `/NS/NAME` as `_-` (`_-NS_-NAME`), since `/` may not appear in an XML name."""
+    return abap_name.replace("/", "_-")
+
+
+def abap_name(xml_name: str) -> str:
+    """The ABAP name of an XML element name written by `xml_name`."""
+    return xml_name.replace("_-", "/")
