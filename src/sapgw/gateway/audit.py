@@ -85,6 +85,11 @@ class AuditedActions:
                       lambda: self._queue_state(name, direction),
                       lambda: handlers[action](name, direction))
 
+    def erp_queue(self, user: str, action: str, name: str, run: Callable[[], Any],
+                  state: Callable[[], Any]) -> None:
+        """An action on one of the ERP's outbound queues (its SMQ1), done over RFC by `run`."""
+        self._audited(user, action, "ERP_QUEUE", f"{name} (ERP out)", state, run)
+
     def delete_luw(self, user: str, name: str, direction: str, tid: str) -> None:
         self._audited(user, "delete-luw", "LUW", f"{name} ({direction}) {tid}",
                       lambda: self._luw_state(name, direction, tid),

@@ -24,7 +24,13 @@ from sapgw.gateway.api import rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.idoc import routes as idoc_routes
-from sapgw.gateway.monitor import cockpit_pages, metrics, pages, scheduler_pages
+from sapgw.gateway.monitor import (
+    cockpit_pages,
+    erp_queue_pages,
+    metrics,
+    pages,
+    scheduler_pages,
+)
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
 from sapgw.rfc.jsonrfc_server import rfc_routes
@@ -54,6 +60,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(rest.router)
     app.include_router(pages.router)
     app.include_router(cockpit_pages.router)
+    app.include_router(erp_queue_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.router.routes.append(metrics.metrics_route())

@@ -106,7 +106,7 @@ def _tree(value: Any) -> str:
 
 NAVIGATION = "".join(f'<a href="/{code.lower()}">{code}</a>' for code in (
     "SMWP", "SMW01", "SMW02", "SMQ1", "SMQ2", "SMQR", "SMQS", "FB03", "KO03", "IAOMC",
-    "CJ20N"))
+    "CJ20N")) + '<a href="/erp/smq1">ERP SMQ1</a>'
 
 
 def _page(request: Request, title: str, body: str, *, status: int = 200,
