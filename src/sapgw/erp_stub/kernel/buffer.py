@@ -52,6 +52,8 @@ class TableBuffer:
 
     def __init__(self) -> None:
         self._tables: dict[str, dict[tuple[Any, ...], Row[Any]]] = {}
+        # Secondary indexes by field names, each tied to the loaded rows it was built from.
+        self._indexes: dict[tuple[str, tuple[str, ...]], tuple[Any, dict[Any, list[Any]]]] = {}
         self._seen: int | None = None
         self._lock = threading.Lock()
 
@@ -77,6 +79,20 @@ class TableBuffer:
         with self._lock:
             self._tables.clear()
             self._seen = None
+
+    def index(self, name: str, rows: dict[tuple[Any, ...], Row[Any]],
+              fields: tuple[str, ...]) -> dict[tuple[Any, ...], list[Row[Any]]]:
+        """`rows` grouped by the values of `fields`, built once per loaded table: a buffered
+        read by a partial key (cost centers of a controlling area) stays a dict look-up."""
+        cached = self._indexes.get((name, fields))
+        if cached is not None and cached[0] is rows:
+            return cached[1]
+        grouped: dict[tuple[Any, ...], list[Row[Any]]] = {}
+        for row in rows.values():
+            grouped.setdefault(tuple(getattr(row, f) for f in fields), []).append(row)
+        with self._lock:
+            self._indexes[(name, fields)] = (rows, grouped)
+        return grouped
 
     def loaded(self, model: Any) -> dict[tuple[Any, ...], Row[Any]] | None:
         """The table's rows if this process holds it, else None (load it with `rows`)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row
 
+from sapgw.erp_stub.kernel.buffer import table_of
 from sapgw.erp_stub.kernel.luw import Luw, Task
 from sapgw.erp_stub.kernel.numbers import BoundNumbers
 from sapgw.erp_stub.kernel.outbound import Build
@@ -114,5 +115,7 @@ class Buffered:
         return list(self._rows().values())
 
     def where(self, **fields: Any) -> list[Row[Any]]:
-        return [row for row in self._rows().values()
-                if all(getattr(row, name) == value for name, value in fields.items())]
+        """The rows whose fields have these values, in key order (an index, built once)."""
+        rows = self._rows()
+        index = self.ctx.system.buffer.index(table_of(self.model).name, rows, tuple(fields))
+        return list(index.get(tuple(fields.values()), ()))
