@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from sapgw.erp_stub.co.bapi_support import (
     BAPI0015_10,
     Problems,
@@ -20,6 +18,7 @@ from sapgw.erp_stub.co.bapi_support import (
     language,
     master_group,
     test_run_or_saved,
+    texts,
     validity,
 )
 from sapgw.erp_stub.co.master_data import activity_type as valid_activity_type
@@ -134,7 +133,8 @@ def get_detail(ctx: CallContext, CONTROLLINGAREA: str, ACTIVITYTYPE: str, KEYDAT
             problems.error("KL", "906", lstar, CONTROLLINGAREA, KEYDATE or "today",
                            parameter="ACTIVITYTYPE")
         else:
-            text = _texts(ctx, CONTROLLINGAREA, language(LANGUAGE), [lstar]).get(
+            text = texts(ctx, CSLT, language(LANGUAGE), [lstar], ("LSTAR", "DATBI"),
+                          KOKRS=CONTROLLINGAREA).get(
                 (lstar, csla.DATBI))
             result["ACTIVITYTYPEDETAIL"] = _output(csla, text)
     RETURN[:] = problems.rows
@@ -162,8 +162,9 @@ def get_list(ctx: CallContext, CONTROLLINGAREA: str, DATE: str, ACTIVITYTYPE_FRO
                  if low <= row.LSTAR <= high and (not DATE or row.DATAB <= DATE <= row.DATBI)]
         if not found:
             problems.add("I", "KL", "907", CONTROLLINGAREA)
-    texts = _texts(ctx, CONTROLLINGAREA, "", [row.LSTAR for row in found])
-    ACTIVITYTYPELIST[:] = [_output(row, texts.get((row.LSTAR, row.DATBI))) for row in found]
+    names = texts(ctx, CSLT, "", [row.LSTAR for row in found], ("LSTAR", "DATBI"),
+                  KOKRS=CONTROLLINGAREA)
+    ACTIVITYTYPELIST[:] = [_output(row, names.get((row.LSTAR, row.DATBI))) for row in found]
     RETURN[:] = problems.rows
     return {LIST: ACTIVITYTYPELIST, "RETURN": RETURN}
 
@@ -177,18 +178,3 @@ def _output(csla: Any, text: Any) -> dict[str, Any]:
             "PRICE_INDICATOR": csla.TARKZ}
 
 
-def _texts(ctx: CallContext, kokrs: str, spras: str, lstars: list[str]
-           ) -> dict[tuple[str, str], Any]:
-    """CSLT rows by (LSTAR, DATBI) in the language (blank: the first found)."""
-    if not lstars:
-        return {}
-    table = CSLT.__table__  # type: ignore[attr-defined]
-    query = select(table).where(table.c.KOKRS == kokrs, table.c.LSTAR.in_(lstars))
-    if spras:
-        query = query.where(table.c.SPRAS == spras)
-    with ctx.read() as conn:
-        rows = conn.execute(query).all()
-    texts: dict[tuple[str, str], Any] = {}
-    for row in rows:
-        texts.setdefault((row.LSTAR, row.DATBI), row)
-    return texts

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from sapgw.erp_stub.co.master_data import controlling_area
 from sapgw.erp_stub.co.master_tables import HIGHEST_DATE
 from sapgw.erp_stub.kernel.context import CallContext
@@ -98,3 +100,23 @@ def test_run_or_saved(problems: Problems, testrun: str, count: int,
         return
     for msg_class, number, variables in saved:
         problems.add("S", msg_class, number, *variables)
+
+
+def texts(ctx: CallContext, model: Any, spras: str, keys: list[str], by: tuple[str, ...],
+          **where: str) -> dict[Any, Any]:
+    """Text rows (CSKT, CSLT, CSKU) of `keys` in the language (blank: the first found), by the
+    fields `by`: the text of one validity period of a master record, or of the record."""
+    if not keys:
+        return {}
+    table = model.__table__
+    query = select(table).where(table.c[by[0]].in_(keys),
+                                *(table.c[name] == value for name, value in where.items()))
+    if spras:
+        query = query.where(table.c.SPRAS == spras)
+    with ctx.read() as conn:
+        rows = conn.execute(query).all()
+    found: dict[Any, Any] = {}
+    for row in rows:
+        key = tuple(getattr(row, name) for name in by)
+        found.setdefault(key if len(by) > 1 else key[0], row)
+    return found

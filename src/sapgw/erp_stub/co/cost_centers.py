@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from sapgw.erp_stub.co.bapi_support import (
     BAPI0015_10,
     Problems,
@@ -21,6 +19,7 @@ from sapgw.erp_stub.co.bapi_support import (
     language,
     master_group,
     test_run_or_saved,
+    texts,
     validity,
 )
 from sapgw.erp_stub.co.master_data import company_codes_of, controlling_area_of, overlapping
@@ -161,8 +160,9 @@ def get_detail(ctx: CallContext, CONTROLLINGAREA: str, COSTCENTER: str, KEYDATE:
         if csks is None:
             problems.error("KI", "100", kostl, CONTROLLINGAREA, parameter="COSTCENTER")
         else:
-            texts = _texts(ctx, CONTROLLINGAREA, language(LANGUAGE), [kostl])
-            result["COSTCENTERDETAIL"] = _output(csks, texts.get((kostl, csks.DATBI)))
+            found_texts = texts(ctx, CSKT, language(LANGUAGE), [kostl], ("KOSTL", "DATBI"),
+                                KOKRS=CONTROLLINGAREA)
+            result["COSTCENTERDETAIL"] = _output(csks, found_texts.get((kostl, csks.DATBI)))
     RETURN[:] = problems.rows
     result["RETURN"] = RETURN
     return result
@@ -193,31 +193,17 @@ def get_list(ctx: CallContext, CONTROLLINGAREA: str, DATE_FROM: str, DATE_TO: st
                  and (not DATE_TO or row.DATAB <= DATE_TO)]
         if not found:
             problems.add("I", "KS", "904", CONTROLLINGAREA)
-    texts = _texts(ctx, CONTROLLINGAREA, "", [row.KOSTL for row in found])
+    names = texts(ctx, CSKT, "", [row.KOSTL for row in found], ("KOSTL", "DATBI"),
+                  KOKRS=CONTROLLINGAREA)
     COSTCENTERLIST[:] = [{
         "CO_AREA": row.KOKRS, "COSTCENTER": row.KOSTL, "VALID_FROM": row.DATAB,
         "VALID_TO": row.DATBI, "COMP_CODE": row.BUKRS,
-        **_names(texts.get((row.KOSTL, row.DATBI))),
+        **_names(names.get((row.KOSTL, row.DATBI))),
     } for row in found]
     RETURN[:] = problems.rows
     return {LIST: COSTCENTERLIST, "RETURN": RETURN}
 
 
-def _texts(ctx: CallContext, kokrs: str, spras: str, kostls: list[str]
-           ) -> dict[tuple[str, str], Any]:
-    """CSKT rows by (KOSTL, DATBI), in the language (blank: the first found)."""
-    if not kostls:
-        return {}
-    table = CSKT.__table__  # type: ignore[attr-defined]
-    query = select(table).where(table.c.KOKRS == kokrs, table.c.KOSTL.in_(kostls))
-    if spras:
-        query = query.where(table.c.SPRAS == spras)
-    with ctx.read() as conn:
-        rows = conn.execute(query).all()
-    texts: dict[tuple[str, str], Any] = {}
-    for row in rows:
-        texts.setdefault((row.KOSTL, row.DATBI), row)
-    return texts
 
 
 def _names(text: Any) -> dict[str, str]:

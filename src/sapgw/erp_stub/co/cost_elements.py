@@ -22,6 +22,7 @@ from sapgw.erp_stub.co.bapi_support import (
     language,
     master_group,
     test_run_or_saved,
+    texts,
     validity,
 )
 from sapgw.erp_stub.co.gl_accounts import AccountKind, gl_account_kind
@@ -129,12 +130,12 @@ def _check_account(ctx: CallContext, area: Any, kstar: str, katyp: str, row: int
 def _save(ctx: CallContext, area: Any, rows: list[dict[str, Any]], spras: str) -> None:
     today = ctx.clock.today().strftime("%Y%m%d")
     for row in rows:
-        texts = {"KTEXT": row.pop("KTEXT"), "LTEXT": row.pop("LTEXT")}
+        text_fields = {"KTEXT": row.pop("KTEXT"), "LTEXT": row.pop("LTEXT")}
         key = {"KTOPL": area.KTOPL, "KSTAR": row["KSTAR"]}
         if not _exists(ctx, CSKA, key):
             ctx.insert(CSKA, {**key, "ERSDA": today})
         if not _exists(ctx, CSKU, {**key, "SPRAS": spras}):
-            ctx.insert(CSKU, {**key, "SPRAS": spras, **texts})
+            ctx.insert(CSKU, {**key, "SPRAS": spras, **text_fields})
         ctx.insert(CSKB, {**row, "ERSDA": today})
 
 
@@ -165,7 +166,8 @@ def get_detail(ctx: CallContext, CONTROLLINGAREA: str, COSTELEMENT: str, KEYDATE
             problems.error("KA", "910", kstar, CONTROLLINGAREA, KEYDATE or "today",
                            parameter="COSTELEMENT")
         else:
-            text = _texts(ctx, area.KTOPL, language(LANGUAGE), [kstar]).get(kstar)
+            text = texts(ctx, CSKU, language(LANGUAGE), [kstar], ("KSTAR",),
+                         KTOPL=area.KTOPL).get(kstar)
             result["COSTELEMENTDETAIL"] = {**_listed(cskb, text),
                                            "DESCRIPT": text.LTEXT if text else "",
                                            "RECORD_QUANTITY": cskb.MGEFL,
@@ -196,8 +198,8 @@ def get_list(ctx: CallContext, CONTROLLINGAREA: str, DATE: str, COSTELEMENT_FROM
                  if low <= row.KSTAR <= high and (not DATE or row.DATAB <= DATE <= row.DATBI)]
         if not found:
             problems.add("I", "KA", "911", CONTROLLINGAREA)
-    texts = _texts(ctx, area.KTOPL, "", [row.KSTAR for row in found]) if found else {}
-    COSTELEMENTLIST[:] = [_listed(row, texts.get(row.KSTAR)) for row in found]
+    names = texts(ctx, CSKU, "", [row.KSTAR for row in found], ("KSTAR",), KTOPL=area.KTOPL)
+    COSTELEMENTLIST[:] = [_listed(row, names.get(row.KSTAR)) for row in found]
     RETURN[:] = problems.rows
     return {LIST: COSTELEMENTLIST, "RETURN": RETURN}
 
@@ -208,15 +210,3 @@ def _listed(cskb: Any, text: Any) -> dict[str, Any]:
             "CELEM_CATEGORY": cskb.KATYP}
 
 
-def _texts(ctx: CallContext, ktopl: str, spras: str, kstars: list[str]) -> dict[str, Any]:
-    """CSKU rows by KSTAR in the language (blank: the first found)."""
-    table = CSKU.__table__  # type: ignore[attr-defined]
-    query = select(table).where(table.c.KTOPL == ktopl, table.c.KSTAR.in_(kstars))
-    if spras:
-        query = query.where(table.c.SPRAS == spras)
-    with ctx.read() as conn:
-        rows = conn.execute(query).all()
-    texts: dict[str, Any] = {}
-    for row in rows:
-        texts.setdefault(row.KSTAR, row)
-    return texts
