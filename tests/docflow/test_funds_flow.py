@@ -144,7 +144,7 @@ def test_a_queued_bdoc_shows_its_waiting_flow_luw(sapgw: Gateway, http: TestClie
     assert luw["link"] == "/smq2/CSAFMFU4711"
     # What the scenario links is looked for, and the flow says it is not in the ERP (yet).
     assert (missing["object_type"], missing["status"], missing["parent"]) == (
-        "IAOMC", "not found", 1)
+        "IAOMC", "not found", luw["seq"])
     assert missing["text"] == "IAOMC CRMFM 00000000000000004711/10: not in the ERP"
 
 

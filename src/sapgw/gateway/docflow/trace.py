@@ -56,6 +56,7 @@ class Tracer:
     def __init__(self, gateway: Any, flow: DocumentFlow) -> None:
         self.gateway, self.db, self.flow = gateway, gateway.db, flow
         self.scenarios = gateway.scenarios
+        self.idocs = gateway.idocs  # made on first use, with the IDoc tables the flow reads
         self._conn: RfcConnection | None = None
         self._erp_down = False
 
@@ -125,10 +126,10 @@ class Tracer:
             details={"updated_at": str(crm.moment(h["updated_at"]))}))
         if not new:
             return
-        for luw in crm.queued_luws(self.db, bdoc_ids=[stored.bdoc_id]):
-            self.queued_luw(luw, entry.seq)
-        executed = self.receivers(stored, entry.seq)
-        self.erp_documents(stored, executed or entry.seq)
+        last = self.receivers(stored, entry.seq) or entry.seq
+        for luw in crm.queued_luws(self.db, bdoc_ids=[stored.bdoc_id]):  # e.g. its flow LUW
+            last = self.queued_luw(luw, entry.seq).seq
+        self.erp_documents(stored, last)  # under the last step that led to the ERP
         for flow_key in self.scenarios.flow_keys():  # sent by the ERP: its queue's units
             if flow_key.queue_prefix and flow_key.bdoc_type == h["bdoc_type"]:
                 definition = self.scenarios.types[flow_key.bdoc_type]
@@ -140,13 +141,13 @@ class Tracer:
         smq = "SMQ2" if luw["direction"] == "in" else "SMQ1"
         what = "flow of the BDoc" if luw["kind"] == "FLOW" else f"to {luw['destination']}"
         entry, _ = self.flow.add(FlowEntry(
-            LUW, "CRM", smq, luw["tid"], f"LUW in queue {luw['queue']} ({what}), waiting to "
-            "run", status="QUEUED", at=crm.moment(luw["created_at"]), tid=luw["tid"],
+            LUW, "CRM", smq, luw["tid"], f"LUW in queue {luw['queue']} ({what}), still "
+            "queued", status="QUEUED", at=crm.moment(luw["created_at"]), tid=luw["tid"],
             link=f"/{smq.lower()}/{luw['queue']}", parent=parent))
         return entry
 
     def receivers(self, stored: crm.StoredBDoc, parent: int) -> int | None:
-        """A receiver's LUW and the ERP's record of running it; the last such record."""
+        """Each receiver's LUW and the ERP's record of running it; the last entry made."""
         tids = [r["tid"] for r in stored.receivers if r["tid"]]
         ran = self.erp_read(erp.executed_units, tids) if tids else None
         last = None
@@ -160,6 +161,7 @@ class Tracer:
                 status=receiver["state"], at=crm.moment(receiver["updated_at"]),
                 tid=receiver["tid"], link=f"/smq1/{receiver['queue']}"
                 if receiver["state"] in ("QUEUED", "ERROR") else "", parent=parent))
+            last = entry.seq
             row = (ran or {}).get(receiver["tid"])
             if row is not None:
                 at, date_only = sap_moment(row["ARFCDATUM"], row["ARFCUZEIT"])
