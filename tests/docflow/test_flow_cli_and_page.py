@@ -99,3 +99,18 @@ def test_a_new_scenarios_flow_key_is_found_without_changing_the_flow(sapgw: Gate
     body = http.get("/api/flow/FUND1").json()
     assert body["found_as"] == ["fund (CRM_FM_FU HEADER.FUND_ID)"]
     assert [e["object_type"] for e in body["entries"] if e["kind"] == "BDOC"] == ["CRM_FM_FU"]
+
+
+def test_the_command_reads_a_running_server_with_url(sapgw: Gateway, http: TestClient,
+                                                     capsys: pytest.CaptureFixture[str]):
+    """--url: the same answer from GET /api/flow/{key} (the TestClient is an httpx client)."""
+    from sapgw.gateway.client import HttpClient
+
+    funds_end_to_end(sapgw)
+    client = HttpClient("http://testserver")
+    client.http = http
+    assert dispatch(build_parser().parse_args(["flow", "FPO1", "--json"]), client) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert remote == http.get("/api/flow/FPO1").json()
+    assert dispatch(build_parser().parse_args(["flow", "NOSUCHKEY"]), client) == 1
+    assert "nothing found for key 'NOSUCHKEY'" in capsys.readouterr().err
