@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sapgw.adapters.scenario import AdapterObject, CrmScenario
+from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, FlowKey
 
 KNA1_FIELDS = ("KUNNR", "KTOKD", "ANRED", "NAME1", "NAME2", "NAME3", "NAME4", "SORTL",
                "STRAS", "PSTLZ", "ORT01", "REGIO", "LAND1", "SPRAS", "STCEG", "LOEVM")
@@ -64,6 +64,12 @@ def bupa_mwx_bdoc_download_r3a(params: dict[str, Any]) -> dict[str, Any]:
     return {"HEADER": header, "COMPANY": company}
 
 
+def erp_links(bdoc_type: str, data: dict[str, Any]) -> list[ErpLink]:
+    """The customer master record the BDoc came from (XD03: KNA1 and its company codes)."""
+    kunnr = data["HEADER"]["KUNNR"]
+    return [ErpLink("XD03", f"customer {kunnr}", {"kunnr": kunnr})]
+
+
 SCENARIO = CrmScenario(
     name="BUPA",
     text="Business partners: customers from the ERP (delta download, R/3 -> CRM)",
@@ -73,4 +79,6 @@ SCENARIO = CrmScenario(
             name="CUSTOMER_MAIN", text="Customer from the ERP (KNA1/KNB1) to BUPA_MAIN",
             bdoc_type="BUPA_MAIN", site_type="R/3", from_erp=bupa_mwx_bdoc_download_r3a),
     ),
+    links=erp_links,
+    flow=(FlowKey("customer", "BUPA_MAIN", "HEADER.KUNNR", queue_prefix="R3AD_CUSTOME"),),
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, MappingInput
+from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, FlowKey, MappingInput
 from sapgw.types import RfcCall
 
 BUSINESS_SCENARIO = "CRMFM"
@@ -102,4 +102,7 @@ SCENARIO = CrmScenario(
             filter_fields=("COMP_CODE", "SALES_ORG")),
     ),
     links=erp_links,
+    flow=(FlowKey("fund usage", "CRM_FM_FU", "HEADER.FU_ID"),
+          FlowKey("fund usage", "CRM_FM_FPO", "HEADER.FU_ID"),
+          FlowKey("fund posting", "CRM_FM_FPO", "HEADER.FPO_ID")),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, MappingInput
+from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, FlowKey, MappingInput
 from sapgw.types import RfcCall
 
 
@@ -44,4 +44,5 @@ SCENARIO = CrmScenario(
             filter_fields=("COMP_CODE", "SALES_ORG")),
     ),
     links=erp_links,
+    flow=(FlowKey("trade promotion", "CRM_MKTPL", "HEADER.TPM_ID"),),
 )

@@ -17,8 +17,10 @@ from sapgw.adapters.scenario import (
     AdapterObject,
     CrmScenario,
     ErpLink,
+    FlowKey,
     MappingError,
     MappingInput,
+    has_field,
     queue_name,
 )
 from sapgw.bdoc.types import BDocType, load_types
@@ -80,6 +82,15 @@ class Scenarios:
             problems += self._add_adapter(scenario, adapter, types)
         if scenario.links is not None and not callable(scenario.links):
             problems.append(f"{where}: links is not a function: {scenario.links!r}")
+        for flow_key in scenario.flow:
+            bdoc_type = types.get(flow_key.bdoc_type)
+            if bdoc_type is None:
+                problems.append(f"{where}: flow key {flow_key.label!r} names BDoc type "
+                                f"{flow_key.bdoc_type}, which {scenario.types_file.name} "
+                                "does not declare")
+            elif not has_field(bdoc_type, flow_key.field):
+                problems.append(f"{where}: flow key {flow_key.label!r}: {flow_key.field!r} is "
+                                f"not a field of BDoc type {bdoc_type.name} (SEGMENT.FIELD)")
         return problems
 
     def _add_adapter(self, scenario: CrmScenario, adapter: AdapterObject,
@@ -119,6 +130,10 @@ class Scenarios:
             raise MappingError(f"no adapter object {adapter_object!r} with a mapping module "
                                f"R/3 -> CRM (known: {', '.join(known) or 'none'})")
         return adapter
+
+    def flow_keys(self) -> list[FlowKey]:
+        """Every business key the document flow finds BDocs by, in declaration order."""
+        return [k for s in self.scenarios.values() for k in s.flow]
 
     def scenario_of(self, bdoc_type: str) -> CrmScenario | None:
         return self._owner.get(bdoc_type)

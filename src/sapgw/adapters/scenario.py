@@ -63,6 +63,28 @@ class ErpLink:
 LinksFunction = Callable[[str, dict[str, Any]], list[ErpLink]]
 
 
+@dataclass(frozen=True)
+class FlowKey:
+    """A business key the document flow (`sapgw flow KEY`) finds the scenario's BDocs by.
+
+    `label` names the key for people ("fund usage"); BDocs of `bdoc_type` whose field `field`
+    (SEGMENT.FIELD) holds the key belong to its flow. `queue_prefix` is set when the ERP sends
+    the object's changes in its own qRFC queue, prefix + key (the CRMQNAMES rule, e.g.
+    R3AD_CUSTOME + customer number): the flow then also shows the LUWs of that queue on both
+    sides. Which ERP documents a found BDoc produced comes from the scenario's `links`.
+    """
+
+    label: str
+    bdoc_type: str
+    field: str
+    queue_prefix: str = ""
+
+    def queue(self, key: str) -> str:
+        """The ERP's queue of the object with this key, as stored (CRMQNAMES: prefix + key,
+        at most 24 characters); "" without a queue_prefix."""
+        return (self.queue_prefix + key)[:QUEUE_NAME_LENGTH] if self.queue_prefix else ""
+
+
 def queue_name(prefix: str, key: str) -> str:
     """Prefix + object key (leading zeros of a numeric key dropped), at most 24 characters."""
     if key.isdigit():
@@ -130,7 +152,7 @@ class AdapterObject:
         if self.to_erp is not None:
             if not self.queue_prefix:
                 found.append(f"{where}: queue_prefix is required with a mapping to the ERP")
-            if not _has_field(bdoc_type, self.queue_key):
+            if not has_field(bdoc_type, self.queue_key):
                 found.append(f"{where}: queue_key {self.queue_key!r} is not a field of "
                              f"BDoc type {bdoc_type.name} (SEGMENT.FIELD)")
         for name in self.filter_fields:
@@ -146,7 +168,9 @@ class CrmScenario:
 
     `links(bdoc_type, data)` answers the ERP objects a BDoc of one of the scenario's types
     produced; `data` is the BDoc's validated data (a BDoc that fails validation produced
-    nothing, so the monitor does not ask).
+    nothing, so the monitor does not ask). `flow` lists the business keys the document flow
+    finds the scenario's BDocs by (`FlowKey`); a BDoc is always found by its id and its
+    receivers' TIDs.
     """
 
     name: str
@@ -154,6 +178,7 @@ class CrmScenario:
     types_file: Path
     adapters: tuple[AdapterObject, ...] = ()
     links: LinksFunction | None = None
+    flow: tuple[FlowKey, ...] = ()
 
 
 def _name(module: Callable[..., Any]) -> str:
@@ -178,7 +203,8 @@ def _signature_problems(module: object) -> list[str]:
     return []
 
 
-def _has_field(bdoc_type: BDocType, path: str) -> bool:
+def has_field(bdoc_type: BDocType, path: str) -> bool:
+    """Whether `path` (SEGMENT.FIELD) is a field of the BDoc type."""
     segment, _, name = path.partition(".")
     spec = bdoc_type.segments.get(segment)
     return spec is not None and name in spec.fields

@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway.idoc import cli as idoc_cli  # IDocs: WE02/WE05/BD87/WE20
 
     idoc_cli.add_commands(sub)
+    from sapgw.gateway import flow_cli  # the document flow of a key
+
+    flow_cli.add_command(sub, common)
     demo = sub.add_parser("demo", parents=[common], help="run a scenario end to end")
     demo.add_argument("scenario", nargs="?", default="funds", choices=["funds"])
     cassette = sub.add_parser("cassette", help="recorded RFC calls (record/replay destinations)")
@@ -305,6 +308,10 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         return 0
     if command == "erp":
         return erp_command(args, client, show)
+    if command == "flow":
+        from sapgw.gateway.flow_cli import flow_command
+
+        return flow_command(args, client)
     if command == "demo":
         from sapgw.gateway.demo import demo_funds
 

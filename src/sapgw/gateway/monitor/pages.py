@@ -106,7 +106,7 @@ def _tree(value: Any) -> str:
 
 NAVIGATION = "".join(f'<a href="/{code.lower()}">{code}</a>' for code in (
     "SMWP", "SMW01", "SMW02", "SMQ1", "SMQ2", "SMQR", "SMQS", "FB03", "KO03", "IAOMC",
-    "CJ20N")) + '<a href="/erp/smq1">ERP SMQ1</a>'
+    "CJ20N")) + '<a href="/erp/smq1">ERP SMQ1</a><a href="/flow">Document flow</a>'
 
 
 def _page(request: Request, title: str, body: str, *, status: int = 200,
@@ -246,6 +246,16 @@ def _erp_links(gw: Gateway, b: dict[str, Any]) -> str:
     return "<h2>In the ERP</h2><p>" + " · ".join(shown) + "</p>"
 
 
+def _flow_links(b: dict[str, Any]) -> str:
+    """The document flow (docflow/routes.py) of this BDoc and of its object key."""
+    keys = [(b["bdoc_id"], "of this BDoc")]
+    if b["object_key"]:
+        keys.append((b["object_key"], f"of object key {b['object_key']}"))
+    shown = " · ".join(f'<a href="/flow?{_e(urlencode({"key": k}))}">{_e(label)}</a>'
+                       for k, label in keys)
+    return f"<h2>Document flow</h2><p>{shown}</p>"
+
+
 @router.get("/smw01/{bdoc_id}", response_class=HTMLResponse)
 def smw01_detail(request: Request, bdoc_id: str, msg: str = "") -> HTMLResponse:
     return _bdoc_page(request, bdoc_id.upper(), message=msg)
@@ -284,7 +294,8 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
             + "<h2>Flow log</h2>"
             + _table(["Time (UTC)", "Service", "State change", "Type", "Message ID",
                       "Message"], log)
-            + _erp_links(_gw(request), b) + f"<h2>Data segments</h2>{_tree(b['data'])}")
+            + _erp_links(_gw(request), b) + _flow_links(b)
+            + f"<h2>Data segments</h2>{_tree(b['data'])}")
     return _page(request, f"SMW01 · BDoc {b['bdoc_id']}", body, status=status,
                  message=message, error=error)
 
