@@ -159,6 +159,8 @@ class FaultRule:
         data["remaining"] = None if self.count is None else max(self.count - self.hits, 0)
         data["status"] = self.status(now) if now else "active"
         data["text"] = describe(self)
+        for name in ("expires_at", "created_at"):
+            data[name] = data[name].isoformat() if data[name] is not None else None
         return data
 
     def status(self, now: datetime) -> str:

@@ -62,7 +62,7 @@ class Faults:
         self._lock = threading.Lock()
 
     # -- the user's API ---------------------------------------------------------------------
-    def add(self, rule: FaultRule | dict[str, Any] | None = None, *, user: str = "",
+    def add(self, rule: FaultRule | dict[str, Any] | None = None, *, created_by: str = "",
             **fields: Any) -> dict[str, Any]:
         """Store a rule (a FaultRule, a JSON-like dict, or keywords); answer it listed.
 
@@ -79,10 +79,10 @@ class Faults:
                "params": json.dumps(rule.params),
                "effect": json.dumps({n: getattr(rule, n) for n in EFFECT_FIELDS}),
                "max_hits": rule.count, "hits": 0, "expires_at": rule.expires_at,
-               "created_at": now, "created_by": user}
+               "created_at": now, "created_by": created_by}
         with self.db.write() as conn:
             number = conn.execute(insert(F).values(**row).returning(F.c.id)).scalar_one()
-        return replace(rule, number=number, created_at=now, created_by=user).to_json(now)
+        return replace(rule, number=number, created_at=now, created_by=created_by).to_json(now)
 
     def list(self) -> list[dict[str, Any]]:
         """Every rule with its status (active, used up, expired) and remaining count."""
