@@ -10,6 +10,10 @@
 `sapgw_server` runs the same gateway behind a real uvicorn server on 127.0.0.1 and yields its
 base URL, for tests that go over HTTP. `--sapgw-config FILE` starts from your config.ini.
 
+`injected_fault(sapgw or sapgw_server's URL, kind=..., ...)` adds a failure injection rule
+for a with-block and deletes it after (docs/FAULTS.md); the `sapgw_fault` fixture adds
+rules to `sapgw` and deletes them when the test ends.
+
 `--sapgw-pyrfc` makes `import pyrfc` give `sapgw.pyrfc` for the whole run (code written for
 pyrfc runs unchanged), and the `sapgw_pyrfc` fixture points every `pyrfc.Connection` at
 `sapgw_server` (SAPGW_RFC_URL) and yields the module.
@@ -17,6 +21,7 @@ pyrfc runs unchanged), and the `sapgw_pyrfc` fixture points every `pyrfc.Connect
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -115,3 +120,48 @@ def sapgw_pyrfc(sapgw_server: str, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     monkeypatch.setenv("SAPGW_RFC_URL", sapgw_server)
     return sapgw.pyrfc
+
+
+@contextmanager
+def injected_fault(target: Gateway | str, user: str = "", password: str = "",
+                   **rule: Any) -> Iterator[dict[str, Any]]:
+    """A failure injection rule for the with-block, on a Gateway or a server's URL (REST,
+    `user`/`password` of an admin where the server has [auth] users); yields it listed."""
+    if isinstance(target, Gateway):
+        added = target.faults.add(rule, created_by="pytest")
+        try:
+            yield added
+        finally:
+            with contextlib.suppress(LookupError):
+                target.faults.clear(added["id"])
+        return
+    import httpx
+
+    auth = httpx.BasicAuth(user, password) if user else None
+    with httpx.Client(base_url=target, auth=auth, timeout=30) as http:
+        response = http.post("/api/admin/faults", json=rule)
+        if response.status_code != 201:
+            raise ValueError(f"the fault rule was refused: HTTP {response.status_code} "
+                             f"{response.text}")
+        added = response.json()
+        try:
+            yield added
+        finally:
+            http.delete(f"/api/admin/faults/{added['id']}")
+
+
+@pytest.fixture
+def sapgw_fault(sapgw: Gateway) -> Iterator[Any]:
+    """`sapgw_fault(kind="down", destination="ERP")` adds a rule to `sapgw` (answers it
+    listed); the rules added are deleted when the test ends."""
+    added: list[str] = []
+
+    def add(**rule: Any) -> dict[str, Any]:
+        listed = sapgw.faults.add(rule, created_by="pytest")
+        added.append(listed["id"])
+        return listed
+
+    yield add
+    for fault_id in added:
+        with contextlib.suppress(LookupError):
+            sapgw.faults.clear(fault_id)

@@ -25,6 +25,8 @@ from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.gateway.actions import Actions
 from sapgw.gateway.config import Settings, load_settings, parse_settings
+from sapgw.gateway.faults.inject import Injector
+from sapgw.gateway.faults.store import Faults
 from sapgw.gateway.flow.engine import FlowEngine
 from sapgw.gateway.monitor import queries
 from sapgw.gateway.monitor.metrics import observe_luw
@@ -68,6 +70,10 @@ class Gateway:
         self.destinations = Destinations(settings, self.clock)
         self.db = Database(settings.db_url, settings.db_schema)
         self.db.create_all(GatewayTable.metadata)
+        # Failure injection rules (docs/FAULTS.md), applied to every connection Destinations
+        # opens and to the gateway's own served functions.
+        self.faults = Faults(self.db, self.clock)
+        self.destinations.faults = Injector(self.faults)
         self.scenarios = Scenarios(SCENARIOS)
         self.types: dict[str, BDocType] = self.scenarios.types
         self.bdocs = BDocStore(self.db, self.clock)
@@ -79,7 +85,8 @@ class Gateway:
         # What `sapgw serve` and `sapgw rfc-server` offer: gateway functions + the ERP stub.
         self.served_rfc = ServedRfc(self)
         # The local ERP's destination CRM (its SM59) is this gateway's served RFC layer.
-        self.destinations.local_destinations[ERP_TO_CRM] = self.served_rfc.connect
+        self.destinations.local_destinations[ERP_TO_CRM] = lambda: self.destinations.with_faults(
+            self.served_rfc.connect(), (ERP_TO_CRM,))
         self._worker: QueueWorker | None = None
         self._started = False
 

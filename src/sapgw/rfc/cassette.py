@@ -20,6 +20,8 @@ Format: JSON lines, one RFC call per line, in the order the calls ended:
   tagged: `{"$date": "YYYYMMDD"}`, `{"$time": "HHMMSS"}` (the JSON RFC text forms),
   `{"$float": "1.5"}`, `{"$bytes": base64}`, `{"$datetime": iso}`, `{"$decimal": "NaN"}`,
   and anything else `{"$repr": "..."}` (read back as that text).
+- `injected`: the id of the failure injection rule (F3) that produced or delayed this
+  outcome (docs/FAULTS.md), on the call's line or a unit's last part; absent otherwise.
 - Secrets: the value of any field whose name matches SECRET_NAMES is written as "***",
   in parameters, results and recorded errors alike (by field name: free text is not
   searched); replay masks the calls it compares.
@@ -53,6 +55,7 @@ from sapgw.rfc.errors import (
     RFCError,
     RFCLibError,
 )
+from sapgw.rfc.injected import injected_fault, injected_units
 from sapgw.rfc.jsonvalues import loads
 from sapgw.types import RfcCall
 
@@ -492,8 +495,11 @@ class RecordingConnection(RfcConnection):
         return {"function": function, "tid": tid, "queue": queue,
                 "params": mask(params, self.secrets)}
 
-    def _outcome(self, entry: dict[str, Any], result: Any, error: BaseException | None
-                 ) -> dict[str, Any]:
+    def _outcome(self, entry: dict[str, Any], result: Any, error: BaseException | None,
+                 injected: str | None = None) -> dict[str, Any]:
+        injected = injected or injected_fault(error if error is not None else result)
+        if injected:  # a failure injection rule's doing, not the system's (rfc/injected.py)
+            entry["injected"] = injected
         if error is not None:
             entry["error"] = mask(error_entry(error), self.secrets)
         else:
@@ -503,10 +509,13 @@ class RecordingConnection(RfcConnection):
     def _unit_entries(self, tid: str, calls: list[RfcCall], queue: str | None,
                       error: BaseException | None) -> list[dict[str, Any]]:
         entries = []
+        injected = injected_units(self.inner).get(tid) or injected_fault(error)
         for part, call in enumerate(calls, start=1):
             entry = self._entry(call.function, call.params, tid, queue)
             entry.update(part=part, parts=len(calls))
-            entries.append(self._outcome(entry, None, error if part == len(calls) else None))
+            last = part == len(calls)
+            entries.append(self._outcome(entry, None, error if last else None,
+                                         injected if last else None))
         return entries
 
     def _call(self, function: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -38,11 +38,19 @@ class CallContext:
 
     def call(self, function: str, **params: Any) -> dict[str, Any]:
         """Call another function of this system in the same LUW (CALL FUNCTION)."""
+        hook = self.system.local_call_hook
+        if hook is not None:
+            return hook(function, params,
+                        lambda: self.system.call(function, params, self.luw, self.in_unit))
         return self.system.call(function, params, self.luw, self.in_unit)
 
     def forward(self, function: str, **values: Any) -> dict[str, Any]:
         """CALL FUNCTION with the caller's own parameters, already checked by an interface
         of the same types: passed as they are, as ABAP passes typed data to a local call."""
+        hook = self.system.local_call_hook
+        if hook is not None:
+            return hook(function, values, lambda: self.system.call(
+                function, values, self.luw, self.in_unit, checked=True))
         return self.system.call(function, values, self.luw, self.in_unit, checked=True)
 
     @contextmanager

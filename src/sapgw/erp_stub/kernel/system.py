@@ -10,7 +10,7 @@ effects. A second delivery of an executed TID is acknowledged without running an
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,6 +81,11 @@ class ErpSystem:
         self.logical_system = logical_system
         self.client = client
         self.registry = FunctionRegistry(group for app in applications for group in app.groups)
+        # Set by whoever runs this system (the gateway's failure injection, docs/FAULTS.md):
+        # (function, params, run) -> result, around every CALL FUNCTION between functions
+        # of this system (CallContext.call/forward). The kernel knows nothing behind it.
+        self.local_call_hook: Callable[[str, dict[str, Any], Callable[[], dict[str, Any]]],
+                                       dict[str, Any]] | None = None
         for app in applications:
             messages.register(app.messages)
             for model in app.customizing:

@@ -24,6 +24,7 @@ from sapgw.gateway.api import rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.docflow import routes as docflow_routes
+from sapgw.gateway.faults import routes as fault_routes
 from sapgw.gateway.idoc import routes as idoc_routes
 from sapgw.gateway.monitor import (
     cockpit_pages,
@@ -65,6 +66,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)
+    app.include_router(fault_routes.router)
     app.router.routes.append(metrics.metrics_route())
     if gateway.settings.rfc_destination:  # gateway functions, and the ERP stub behind them
         served = gateway.served_rfc

@@ -36,6 +36,7 @@ from sapgw.gateway.store.bdocs import (
 )
 from sapgw.qrfc.sender import RetryPolicy, SenderHooks, UnitSender
 from sapgw.rfc.connection import RfcConnection
+from sapgw.rfc.injected import fault_in
 
 log = logging.getLogger("sapgw.queues")
 
@@ -208,14 +209,24 @@ class _BDocBookkeeping(SenderHooks):
 
     def communication_error(self, conn: Connection, luw: Luw, text: str, note: str) -> None:
         if luw.bdoc_id:
+            self._injected(conn, luw, text)
             self.bdocs.log(conn, luw.bdoc_id, LogEntry(
                 "QOUT", f"Communication error with destination {luw.destination}: "
                         f"{text}; {note}", "W"))
+
+    def _injected(self, conn: Connection, luw: Luw, text: str) -> None:
+        """A failure injection rule's doing: said in a log line of its own (docs/FAULTS.md)."""
+        fault = fault_in(text)
+        if fault:
+            self.bdocs.log(conn, luw.bdoc_id, LogEntry(
+                "FAULT", f"Injected fault {fault} (failure injection, sapgw fault list): the "
+                         f"next error is a test's, not the receiver's", "W"))
 
     def application_error(self, conn: Connection, luw: Luw, exc: Exception, text: str) -> None:
         if not luw.bdoc_id:
             return
         self.bdocs.set_receiver(conn, luw.bdoc_id, luw.site, "ERROR", text)
+        self._injected(conn, luw, text)
         messages = getattr(exc, "messages", None) or []
         for row in messages:
             self.bdocs.log(conn, luw.bdoc_id, LogEntry(

@@ -16,12 +16,15 @@ import importlib
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sapgw.clock import Clock
 from sapgw.gateway.config import ConfigError, DestinationSettings, Settings, env_value, unset_env
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import CommunicationError
+
+if TYPE_CHECKING:
+    from sapgw.gateway.faults.inject import Injector
 
 
 class UnknownDestination(LookupError):
@@ -40,6 +43,9 @@ class Destinations:
         # The local systems' own SM59 (name -> connection factory), e.g. the ERP's CRM:
         # the gateway's served RFC layer. Given to each local system that has outbound queues.
         self.local_destinations: dict[str, Callable[[], RfcConnection]] = {}
+        # Failure injection (gateway.faults): set by the Gateway; every connection opened
+        # here passes its rules.
+        self.faults: Injector | None = None
 
     def settings_of(self, name: str) -> DestinationSettings:
         try:
@@ -48,10 +54,24 @@ class Destinations:
             raise UnknownDestination(f"destination {name} is not defined in config.ini "
                                      f"([destination {name}])") from None
 
-    def connect(self, name: str) -> RfcConnection:
-        """A new connection to the destination (callers keep it for a session)."""
+    def connect(self, name: str, also_named: tuple[str, ...] = ()) -> RfcConnection:
+        """A new connection to the destination (callers keep it for a session), under the
+        failure injection rules. A record destination records the connection it wraps with
+        the rules applied inside, so the cassette writes injected outcomes down, marked."""
         dest = self.settings_of(name)
-        return CONNECTORS[dest.type](self, dest)
+        connection = CONNECTORS[dest.type](self, dest)
+        if dest.type == "record":
+            return connection
+        return self.with_faults(connection, (name, *also_named), dest.timeout)
+
+    def with_faults(self, connection: RfcConnection, names: tuple[str, ...],
+                    timeout: float | None = None) -> RfcConnection:
+        """`connection` under the rules for destinations `names` (as is without rules)."""
+        if self.faults is None:
+            return connection
+        from sapgw.gateway.faults.connection import FaultyConnection
+
+        return FaultyConnection(connection, self.faults, names, timeout)
 
     def local_system(self, name: str) -> Any:
         """The in-process system behind a `type = local` destination, created once."""
@@ -67,12 +87,35 @@ class Destinations:
                     self.settings.erp_db_url, schema=self.settings.erp_db_schema,
                     customizing_dir=self.settings.erp_customizing, clock=self.clock,
                     logical_system=self.settings.erp_logical_system)
+                if hasattr(system, "local_call_hook"):  # CALL FUNCTION under the rules
+                    system.local_call_hook = self._local_calls(dest.name, system)
                 outbound = getattr(system, "outbound", None)
                 for target, connect in self.local_destinations.items():
                     if outbound is not None:
                         outbound.set_destination(target, connect)
                 self._systems[dest.system] = system
         return system
+
+    def _local_calls(self, name: str, system: Any) -> Callable[..., dict[str, Any]]:
+        """The failure injection rules around CALL FUNCTION inside a local system (a fund
+        posting's BAPI_ACC_DOCUMENT_POST), as calls at destination `name`."""
+        from sapgw.gateway.faults.connection import t100_text
+        from sapgw.gateway.faults.inject import Site, shape_from_interface
+
+        def shape(function: str) -> Any:
+            return shape_from_interface(system.registry.get(function).interface)
+
+        def text(msg_class: str, number: str) -> str | None:
+            with system.connect() as conn:
+                return t100_text(conn, msg_class, number)
+
+        site = Site((name,), shape, text, local=True)
+
+        def hook(function: str, params: dict[str, Any], run: Callable[[], dict[str, Any]]
+                 ) -> dict[str, Any]:
+            return run() if self.faults is None else self.faults.call(site, function,
+                                                                     params, run)
+        return hook
 
     def local_systems(self) -> list[Any]:
         with self._lock:
@@ -99,7 +142,8 @@ def _connect_http(destinations: Destinations, dest: DestinationSettings) -> RfcC
 def _connect_record(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:
     from sapgw.rfc.cassette import RecordingConnection
 
-    return RecordingConnection(destinations.connect(dest.params["wraps"]), dest.params["cassette"])
+    return RecordingConnection(destinations.connect(dest.params["wraps"], (dest.name,)),
+                               dest.params["cassette"])
 
 
 # Per gateway and replay destination, the replayed system: all its connections share which

@@ -39,10 +39,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from sapgw.gateway.faults.inject import Shape, Site, shape_from_interface
 from sapgw.gateway.rfc.tids import GatewayTids
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import (
@@ -190,7 +192,37 @@ class ServedRfc:
         values = function.interface.check_call(params)
         return function.interface.shape_result(function.handler(call, values) or {})
 
+    # -- failure injection (gateway.faults): the gateway's own functions under the rules ----
+    @cached_property
+    def fault_site(self) -> Site:
+        """The served layer as a site of calls: the destination rules name is CRM."""
+        return Site(("CRM",), self._fault_shape)
+
+    def _fault_shape(self, name: str) -> Shape | None:
+        function = self.functions.get(name)
+        return None if function is None else shape_from_interface(function.interface)
+
+    def call_function(self, function: GatewayFunction, params: dict[str, Any]
+                      ) -> dict[str, Any]:
+        """A synchronous call of a gateway function, under the failure injection rules."""
+        def run() -> dict[str, Any]:
+            return self.run(function, params, GatewayCall(self.gateway))
+
+        injector = self.gateway.destinations.faults
+        if injector is None:
+            return run()
+        return injector.call(self.fault_site, function.interface.name, params, run)
+
     def execute_unit(self, tid: str, calls: list[RfcCall], queue: str | None) -> None:
+        """Run a unit of gateway functions once per TID, under the failure injection rules."""
+        injector = self.gateway.destinations.faults
+        if injector is None:
+            self._execute_unit(tid, calls, queue)
+        else:
+            injector.unit(self.fault_site, tid, calls, queue,
+                          lambda: self._execute_unit(tid, calls, queue))
+
+    def _execute_unit(self, tid: str, calls: list[RfcCall], queue: str | None) -> None:
         """Run a unit of gateway functions once per TID; raise (recording nothing) on failure."""
         functions = [self._gateway_function(call.function) for call in calls]
         with self._exclusive(tid):
@@ -278,7 +310,7 @@ class ServedConnection(RfcConnection):
     def _call(self, function: str, params: dict[str, Any]) -> dict[str, Any]:
         mine = self.served.functions.get(function)
         if mine is not None:
-            return self.served.run(mine, params, GatewayCall(self.served.gateway))
+            return self.served.call_function(mine, params)
         if function.upper() == GET_FUNCTION_INTERFACE.name:
             values = GET_FUNCTION_INTERFACE.check_call(params)
             described = self.served.functions.get(values["FUNCNAME"])
@@ -317,3 +349,4 @@ class ServedConnection(RfcConnection):
             self._erp.close()
             self._erp = None
         super().close()
+
