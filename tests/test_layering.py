@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 # the ones below it, never one above. Parts of one layer may not import each other.
 LAYERS: list[set[str]] = [
     {"types", "clock", "db", "driver_insert"},
-    {"rfc", "idoc_schemas"},
+    {"rfc", "idoc_schemas", "snapshots"},
     {"qrfc"},
     {"pyrfc"},
     {"erp_stub", "bdoc"},

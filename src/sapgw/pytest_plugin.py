@@ -14,6 +14,14 @@ base URL, for tests that go over HTTP. `--sapgw-config FILE` starts from your co
 for a with-block and deletes it after (docs/FAULTS.md); the `sapgw_fault` fixture adds
 rules to `sapgw` and deletes them when the test ends.
 
+Isolation (docs/ISOLATION.md): `@pytest.mark.sapgw_state("NAME")` starts `sapgw` from a named
+state; the `sapgw_admin` fixture resets, saves and restores snapshots, of the test's own
+gateway, or with `--sapgw-url URL` (SAPGW_URL; SAPGW_USER/SAPGW_PASSWORD for an admin user)
+of a server that runs for the whole session:
+
+    def test_clean_start(sapgw_admin):
+        sapgw_admin.reset()                    # or .reset("year-end"), .restore("before")
+
 `--sapgw-pyrfc` makes `import pyrfc` give `sapgw.pyrfc` for the whole run (code written for
 pyrfc runs unchanged), and the `sapgw_pyrfc` fixture points every `pyrfc.Connection` at
 `sapgw_server` (SAPGW_RFC_URL) and yields the module.
@@ -42,9 +50,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--sapgw-pyrfc", action="store_true", default=False,
                      help="`import pyrfc` gives sapgw.pyrfc, PyRFC's client API over sapgw's "
                           "JSON RFC (connections go to SAPGW_RFC_URL or sapgw_pyrfc's server)")
+    parser.addoption("--sapgw-url", default=None,
+                     help="a running `sapgw serve` that sapgw_admin resets and restores "
+                          "(default: $SAPGW_URL; none: the test's own gateway)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sapgw_state(name): start the sapgw fixture from this "
+                            "named state (a folder of states_dir, a path, or a snapshot)")
     if config.getoption("--sapgw-pyrfc", default=False):
         import sapgw.pyrfc
 
@@ -70,6 +83,9 @@ def sapgw(request: pytest.FixtureRequest, sapgw_clock: Clock) -> Iterator[Gatewa
     config = request.config.getoption("--sapgw-config")
     gateway = Gateway.in_memory(clock=sapgw_clock, config=Path(config) if config else None)
     try:
+        marker = request.node.get_closest_marker("sapgw_state")
+        if marker is not None:
+            gateway.reset(*marker.args, **marker.kwargs)
         yield gateway
     finally:
         gateway.close()
@@ -165,3 +181,19 @@ def sapgw_fault(sapgw: Gateway) -> Iterator[Any]:
     for fault_id in added:
         with contextlib.suppress(LookupError):
             sapgw.faults.clear(fault_id)
+@pytest.fixture
+def sapgw_admin(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Reset, snapshot, restore: `.reset(state=None)`, `.snapshot(name)`, `.restore(name)`,
+    `.snapshots()`, `.delete(name)`, `.states()`. On `--sapgw-url`/SAPGW_URL's server over
+    REST (/api/admin, as SAPGW_USER with SAPGW_PASSWORD), else on the test's `sapgw`."""
+    import os
+
+    url = request.config.getoption("--sapgw-url") or os.environ.get("SAPGW_URL")
+    if not url:
+        yield request.getfixturevalue("sapgw").isolation
+        return
+    from sapgw.gateway.isolation_remote import RemoteIsolation
+
+    with RemoteIsolation(url, os.environ.get("SAPGW_USER", ""),
+                         os.environ.get("SAPGW_PASSWORD", "")) as remote:
+        yield remote

@@ -95,6 +95,10 @@ class AuditedActions:
                       lambda: self._luw_state(name, direction, tid),
                       lambda: self.gw.actions.delete_luw(name, direction, tid))
 
+    def system(self, user: str, action: str, object_id: str, run: Callable[[], T]) -> T:
+        """An action on the whole system (reset, snapshot, restore: docs/ISOLATION.md)."""
+        return self._audited(user, action, "SYSTEM", object_id, lambda: None, run)
+
     def entries(self, limit: int = 100) -> list[dict[str, Any]]:
         """The newest `limit` rows, newest first."""
         query = select(A).order_by(A.c.at.desc(), A.c.id.desc()).limit(limit)

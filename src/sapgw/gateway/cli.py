@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway.faults import cli as fault_cli  # failure injection rules
 
     fault_cli.add_commands(sub, common)
+    from sapgw.gateway import isolation_cli  # reset, snapshot: docs/ISOLATION.md
+
+    isolation_cli.add_commands(sub, common)
     demo = sub.add_parser("demo", parents=[common], help="run a scenario end to end")
     demo.add_argument("scenario", nargs="?", default="funds", choices=["funds"])
     cassette = sub.add_parser("cassette", help="recorded RFC calls (record/replay destinations)")
@@ -213,6 +216,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from sapgw.gateway.faults import cli as fault_cli
 
         return fault_cli.run(args, settings)
+    if args.command in ("reset", "snapshot"):
+        from sapgw.gateway import isolation_cli
+
+        return isolation_cli.run(args, settings)
     if args.command == "erp" and args.erp_command == "serve":
         return erp_serve(settings, args.host, args.port)
     client = open_client(settings, getattr(args, "url", None), getattr(args, "user", None))

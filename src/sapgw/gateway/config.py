@@ -192,6 +192,10 @@ class Settings:
     poll_interval: float = 0.5
     lease_seconds: float = 60.0
     bdoc_retention_days: int = 7
+    # Isolation (docs/ISOLATION.md): where SQLite snapshots go (None: `snapshots` beside the
+    # gateway's database file) and the directory of named states (one folder of TOML each).
+    snapshot_dir: Path | None = None
+    states_dir: Path | None = None
     destinations: dict[str, DestinationSettings] = field(default_factory=dict)
     sites: dict[str, SiteSettings] = field(default_factory=dict)
     replication_objects: dict[str, ReplicationObjectSettings] = field(default_factory=dict)
@@ -244,6 +248,9 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         poll_interval=reader.number(gw, "poll_interval", 0.5, 0.01, 60),
         lease_seconds=reader.number(gw, "lease_seconds", 60.0, 0.5, 3600),
         bdoc_retention_days=reader.integer(gw, "bdoc_retention_days", 7, 0, 36500),
+        snapshot_dir=(reader.base / reader.get(gw, "snapshot_dir")).resolve()
+        if reader.get(gw, "snapshot_dir") else None,
+        states_dir=reader.path(gw, "states_dir"),
     )
     destinations = {name: reader.destination(name) for name in reader.named("destination")}
     reader.wrapped(destinations)

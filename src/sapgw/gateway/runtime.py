@@ -12,6 +12,7 @@ import configparser
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +46,7 @@ from sapgw.types import new_bdoc_id, new_tid
 
 if TYPE_CHECKING:
     from sapgw.gateway.idoc.service import IdocService
+    from sapgw.gateway.isolation import Isolation
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "config.ini"
 SENDER = "CRM"
@@ -89,6 +91,13 @@ class Gateway:
             self.served_rfc.connect(), (ERP_TO_CRM,))
         self._worker: QueueWorker | None = None
         self._started = False
+        # Called after every reset and restore: what other parts hold in memory and must
+        # forget with the data (e.g. injected faults). docs/ISOLATION.md.
+        self.reset_hooks: list[Callable[[], None]] = [self._clear_faults]
+
+    def _clear_faults(self) -> None:
+        """A reset (or restore) leaves no injected fault behind (docs/FAULTS.md)."""
+        self.faults.clear()
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -238,6 +247,31 @@ class Gateway:
 
         return IdocService.for_gateway(self)
 
+    # -- isolation (docs/ISOLATION.md) -------------------------------------------------
+    @cached_property
+    def isolation(self) -> Isolation:
+        """Reset, snapshots and restore of the gateway's and the local ERP's databases."""
+        from sapgw.gateway.isolation import Isolation
+
+        return Isolation(self)
+
+    def reset(self, state: str | None = None) -> dict[str, Any]:
+        """Both systems to the demo data set, or to a named state (a folder of TOML files in
+        `[gateway] states_dir`, a path to one, or a snapshot's name). Refused (RestoreRefused)
+        while a worker holds a queue lease."""
+        return self.isolation.reset(state)
+
+    def snapshot(self, name: str) -> dict[str, Any]:
+        """Save the gateway's and the ERP's databases under `name`."""
+        return self.isolation.snapshot(name)
+
+    def restore(self, name: str) -> dict[str, Any]:
+        """Both databases as saved by `snapshot(name)`; refused while a lease is held."""
+        return self.isolation.restore(name)
+
+    def snapshots(self) -> list[dict[str, Any]]:
+        return self.isolation.snapshots()
+
     # -- running ------------------------------------------------------------------------
     def start(self) -> None:
         """Start the QIN/QOUT schedulers and the housekeeping jobs."""
@@ -272,6 +306,8 @@ class Gateway:
             self._worker.close()
             self._worker = None
         self.notifier.close()
+        if "isolation" in vars(self):  # templates this process built
+            self.isolation.close()
         self.destinations.close()
         self.db.dispose()
         if self._temp_dir is not None:

@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from sapgw.db import Database
 from sapgw.qrfc.schema import QueueSchema
@@ -65,3 +65,22 @@ def queue_detail(db: Database, s: QueueSchema, name: str, direction: str = "out"
                        "created_at": iso(luw["created_at"]), "calls": json.loads(luw["calls"])}
                       for luw in luws]
     return detail
+
+
+def held_leases(conn: Connection, s: QueueSchema, now: datetime) -> list[dict[str, Any]]:
+    """Queues a worker holds right now (a lease not yet expired): who, which, until when.
+    Reset and restore refuse while there is one, so no worker finds its LUW gone mid-unit."""
+    rows = conn.execute(select(s.Q).where(s.q.claimed_by != "", s.q.claimed_until >= now)
+                        .order_by(s.q.name)).all()
+    return [{"worker": r["claimed_by"], "queue": r["name"], "direction": r["direction"],
+             "until": iso(r["claimed_until"])}
+            for r in (s.q.read(row._mapping) for row in rows)]
+
+
+def lease_refusal(action: str, system: str, leases: list[dict[str, Any]]) -> str:
+    """The sentence a refused reset or restore answers with, naming every worker and queue."""
+    held = "; ".join(f"worker {lease['worker']} holds {system} queue {lease['queue']} "
+                     f"({'inbound' if lease['direction'] == 'in' else 'outbound'}) until "
+                     f"{lease['until']}" for lease in leases)
+    return (f"{action} refused: {held}. Wait until the queue is processed (or stop the "
+            "worker; a dead worker's lease expires after [gateway] lease_seconds) and try again")

@@ -13,7 +13,7 @@ posting period or a new cost center is therefore seen by every process.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, func, select
@@ -37,6 +37,10 @@ class DDLOG(ErpTable, table=True):
 
 _DDLOG: Table = DDLOG.__table__  # type: ignore[attr-defined]
 _NEWEST = select(func.max(_DDLOG.c.SEQNO))
+# Ours: a DDLOG row of this name drops every buffer of every process, number-range buffers
+# and caches included (what SAP's /$SYNC does on one application server). A reset or a
+# restore of the database writes it, since it changes every table at once.
+SYNC = "$SYNC"
 
 
 def is_buffered(table: Table) -> bool:
@@ -56,6 +60,9 @@ class TableBuffer:
         self._indexes: dict[tuple[str, tuple[str, ...]], tuple[Any, dict[Any, list[Any]]]] = {}
         self._seen: int | None = None
         self._lock = threading.Lock()
+        # Called when a $SYNC row is seen: what else the process holds from the database
+        # (the number-range buffer, lookup caches) goes too.
+        self.on_sync: list[Callable[[], None]] = []
 
     def sync(self, conn: Connection) -> None:
         """Drop the tables that another process (or this one) changed since the last sync."""
@@ -68,12 +75,15 @@ class TableBuffer:
             changed = conn.execute(select(_DDLOG.c.TABNAME).where(
                 _DDLOG.c.SEQNO > self._seen)).scalars().all()
         with self._lock:
-            if changed is None:
+            if changed is None or SYNC in changed:
                 self._tables.clear()
             else:
                 for name in changed:
                     self._tables.pop(name, None)
             self._seen = newest
+        if changed is not None and SYNC in changed:
+            for drop in self.on_sync:
+                drop()
 
     def invalidate(self) -> None:
         with self._lock:

@@ -10,9 +10,11 @@ effects. A second delivery of an executed TID is acknowledged without running an
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
@@ -33,6 +35,9 @@ from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import check_unit_result
 from sapgw.types import RfcCall
+
+if TYPE_CHECKING:
+    from sapgw.erp_stub.kernel.isolation import ErpIsolation
 
 
 class LookupCache:
@@ -56,6 +61,10 @@ class LookupCache:
                 self._rows.clear()
             self._rows[key] = row
 
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
 
 class ARFCRSTATE(ErpTable, table=True):
     """Receiver-side tRFC status: one row per executed TID until it is confirmed and reorganised."""
@@ -66,6 +75,16 @@ class ARFCRSTATE(ErpTable, table=True):
     ARFCQNAME: str = char(24)
     ARFCDATUM: str = dats()
     ARFCUZEIT: str = tims()
+
+
+# Every ERP system object of this process: a reset or a restore drops the buffers of each
+# (`drop_all_buffers`), also of those that share the database through another object.
+LIVE_SYSTEMS: weakref.WeakSet[ErpSystem] = weakref.WeakSet()
+
+
+def drop_all_buffers() -> None:
+    for system in list(LIVE_SYSTEMS):
+        system.drop_buffers()
 
 
 class ErpSystem:
@@ -96,6 +115,25 @@ class ErpSystem:
         self.outbound = ErpOutbound(db, self.clock)  # SMQ1, SM59 and the QOUT scheduler
         self._confirm_lock = threading.Lock()
         self._confirmations: list[str] = []
+        self.buffer.on_sync += [self.numbers.forget, self.cache.clear]
+        LIVE_SYSTEMS.add(self)
+
+    def drop_buffers(self) -> None:
+        """Forget everything held from the database: the table buffer, the numbers drawn
+        ahead (they become gaps), the lookup cache, confirmations not yet written. After a
+        reset or a restore nothing read before it may be used again."""
+        self.buffer.invalidate()
+        self.numbers.forget()
+        self.cache.clear()
+        with self._confirm_lock:
+            self._confirmations.clear()
+
+    @cached_property
+    def isolation(self) -> ErpIsolation:
+        """Reset, snapshots and restore of this system's database (kernel/isolation.py)."""
+        from sapgw.erp_stub.kernel.isolation import ErpIsolation
+
+        return ErpIsolation(self)
 
     def create_tables(self) -> None:
         """Create (or upgrade) the tables, then seed the kernel's rows and each application's."""

@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from sapgw import __version__
 from sapgw.bdoc.states import IllegalTransition
 from sapgw.gateway.actions import ActionRefused
-from sapgw.gateway.api import rest
+from sapgw.gateway.api import admin, rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.docflow import routes as docflow_routes
@@ -60,6 +60,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.state.audit = AuditedActions(gateway)
     app.add_middleware(AuthMiddleware, authenticator=app.state.auth)
     app.include_router(rest.router)
+    app.include_router(admin.router)
     app.include_router(pages.router)
     app.include_router(cockpit_pages.router)
     app.include_router(erp_queue_pages.router)
