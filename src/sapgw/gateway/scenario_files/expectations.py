@@ -102,10 +102,10 @@ def evaluate(value: dict[str, Any], driver: Any, saved: dict[str, Any],
                                     (queue or {}).get("error") or ""))
     for name, status in resolve(value.get("idocs") or {}).items():
         docnum = _saved(saved, str(name), "DOCNUM", "an idoc step")
-        checks.append(_equal(f"IDoc {name} ({docnum}) status", str(status).zfill(2),
-                             driver.idoc_status(docnum)))
+        checks.append(_equal(f"IDoc {name} status", str(status).zfill(2),
+                             driver.idoc_status(docnum), f" (IDoc {docnum})"))
     for spec in value.get("tables") or []:
-        checks += check_table(resolve(spec), driver, saved)
+        checks += check_table(resolve(spec), driver, saved, label_where=spec.get("where", ""))
     return checks
 
 
@@ -113,8 +113,7 @@ def _bdoc_checks(item: dict[str, Any], driver: Any, saved: dict[str, Any]) -> li
     if item.get("name"):
         bdoc_id = _saved(saved, str(item["name"]), "bdoc_id", "a send")
         detail = driver.bdoc(bdoc_id)
-        label = f"BDoc {item['name']} ({detail['type']} {bdoc_id})"
-        found = [detail]
+        label, found = f"BDoc {item['name']}", [detail]
     else:
         found = driver.bdocs(item["type"], item.get("key"), item.get("sender"))
         label = "BDocs " + " ".join(f"{k}={item[k]}" for k in ("type", "key", "sender")
@@ -124,9 +123,11 @@ def _bdoc_checks(item: dict[str, Any], driver: Any, saved: dict[str, Any]) -> li
         checks.append(_equal(f"{label} count", item["count"], len(found)))
     if "state" in item:
         states = sorted({b["state"] for b in found}) or ["(no BDoc)"]
-        errors = "; ".join(b["error"] for b in found if b.get("error"))
+        notes = [b["error"] for b in found if b.get("error")]
+        if item.get("name"):
+            notes.insert(0, f"{found[0]['type']} {found[0]['bdoc_id']}")
         checks.append(Check(f"{label} state", str(item["state"]), ", ".join(states)
-                            + (f" ({errors})" if errors else ""),
+                            + (f" ({'; '.join(notes)})" if notes else ""),
                             states == [str(item["state"])]))
     if "error" in item:
         checks.append(_contains(f"{label} error", item["error"],

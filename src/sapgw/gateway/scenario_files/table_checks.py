@@ -55,13 +55,17 @@ def table_problems(spec: Any, where: str) -> list[str]:
     return problems
 
 
-def check_table(spec: dict[str, Any], driver: Any, saved: dict[str, Any]) -> list[Check]:
+def check_table(spec: dict[str, Any], driver: Any, saved: dict[str, Any],
+                label_where: str | None = None) -> list[Check]:
+    """The checks of one table item; `label_where` is the condition as written (with its
+    `${…}`), so a check's name stays the same from run to run (JUnit history)."""
     table, condition = spec["table"].upper(), spec.get("where", "")
     wanted = [*spec.get("fields", [])]
     for row in [*spec.get("rows", []), *spec.get("contains", []), spec.get("sum", {})]:
         wanted += [str(name).upper() for name in row if str(name).upper() not in wanted]
     rows, types = read_rows(driver, table, wanted, condition)
-    label = f"{table}" + (f" where {condition}" if condition else "")
+    shown = condition if label_where is None else label_where
+    label = f"{table}" + (f" where {shown}" if shown else "")
     checks = []
     if "count" in spec:
         checks.append(Check(f"{label}: number of rows", str(spec["count"]), str(len(rows)),
