@@ -16,6 +16,7 @@ from typing import Any
 
 from sapgw.gateway.client import ClientError, HttpClient, LocalClient
 from sapgw.gateway.runtime import Gateway
+from sapgw.gateway.scenario_files.steps import StepFailed
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.jsonrfc_client import HttpRfcConnection
 
@@ -24,7 +25,7 @@ RESET_PATH = "/api/admin/reset"
 LIST_LIMIT = 1000  # the REST list's page size; a scenario expecting more BDocs pages on
 
 
-class NotAvailable(RuntimeError):
+class NotAvailable(StepFailed):
     """The gateway lacks a feature a step needs (e.g. failure injection)."""
 
 

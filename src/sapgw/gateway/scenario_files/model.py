@@ -214,5 +214,7 @@ def _moment(value: Any, what: str, problems: list[str]) -> datetime | None:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
+    if value == [] or value == {}:
+        return f"an empty {'list' if value == [] else 'mapping'}"
     return {dict: "a mapping", list: "a list", str: f"the text {value!r}"}.get(
         type(value), f"{type(value).__name__} {value!r}")
