@@ -212,3 +212,14 @@ def test_the_funds_example_passes_against_a_server(sapgw_server: str, capsys):
                  str(EXAMPLES / "scenario_customer_delta.json")])
     result = json.loads(capsys.readouterr().out)
     assert code == 0 and result[0]["passed"], result
+
+
+def test_the_full_example_of_docs_scenarios_passes(sapgw: Gateway):
+    import yaml
+
+    text = (EXAMPLES.parents[1] / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
+    block = text.split("## The format", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    outcome = run_scenario(parse(yaml.safe_load(block), "docs/SCENARIOS.md"),
+                           LocalDriver(sapgw))
+    assert outcome.passed, text_report(outcome)
+    assert len(outcome.checks) == 7
