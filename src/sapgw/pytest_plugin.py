@@ -25,6 +25,10 @@ of a server that runs for the whole session:
 `--sapgw-pyrfc` makes `import pyrfc` give `sapgw.pyrfc` for the whole run (code written for
 pyrfc runs unchanged), and the `sapgw_pyrfc` fixture points every `pyrfc.Connection` at
 `sapgw_server` (SAPGW_RFC_URL) and yields the module.
+
+Files named `scenario_*.yaml`, `scenario_*.yml` or `scenario_*.json` are collected as tests:
+each runs on a fresh gateway (as `sapgw`, from `--sapgw-config`) and fails with the scenario's
+report, every expectation with expected vs. found (docs/SCENARIOS.md).
 """
 
 from __future__ import annotations
@@ -197,3 +201,57 @@ def sapgw_admin(request: pytest.FixtureRequest) -> Iterator[Any]:
     with RemoteIsolation(url, os.environ.get("SAPGW_USER", ""),
                          os.environ.get("SAPGW_PASSWORD", "")) as remote:
         yield remote
+# -- scenario files (docs/SCENARIOS.md) ---------------------------------------------------------
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    """`scenario_*.yaml` / `.yml` / `.json` files become tests, one item per file."""
+    if file_path.name.startswith("scenario_") and file_path.suffix in SCENARIO_SUFFIXES:
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        from sapgw.gateway.scenario_files import load
+
+        scenario = load(self.path)  # a bad file: a collection error naming step and field
+        yield ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> Any:
+        from sapgw.gateway.scenario_files import ScenarioError
+
+        if isinstance(excinfo.value, ScenarioError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+
+class ScenarioFailed(AssertionError):
+    """A scenario ran and something it expects did not hold (or a step could not be done)."""
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self) -> None:
+        from sapgw.gateway.scenario_files import LocalDriver, run_scenario
+        from sapgw.gateway.scenario_files.report import text_report
+
+        config = self.config.getoption("--sapgw-config")
+        with Gateway.in_memory(config=Path(config) if config else None) as gateway:
+            outcome = run_scenario(self.scenario, LocalDriver(gateway))
+        if not outcome.passed:
+            raise ScenarioFailed(text_report(outcome, verbose=False))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> Any:
+        if isinstance(excinfo.value, ScenarioFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"scenario: {self.name}"

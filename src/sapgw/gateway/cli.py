@@ -141,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import isolation_cli  # reset, snapshot: docs/ISOLATION.md
 
     isolation_cli.add_commands(sub, common)
+    from sapgw.gateway import scenario_cli  # scenario files (docs/SCENARIOS.md)
+
+    scenario_cli.add_commands(sub)
     demo = sub.add_parser("demo", parents=[common], help="run a scenario end to end")
     demo.add_argument("scenario", nargs="?", default="funds", choices=["funds"])
     cassette = sub.add_parser("cassette", help="recorded RFC calls (record/replay destinations)")
@@ -220,6 +223,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from sapgw.gateway import isolation_cli
 
         return isolation_cli.run(args, settings)
+    if args.command == "scenario":
+        from sapgw.gateway import scenario_cli
+
+        return scenario_cli.run(args, settings)
     if args.command == "erp" and args.erp_command == "serve":
         return erp_serve(settings, args.host, args.port)
     client = open_client(settings, getattr(args, "url", None), getattr(args, "user", None))

@@ -196,12 +196,18 @@ class Gateway:
                 raise NotIdle(f"the gateway was still busy after {timeout} s")
 
     def wait_until_idle(self, timeout: float = 60.0) -> None:
-        """With the schedulers running: wait until no queue can run now."""
-        deadline = time.monotonic() + timeout
-        while self._runnable() or self._running_queues():
-            if time.monotonic() > deadline:
-                raise NotIdle(f"the gateway was still busy after {timeout} s")
-            time.sleep(0.02)
+        """With the schedulers running: wait until no queue can run now.
+
+        Idle must be seen twice in a row: the two reads (runnable, then running) are not one
+        snapshot, and a flow LUW that ends between them while a worker is about to claim the
+        outbound LUW it wrote looks idle for an instant (seen as BDocs still I02)."""
+        deadline, quiet = time.monotonic() + timeout, 0
+        while quiet < 2:
+            quiet = 0 if self._runnable() or self._running_queues() else quiet + 1
+            if quiet < 2:
+                if time.monotonic() > deadline:
+                    raise NotIdle(f"the gateway was still busy after {timeout} s")
+                time.sleep(0.02)
 
     def _running_queues(self) -> bool:
         return any(q["status"] == "RUNNING" for d in ("in", "out")
