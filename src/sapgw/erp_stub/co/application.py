@@ -21,6 +21,7 @@ from sapgw.erp_stub.co.master_tables import (
 from sapgw.erp_stub.co.messages import MESSAGES
 from sapgw.erp_stub.co.seed import seed
 from sapgw.erp_stub.co.tables import AUFK, COBK, COEP
+from sapgw.erp_stub.co.totals_tables import COSP, COSS
 from sapgw.erp_stub.kernel.application import Application
 
 # The BAPI modules register their functions in the groups when imported.
@@ -29,10 +30,10 @@ _BAPIS = (activity_types, cost_centers, cost_elements, price_bapis)
 CO = Application(
     name="co",
     text="Controlling: cost centers, cost elements, activity types and prices, internal "
-         "orders, CO line items",
+         "orders, CO documents and totals, activity allocation, reposting",
     groups=(group, master_group, planning_group),
     tables=(TKA01, T003O, T003P, CSKS, CSKT, CSKA, CSKB, CSKU, CSLA, CSLT,
-            ZCO_ACT_PRICE, AUFK, COBK, COEP),
+            ZCO_ACT_PRICE, AUFK, COBK, COEP, COSP, COSS),
     # Read on every posting (FI checks each G/L line's cost element and cost center): buffered.
     customizing=(TKA01, T003O, CSKS, CSKB, CSLA),
     data=(Path(__file__).with_name("demo.toml"),),
