@@ -73,8 +73,7 @@ def bapi_internalorder_getdetail(ctx: CallContext, ORDERID: str, LANGUAGE: str,
         message = text("KO", "013", aufnr)
         return {"MASTER_DATA": {}, "SYSTEM_STATUS": [], "USER_STATUS": [],
                 "ALLOWED_BUS_TRACT": [],
-                "RETURN": {"TYPE": "E", "CODE": "KO013", "MESSAGE": message,
-                           "MESSAGE_V1": aufnr}}
+                "RETURN": _bapireturn("E", "KO013", message, aufnr)}
     status = "REL" if master["PHAS1"] == "X" else "CRTD"
     return {
         "MASTER_DATA": {"ORDER": master["AUFNR"], "ORDER_TYPE": master["AUART"],
@@ -86,5 +85,12 @@ def bapi_internalorder_getdetail(ctx: CallContext, ORDERID: str, LANGUAGE: str,
         "USER_STATUS": [],
         "ALLOWED_BUS_TRACT": [{"BUS_TRANSACTION": vrgng, "DESCRIPTION": description}
                               for vrgng, description in ALLOWED[status]],
-        "RETURN": {},
+        "RETURN": _bapireturn(),
     }
+
+
+def _bapireturn(msg_type: str = "", code: str = "", message: str = "", v1: str = ""
+                ) -> dict[str, Any]:
+    """A BAPIRETURN with every field (blank: no message)."""
+    return {**BAPIRETURN.initial(), "TYPE": msg_type, "CODE": code, "MESSAGE": message,
+            "MESSAGE_V1": v1}
