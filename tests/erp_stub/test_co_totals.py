@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from sapgw.erp_stub import ErpSystem
 from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
 from sapgw.erp_stub.co.totals import by_cost_element_and_period, totals
@@ -12,6 +14,7 @@ from sapgw.erp_stub.co.totals_tables import COSP, COSS
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.rfc.errors import ABAPApplicationError
 from tests.erp_stub.co_totals import assert_totals_equal_line_items
 from tests.erp_stub.test_co_postings import create_order
 from tests.erp_stub.test_fi_post import amount, codes, expense, post, rows
@@ -107,3 +110,18 @@ def test_rollback_leaves_the_totals_alone(erp: ErpSystem, conn: LocalConnection)
     [row] = rows(erp, COSP)
     assert row["WKG011"] == Decimal("20.00")
     assert_totals_equal_line_items(erp)
+
+
+def test_rfc_read_table_reads_the_totals_by_fields(erp: ErpSystem, conn: LocalConnection) -> None:
+    post(conn, expense("12.50"))
+
+    result = conn.call("RFC_READ_TABLE", QUERY_TABLE="COSP", DELIMITER="|",
+                       FIELDS=[{"FIELDNAME": "OBJNR"}, {"FIELDNAME": "KSTAR"},
+                               {"FIELDNAME": "WKG011"}, {"FIELDNAME": "PERBL"}],
+                       OPTIONS=[{"TEXT": "OBJNR LIKE 'KS%'"}])
+
+    assert [[v.strip() for v in row["WA"].split("|")] for row in result["DATA"]] == [
+        [CCTR, CONSUMPTION, "12.50", "016"]]
+    # All 78 fields are wider than a DATA line, as SAP's COSP is: select fields.
+    with pytest.raises(ABAPApplicationError, match="DATA_BUFFER_EXCEEDED"):
+        conn.call("RFC_READ_TABLE", QUERY_TABLE="COSS", DELIMITER="|")
