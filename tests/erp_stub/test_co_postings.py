@@ -56,7 +56,9 @@ def test_cost_center_line_writes_a_co_document_pointing_back_to_fi(
         "PERIO": "011", "OBJNR": "KS10000000001000", "KSTAR": "0000400000",
         "WKGBTR": Decimal("250.00"), "WTGBTR": Decimal("250.00"), "TWAER": "EUR",
         "BEKNZ": "S", "BUKRS": "1000", "LEDNR": "00", "WRTTP": "04", "VERSN": "000",
-        "VRGNG": "COIN", "REFBZ": "001", "PAROB": "", "SGTXT": "Raw material"}
+        "VRGNG": "COIN", "REFBZ": "001", "PAROB": "", "SGTXT": "Raw material",
+        "USPOB": "", "HRKFT": "", "WOGBTR": Decimal("250.00"), "OWAER": "EUR",
+        "MEGBTR": Decimal(0), "MEINH": "", "MBGBTR": Decimal(0), "MEINB": ""}
 
 
 def test_a_credit_on_a_cost_element_is_negative_with_beknz_h(

@@ -120,6 +120,12 @@ def test_ko03_shows_the_coep_line_and_totals(funds: Gateway, web: TestClient):
         order = erp_views.internal_order(conn, "100000")
     assert order is not None
     assert order["totals"] == [{"KSTAR": "0000477000", "WKGBTR": Decimal("250.00")}]
+    # COSP holds what the line items add up to, in the line's year and period.
+    [item] = order["items"]
+    assert order["periods"] == [{"GJAHR": item["GJAHR"], "PERIO": item["PERIO"],
+                                 "KSTAR": "0000477000", "COSP": Decimal("250.00"),
+                                 "COSS": Decimal("0.00"), "WKG": Decimal("250.00")}]
+    assert "Totals by cost element and period (COSP/COSS)" in page.text
 
 
 def test_iaomc_and_cj20n(funds: Gateway, web: TestClient):

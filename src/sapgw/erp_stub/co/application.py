@@ -2,7 +2,17 @@
 
 from pathlib import Path
 
-from sapgw.erp_stub.co import activity_types, api, cost_centers, cost_elements, price_bapis
+from sapgw.erp_stub.co import (
+    activity_types,
+    allocations,
+    api,
+    cost_centers,
+    cost_elements,
+    order_detail,
+    price_bapis,
+    repostings,
+)
+from sapgw.erp_stub.co.actual_support import actual_group
 from sapgw.erp_stub.co.bapi_support import master_group, planning_group
 from sapgw.erp_stub.co.functions import group
 from sapgw.erp_stub.co.master_tables import (
@@ -21,18 +31,20 @@ from sapgw.erp_stub.co.master_tables import (
 from sapgw.erp_stub.co.messages import MESSAGES
 from sapgw.erp_stub.co.seed import seed
 from sapgw.erp_stub.co.tables import AUFK, COBK, COEP
+from sapgw.erp_stub.co.totals_tables import COSP, COSS
 from sapgw.erp_stub.kernel.application import Application
 
 # The BAPI modules register their functions in the groups when imported.
-_BAPIS = (activity_types, cost_centers, cost_elements, price_bapis)
+_BAPIS = (activity_types, allocations, cost_centers, cost_elements, order_detail, price_bapis,
+          repostings)
 
 CO = Application(
     name="co",
     text="Controlling: cost centers, cost elements, activity types and prices, internal "
-         "orders, CO line items",
-    groups=(group, master_group, planning_group),
+         "orders, CO documents and totals, activity allocation, reposting",
+    groups=(group, master_group, planning_group, actual_group),
     tables=(TKA01, T003O, T003P, CSKS, CSKT, CSKA, CSKB, CSKU, CSLA, CSLT,
-            ZCO_ACT_PRICE, AUFK, COBK, COEP),
+            ZCO_ACT_PRICE, AUFK, COBK, COEP, COSP, COSS),
     # Read on every posting (FI checks each G/L line's cost element and cost center): buffered.
     customizing=(TKA01, T003O, CSKS, CSKB, CSLA),
     data=(Path(__file__).with_name("demo.toml"),),

@@ -18,7 +18,7 @@ from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
-from sapgw.rfc.ddic import CHAR, CUKY, DEC, structure
+from sapgw.rfc.ddic import CHAR, CUKY, DATS, DEC, structure
 from sapgw.rfc.interface import exporting, importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -42,6 +42,8 @@ BAPI2075_2 = structure(
     ("CO_AREA", CHAR(4), "Controlling area"),
     ("COMP_CODE", CHAR(4), "Company code"),
     ("CURRENCY", CUKY, "Order currency"),
+    ("OBJECT_NO", CHAR(22), "Object number (OR + order number)"),
+    ("CREATED_ON", DATS, "Created on"),
 )
 
 BAPI2075_6 = structure(

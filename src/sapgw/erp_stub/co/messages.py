@@ -1,6 +1,7 @@
 """Message texts of this application (T100; docs/MESSAGES.md marks the numbers that are ours).
 
-KI/KO: KO 107/497 per reference/wire.md §4.4 (texts ours), KO 9xx ours. KS (cost centers),
+KI/KO: KO 107/497 per reference/wire.md §4.4 (texts ours), KO 9xx and KI 9xx ours (KI 9xx:
+CO actual postings, BAPI_ACC_ACTIVITY_ALLOC_* and BAPI_ACC_PRIMARY_COSTS_*). KS (cost centers),
 KA (cost elements), KL (activity types) are SAP's classes for that master data, KP its class
 for planning; all their numbers here are ours.
 """
@@ -10,6 +11,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "100": "Cost center &1 does not exist in controlling area &2",
         "154": "More than one CO account assignment in line item &1",
         "235": "Account &1 requires an assignment to a CO object",
+        "901": "No planned price for cost center &1, activity type &2 in &3 period &4",
+        "902": "Order &1 is not released: no actual postings allowed",
+        "903": "Item &1 has no &2 object",
+        "904": "Item &1 names more than one &2 object: &3",
+        "905": "Quantity &1 of item &2 must be greater than zero",
+        "906": "Sender and receiver of item &1 are the same object &2",
+        "907": "&1 is not a primary cost element for reposting in area &2 on &3",
+        "908": "Currency &1 differs from the controlling area currency &2",
+        "909": "Unit &1 differs from unit &2 of activity type &3",
+        "910": "Order &1 belongs to controlling area &2, not &3",
+        "911": "Amount of item &1 must not be zero",
+        "912": "CO document &1 posted in controlling area &2",
+        "913": "Check successful: the document can be posted",
+        "914": "Version &1 is not supported: actual postings go to version 000",
     },
     "KO": {
         "013": "Order &1 does not exist",

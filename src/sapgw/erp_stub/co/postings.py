@@ -3,7 +3,9 @@
 FI calls `post_line_items` for the CO-relevant lines of an accounting document (VRGNG COIN,
 reference back to the FI document); other applications use it for their own CO postings
 (e.g. activity allocation RKL with sender and receiver lines). Values follow CO's sign
-convention: + debit (BEKNZ S), - credit (BEKNZ H).
+convention: + debit (BEKNZ S), - credit (BEKNZ H). The period is the posting date's period in
+the controlling area's fiscal year variant (TKA01-LMONA). The same LUW adds every line to the
+totals COSP/COSS (`co.totals`), so they always equal the sum of the line items.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sapgw.erp_stub.co import totals
 from sapgw.erp_stub.co.master_data import controlling_area
 from sapgw.erp_stub.co.tables import COBK, COEP
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 
 ACTUAL_VALUE_TYPE, ACTUAL_VERSION, STANDARD_LEDGER = "04", "000", "00"
@@ -34,6 +38,9 @@ class CoLine:
     bukrs: str = ""
     ref_item: str = "000"             # BUZEI of the reference document
     parob: str = ""                   # partner object of an allocation
+    uspob: str = ""                   # origin object (sender cost center / activity type)
+    quantity: Decimal | None = None   # MEGBTR/MBGBTR, signed like the amount
+    unit: str = ""                    # MEINH/MEINB
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,9 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
                     value_type: str = ACTUAL_VALUE_TYPE) -> str:
     """Register a CO document (COBK + COEP) in the caller's LUW; returns its BELNR.
 
-    The number comes from range RK_BELEG per controlling area; the period is the posting
-    date's month (calendar fiscal year). Raises KeyError for an unknown controlling area and
-    ValueError for a document without lines.
+    The number comes from range RK_BELEG per controlling area; fiscal year and period come
+    from the controlling area's fiscal year variant. Raises KeyError for an unknown
+    controlling area and ValueError for a document without lines.
     """
     area = controlling_area(ctx, kokrs)
     if area is None:
@@ -64,7 +71,8 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
     if not lines:
         raise ValueError("a CO document needs at least one line item")
     ref = reference or CoReference()
-    gjahr, perio = budat[:4], f"{int(budat[4:6]):03d}"
+    year, period = fbas.fiscal_period(ctx, area.LMONA, budat)
+    gjahr, perio = f"{year:04d}", f"{period:03d}"
     belnr = ctx.numbers.next("RK_BELEG", kokrs, "01")
     ctx.insert(COBK, {
         "KOKRS": kokrs, "BELNR": belnr, "GJAHR": gjahr, "VRGNG": vrgng, "BUDAT": budat,
@@ -74,16 +82,20 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
         "REFGJ": ref.refgj or "0000", "AWTYP": ref.awtyp, "AWKEY": ref.awkey,
         "KWAER": area.WAERS, "LOGSYSTEM": ctx.logical_system,
     })
-    ctx.insert(COEP, [{
+    coep = [{
         "KOKRS": kokrs, "BELNR": belnr, "BUZEI": f"{number:03d}", "GJAHR": gjahr,
         "PERIO": perio, "LEDNR": STANDARD_LEDGER, "WRTTP": value_type,
         "VERSN": ACTUAL_VERSION, "VRGNG": vrgng, "OBJNR": line.objnr, "KSTAR": line.kstar,
-        "WKGBTR": line.amount,
+        "WKGBTR": line.amount, "WOGBTR": line.amount, "OWAER": area.WAERS,
         "WTGBTR": line.amount if line.amount_tc is None else line.amount_tc,
         "TWAER": line.currency_tc or area.WAERS, "BEKNZ": "S" if line.amount >= 0 else "H",
         "BUKRS": line.bukrs, "SGTXT": line.text[:50], "REFBZ": line.ref_item,
-        "PAROB": line.parob,
-    } for number, line in enumerate(lines, start=1)])
+        "PAROB": line.parob, "USPOB": line.uspob, "HRKFT": "",
+        "MEGBTR": line.quantity or Decimal(0), "MBGBTR": line.quantity or Decimal(0),
+        "MEINH": line.unit, "MEINB": line.unit,
+    } for number, line in enumerate(lines, start=1)]
+    ctx.insert(COEP, coep)
+    totals.register(ctx, coep)
     return belnr
 
 

@@ -1,10 +1,12 @@
-"""CO tables: AUFK (order master), COBK (CO document header), COEP (CO line items)."""
+"""CO tables: AUFK (order master), COBK (CO document header), COEP (CO line items).
+
+The totals COSP/COSS are in totals_tables.py."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sapgw.erp_stub.kernel.tables import ErpTable, char, cuky, curr, dats, numc
+from sapgw.erp_stub.kernel.tables import ErpTable, char, cuky, curr, dats, numc, quan
 
 
 class AUFK(ErpTable, table=True):
@@ -66,3 +68,11 @@ class COEP(ErpTable, table=True):
     VRGNG: str = char(4)                 # business transaction, as on COBK
     REFBZ: str = numc(3)                 # line item of the reference document (BSEG-BUZEI)
     PAROB: str = char(22)                # partner object (sender/receiver of an allocation)
+    USPOB: str = char(22)                # origin object (the sender cost center/activity type)
+    HRKFT: str = char(14)                # origin (CO subkey), blank here
+    WOGBTR: Decimal = curr(23, 2)        # value in object currency
+    OWAER: str = cuky()                  # object currency
+    MEGBTR: Decimal = quan(15, 3)        # total quantity (in MEINH)
+    MEINH: str = char(3)                 # unit of the quantity
+    MBGBTR: Decimal = quan(15, 3)        # quantity as entered (in MEINB)
+    MEINB: str = char(3)                 # unit as entered

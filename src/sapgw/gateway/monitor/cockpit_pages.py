@@ -202,8 +202,13 @@ def _order(o: dict[str, Any]) -> str:
     totals = _table(["Cost element", "Total (CO area)"], [
         *(_row(_e(t["KSTAR"]), _e(f"{t['WKGBTR']:,.2f}")) for t in o["totals"]),
         _row("<b>Total</b>", f"<b>{o['total']:,.2f}</b>")])
+    periods = _table(["Year", "Period", "Cost element", "External (COSP)", "Internal (COSS)",
+                      "Total (CO area)"], (_row(
+        _e(p["GJAHR"]), _e(p["PERIO"]), _e(p["KSTAR"]), _e(f"{p['COSP']:,.2f}"),
+        _e(f"{p['COSS']:,.2f}"), _e(f"{p['WKG']:,.2f}")) for p in o["periods"]), "no totals")
     return (f"<h2>Master data</h2>{header}<h2>CO line items</h2>{items}"
-            f"<h2>Totals by cost element</h2>{totals}")
+            f"<h2>Totals by cost element</h2>{totals}"
+            f"<h2>Totals by cost element and period (COSP/COSS)</h2>{periods}")
 
 
 @router.get("/iaomc", response_class=HTMLResponse)

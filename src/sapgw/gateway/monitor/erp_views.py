@@ -112,7 +112,31 @@ def internal_order(conn: RfcConnection, aufnr: str) -> dict[str, Any] | None:
         totals[item["KSTAR"]] += item["WKGBTR"]
     return {**order, "items": items,
             "totals": [{"KSTAR": k, "WKGBTR": totals[k]} for k in sorted(totals)],
-            "total": sum(totals.values(), Decimal("0.00"))}
+            "total": sum(totals.values(), Decimal("0.00")),
+            "periods": order_totals(conn, order["OBJNR"])}
+
+
+WKG_FIELDS = [f"WKG{period:03d}" for period in range(1, 17)]
+
+
+def order_totals(conn: RfcConnection, objnr: str) -> list[dict[str, Any]]:
+    """Totals by cost element and period from COSP (external) and COSS (internal postings),
+    as KO03's report reads them: {GJAHR, PERIO, KSTAR, COSP, COSS, WKG}, zero periods left
+    out, in year, period and cost element order."""
+    summed: dict[tuple[str, str, str], dict[str, Decimal]] = {}
+    for table in ("COSP", "COSS"):
+        rows = read_table(conn, table, ["GJAHR", "KSTAR", *WKG_FIELDS],
+                          [f"OBJNR = '{key(objnr, 'OBJNR', 22)}'"])
+        for row in rows:
+            for period, name in enumerate(WKG_FIELDS, start=1):
+                value = Decimal(row[name] or "0")
+                if value:
+                    cell = summed.setdefault((row["GJAHR"], f"{period:03d}", row["KSTAR"]), {
+                        "COSP": Decimal("0.00"), "COSS": Decimal("0.00")})
+                    cell[table] += value
+    return [{"GJAHR": year, "PERIO": period, "KSTAR": kstar, **cell,
+             "WKG": cell["COSP"] + cell["COSS"]}
+            for (year, period, kstar), cell in sorted(summed.items())]
 
 
 # -- IAOMC ---------------------------------------------------------------------------------------

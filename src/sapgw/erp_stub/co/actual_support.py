@@ -1,0 +1,152 @@
+"""What the CO actual posting BAPIs share: the document header, the sender and receiver
+objects of an item, the posting period check and the posting itself.
+
+BAPI_ACC_ACTIVITY_ALLOC_POST and BAPI_ACC_PRIMARY_COSTS_POST (and their _CHECK twins) check
+the whole document first and report every problem, each with PARAMETER, ROW and FIELD; a
+document with an error posts nothing. Objects are looked up on the posting date: a cost
+center must be valid then (CSKS), an order must exist in the header's controlling area and
+be released (AUFK-PHAS1). The posting period must be open (OB52, FBAS's T001B) in the company
+code of every object the document touches. Function group CO_ACTUAL is our name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sapgw.erp_stub.co.bapi_support import Problems, check_area
+from sapgw.erp_stub.co.master_data import cost_center
+from sapgw.erp_stub.co.orders import order
+from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
+from sapgw.erp_stub.fbas import api as fbas
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.conversions import alpha
+from sapgw.erp_stub.kernel.registry import FunctionGroup
+
+actual_group = FunctionGroup("CO_ACTUAL")
+
+HEADER = "DOC_HEADER"
+ITEMS = "DOC_ITEMS"
+ACTUAL_VERSION = "000"
+
+
+@dataclass(frozen=True)
+class Header:
+    """A checked document header: controlling area, dates, fiscal year and period."""
+
+    kokrs: str
+    currency: str
+    budat: str
+    bldat: str
+    gjahr: int
+    period: int
+    usnam: str
+    text: str
+    awtyp: str
+    awkey: str
+
+
+@dataclass(frozen=True)
+class CoObject:
+    """A sender or receiver: its object number and company code."""
+
+    objnr: str
+    bukrs: str
+
+
+def check_header(ctx: CallContext, header: dict[str, Any], problems: Problems
+                 ) -> Header | None:
+    """The header's controlling area, dates (default today) and user; None when it fails."""
+    area = check_area(ctx, header["CO_AREA"], HEADER, problems)
+    if not header["USERNAME"]:
+        problems.required("USERNAME", parameter=HEADER)
+    if header["VERSION"] not in ("", "0", ACTUAL_VERSION):
+        problems.error("KI", "914", header["VERSION"], parameter=HEADER, field="VERSION")
+    if area is None or problems.failed:
+        return None
+    today = ctx.clock.today().strftime("%Y%m%d")
+    budat = header["POSTGDATE"] or today
+    gjahr, period = fbas.fiscal_period(ctx, area.LMONA, budat)
+    return Header(header["CO_AREA"], area.WAERS, budat, header["DOCDATE"] or budat, gjahr,
+                  period, header["USERNAME"], header["DOC_HDR_TX"], header["OBJ_TYPE"],
+                  header["OBJ_KEY"])
+
+
+def cost_center_object(ctx: CallContext, head: Header, value: str, problems: Problems,
+                       row: int, field: str) -> CoObject | None:
+    """KS + KOKRS + KOSTL of a cost center valid on the posting date."""
+    kostl = alpha(value, 10)
+    csks = cost_center(ctx, head.kokrs, kostl, head.budat)
+    if csks is None:
+        problems.error("KI", "100", kostl, head.kokrs, row=row, field=field, parameter=ITEMS)
+        return None
+    return CoObject(csks.OBJNR or f"KS{head.kokrs}{kostl}", csks.BUKRS)
+
+
+def order_object(ctx: CallContext, head: Header, value: str, problems: Problems, row: int,
+                 field: str) -> CoObject | None:
+    """OR + AUFNR of a released order of the header's controlling area."""
+    aufnr = alpha(value, 12)
+    master = order(ctx, aufnr)
+    if master is None:
+        problems.error("KO", "013", aufnr, row=row, field=field, parameter=ITEMS)
+    elif master["KOKRS"] != head.kokrs:
+        problems.error("KI", "910", aufnr, master["KOKRS"], head.kokrs, row=row, field=field,
+                       parameter=ITEMS)
+    elif master["PHAS1"] != "X":
+        problems.error("KI", "902", aufnr, row=row, field=field, parameter=ITEMS)
+    else:
+        return CoObject(master["OBJNR"] or f"OR{aufnr}", master["BUKRS"])
+    return None
+
+
+Resolver = Callable[[CallContext, Header, str, Problems, int, str], "CoObject | None"]
+
+
+def one_object(ctx: CallContext, head: Header, item: dict[str, Any], row: int, role: str,
+               resolvers: dict[str, Resolver], unsupported: tuple[str, ...],
+               problems: Problems) -> CoObject | None:
+    """The one sender (or receiver) an item names among `resolvers`' fields; the fields of
+    object kinds this system does not post to are refused, not ignored."""
+    for field in unsupported:
+        if item.get(field):
+            problems.error("KO", "910", item[field], field, row=row, field=field,
+                           parameter=ITEMS)
+    given = [field for field in resolvers if item.get(field)]
+    if not given:
+        if not any(item.get(field) for field in unsupported):
+            problems.error("KI", "903", row, role, row=row, field=next(iter(resolvers)),
+                           parameter=ITEMS)
+        return None
+    if len(given) > 1:
+        problems.error("KI", "904", row, role, ", ".join(given), row=row, field=given[1],
+                       parameter=ITEMS)
+        return None
+    return resolvers[given[0]](ctx, head, item[given[0]], problems, row, given[0])
+
+
+def check_periods(ctx: CallContext, head: Header, company_codes: set[str],
+                  problems: Problems) -> None:
+    """OB52: the posting period must be open in every company code the document touches."""
+    for bukrs in sorted(company_codes):
+        company = fbas.company_code(ctx, bukrs)
+        year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", head.budat)
+        if not fbas.posting_period_open(ctx, bukrs, year, period):
+            problems.error("F5", "201", f"{period:03d}", year, parameter=HEADER,
+                           field="POSTGDATE")
+
+
+def post_or_check(ctx: CallContext, head: Header, lines: list[CoLine], vrgng: str,
+                  problems: Problems, post: bool) -> dict[str, Any]:
+    """Register the CO document (post) or only confirm the check; RETURN and DOC_NO."""
+    if problems.failed:
+        return {"DOC_NO": "", "RETURN": problems.rows}
+    if not post:
+        problems.add("S", "KI", "913")
+        return {"DOC_NO": "", "RETURN": problems.rows}
+    belnr = post_line_items(ctx, kokrs=head.kokrs, budat=head.budat, lines=lines, vrgng=vrgng,
+                            reference=CoReference("K", awtyp=head.awtyp, awkey=head.awkey),
+                            bldat=head.bldat, text=head.text, usnam=head.usnam)
+    problems.add("S", "KI", "912", belnr, head.kokrs)
+    return {"DOC_NO": belnr, "RETURN": problems.rows}
