@@ -106,7 +106,7 @@ def bapi_billingdoc_createmultiple(ctx: CallContext, CREATORDATAIN: dict[str, An
             messages.error(error.msg_class or "NR", error.msg_number or "752", error.msg_v1,
                            error.msg_v2, error.msg_v3, parameter=billing.BILLINGDATAIN)
             rows = messages.rows
-        if not rows:
+        if not rows and numbers:
             rows = [messages.success("VF", "911", vbeln) for vbeln in numbers]
             success = [{"REF_DOC": entry.item["VBELN"], "REF_DOC_IT": entry.item["POSNR"],
                         "BILL_DOC": vbeln, "BILL_DOC_ITEM": f"{number * 10:06d}"}
