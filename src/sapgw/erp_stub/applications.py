@@ -22,8 +22,10 @@ from sapgw.erp_stub.kernel.system import ErpSystem
 from sapgw.erp_stub.masterdata.application import MASTERDATA
 from sapgw.erp_stub.mm.application import MM
 from sapgw.erp_stub.ps.application import PS
+from sapgw.erp_stub.sd.application import SD
 
-APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM)
+APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
+                                         SD)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

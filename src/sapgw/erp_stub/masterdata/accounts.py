@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, LFA1, LFB1
+from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1
 
 
 @dataclass(frozen=True)
@@ -49,3 +49,34 @@ def partner_account(ctx: CallContext, koart: str, number: str, bukrs: str
     return PartnerAccount(number, bukrs, row["AKONT"],
                           deleted=bool(row["LOEVM"] or row["GENERAL_LOEVM"]),
                           blocked=bool(row["SPERR"]))
+
+
+@dataclass(frozen=True)
+class CustomerSalesData:
+    """A customer's sales data in one sales area (KNVV): what SD reads when it sells."""
+
+    kunnr: str
+    vkorg: str
+    vtweg: str
+    spart: str
+    waers: str                     # currency
+    ktgrd: str                     # account assignment group (revenue account determination)
+    deleted: bool = False          # deletion flag LOEVM of the sales area or the general data
+
+
+def customer_sales_data(ctx: CallContext, kunnr: str, vkorg: str, vtweg: str, spart: str
+                        ) -> CustomerSalesData | None:
+    """The customer's KNVV row in the sales area, or None when it is not maintained there."""
+    sales = KNVV.__table__  # type: ignore[attr-defined]
+    general = KNA1.__table__  # type: ignore[attr-defined]
+    query = (select(sales.c.WAERS, sales.c.KTGRD, sales.c.LOEVM,
+                    general.c.LOEVM.label("GENERAL_LOEVM"))
+             .select_from(sales.outerjoin(general, general.c.KUNNR == sales.c.KUNNR))
+             .where(sales.c.KUNNR == kunnr, sales.c.VKORG == vkorg, sales.c.VTWEG == vtweg,
+                    sales.c.SPART == spart))
+    with ctx.read() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    return CustomerSalesData(kunnr, vkorg, vtweg, spart, row["WAERS"], row["KTGRD"],
+                             deleted=bool(row["LOEVM"] or row["GENERAL_LOEVM"]))
