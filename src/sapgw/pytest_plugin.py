@@ -201,6 +201,8 @@ def sapgw_admin(request: pytest.FixtureRequest) -> Iterator[Any]:
     with RemoteIsolation(url, os.environ.get("SAPGW_USER", ""),
                          os.environ.get("SAPGW_PASSWORD", "")) as remote:
         yield remote
+
+
 # -- scenario files (docs/SCENARIOS.md) ---------------------------------------------------------
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -100,6 +100,15 @@ class Connection(_units.UnitsMixin):
     def free(self) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        """A connection nobody closed is closed when it goes, as PyRFC's is (its __dealloc__);
+        code written for pyrfc rarely closes, and its sockets must not leak."""
+        session = getattr(self, "_session", None)
+        if session is not None:
+            self._session = None
+            with suppress(Exception):  # during interpreter shutdown anything may be gone
+                session.abandon()
+
     def __enter__(self) -> Connection:
         return self
 

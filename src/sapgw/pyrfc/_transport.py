@@ -95,6 +95,12 @@ class Session:
         self._context_id = None
         self._client.close()
 
+    def abandon(self) -> None:
+        """Close the HTTP client without asking the server (a connection being collected):
+        the server discards the session when it runs idle."""
+        self._context_id = None
+        self._client.close()
+
     def cancel(self) -> None:
         """Abort what runs (from another thread): the session is abandoned on the server,
         which discards it when it runs idle."""
