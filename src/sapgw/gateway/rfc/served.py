@@ -61,7 +61,8 @@ if TYPE_CHECKING:
     from sapgw.gateway.runtime import Gateway
 
 # Modules that register gateway functions; imported when a `ServedRfc` is built.
-FUNCTION_MODULES: list[str] = ["sapgw.gateway.idoc.rfc_inbound", "sapgw.gateway.rfc.crm_save"]
+FUNCTION_MODULES: list[str] = ["sapgw.gateway.idoc.rfc_inbound", "sapgw.gateway.rfc.crm_save",
+                               "sapgw.gateway.rfc.user_detail"]
 
 
 @dataclass
