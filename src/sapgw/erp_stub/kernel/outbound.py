@@ -145,8 +145,9 @@ class ErpOutbound:
             while not self._stop.is_set():
                 self._wakeup.clear()
                 try:
-                    while runner.run_once("out") and not self._stop.is_set():
-                        pass
+                    busy = True
+                    while busy and not self._stop.is_set():  # until no queue can run now
+                        busy = runner.run_once("out")
                 except Exception:  # keep the scheduler alive; the failure is in the log
                     log.exception("the ERP's QOUT scheduler failed; retrying")
                 self._wakeup.wait(poll_interval)
