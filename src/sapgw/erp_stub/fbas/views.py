@@ -25,16 +25,25 @@ class View:
         self._state: tuple[tuple[Rows, ...], dict[Any, Any]] = ((), {})
 
     def get(self, ctx: CallContext, key: Any, build: Callable[..., Any]) -> Any:
-        """The record for `key`, built once by `build(*rows of the models)`."""
+        """The record for `key`, built once by `build(*rows of the models)`.
+
+        The hot path asks the buffer directly for each table's loaded rows (a dictionary
+        look-up per model, as the posting path calls this per line); only a table not yet
+        loaded goes through `ctx.buffered`, which reads it."""
+        loaded = ctx.system.buffer.loaded
+        known, records = self._state
+        if known:
+            for model, rows in zip(self.models, known, strict=True):
+                if loaded(model) is not rows:
+                    break
+            else:
+                try:
+                    return records[key]
+                except KeyError:
+                    record = records[key] = build(*known)
+                    return record
         sources = tuple(ctx.buffered(model).rows() for model in self.models)
-        state = self._state
-        known, records = state
-        if len(known) != len(sources) or any(a is not b for a, b in zip(
-                known, sources, strict=True)):
-            records = {}
-            self._state = (sources, records)
-        try:
-            return records[key]
-        except KeyError:
-            record = records[key] = build(*sources)
-            return record
+        records = {}
+        self._state = (sources, records)
+        record = records[key] = build(*sources)
+        return record
