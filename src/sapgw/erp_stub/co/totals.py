@@ -73,12 +73,26 @@ _SOURCES = (("WTG", "WTGBTR"), ("WOG", "WOGBTR"), ("WKG", "WKGBTR"), ("MEG", "ME
 
 
 def _upsert(conn: Connection, rows: dict[Table, dict[int, list[dict[str, Any]]]]) -> None:
-    for table, by_period in rows.items():
-        bind = {prefix: table.c[value_field(prefix, 1)].type for prefix in VALUE_PREFIXES}
-        for period, batch in by_period.items():
-            conn.exec_driver_sql(_statement(table, conn, period), [{
-                **row, **{prefix: bind[prefix].process_bind_param(row[prefix], conn.dialect)
-                          for prefix in VALUE_PREFIXES}} for row in batch])
+    """On the driver's cursor, as `driver_insert` does: SQLAlchemy's exec_driver_sql still
+    cost ~40 µs per posting around a statement that is plain SQL with converted values."""
+    cursor = None
+    try:
+        for table, by_period in rows.items():
+            bind = {prefix: table.c[value_field(prefix, 1)].type for prefix in VALUE_PREFIXES}
+            for period, batch in by_period.items():
+                sql = _statement(table, conn, period)
+                values = [{**row, **{
+                    prefix: bind[prefix].process_bind_param(row[prefix], conn.dialect)
+                    for prefix in VALUE_PREFIXES}} for row in batch]
+                if cursor is None:
+                    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                if len(values) == 1:
+                    cursor.execute(sql, values[0])
+                else:
+                    cursor.executemany(sql, values)
+    finally:
+        if cursor is not None:
+            cursor.close()
 
 
 _STATEMENTS: dict[tuple[str, str, str | None, int], str] = {}
