@@ -1,6 +1,6 @@
 """What other applications may use of CO: its customizing and master data (controlling areas,
 company code assignment, order types, cost centers, cost elements, activity types, planned
-activity prices), internal orders and CO line items."""
+activity prices), internal orders, their system statuses (JEST), CO line items and totals."""
 
 from sapgw.erp_stub.co.master_data import (
     PRIMARY_CATEGORIES,
@@ -13,13 +13,15 @@ from sapgw.erp_stub.co.master_data import (
     cost_element,
     order_type,
 )
-from sapgw.erp_stub.co.orders import create_order, order
+from sapgw.erp_stub.co.orders import create_order, order, orders
 from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
 from sapgw.erp_stub.co.prices import ActivityPrice, activity_price, kl_object
+from sapgw.erp_stub.co.status import set_status, statuses
+from sapgw.erp_stub.co.totals import totals
 
 __all__ = [
     "PRIMARY_CATEGORIES", "SECONDARY_CATEGORIES", "ActivityPrice", "CoLine", "CoReference",
     "activity_price", "activity_type", "company_codes_of", "controlling_area",
     "controlling_area_of", "cost_center", "cost_element", "create_order", "kl_object", "order",
-    "order_type", "post_line_items",
+    "order_type", "orders", "post_line_items", "set_status", "statuses", "totals",
 ]

@@ -1,5 +1,6 @@
 """CO's seed: the data set's controlling areas, cost centers, cost elements, activity types and
-order types written into TKA01, CSKS/CSKT, CSKA/CSKB/CSKU, CSLA/CSLT and T003O/T003P.
+order types written into TKA01, CSKS/CSKT, CSKA/CSKB/CSKU, CSLA/CSLT and T003O/T003P, and
+the system statuses into TJ02.
 
 Only missing rows are written (`ErpSystem.seed_rows`), so a database of an older release gets
 the new tables filled on start and rows maintained over RFC are kept. This is the only place
@@ -23,6 +24,7 @@ from sapgw.erp_stub.co.master_tables import (
     T003P,
     TKA01,
 )
+from sapgw.erp_stub.co.status import TJ02
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.messages import LANGUAGE
 
@@ -49,6 +51,9 @@ def seed(system: ErpSystem, data: DataSet) -> None:
                              for auart, spec in order_types.items()])
     system.seed_rows(T003P, [{"SPRAS": LANGUAGE, "AUART": auart, "TXT": spec.get("text", "")}
                              for auart, spec in order_types.items()])
+    system.seed_rows(TJ02, [{"ISTAT": istat, "TXT04": spec["short"],
+                             "TXT30": spec.get("text", "")[:30]}
+                            for istat, spec in data.table("system_statuses").items()])
 
 
 def _validity(spec: dict[str, Any]) -> tuple[str, str]:
