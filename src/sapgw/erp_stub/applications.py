@@ -24,9 +24,10 @@ from sapgw.erp_stub.mm.application import MM
 from sapgw.erp_stub.ps.application import PS
 from sapgw.erp_stub.ra.application import RA
 from sapgw.erp_stub.sd.application import SD
+from sapgw.erp_stub.settlement.application import SETTLEMENT
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, RA)
+                                         SD, RA, SETTLEMENT)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

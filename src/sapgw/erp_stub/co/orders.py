@@ -21,8 +21,9 @@ def create_order(ctx: CallContext, *, order_type: str, text: str, company_code: 
     The order type comes from T003O (category, number range interval), the controlling area
     from TKA02 unless given; the order currency is the controlling area's (TKA01), which CO
     postings require to be the company code's. The order gets status REL (JEST) and, when
-    given, the results analysis key (AUFK-ABGSL) that results analysis runs by. Raises KeyError for an unknown order type or a
-    company code without controlling area (callers report it as RETURN).
+    given, the results analysis key (AUFK-ABGSL) that results analysis runs by. Raises
+    KeyError for an unknown order type or a company code without controlling area (callers
+    report it as RETURN).
     """
     spec = order_type_of(ctx, order_type)
     if spec is None:

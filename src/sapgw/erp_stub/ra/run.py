@@ -2,12 +2,13 @@
 
 The run reads the order (AUFK: RA key ABGSL, controlling area, currency), its active system
 statuses (JEST), its cumulative actual cost and revenue through the period (COSP/COSS, value
-type 04, version 000, settlement postings KOAO left out: they move values off the order, they
-are no cost of it) and its planned cost and revenue over its life (value type 01), each cost
-element classed by its line ID (TKKAZ: K/A costs, E revenue, N not included). It valuates by
-the RA key's method for those statuses (`valuation`), stores each value under the RA cost
-element of its category (ZRA_UPDATE) and writes the change against the cumulative result
-through the previous period into the period (`results.replace_period`).
+type 04, version 000; settlement postings KOAO left out: they move values off the order, they
+are no cost of it) and its planned cost and revenue over its life (value type 01,
+`co.api.plan_totals`). Each cost element is classed by its line ID (TKKAZ: K/A costs, E
+revenue, N not included). It valuates by the RA key's method for those statuses
+(`valuation`), stores each value under the RA cost element of its category (ZRA_UPDATE) and
+writes the change against the cumulative result through the previous period into the period
+(`results.replace_period`).
 
 Every problem is answered as a message in SAP's terms (class ZRA, ours) and leaves the order
 unchanged; a collective run processes every other order.
@@ -26,10 +27,9 @@ from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.ra import customizing, results
 from sapgw.erp_stub.ra.valuation import Category, Inputs, PlanMissing, valuate
 
-ACTUAL, PLAN, VERSION, SETTLEMENT = "04", "01", "000", "KOAO"
+ACTUAL, VERSION, SETTLEMENT = "04", "000", "KOAO"
 COSTS, SETTLED_COSTS, REVENUE = "K", "A", "E"
 ZERO = Decimal(0)
-PLAN_YEARS_AHEAD = 2     # planned values are read up to two years after the period's year
 
 
 @dataclass
@@ -83,10 +83,9 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
         return outcome
     say("S", "001", aufnr, f"{period:03d}", f"{gjahr:04d}", versn)
     first_year = int(order["ERDAT"][:4]) if order["ERDAT"] else gjahr
-    actual = _classified(ctx, kokrs, versn, objnr, range(first_year, gjahr + 1), ACTUAL,
-                         gjahr, period, say)
-    plan = _classified(ctx, kokrs, versn, objnr,
-                       range(first_year, gjahr + PLAN_YEARS_AHEAD + 1), PLAN, None, 0, say)
+    actual = _classified(ctx, kokrs, versn,
+                         _actuals(ctx, objnr, range(first_year, gjahr + 1), gjahr, period), say)
+    plan = _classified(ctx, kokrs, versn, co.plan_totals(ctx, objnr), say)
     if outcome.failed:
         return outcome
     given = Inputs(cost=actual[COSTS], revenue=-actual[REVENUE], plan_cost=plan[COSTS],
@@ -111,7 +110,8 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
     before = results.cumulative(ctx, objnr, versn, gjahr, period - 1)
     changes = {key: new.get(key, ZERO) - before.get(key, ZERO) for key in {*new, *before}}
     poc = "" if result.poc is None else f"{result.poc * 100:.2f}"
-    say("S", "002", rule.method, poc or "-", result.cost_of_sales, result.calculated_revenue)
+    say("S", "002", rule.method, poc or "-", f"{result.cost_of_sales:.{decimals}f}",
+        f"{result.calculated_revenue:.{decimals}f}")
     if rule.cancel:
         say("S", "004", rule.status)
     for (abkat, kstar) in sorted({*new, *before}):
@@ -119,7 +119,7 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
         outcome.lines.append({"ABKAT": abkat, "CATEGORY": name, "KSTAR": kstar,
                               "CUMULATIVE": new.get((abkat, kstar), ZERO),
                               "PERIOD": changes[(abkat, kstar)], "CURRENCY": currency})
-        say("S", "003", name, kstar, new.get((abkat, kstar), ZERO), currency)
+        say("S", "003", name, kstar, f"{new.get((abkat, kstar), ZERO):.{decimals}f}", currency)
     if save:
         results.replace_period(ctx, kokrs=kokrs, objnr=objnr, versn=versn, gjahr=gjahr,
                                period=period, changes=changes, currency=currency, usnam=usnam)
@@ -129,31 +129,36 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
     return outcome
 
 
-def _classified(ctx: CallContext, kokrs: str, versn: str, objnr: str, years: range,
-                value_type: str, gjahr: int | None, period: int, say: Any
-                ) -> dict[str, Decimal]:
-    """{K: costs (K and A lines), E: revenue (CO sign)} of the object's totals rows of one
-    value type in the years, through (gjahr, period) when gjahr is given."""
-    summed = {COSTS: ZERO, REVENUE: ZERO}
-    unassigned: set[str] = set()
+def _actuals(ctx: CallContext, objnr: str, years: range, gjahr: int, period: int
+             ) -> dict[str, Decimal]:
+    """{cost element: cumulative actual value} of the object through (gjahr, period), the
+    settlement postings (KOAO) left out."""
+    summed: dict[str, Decimal] = {}
     for year in years:
         for row in co.totals(ctx, objnr, f"{year:04d}"):
-            if row["WRTTP"] != value_type or row["VERSN"] != VERSION \
-                    or row["VRGNG"] == SETTLEMENT:
+            if row["WRTTP"] != ACTUAL or row["VERSN"] != VERSION or row["VRGNG"] == SETTLEMENT:
                 continue
-            last = period if gjahr is not None and year == gjahr else 16
+            last = period if year == gjahr else 16
             value = sum((row[f"WKG{p:03d}"] or ZERO for p in range(1, last + 1)), ZERO)
-            if not value:
-                continue
-            category = customizing.line_category(ctx, kokrs, versn, row["KSTAR"])
-            if category is None:
-                unassigned.add(row["KSTAR"])
-            elif category in (COSTS, SETTLED_COSTS):
-                summed[COSTS] += value
-            elif category == REVENUE:
-                summed[REVENUE] += value
-    for kstar in sorted(unassigned):
-        say("E", "904", kstar, versn)
+            summed[row["KSTAR"]] = summed.get(row["KSTAR"], ZERO) + value
+    return summed
+
+
+def _classified(ctx: CallContext, kokrs: str, versn: str, values: dict[str, Decimal],
+                say: Any) -> dict[str, Decimal]:
+    """{K: costs (line IDs K and A), E: revenue (CO sign)} by the line IDs of the cost
+    elements; a cost element with a value and no line ID is an error (ZRA 904)."""
+    summed = {COSTS: ZERO, REVENUE: ZERO}
+    for kstar, value in sorted(values.items()):
+        if not value:
+            continue
+        category = customizing.line_category(ctx, kokrs, versn, kstar)
+        if category is None:
+            say("E", "904", kstar, versn)
+        elif category in (COSTS, SETTLED_COSTS):
+            summed[COSTS] += value
+        elif category == REVENUE:
+            summed[REVENUE] += value
     return summed
 
 
