@@ -45,16 +45,18 @@ def ra_order(conn: LocalConnection, ra_key: str, name: str = "Service order") ->
     return aufnr
 
 
-def labour_price(conn: LocalConnection) -> Decimal:
-    plan_price(conn, fix=LABOUR_FIX, var=LABOUR_VAR)
-    return LABOUR_FIX + LABOUR_VAR
+def labour_price(conn: LocalConnection, fix: Decimal = LABOUR_FIX,
+                 var: Decimal = LABOUR_VAR) -> Decimal:
+    """Plan the price of SRVHR at cost center 1000 (KP26); returns it."""
+    plan_price(conn, fix=fix, var=var)
+    return fix + var
 
 
 def post_plan(erp: ErpSystem, aufnr: str, *, hours_planned: str, parts: str, expenses: str,
-              revenue: Decimal) -> Decimal:
+              revenue: Decimal, rate: Decimal = LABOUR_FIX + LABOUR_VAR) -> Decimal:
     """The order's plan as a unit cost estimate values it: hours at the planned price, parts
     at the standard price, expenses; planned revenue from the items. Returns C(p)."""
-    labour = Decimal(hours_planned) * (LABOUR_FIX + LABOUR_VAR)
+    labour = Decimal(hours_planned) * rate
     material = Decimal(parts) * PART_PRICE
     ctx = CallContext(erp, Luw())
     co.post_plan(ctx, kokrs="1000", objnr=f"OR{aufnr}", lines=[

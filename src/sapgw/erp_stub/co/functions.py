@@ -94,7 +94,8 @@ def bapi_internalorder_create(ctx: CallContext, I_MASTER_DATA: dict[str, Any], T
                              controlling_area=master["CO_AREA"],
                              ra_key=master.get("RES_ANAL_KEY", ""))
         RETURN[:] = [bapiret2("S", "KO", "107", aufnr, system=ctx.logical_system)]
-        result.update(ORDERID=aufnr, E_MASTER_DATA={**master, "ORDER": aufnr})
+        exported = {name: value for name, value in master.items() if name != "RES_ANAL_KEY"}
+        result.update(ORDERID=aufnr, E_MASTER_DATA={**exported, "ORDER": aufnr})
     result["RETURN"] = RETURN
     return result
 

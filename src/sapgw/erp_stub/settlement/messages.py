@@ -7,7 +7,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "003": "&1 &2 under &3: &4 &5",
         "005": "Settlement document &1 posted for order &2",
         "006": "Test run: order &1 not settled",
-        "010": "Collective settlement: &1 orders selected, &2 without errors, &3 with errors",
+        "010": "Collective settlement: &1 orders selected, &2 settled, &3 with errors",
         "013": "No internal orders with a settlement rule in controlling area &1",
         "901": "Settlement profile &1 is not defined",
         "902": "Strategy sequence &1 has no strategy &2",
