@@ -49,7 +49,7 @@ VALUE_FIELD = structure(
     ("LTEXT", CHAR(40), "Text"), ("TOTAL", CURR(23, 2), "Total of the selected items"),
     ("WAERS", CUKY, "Currency"),
 )
-PERIOD = re.compile(r"^\d{4}(0\d\d|1[0-6]\d)$")
+PERIOD = re.compile(r"^\d{4}0(0[1-9]|1[0-6])$")
 
 
 @group.function(interface("Z_COPA_LINE_ITEMS", [
