@@ -192,3 +192,21 @@ def test_no_operating_concern_no_copa(ctx: CallContext) -> None:
     found = copa.concern_of(ctx, "1000")
     assert found is not None and (found.erkrs, found.waers, found.decimals) == (
         "S001", "EUR", 2)
+
+
+def test_a_rolled_back_posting_leaves_its_segment_and_no_line_item(erp: ErpSystem,
+                                                                   ctx: CallContext) -> None:
+    copa.post(ctx, kokrs="1000", record_type="B", budat="20261130",
+              characteristics=CUSTOMER, values={"VV010": Decimal(1)})
+    ctx.rollback()
+    ctx.commit()
+    assert line_items(ctx) == []
+    other = CallContext(erp, Luw())  # another session posting the same combination
+    copa.post(other, kokrs="1000", record_type="B", budat="20261130",
+              characteristics=CUSTOMER, values={"VV010": Decimal(2)})
+    other.commit()
+    [item] = line_items(other)
+    assert item["PAOBJNR"] == copa.segment(ctx, {**CUSTOMER, "KOKRS": "1000"})
+    rows = erp.connect().call("RFC_READ_TABLE", QUERY_TABLE="CE4S001",
+                              FIELDS=[{"FIELDNAME": "PAOBJNR"}])["DATA"]
+    assert len(rows) == 1

@@ -32,13 +32,13 @@ def rfc(http: TestClient) -> HttpRfcConnection:
 @pytest.fixture
 def billed(rfc: HttpRfcConnection) -> dict[str, str]:
     """A service order: labour on an internal order, a part without one; billed in 2026/11."""
-    sales_data(rfc)  # type: ignore[arg-type]  # duck-typed: any RFC connection
-    aufnr = internal_order(rfc)  # type: ignore[arg-type]
-    order = create_order(rfc, [item("10", "SP-2000", "7.5", ORDERID=aufnr),  # type: ignore[arg-type]
+    sales_data(rfc)  # the helpers take any RFC connection
+    aufnr = internal_order(rfc)
+    order = create_order(rfc, [item("10", "SP-2000", "7.5", ORDERID=aufnr),
                                item("20", "SP-2000", "3")],
                          [price("10", "96.333"), price("20", "12.345")])
     vbeln = order["SALESDOCUMENT"]
-    result = bill(rfc, {"REF_DOC_CA": "C", "REF_DOC": vbeln,  # type: ignore[arg-type]
+    result = bill(rfc, {"REF_DOC_CA": "C", "REF_DOC": vbeln,
                         "BILL_DATE": "20261122"})
     assert [m["TYPE"] for m in result["RETURN"]] == ["S"], result["RETURN"]
     return {"aufnr": aufnr, "vbeln": vbeln, "billing": result["SUCCESS"][0]["BILL_DOC"]}

@@ -11,6 +11,7 @@ number comes from COPA_IST (SAP's object for actual line items) per operating co
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -43,13 +44,13 @@ def post(ctx: CallContext, *, kokrs: str, record_type: str, budat: str,
 
     values: value field -> amount in the operating concern currency (`currency`, when given,
     must be that currency: KE 910, there is no translation). KOKRS is a characteristic filled
-    from `kokrs`. Raises CopaError (KE 901–917) before anything is registered.
+    from `kokrs`. Raises CopaError (class KE) before anything is registered.
     """
     concern = required_concern(ctx, kokrs)
     checked = _checked(ctx, concern, record_type, budat, values, reference or {}, currency)
     year, period = fbas.fiscal_period(ctx, concern.periv, budat)
-    paobjnr = segments.segment(ctx, {**characteristics, "KOKRS": kokrs})
     full = segments.combination({**characteristics, "KOKRS": kokrs})
+    paobjnr = segments.segment_of(ctx, full)
     belnr = ctx.numbers.next(LINE_ITEM_NUMBERS, concern.erkrs)
     now: datetime = ctx.clock.now()
     ctx.insert(CE1S001, {
@@ -97,12 +98,10 @@ def post_conditions(ctx: CallContext, *, kokrs: str, record_type: str, budat: st
                 currency=currency, usnam=usnam)
 
 
+@dataclass(frozen=True)
 class _Checked:
-    __slots__ = ("reference", "values")
-
-    def __init__(self, values: dict[str, Decimal], reference: dict[str, str]) -> None:
-        self.values = values
-        self.reference = reference
+    values: dict[str, Decimal]           # value field -> rounded amount
+    reference: dict[str, str]            # reference field -> internal value
 
 
 def _checked(ctx: CallContext, concern: Concern, record_type: str, budat: str,

@@ -52,7 +52,11 @@ def combination(characteristics: dict[str, str]) -> dict[str, str]:
 
 def segment(ctx: CallContext, characteristics: dict[str, str]) -> str:
     """The PAOBJNR of the characteristic combination, created once (see the module)."""
-    full = combination(characteristics)
+    return segment_of(ctx, combination(characteristics))
+
+
+def segment_of(ctx: CallContext, full: dict[str, str]) -> str:
+    """`segment` of a combination already completed by `combination`."""
     condition = and_(*(_TABLE.c[name] == value for name, value in full.items()))
     with ctx.read() as conn:
         found = conn.execute(select(_TABLE.c.PAOBJNR).where(condition)).scalar()
