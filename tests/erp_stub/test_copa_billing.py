@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from sapgw.erp_stub import ErpSystem
-from sapgw.erp_stub.copa.customizing import ZCOPA_KOKRS
+from sapgw.erp_stub.copa.customizing import TKEB, ZCOPA_KOKRS
 from sapgw.erp_stub.kernel.system import LocalConnection
 from tests.erp_stub.periods import close_period
 from tests.erp_stub.sd_support import (
@@ -102,3 +102,18 @@ def test_without_an_operating_concern_nothing_goes_to_copa(erp: ErpSystem,
     assert bill(conn, {**ORDER, "REF_DOC": order["SALESDOCUMENT"]})["SUCCESS"]
     assert line_items(conn) == []
     assert amount(read(conn, "VBRK", ["NETWR"])[0][0]) == Decimal("10.00")
+
+
+def test_a_document_currency_other_than_the_operating_concerns_is_refused(
+        erp: ErpSystem, conn: LocalConnection) -> None:
+    erp.seed_rows(TKEB, [{"ERKRS": "S001", "PERIV": "K4", "WAERS": "USD"}],
+                  update_existing=True)
+    erp.sync_buffer()
+    order = create_order(conn, [item("10", "SP-2000", "1")], [price("10", "10")])
+    result = bill(conn, {**ORDER, "REF_DOC": order["SALESDOCUMENT"]})
+    assert [(m["TYPE"], m["ID"], m["NUMBER"], m["FIELD"]) for m in result["RETURN"]] == [
+        ("E", "KE", "910", "CURRENCY")]
+    assert result["RETURN"][0]["MESSAGE"] == (
+        "Currency EUR differs from operating concern currency USD (no translation)")
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert read(conn, "VBRK", ["VBELN"]) == [] and line_items(conn) == []
