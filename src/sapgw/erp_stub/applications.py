@@ -12,6 +12,7 @@ from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.erp_stub.basis.application import BASIS
 from sapgw.erp_stub.co.application import CO
+from sapgw.erp_stub.copa.application import COPA
 from sapgw.erp_stub.fbas.application import FBAS
 from sapgw.erp_stub.fi.application import FI
 from sapgw.erp_stub.funds.application import FUNDS
@@ -27,7 +28,7 @@ from sapgw.erp_stub.sd.application import SD
 from sapgw.erp_stub.settlement.application import SETTLEMENT
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, RA, SETTLEMENT)
+                                         SD, COPA, RA, SETTLEMENT)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,
