@@ -116,7 +116,7 @@ def test_a_rerun_replaces_the_period_and_test_runs_save_nothing(conn: LocalConne
     again = kka2(conn, aufnr, "011")
     assert results(again) == {"WIPR": D("255.00")}
     cosb = read(conn, "COSB", ["OBJNR", "WRTTP", "ABKAT", "KSTAR", "WKG011"])
-    assert [row[:4] for row in cosb] == [[f"OR{aufnr}", "32", "51", "0000931000"]]
+    assert [row[:4] for row in cosb] == [[f"OR{aufnr}", "32", "51", "0000935000"]]
     assert amount(cosb[0][4]) == D("255.00")
     coepb = read(conn, "COEPB", ["PERIO", "ABKAT", "VRGNG", "WKGBTR"])
     assert [row[:3] for row in coepb] == [["011", "51", "KABG"]]

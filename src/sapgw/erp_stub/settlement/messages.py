@@ -16,7 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "906": "Profitability segment &1 does not exist",
         "907": "Receiver &1 is not supported: give KOSTL or PAOBJNR",
         "910": "Order &1 has no settlement rule",
-        "911": "No posting rule for &1 (RA cost element &2), company code &3, RA version &4",
+        "911": "No posting rule for &1 (RA cost element &2), company code &3, version &4",
         "912": "Cost element &1 is not in allocation structure &2 for receiver type &3",
         "914": "Order &1 has &2 distribution rules valid in &3/&4: one is settled here",
         "915": "No RA version of controlling area &1 is relevant to financial accounting",
