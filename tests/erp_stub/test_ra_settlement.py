@@ -9,7 +9,11 @@ from decimal import Decimal
 import pytest
 
 from sapgw.erp_stub import ErpSystem
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.erp_stub.settlement import api as settlement
+from tests.erp_stub.periods import close_period
 from tests.erp_stub.ra_support import (
     PART,
     balance,
@@ -200,3 +204,46 @@ def test_refusals(conn: LocalConnection, erp: ErpSystem) -> None:
     assert read(conn, "AUAK", ["BELNR"]) == []
     rule = conn.call("ZKO_RULE_MAINTAIN", ORDERID=to_cost_center, PROFILE="NONE")
     assert types(rule) == [("E", "KD", "901")]
+
+
+def test_a_closed_period_refuses_the_settlement_and_posts_nothing(conn: LocalConnection,
+                                                                   erp: ErpSystem) -> None:
+    labour_price(conn)
+    aufnr = ra_order(conn, "CRMWIP", "Closed period")
+    confirm_hours(conn, aufnr, "1")
+    kka2(conn, aufnr, "011")
+    close_period(conn, 2026, 11)
+    refused = ko88(conn, aufnr, "011")
+    assert [row[:2] for row in types(refused) if row[0] == "E"] == [("E", "RW"), ("E", "F5")]
+    assert read(conn, "AUAK", ["BELNR"]) == [] and read(conn, "COSBD", ["KSTAR"]) == []
+    assert read(conn, "COBRA", ["LETJA", "LETPE"]) == [["0000", "000"]]
+
+
+def test_generate_rule_for_crm(erp: ErpSystem, conn: LocalConnection) -> None:
+    """settlement.api as CRM's controlling integration calls it, in the caller's LUW."""
+    aufnr = internal_order(conn, "From CRM", settlement_rule=False)
+    objnr = f"OR{aufnr}"
+    ctx = CallContext(erp, Luw())
+    assert not settlement.has_rule(ctx, objnr)
+    with pytest.raises(settlement.SettlementError) as refused:
+        settlement.generate_rule(ctx, objnr, profile="CRMSRV", strategy_sequence="NONE")
+    assert (refused.value.msg_class, refused.value.number) == ("KD", "902")
+    with pytest.raises(settlement.SettlementError) as refused:
+        settlement.generate_rule(ctx, objnr, profile="CRMSRV", receiver={"AUFNR": "1"})
+    assert refused.value.number == "907"
+    assert ctx.luw.empty
+    settlement.generate_rule(ctx, objnr, profile="CRMSRV",
+                             characteristics={"KNDNR": "1000", "ARTNR": "SRV-HOUR"})
+    ctx.commit()
+    assert settlement.has_rule(CallContext(erp, Luw()), objnr)
+    [cobrb] = read(conn, "COBRB", ["KONTY", "PERBZ", "PROZS", "PAOBJNR", "GABJA", "GABPE"])
+    assert cobrb[:3] == ["EO", "GES", "100.00"] and cobrb[3].strip("0")
+    assert cobrb[4:] == ["2026", "011"]
+    segment = read(conn, "CE4S001", ["KNDNR", "ARTNR", "AUFNR"], f"PAOBJNR = '{cobrb[3]}'")
+    assert segment == [["0000001000", "SRV-HOUR", aufnr]]
+    assert ["I0028"] in read(conn, "JEST", ["STAT"], f"OBJNR = '{objnr}' AND INACT = ''")
+    # Generated again with a cost center: the rule is replaced.
+    ctx = CallContext(erp, Luw())
+    settlement.generate_rule(ctx, objnr, profile="CRMSRV", receiver={"KOSTL": "1000"})
+    ctx.commit()
+    assert read(conn, "COBRB", ["KONTY", "KOSTL"]) == [["KS", "0000001000"]]
