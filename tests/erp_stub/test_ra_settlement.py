@@ -144,7 +144,9 @@ def test_collective_runs_take_the_open_orders_of_the_area(conn: LocalConnection,
     conn.call("ZCO_ORDER_SET_STATUS", ORDERID=closed, STATUS="CLSD")
     conn.call("BAPI_TRANSACTION_COMMIT")
 
-    kkai = conn.call("ZKKA_RA_COLLECTIVE", CO_AREA="1000", FISC_YEAR="2026", PERIOD="011")
+    # Without year and period (a background job): today's period, 2026/011.
+    kkai = conn.call("ZKKA_RA_COLLECTIVE", CO_AREA="1000")
+    assert kkai["RETURN"][0]["MESSAGE"].endswith("period 011/2026, RA version 000")
     assert {row["ORDERID"] for row in kkai["RESULTS"]} == {first, second}
     assert types(kkai)[-1] == ("S", "ZRA", "010")
     assert kkai["RETURN"][-1]["MESSAGE"] == (

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -40,6 +41,11 @@ _PERIOD = [
     importing("PERIOD", NUMC(3), optional=False, text="Period"),
     importing("RA_VERSION", CHAR(3), default=VERSION, text="Results analysis version"),
 ]
+_TODAYS_PERIOD = [
+    importing("FISC_YEAR", NUMC(4), text="Fiscal year (blank with PERIOD: today's)"),
+    importing("PERIOD", NUMC(3), text="Period (blank with FISC_YEAR: today's)"),
+    _PERIOD[2],
+]
 
 
 @group.function(interface("ZKKA_RA_ORDER", [
@@ -62,7 +68,7 @@ def zkka_ra_order(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
 
 
 @group.function(interface("ZKKA_RA_COLLECTIVE", [
-    importing("CO_AREA", CHAR(4), optional=False, text="Controlling area"), *_PERIOD,
+    importing("CO_AREA", CHAR(4), optional=False, text="Controlling area"), *_TODAYS_PERIOD,
     importing("TESTRUN", CHAR(1), text="X: calculate and show, save nothing"),
     tables("RESULTS", ZRA_RESULT, text="Result per order and RA category"),
     tables("RETURN", BAPIRET2, text="Log"),
@@ -70,7 +76,7 @@ def zkka_ra_order(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
 def zkka_ra_collective(ctx: CallContext, CO_AREA: str, FISC_YEAR: str, PERIOD: str,
                        RA_VERSION: str, TESTRUN: str, RESULTS: list[dict[str, Any]],
                        RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    period = _period(ctx, FISC_YEAR, PERIOD)
+    period = _period(ctx, FISC_YEAR, PERIOD, kokrs=CO_AREA)
     if isinstance(period, dict):
         return {"RESULTS": [], "RETURN": [period]}
     if co.controlling_area(ctx, CO_AREA) is None:
@@ -125,10 +131,16 @@ def zkka_ra_display(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
     return {"RESULTS": _rows(order["AUFNR"], lines), "RETURN": [message]}
 
 
-def _period(ctx: CallContext, fisc_year: str, period: str) -> tuple[int, int] | dict[str, Any]:
-    """(year, period), or the error row for a period outside 001..016 or no year."""
+def _period(ctx: CallContext, fisc_year: str, period: str, kokrs: str = ""
+            ) -> tuple[int, int] | dict[str, Any]:
+    """(year, period), or the error row for a period outside 001..016 or no year. A
+    collective run (`kokrs` given) without year and period takes today's period in the
+    controlling area's fiscal year variant: what a background job (SM36) runs with."""
     year = int(fisc_year) if str(fisc_year).strip().isdigit() else 0
     number = int(period) if str(period).strip().isdigit() else 0
+    area = co.controlling_area(ctx, kokrs) if kokrs else None
+    if not year and not number and area is not None:
+        return fbas.fiscal_period(ctx, area.LMONA, ctx.clock.today().strftime("%Y%m%d"))
     if not year or not 1 <= number <= 16:
         return bapiret2("E", "ZRA", "908", period, fisc_year, parameter="PERIOD",
                         field="PERIOD", system=ctx.logical_system)

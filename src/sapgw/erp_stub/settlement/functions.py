@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -44,6 +45,13 @@ ZKO_CHARACTERISTIC = structure(
     ("FIELDNAME", CHAR(30), "CO-PA characteristic (KNDNR, ARTNR, VKORG …)"),
     ("VALUE", CHAR(40), "Value"),
 )
+_TODAYS_PERIOD = [
+    importing("FISC_YEAR", NUMC(4), text="Fiscal year (blank with PERIOD: today's)"),
+    importing("PERIOD", NUMC(3), text="Settlement period (blank with FISC_YEAR: today's)"),
+    importing("TESTRUN", CHAR(1), text="X: show what would be settled, post nothing"),
+    tables("LINES", ZKO_SETTLED, text="Settled values"),
+    tables("RETURN", BAPIRET2, text="Log"),
+]
 _PERIOD = [
     importing("FISC_YEAR", NUMC(4), optional=False, text="Fiscal year"),
     importing("PERIOD", NUMC(3), optional=False, text="Settlement period"),
@@ -69,12 +77,12 @@ def zko_settle_order(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str
 
 
 @group.function(interface("ZKO_SETTLE_COLLECTIVE", [
-    importing("CO_AREA", CHAR(4), optional=False, text="Controlling area"), *_PERIOD,
+    importing("CO_AREA", CHAR(4), optional=False, text="Controlling area"), *_TODAYS_PERIOD,
 ], text="Actual settlement, collective processing (KO8G-like, ours)"))
 def zko_settle_collective(ctx: CallContext, CO_AREA: str, FISC_YEAR: str, PERIOD: str,
                           TESTRUN: str, LINES: list[dict[str, Any]],
                           RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    period = _period(ctx, FISC_YEAR, PERIOD)
+    period = _period(ctx, FISC_YEAR, PERIOD, kokrs=CO_AREA)
     if isinstance(period, dict):
         return {"LINES": [], "RETURN": [period]}
     if co.controlling_area(ctx, CO_AREA) is None:
@@ -135,9 +143,16 @@ def zko_rule_maintain(ctx: CallContext, ORDERID: str, PROFILE: str, STRATEGY_SEQ
     return result
 
 
-def _period(ctx: CallContext, fisc_year: str, period: str) -> tuple[int, int] | dict[str, Any]:
+def _period(ctx: CallContext, fisc_year: str, period: str, kokrs: str = ""
+            ) -> tuple[int, int] | dict[str, Any]:
+    """(year, period), or the error row for a period outside 001..016 or no year. A
+    collective run (`kokrs` given) without year and period takes today's period in the
+    controlling area's fiscal year variant: what a background job (SM36) runs with."""
     year = int(fisc_year) if str(fisc_year).strip().isdigit() else 0
     number = int(period) if str(period).strip().isdigit() else 0
+    area = co.controlling_area(ctx, kokrs) if kokrs else None
+    if not year and not number and area is not None:
+        return fbas.fiscal_period(ctx, area.LMONA, ctx.clock.today().strftime("%Y%m%d"))
     if not year or not 1 <= number <= 16:
         return bapiret2("E", "KD", "921", period, fisc_year, parameter="PERIOD",
                         field="PERIOD", system=ctx.logical_system)
