@@ -3,17 +3,23 @@ whichever process fires it, the log of each run, and APScheduler firing them."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from sapgw.clock import Clock
+from sapgw.db import Database
 from sapgw.gateway.config import ConfigError
+from sapgw.gateway.jobs import store
 from sapgw.gateway.jobs.runner import JobRunner
 from sapgw.gateway.runtime import Gateway
+from sapgw.gateway.store.tables import GatewayTable
 from tests.gateway.test_units import settings_with
 
 NOW = datetime(2026, 11, 22, 12, 0, 30, tzinfo=UTC)
@@ -95,13 +101,35 @@ def test_a_failing_call_cancels_the_run() -> None:
 
 
 def test_the_schedulers_fire_the_job() -> None:
-    """`sapgw serve` and `sapgw worker` start the schedulers: the job runs on its own."""
+    """`sapgw serve` and `sapgw worker` start the schedulers: the job runs on its own, each
+    occurrence once, and only the first run finds the record to post."""
+    def finished(gateway: Gateway) -> list[dict[str, Any]]:
+        return [run for run in gateway.jobs.runs("CAT7") if run["status"] == "F"]
+
     with Gateway.in_memory(overrides={"job CAT7": {**CAT7, "interval": "0.5"}}) as gateway:
         save_hours(gateway)
         gateway.start()
-        deadline = time.monotonic() + 10
-        while not gateway.jobs.runs("CAT7") and time.monotonic() < deadline:
+        deadline = time.monotonic() + 15
+        while len(finished(gateway)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        runs = gateway.jobs.runs("CAT7")
-    assert runs and runs[-1]["function"] == "CATS_TRANSFER_TO_CO"
-    assert ("S", "LR", "940") in [(m["type"], m["id"], m["number"]) for m in runs[-1]["log"]]
+        runs = finished(gateway)
+    assert len(runs) >= 2
+    assert len({run["occurrence"] for run in runs}) == len(runs)
+    numbers = [[m["number"] for m in run["log"]] for run in reversed(runs)]
+    assert numbers[0] == ["940", "942"] and numbers[1:] == [["943"]] * (len(runs) - 1)
+
+
+def test_one_claim_per_occurrence_among_concurrent_processes(database: Database) -> None:
+    """Eight runners fire the same occurrence at once: the unique key lets one run it."""
+    database.create_all(GatewayTable.metadata)
+    barrier = threading.Barrier(8)
+
+    def fire(number: int) -> int | None:
+        barrier.wait()
+        return store.claim(database, "CAT7", "2026-11-22T12:00:00+00:00",
+                           "CATS_TRANSFER_TO_CO", "ERP", NOW, f"process {number}")
+
+    with ThreadPoolExecutor(8) as pool:
+        claims = list(pool.map(fire, range(8)))
+    assert len([claim for claim in claims if claim is not None]) == 1
+    assert len(store.runs(database, "CAT7")) == 1
