@@ -14,6 +14,7 @@ from sapgw.erp_stub.co.tables import AUFK
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.rfc.errors import ABAPRuntimeError
 from tests.erp_stub.cats_support import (
     SALES_CLERK,
     SECOND_TECHNICIAN,
@@ -38,7 +39,7 @@ def test_record_is_approved_at_once_with_the_sender_from_pa0001(
     result = insert(conn, [record(REC_ORDER=order.lstrip("0"), EXTDOCUMENTNO="8000000042")],
                     commit=False)
 
-    assert codes(result["RETURN"]) == [("S", "LR", "916")]
+    assert result["RETURN"] == []   # SAP answers nothing on success
     [out] = result["CATSRECORDS_OUT"]
     assert (out["STATUS"], out["SEND_CCTR"], out["UNIT"], out["REC_ORDER"]) == (
         "30", SERVICE_CENTER, "H", order)
@@ -110,7 +111,7 @@ def test_status_follows_the_data_entry_profile(erp: ErpSystem, conn: LocalConnec
                                                status: str) -> None:
     result = insert(conn, [record(REC_ORDER=order)], PROFILE=profile, RELEASE_DATA=release)
 
-    assert codes(result["RETURN"]) == [("S", "LR", "916")]
+    assert result["RETURN"] == []   # SAP answers nothing on success
     [saved] = rows(erp, CATSDB)
     assert saved["STATUS"] == status
     assert (saved["BELNR"] != "") == (status == "30")
@@ -123,7 +124,7 @@ def test_unknown_profile_and_test_run(erp: ErpSystem, conn: LocalConnection,
     assert fields(unknown["RETURN"]) == [("LR", "902", "PROFILE", 0, "PROFILE")]
 
     test = insert(conn, [record(REC_ORDER=order), record(REC_CCTR="1000")], TESTRUN="X")
-    assert codes(test["RETURN"]) == [("S", "LR", "917")]
+    assert test["RETURN"] == []
     assert [out["STATUS"] for out in test["CATSRECORDS_OUT"]] == ["30", "30"]
     assert rows(erp, CATSDB) == []
 
@@ -175,7 +176,26 @@ def test_api_registers_in_the_callers_luw(erp: ErpSystem, order: str) -> None:
     out, messages = cats.insert_time_sheet(ctx, [{"WORKDATE": "20261120",
                                                   "EMPLOYEENUMBER": "1001", "CATSHOURS": "1.5",
                                                   "ACTTYPE": "SRVHR", "REC_ORDER": order}])
-    assert codes(messages) == [("S", "LR", "916")] and out[0]["STATUS"] == "30"
+    assert messages == [] and out[0]["STATUS"] == "30"
     assert rows(erp, CATSDB) == []
     erp.commit(luw)
     assert [row["CATSHOURS"] for row in rows(erp, CATSDB)] == [Decimal("1.50")]
+
+
+def test_two_approvals_of_one_record_the_second_terminates(erp: ErpSystem,
+                                                           conn: LocalConnection,
+                                                           order: str) -> None:
+    saved = insert(conn, [record(REC_ORDER=order)], PROFILE="APPROVAL")
+    counter = saved["CATSRECORDS_OUT"][0]["COUNTER"]
+    other = erp.connect()
+    for session in (conn, other):   # both check against the committed status 20
+        result = session.call("CATS_APPROVE_RECORDS", DECISION="A",
+                              RECORDS=[{"COUNTER": counter}])
+        assert codes(result["RETURN"]) == [("S", "LR", "932")]
+
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    with pytest.raises(ABAPRuntimeError) as terminated:
+        other.call("BAPI_TRANSACTION_COMMIT")
+
+    assert terminated.value.key == "UPDATE_TERMINATED"
+    assert len(rows(erp, CATSCO)) == 1

@@ -43,7 +43,7 @@ def test_hours_reach_the_order_through_cat7(http: TestClient) -> None:
         {"WORKDATE": "20261121", "EMPLOYEENUMBER": "1002", "CATSHOURS": "1.25",
          "ACTTYPE": "SRVHR", "REC_ORDER": aufnr}])
     session.call("BAPI_TRANSACTION_COMMIT")
-    assert [m["NUMBER"] for m in saved["RETURN"]] == ["916"]
+    assert saved["RETURN"] == []
     prices = session.call("BAPI_CTR_GETACTIVITYPRICES", COAREA="1000", FISCYEAR="2026",
                           COSTCENTERFROM="4100", COSTCENTERTO="4100", PERIODFROM="011")
     [price] = prices["ACTPRICES"]

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select, update
 
 from sapgw.erp_stub.cats.records import APPROVED, REJECTED, RELEASED, RFC_USER, catsco_row
 from sapgw.erp_stub.cats.returns import Messages
 from sapgw.erp_stub.cats.structures import CATS_COUNTER
 from sapgw.erp_stub.cats.tables import CATSCO, CATSDB
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.rfc.ddic import CHAR
+from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -67,7 +70,7 @@ def decide(ctx: CallContext, counters: list[str], decision: str, approver: str
     belnr = ctx.numbers.next("CATS_BELNR", "", "01") if target == APPROVED else ""
     for counter in dict.fromkeys(keys):
         values = {"STATUS": target, "APDAT": today, "APNAM": approver[:12], "BELNR": belnr}
-        ctx.update(CATSDB, {"COUNTER": counter, "STATUS": RELEASED}, values)
+        ctx.task(_decided(counter, values))
         if target == APPROVED:
             ctx.insert(CATSCO, catsco_row({**found[counter], **values}))
     if target == APPROVED:
@@ -75,3 +78,16 @@ def decide(ctx: CallContext, counters: list[str], decision: str, approver: str
     else:
         messages.add("S", "LR", "933", len(set(keys)), parameter="")
     return messages.rows
+
+
+def _decided(counter: str, values: dict[str, str]) -> Task:
+    """Update task: the record leaves status 20. Another LUW that decided on it first makes
+    this one terminate, so no record is approved twice (nor gets two CATSCO rows)."""
+    def run(conn: Connection) -> None:
+        done = conn.execute(update(_CATSDB).where(
+            _CATSDB.c.COUNTER == counter, _CATSDB.c.STATUS == RELEASED).values(**values))
+        if done.rowcount != 1:
+            raise ABAPRuntimeError(text("LR", "931", counter, "changed", ""), 4,
+                                   "UPDATE_TERMINATED", "LR", "A", "931", counter, "changed")
+
+    return run

@@ -20,8 +20,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "913": "Receiver &1 (&2) is not supported by this system",
         "914": "Unit &1 differs from unit &2 of activity type &3",
         "915": "Order &1 belongs to controlling area &2, not &3",
-        "916": "&1 time sheet records saved with status &2 (CATS document &3)",
-        "917": "Test run: &1 records checked without errors, nothing saved",
         "918": "No time sheet records were passed in CATSRECORDS_IN",
         "919": "Controlling area &1 does not exist",
         "920": "Sender and receiver are the same cost center &1",

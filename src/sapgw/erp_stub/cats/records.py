@@ -34,8 +34,9 @@ def insert_records(ctx: CallContext, records: list[dict[str, Any]], variant: str
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Check every record (BAPICATS1 rows), then register all of them in the caller's LUW.
 
-    Answers (CATSRECORDS_OUT, RETURN). With any E in RETURN nothing is registered and
-    CATSRECORDS_OUT is empty; with `testrun` nothing is registered either.
+    Answers (CATSRECORDS_OUT, RETURN). RETURN is empty on success, as SAP's BAPI answers
+    (its callers test `RETURN IS INITIAL` before the commit). With any E in RETURN nothing is
+    registered and CATSRECORDS_OUT is empty; with `testrun` nothing is registered either.
     """
     messages = Messages(ctx, RECORDS_IN)
     entry = profile_of(ctx, variant)
@@ -52,12 +53,9 @@ def insert_records(ctx: CallContext, records: list[dict[str, Any]], variant: str
         return [], messages.rows
     status = initial_status(entry.FREIGABE == "X" or release, entry.GENEHM == "X")
     if testrun:
-        messages.add("S", "LR", "917", len(checked), parameter="")
         return [_out(c, "", status, "") for c in checked], messages.rows
     belnr = ctx.numbers.next("CATS_BELNR", "", "01") if status == APPROVED else ""
-    out = [_save(ctx, c, entry.VARIANT, status, belnr, user) for c in checked]
-    messages.add("S", "LR", "916", len(out), status, belnr or "-", parameter="")
-    return out, messages.rows
+    return [_save(ctx, c, entry.VARIANT, status, belnr, user) for c in checked], messages.rows
 
 
 def initial_status(released: bool, approval_required: bool) -> str:
