@@ -65,6 +65,13 @@ def test_hours_reach_the_order_through_cat7(http: TestClient) -> None:
     assert {row["CO_BELNR"] for row in marked} == {
         line["CO_BELNR"] for line in transferred["RESULTS"]}
 
+    page = http.get("/catsdb", params={"order": aufnr.lstrip("0")})
+    assert page.status_code == 200
+    assert all(row["CO_BELNR"] in page.text for row in marked)
+    assert "00001002" not in http.get("/catsdb", params={"pernr": "1001"}).text
+    jobs = http.get("/sm37")
+    assert jobs.status_code == 200 and "CATS_TRANSFER_TO_CO" in jobs.text
+
 
 def test_the_commands(config: Path) -> None:  # noqa: F811
     with Gateway.open(config) as gateway:

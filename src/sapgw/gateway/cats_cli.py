@@ -9,10 +9,13 @@ exits 1 when a record was not transferred.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sapgw.gateway.demo import read_table
+from sapgw.gateway.monitor.erp_views import read_table
 from sapgw.gateway.tables_text import render
+from sapgw.rfc.connection import RfcConnection
 
 CATSDB_FIELDS = ["COUNTER", "PERNR", "WORKDATE", "CATSHOURS", "MEINH", "SKOSTL", "LSTAR",
                  "RAUFNR", "RKOSTL", "STATUS", "BELNR", "EXTDOCUMENTNO"]
@@ -57,19 +60,28 @@ def cat7(args: argparse.Namespace, client: Any, show: Any) -> int:
 
 
 def catsdb(args: argparse.Namespace, client: Any, show: Any) -> int:
-    conditions = []
-    if args.pernr:
-        conditions.append(f"PERNR = '{alpha(args.pernr, 8)}'")
-    if args.order:
-        conditions.append(f"RAUFNR = '{alpha(args.order, 12)}'")
-    records = read_table(client, "CATSDB", CATSDB_FIELDS, " AND ".join(conditions))
-    transfers = {row["COUNTER"]: row for row in read_table(
-        client, "CATSCO", ["COUNTER", "TRANSFER", "CO_BELNR"], "STOKZ = ' '")}
-    rows = [{**record, "TRANSFER": transfers.get(record["COUNTER"], {}).get("TRANSFER", ""),
-             "CO_BELNR": transfers.get(record["COUNTER"], {}).get("CO_BELNR", "")}
-            for record in records]
+    rows = time_sheet(client.rfc, args.pernr or "", args.order or "")
     show(rows, render(rows, COLUMNS, "(no time sheet records)"))
     return 0
+
+
+def time_sheet(rfc: Callable[..., dict[str, Any]], pernr: str = "", order: str = ""
+               ) -> list[dict[str, str]]:
+    """CATSDB rows (of one employee and/or order; ALPHA applied) with their CATSCO transfer
+    flag and CO document, read over RFC_READ_TABLE: what `catsdb` and the /catsdb page show."""
+    conditions = []
+    if pernr:
+        conditions.append(f"PERNR = '{alpha(pernr, 8)}'")
+    if order:
+        conditions.append(f"RAUFNR = '{alpha(order, 12)}'")
+    where = [" AND ".join(conditions)] if conditions else []
+    connection = cast(RfcConnection, SimpleNamespace(call=rfc))
+    records = read_table(connection, "CATSDB", CATSDB_FIELDS, where)
+    transfers = {row["COUNTER"]: row for row in read_table(
+        connection, "CATSCO", ["COUNTER", "TRANSFER", "CO_BELNR"], ["STOKZ = ' '"])}
+    return [{**record, "TRANSFER": transfers.get(record["COUNTER"], {}).get("TRANSFER", ""),
+             "CO_BELNR": transfers.get(record["COUNTER"], {}).get("CO_BELNR", "")}
+            for record in records]
 
 
 def message_line(row: dict[str, Any]) -> str:
