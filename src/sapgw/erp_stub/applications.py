@@ -14,6 +14,7 @@ from sapgw.erp_stub.basis.application import BASIS
 from sapgw.erp_stub.co.application import CO
 from sapgw.erp_stub.fbas.application import FBAS
 from sapgw.erp_stub.fi.application import FI
+from sapgw.erp_stub.fica.application import FICA
 from sapgw.erp_stub.funds.application import FUNDS
 from sapgw.erp_stub.iaom.application import IAOM
 from sapgw.erp_stub.kernel.application import Application
@@ -25,7 +26,7 @@ from sapgw.erp_stub.ps.application import PS
 from sapgw.erp_stub.sd.application import SD
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD)
+                                         SD, FICA)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,
