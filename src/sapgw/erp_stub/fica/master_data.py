@@ -66,6 +66,15 @@ def account_partner(ctx: CallContext, vkont: str, gpart: str) -> dict[str, Any] 
     return _one(ctx, FKKVKP, VKONT=alpha(vkont, 12), GPART=alpha(gpart, 10))
 
 
+def account_partners(ctx: CallContext, vkont: str) -> list[str]:
+    """The business partners of a contract account (FKKVKP), in key order."""
+    table = FKKVKP.__table__  # type: ignore[attr-defined]
+    with ctx.read() as conn:
+        return [row.GPART for row in conn.execute(
+            select(table.c.GPART).where(table.c.VKONT == alpha(vkont, 12))
+            .order_by(table.c.GPART))]
+
+
 def _one(ctx: CallContext, model: Any, **key: str) -> dict[str, Any] | None:
     table = model.__table__
     with ctx.read() as conn:
