@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from sapgw.erp_stub.fica import api, bits, contract_functions
+from sapgw.erp_stub.fica import api, bits, contract_functions, run_functions
 from sapgw.erp_stub.fica.bit_tables import ALL_BIT_TABLES
 from sapgw.erp_stub.fica.customizing import CUSTOMIZING
+from sapgw.erp_stub.fica.invoicing_tables import DOCUMENTS
 from sapgw.erp_stub.fica.master_data import group
 from sapgw.erp_stub.fica.messages import MESSAGES
 from sapgw.erp_stub.fica.seed import seed_fica
@@ -12,15 +13,15 @@ from sapgw.erp_stub.fica.tables import MASTER_DATA
 from sapgw.erp_stub.kernel.application import Application
 
 # The function modules register themselves in the group when imported.
-_FUNCTIONS = (bits, contract_functions)
+_FUNCTIONS = (bits, contract_functions, run_functions)
 
 FICA = Application(
     name="fica",
     text="Contract Accounts Receivable and Payable (FI-CA) with Convergent Invoicing: "
-         "business partners, contract accounts, provider contracts, billable items, revenue "
-         "accounting customizing",
+         "business partners, contract accounts, provider contracts, billable items, billing, "
+         "invoicing and FI-CA postings, revenue accounting customizing",
     groups=(group,),
-    tables=(*MASTER_DATA, *ALL_BIT_TABLES, *CUSTOMIZING),
+    tables=(*MASTER_DATA, *ALL_BIT_TABLES, *DOCUMENTS, *CUSTOMIZING),
     customizing=CUSTOMIZING,
     data=(Path(__file__).with_name("demo.toml"),),
     seed=seed_fica,

@@ -61,11 +61,13 @@ def check(ctx: CallContext, row: dict[str, Any]) -> Reason | None:
         return Reason("FKK_CI", "002", (row["VKONT"],))
     if not row["GPART"]:
         row["GPART"] = _only_partner(ctx, row["VKONT"])
-    if master_data.account_partner(ctx, row["VKONT"], row["GPART"]) is None:
+    partner_data = master_data.account_partner(ctx, row["VKONT"], row["GPART"])
+    if partner_data is None:
         return Reason("FKK_CI", "003", (row["VKONT"], row["GPART"]))
     reason = _contract_item(ctx, row)
     if reason is not None:
         return reason
+    row["BUKRS"] = row["BUKRS"] or partner_data["STDBK"]
     decimals = currency_decimals(ctx, row["BIT_CURR"]) if row["BIT_CURR"] else None
     if decimals is None:
         return Reason("FKK_CI", "006", (row["BIT_CURR"],))

@@ -48,5 +48,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "037": "Raw billable item &1 &2 item &3 of class &4 does not exist",
         "038": "Billable item class &1 is not defined",
         "039": "&1 billable items released",
+        "040": "&1 billing documents created for &2 billable items",
+        "041": "No billable items of contract account &1 dated up to &2",
+        "042": "Reconciliation key &1 is closed",
+        "043": "No account in posting area &1 for key &2 (contract account &3)",
+        "044": "Posting period &1/&2 is not open in company code &3 (account &4)",
+        "045": "Invoicing document &1 posted as FI-CA document &2 (key &3)",
+        "046": "No invoicing orders for contract account &1",
+        "048": "&1 invoicing documents created, &2 contract accounts with errors",
     },
 }

@@ -29,6 +29,10 @@ class Problems:
         self.error(error.msg_class or "NR", error.msg_number or "752", error.msg_v1,
                    error.msg_v2, error.msg_v3, parameter=parameter)
 
+    def refused(self, number: str, msg_class: str = "FKK_CI") -> bool:
+        """Whether an error of this message was answered."""
+        return any(row["ID"] == msg_class and row["NUMBER"] == number for row in self.rows)
+
     def success(self, msg_class: str, number: str, *variables: Any) -> dict[str, Any]:
         return bapiret2("S", msg_class, number, *variables, system=self.system)
 
