@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                          ("unlock", "unlock a stopped queue (TRFC_QOUT_UNLOCK)")):
         smq1_action.add_argument(f"--{action}", dest="action", action="store_const",
                                  const=action, help=text)
+    from sapgw.gateway import fica_cli  # FI-CA billing and invoicing runs
+
+    fica_cli.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -383,6 +386,11 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway.erp_smq1 import smq1_command
 
         return smq1_command(args, client, show)
+    from sapgw.gateway import fica_cli
+
+    ran = fica_cli.run(args, client, show)
+    if ran is not None:
+        return ran
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))

@@ -9,7 +9,8 @@ FKKBIX_M, FKKINV_S and FKKINV_M, whose function modules are not public):
   use) or under a new one it closes.
 
 A mass run has a run number (FKK_RUN, ours) written to the documents (BILLRUNNO/INVRUNNO).
-Everything is written in the caller's LUW (BAPI_TRANSACTION_COMMIT; the CLI commits).
+These are runs, not BAPIs: a run that created documents commits its work (COMMIT WORK, as
+the transactions do; inside a tRFC unit, with the unit). One that failed writes nothing.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def _bill(ctx: CallContext, bitcat: str, vkont: str | None, up_to: str, mass: bo
         ctx.rollback()
         messages[:] = problems.rows
         return ""
+    ctx.commit()
     documents[:] = [{"BILLDOCNO": doc.billdocno, "VKONT": doc.vkont,
                      "BILL_AMOUNT": doc.amount, "BILL_CURR": doc.currency,
                      "BIT_NUMBER": f"{doc.bit_number:010d}"} for doc in created]
@@ -145,6 +147,7 @@ def _invoice(ctx: CallContext, vkont: str | None, budat: str, fikey: str, mass: 
         return "", ""
     if mass or not fikey:
         invoicing.close_key(ctx, key)
+    ctx.commit()
     documents[:] = [{"INVDOCNO": doc.invdocno, "VKONT": doc.vkont, "OPBEL": doc.opbel,
                      "TOTAL_AMT": doc.amount, "TOTAL_CURR": doc.currency, "FIKEY": doc.fikey}
                     for doc in posted]
