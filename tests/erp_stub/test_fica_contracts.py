@@ -34,7 +34,7 @@ def test_contract_with_two_items_is_saved_with_its_first_versions(
                       [contract_item("10", vkont, **DEVICE), contract_item("20", vkont, **SERVICE)],
                       VT_SERVICE_TYPES=[{"VTPOS": "20", "SERVICE_TYPE": "USAGE"}])
 
-    assert _codes(result) == [("S", "FKK_CI", "010", "", 0)]
+    assert _codes(result) == [("S", "FKK_CI", "010", "", 0), ("S", "FKK_CI", "055", "", 0)]
     assert result["RETURN"][0]["MESSAGE"] == (
         "Provider contract PC-1 has been saved (version 000001)")
     assert [(c["VTPOS"], c["VERSN"], c["CHIND"]) for c in result["VT_CHANGES"]] == [
@@ -63,12 +63,13 @@ def test_a_change_keeps_the_earlier_version_and_names_what_changed(
         "Provider contract PC-2 has been saved (version 000002)")
     assert [(c["VTPOS"], c["VERSN"], c["CHIND"], c["CHANGED_FIELDS"])
             for c in changed["VT_CHANGES"]] == [
-        ("000020", "0002", "U", "VALTO,TRPRC_TOTAL,CHRSN")]
+        ("000020", "0002", "U", "VALTO,TRPRC_TOTAL,CHRSN,RA_REFID")]
+    # RN (renewal) opens a new revenue contract: the item gets its own reference ID.
     assert read(conn, "DFKK_VT_IV", ["VTPOS", "VERSN", "CHIND", "TRPRC_TOTAL", "CHRSN",
-                                     "CHANGED_FIELDS"]) == [
-        ["000010", "0001", "I", "90.00", "", ""],
-        ["000020", "0001", "I", "30.00", "", ""],
-        ["000020", "0002", "U", "36.00", "RN", "VALTO,TRPRC_TOTAL,CHRSN"]]
+                                     "RA_REFID", "CHANGED_FIELDS"]) == [
+        ["000010", "0001", "I", "90.00", "", "", ""],
+        ["000020", "0001", "I", "30.00", "", "", ""],
+        ["000020", "0002", "U", "36.00", "RN", "PC-2-0002", "VALTO,TRPRC_TOTAL,CHRSN,RA_REFID"]]
     assert read(conn, "DFKK_VT_I", ["VTPOS", "TRPRC_TOTAL", "VERSN"]) == [
         ["000010", "90.00", "0001"], ["000020", "36.00", "0002"]]
 

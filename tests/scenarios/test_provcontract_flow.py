@@ -85,7 +85,8 @@ def test_contract_and_its_renewal_reach_fica_with_item_versions(sapgw: Gateway,
         {"VTPOS": "000020", "VERSN": "0001", "CHIND": "I", "VALTO": "20271130235959",
          "TRPRC_TOTAL": "30.00", "CHRSN": "", "CHANGED_FIELDS": ""},
         {"VTPOS": "000020", "VERSN": "0002", "CHIND": "U", "VALTO": "20281130235959",
-         "TRPRC_TOTAL": "36.00", "CHRSN": "RN", "CHANGED_FIELDS": "VALTO,TRPRC_TOTAL,CHRSN"}]
+         "TRPRC_TOTAL": "36.00", "CHRSN": "RN",
+         "CHANGED_FIELDS": "VALTO,TRPRC_TOTAL,CHRSN,RA_REFID"}]
     assert read_table(http, "DFKK_VT_I", ["VTPOS", "SSPRC_TOTAL", "QUANTITY", "VERSN"]) == [
         {"VTPOS": "000010", "SSPRC_TOTAL": "100.00", "QUANTITY": "2.000", "VERSN": "0001"},
         {"VTPOS": "000020", "SSPRC_TOTAL": "0.00", "QUANTITY": "0.000", "VERSN": "0002"}]

@@ -8,6 +8,7 @@ from sapgw.erp_stub.fica.customizing import CUSTOMIZING
 from sapgw.erp_stub.fica.invoicing_tables import DOCUMENTS
 from sapgw.erp_stub.fica.master_data import group
 from sapgw.erp_stub.fica.messages import MESSAGES
+from sapgw.erp_stub.fica.rai_tables import RAI_RECORDS, TFKFBC
 from sapgw.erp_stub.fica.seed import seed_fica
 from sapgw.erp_stub.fica.tables import MASTER_DATA
 from sapgw.erp_stub.kernel.application import Application
@@ -21,8 +22,8 @@ FICA = Application(
          "business partners, contract accounts, provider contracts, billable items, billing, "
          "invoicing and FI-CA postings, revenue accounting customizing",
     groups=(group,),
-    tables=(*MASTER_DATA, *ALL_BIT_TABLES, *DOCUMENTS, *CUSTOMIZING),
-    customizing=CUSTOMIZING,
+    tables=(*MASTER_DATA, *ALL_BIT_TABLES, *DOCUMENTS, *RAI_RECORDS, *CUSTOMIZING, TFKFBC),
+    customizing=(*CUSTOMIZING, TFKFBC),
     data=(Path(__file__).with_name("demo.toml"),),
     seed=seed_fica,
     messages=MESSAGES,

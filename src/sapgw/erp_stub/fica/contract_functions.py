@@ -5,13 +5,15 @@ The structures are ours, their fields SAP's (DFKK_VT_H / DFKK_VT_I / DFKK_VT_ST)
 problem is answered in RETURN and nothing is saved while there is one; the contract is
 written in the caller's LUW (BAPI_TRANSACTION_COMMIT, or the end of the tRFC unit the CRM
 middleware sends). VT_CHANGES answers the item versions the save wrote and what changed.
+With the save come the revenue accounting order items of the changed RA-relevant items
+(order_items.py), passed through event 8205 (event_8205.py) before they are written.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sapgw.erp_stub.fica import contracts
+from sapgw.erp_stub.fica import contracts, event_8205, order_items
 from sapgw.erp_stub.fica.master_data import RFC_USER, group
 from sapgw.erp_stub.fica.returns import Problems
 from sapgw.erp_stub.kernel.context import CallContext
@@ -57,6 +59,20 @@ FKK_VT_CHANGE = structure(
     ("CHANGED_FIELDS", CHAR(255), "Fields that changed"))
 
 
+def _enriched(ctx: CallContext, contract: contracts.Contract,
+              saved: list[contracts.SavedItem], testrun: bool, problems: Problems
+              ) -> order_items.Records:
+    """The order items of the save, through event 8205: simulation, then (no test run) for
+    real; a failing module is answered and nothing is saved."""
+    records = order_items.contract_order_items(ctx, contract, saved)
+    try:
+        simulated = event_8205.run(ctx, records, saved, simulation=True)
+        return simulated if testrun else event_8205.run(ctx, records, saved, simulation=False)
+    except event_8205.EventError as error:
+        problems.error("FKK_CI", error.number, *error.variables, parameter=contracts.ITEMS)
+        return order_items.Records()
+
+
 @group.function(interface("FKK_VT_MAINTAIN", [
     importing("VT_HEADER", FKK_VT_H_API, optional=False, text="Contract header"),
     importing("TESTRUN", CHAR(1), text="X: check only, save nothing"),
@@ -74,15 +90,20 @@ def fkk_vt_maintain(ctx: CallContext, VT_HEADER: dict[str, Any], TESTRUN: str,
     problems = Problems(ctx)
     contract = contracts.check(ctx, VT_HEADER, VT_ITEMS, VT_SERVICE_TYPES, problems)
     saved: list[contracts.SavedItem] = []
+    records = order_items.Records()
     changed = False
+    if not problems and not contract.vtkey and TESTRUN != "X":
+        try:
+            contract.vtkey = ctx.numbers.next("FKK_VT")
+        except NumberRangeError as error:
+            problems.number_range(error, contracts.HEADER)
+    if not problems:
+        saved = order_items.renewals(ctx, contract.vtkey, contracts.changes(ctx, contract))
+        records = _enriched(ctx, contract, saved, TESTRUN == "X", problems)
     if not problems and TESTRUN != "X":
-        if not contract.vtkey:
-            try:
-                contract.vtkey = ctx.numbers.next("FKK_VT")
-            except NumberRangeError as error:
-                problems.number_range(error, contracts.HEADER)
-        if not problems:
-            saved, changed = contracts.save(ctx, contract, RFC_USER)
+        changed = contracts.save(ctx, contract, saved, RFC_USER)
+        if records:
+            order_items.write(ctx, records)
     version = ""
     if problems:
         RETURN[:] = problems.rows
@@ -95,6 +116,9 @@ def fkk_vt_maintain(ctx: CallContext, VT_HEADER: dict[str, Any], TESTRUN: str,
         old = int(contract.existing["VTVRS"]) if contract.existing else 0
         version = f"{old + 1:06d}"
         RETURN[:] = [problems.success("FKK_CI", "010", contract.vtkey, version)]
+        if records:
+            RETURN.append(problems.success("FKK_CI", "055", len(records.mi),
+                                           len(records.co)))
     VT_CHANGES[:] = [{"VTPOS": item.vtpos, "VERSN": item.version, "CHIND": item.chind,
                       "CHANGED_FIELDS": ",".join(item.changed_fields)[:255]}
                      for item in saved]

@@ -59,12 +59,16 @@ class Contract:
 
 @dataclass(frozen=True)
 class SavedItem:
-    """One item version written by a save."""
+    """One item version a save writes: the item as saved, what changed, when."""
 
     vtpos: str
     version: str
     chind: str
     changed_fields: tuple[str, ...]
+    values: dict[str, Any] = field(default_factory=dict)
+    service_types: tuple[str, ...] = ()
+    old_service_types: tuple[str, ...] = ()
+    stamp: Decimal = Decimal(0)
 
 
 def timestamp_ok(value: Decimal) -> bool:
@@ -199,14 +203,40 @@ def _revenue_accounting(ctx: CallContext, item: dict[str, Any], vtpos: str,
         problems.required("TRPRC_CURR", ITEMS, where["row"])
 
 
-def save(ctx: CallContext, contract: Contract, user: str) -> tuple[list[SavedItem], bool]:
-    """Register the contract and the item versions in the caller's LUW: the versions written,
-    and whether anything changed (a new contract, a changed header or item)."""
+def changes(ctx: CallContext, contract: Contract) -> list[SavedItem]:
+    """The item versions a save of the checked contract writes (nothing written yet)."""
+    stamp = Decimal(ctx.clock.now().strftime("%Y%m%d%H%M%S"))
+    found = [_change(ctx, contract.vtkey, item, stamp) for item in contract.items]
+    return [change for change in found if change is not None]
+
+
+def _change(ctx: CallContext, vtkey: str, item: Item, stamp: Decimal) -> SavedItem | None:
+    values = {**item.values, "VTKEY": vtkey}
+    vtpos = values["VTPOS"]
+    current = current_item(ctx, vtkey, vtpos) if vtkey else None
+    types = tuple(sorted(item.service_types))
+    if current is None:
+        return SavedItem(vtpos, "0001", CREATED, (), values, types, (), stamp)
+    if not values.get("RA_REFID"):  # a renewal's reference stays until one is sent
+        values["RA_REFID"] = current["RA_REFID"]
+    old_types = tuple(item_service_types(ctx, vtkey, vtpos))
+    changed = tuple(name for name in ITEM_FIELDS
+                    if _differs(current.get(name), values.get(name)))
+    if types != old_types:
+        changed += (ST_FIELD,)
+    if not changed:
+        return None
+    return SavedItem(vtpos, f"{int(current['VERSN']) + 1:04d}", CHANGED, changed, values,
+                     types, old_types, stamp)
+
+
+def save(ctx: CallContext, contract: Contract, saved: list[SavedItem], user: str) -> bool:
+    """Register the contract and the item versions `saved` (from `changes`) in the caller's
+    LUW; whether anything changed (a new contract, a changed header or item)."""
     now = ctx.clock.now()
     date, time = now.strftime("%Y%m%d"), now.strftime("%H%M%S")
-    stamp = Decimal(now.strftime("%Y%m%d%H%M%S"))
-    saved = [written for item in contract.items
-             if (written := _save_item(ctx, contract.vtkey, item, user, stamp)) is not None]
+    for item in saved:
+        _save_item(ctx, contract.vtkey, item, user)
     header = {name: contract.header[name] for name in
               ("GPART", "VTBEZ", "VTALT", "VTBEG", "VTEND", "BUKRS", "VTCAT")}
     header["VTEND"] = header["VTEND"] or END_OF_TIME
@@ -215,42 +245,29 @@ def save(ctx: CallContext, contract: Contract, user: str) -> tuple[list[SavedIte
         ctx.insert(DFKK_VT_H, {**header, "VTKEY": contract.vtkey, "VTVRS": "000001",
                                "SENDER": ctx.logical_system, "ERNAM": user, "ERDAT": date,
                                "ERTIM": time})
-        return saved, True
+        return True
     if saved or any(_differs(existing[name], value) for name, value in header.items()):
         ctx.update(DFKK_VT_H, {"VTKEY": contract.vtkey},
                    {**header, "VTVRS": f"{int(existing['VTVRS']) + 1:06d}", "AENAM": user,
                     "AEDAT": date, "AETIM": time})
-        return saved, True
-    return saved, False
+        return True
+    return False
 
 
-def _save_item(ctx: CallContext, vtkey: str, item: Item, user: str, stamp: Decimal
-               ) -> SavedItem | None:
-    values = {**item.values, "VTKEY": vtkey}
-    vtpos = values["VTPOS"]
-    current = current_item(ctx, vtkey, vtpos)
-    types = sorted(item.service_types)
-    key = {"VTKEY": vtkey, "VTPOS": vtpos}
-    if current is None:
-        version, chind, changed = "0001", CREATED, ()
-        ctx.insert(DFKK_VT_I, {**values, "VERSN": version})
+def _save_item(ctx: CallContext, vtkey: str, item: SavedItem, user: str) -> None:
+    values = {**item.values, "VTKEY": vtkey, "VERSN": item.version}
+    key = {"VTKEY": vtkey, "VTPOS": item.vtpos}
+    if item.chind == CREATED:
+        ctx.insert(DFKK_VT_I, values)
     else:
-        changed = tuple(name for name in ITEM_FIELDS
-                        if _differs(current.get(name), values.get(name)))
-        if types != item_service_types(ctx, vtkey, vtpos):
-            changed += (ST_FIELD,)
-        if not changed:
-            return None
-        version, chind = f"{int(current['VERSN']) + 1:04d}", CHANGED
-        ctx.update(DFKK_VT_I, key, {**values, "VERSN": version})
-        for old in item_service_types(ctx, vtkey, vtpos):
+        ctx.update(DFKK_VT_I, key, values)
+        for old in item.old_service_types:
             ctx.delete(DFKK_VT_ST, {**key, "SERVICE_TYPE": old})
-    if types:
-        ctx.insert(DFKK_VT_ST, [{**key, "SERVICE_TYPE": code} for code in types])
-    ctx.insert(DFKK_VT_IV, {**values, "VERSN": version, "CHIND": chind,
-                            "CHANGED_FIELDS": ",".join(changed)[:255],
-                            "CHANGED_TS": stamp, "CHANGED_BY": user})
-    return SavedItem(vtpos, version, chind, changed)
+    if item.service_types:
+        ctx.insert(DFKK_VT_ST, [{**key, "SERVICE_TYPE": code} for code in item.service_types])
+    ctx.insert(DFKK_VT_IV, {**values, "CHIND": item.chind,
+                            "CHANGED_FIELDS": ",".join(item.changed_fields)[:255],
+                            "CHANGED_TS": item.stamp, "CHANGED_BY": user})
 
 
 def _differs(old: Any, new: Any) -> bool:

@@ -56,5 +56,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "045": "Invoicing document &1 posted as FI-CA document &2 (key &3)",
         "046": "No invoicing orders for contract account &1",
         "048": "&1 invoicing documents created, &2 contract accounts with errors",
+        "050": "Event 8205 module &1 failed: &2",
+        "051": "Event 8205 module &1 cannot be loaded: &2",
+        "052": "Event 8205 must not change field &1 of &2",
+        "053": "Event 8205 added condition type &1, which is not defined",
+        "054": "Event 8205 answered row &1 in &2, which it was not given",
+        "055": "&1 revenue accounting transfer records created (&2 conditions)",
     },
 }

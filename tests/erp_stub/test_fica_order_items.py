@@ -1,0 +1,129 @@
+"""Order items for revenue accounting from provider contracts (DFKKRA_RAI_MI/_CO, CAOI):
+main item and conditions per changed item, estimated items for additional service types, the
+change reason copied and a renewal's own reference, and event 8205 before the save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sapgw.erp_stub import ErpSystem
+from sapgw.erp_stub.fica.customizing import TFK_RA_CONDTYP
+from sapgw.erp_stub.fica.rai_tables import TFKFBC
+from sapgw.erp_stub.kernel.system import LocalConnection
+from tests.erp_stub import fica_event_modules
+from tests.erp_stub.fica_support import (
+    DEVICE,
+    SERVICE,
+    contract,
+    contract_item,
+    read,
+    setup_partner,
+)
+
+MI = ["RAI_ID", "SRCDOC_TYPE", "SRCDOC_ID", "SERVICE_TYPE", "BETRW", "QUANTITY",
+      "X_ESTIMATED_QUAN", "START_DATE", "END_DATE", "RA_REFTYPE", "RA_REFID", "CHRSN",
+      "CHIND", "SENTTS"]
+CO = ["RAI_ID", "UUID", "CONDITION_TYPE", "BETRW", "MAIN_COND_TYPE", "STATISTIC", "CHIND"]
+
+
+@pytest.fixture
+def parties(conn: LocalConnection) -> tuple[str, str]:
+    return setup_partner(conn)
+
+
+def save(conn: LocalConnection, gpart: str, vkont: str, service: dict[str, Any] | None = None,
+         **params: Any) -> dict[str, Any]:
+    return contract(conn, {"VTKEY": "PC-1", "GPART": gpart},
+                    [contract_item("10", vkont, **DEVICE),
+                     contract_item("20", vkont, **(service or SERVICE))],
+                    VT_SERVICE_TYPES=[{"VTPOS": "20", "SERVICE_TYPE": "USAGE"}], **params)
+
+
+def event_module(erp: ErpSystem, name: str) -> None:
+    erp.seed_rows(TFKFBC, [{"FBEVE": "8205", "APPLK": "C",
+                            "FUNCN": f"tests.erp_stub.fica_event_modules:{name}"}])
+
+
+def test_each_item_gives_a_main_item_with_its_conditions(conn: LocalConnection,
+                                                         parties: tuple[str, str]) -> None:
+    result = save(conn, *parties)
+
+    assert result["RETURN"][1]["MESSAGE"] == (
+        "3 revenue accounting transfer records created (4 conditions)")
+    rows = read(conn, "DFKKRA_RAI_MI", MI)
+    assert [row[1:] for row in rows] == [
+        ["CAOI", "PC-1/000010", "RECFEE", "90.00", "1.000000", "", "20261201", "20271130",
+         "VT", "PC-1", "", "", "0"],
+        ["CAOI", "PC-1/000020", "RECFEE", "30.00", "1.000000", "", "20261201", "20271130",
+         "VT", "PC-1", "", "", "0"],
+        ["CAOI", "PC-1/000020/USAGE", "USAGE", "0.00", "0.000000", "X", "20261201",
+         "20271130", "VT", "PC-1", "", "", "0"]]
+    ids = [row[0] for row in rows]
+    assert read(conn, "DFKKRA_RAI_CO", CO) == [
+        [ids[0], ids[0] + "0001", "CTPR", "90.00", "X", "", ""],
+        [ids[0], ids[0] + "0002", "CSSP", "100.00", "", "X", ""],
+        [ids[1], ids[1] + "0001", "CTPR", "30.00", "X", "", ""],
+        [ids[2], ids[2] + "0001", "CTPR", "0.00", "X", "", ""]]
+
+
+def test_a_renewal_sends_the_changed_item_with_its_reason_and_own_reference(
+        conn: LocalConnection, parties: tuple[str, str]) -> None:
+    save(conn, *parties)
+    first = {row[0] for row in read(conn, "DFKKRA_RAI_MI", ["RAI_ID"])}
+    save(conn, *parties, service={**SERVICE, "TRPRC_TOTAL": "36", "CHRSN": "RN",
+                                  "VALTO": "20281130235959"})
+
+    new = [row for row in read(conn, "DFKKRA_RAI_MI", [*MI, "EFFECTIVE_DATE", "TIMESTAMP_UTC"])
+           if row[0] not in first]
+    assert [(row[2], row[4], row[8], row[10], row[11], row[14]) for row in new] == [
+        ("PC-1/000020", "36.00", "20281130", "PC-1-0002", "RN", "20261122"),
+        ("PC-1/000020/USAGE", "0.00", "20281130", "PC-1-0002", "RN", "20261122")]
+    assert new[0][15] == "20261122120000"
+    assert len(read(conn, "DFKKRA_RAI_MI", ["RAI_ID"])) == 5  # the first ones are kept
+
+
+def test_items_not_relevant_for_revenue_accounting_give_none(
+        conn: LocalConnection, parties: tuple[str, str]) -> None:
+    gpart, vkont = parties
+    result = contract(conn, {"VTKEY": "PC-2", "GPART": gpart}, [contract_item("10", vkont)])
+    assert [m["NUMBER"] for m in result["RETURN"]] == ["010"]
+    assert read(conn, "DFKKRA_RAI_MI", ["RAI_ID"]) == []
+
+
+def test_event_8205_changes_and_adds_rows_after_a_simulation(
+        erp: ErpSystem, conn: LocalConnection, parties: tuple[str, str]) -> None:
+    erp.seed_rows(TFK_RA_CONDTYP, [{"CONDITION_TYPE": "CDSC", "COND_ROLE": "P",
+                                    "STATISTIC": "", "TEXT": "Discount"}])
+    event_module(erp, "enrich")
+    fica_event_modules.CALLS.clear()
+    save(conn, *parties)
+
+    assert fica_event_modules.CALLS == [True, False]
+    rows = read(conn, "DFKKRA_RAI_MI", ["RAI_ID", "SRCDOC_ID", "END_DATE", "CHIND"])
+    assert [row[1:] for row in rows] == [["PC-1/000010", "20271031", "U"],
+                                         ["PC-1/000020", "20271130", ""],
+                                         ["PC-1/000020/USAGE", "20271130", ""]]
+    service = rows[1][0]
+    assert read(conn, "DFKKRA_RAI_CO", CO, f"RAI_ID = '{service}'") == [
+        [service, service + "0001", "CTPR", "30.00", "X", "", ""],
+        [service, service + "0002", "CDSC", "3.00-", "", "", "I"]]
+
+
+@pytest.mark.parametrize(("module", "number", "text"), [
+    ("failing", "050", "Event 8205 module tests.erp_stub.fica_event_modules:failing failed: "
+                       "RuntimeError: enrichment service down"),
+    ("forbidden", "052", "Event 8205 must not change field BETRW of DFKKRA_RAI_MI"),
+    ("missing", "051", "Event 8205 module tests.erp_stub.fica_event_modules:missing cannot be "
+                       "loaded: module 'tests.erp_stub.fica_event_modules' has no"),
+])
+def test_a_failing_event_module_stops_the_save(erp: ErpSystem, conn: LocalConnection,
+                                               parties: tuple[str, str], module: str,
+                                               number: str, text: str) -> None:
+    event_module(erp, module)
+    result = save(conn, *parties)
+    assert [(m["TYPE"], m["NUMBER"], m["MESSAGE"]) for m in result["RETURN"]] == [
+        ("E", number, text)]
+    assert read(conn, "DFKK_VT_H", ["VTKEY"]) == []
+    assert read(conn, "DFKKRA_RAI_MI", ["RAI_ID"]) == []
