@@ -149,3 +149,21 @@ def test_a_closed_reconciliation_key_is_refused(conn: LocalConnection, vkont: st
     refused = run(conn, "FKK_INV_INVOICE_SINGLE", VKONT=vkont, BUDAT="20261130", FIKEY=key)
     assert [(m["TYPE"], m["NUMBER"]) for m in refused["RETURN"]] == [("E", "042")]
     assert len(read(conn, "DFKKINV_TRIG", ["BILLDOCNO"])) == 1
+
+
+def test_invoicing_gives_invoice_items_for_revenue_accounting(conn: LocalConnection,
+                                                              vkont: str) -> None:
+    run(conn, "FKK_BIX_BILL_SINGLE", VKONT=vkont, DATE_TO="20261231")
+    before = {row[0] for row in read(conn, "DFKKRA_RAI_MI", ["RAI_ID"])}
+    run(conn, "FKK_INV_INVOICE_SINGLE", VKONT=vkont, BUDAT="20261130")
+
+    items = [row for row in read(conn, "DFKKRA_RAI_MI", [
+        "RAI_ID", "SRCDOC_TYPE", "SRCDOC_ID", "ORIGDOC_TYPE", "ORIGDOC_ID", "SERVICE_TYPE",
+        "BETRW", "POSTING_DATE", "RA_REFID"]) if row[0] not in before]
+    assert [row[1:] for row in items] == [
+        ["CAIN", "200000000000/000001", "CAOI", "PC-1/000020", "USAGE", "0.33", "20261130",
+         "PC-1"],
+        ["CAIN", "200000000000/000002", "CAOI", "PC-1/000010", "ONEOFF", "19.99", "20261130",
+         "PC-1"]]
+    conditions = read(conn, "DFKKRA_RAI_CO", ["RAI_ID", "CONDITION_TYPE", "BETRW"])
+    assert [row[1:] for row in conditions if row[0] == items[1][0]] == [["CTPR", "19.99"]]

@@ -16,8 +16,11 @@ from tests.erp_stub import fica_event_modules
 from tests.erp_stub.fica_support import (
     DEVICE,
     SERVICE,
+    bit,
+    bits,
     contract,
     contract_item,
+    contract_with_items,
     read,
     setup_partner,
 )
@@ -127,3 +130,28 @@ def test_a_failing_event_module_stops_the_save(erp: ErpSystem, conn: LocalConnec
         ("E", number, text)]
     assert read(conn, "DFKK_VT_H", ["VTKEY"]) == []
     assert read(conn, "DFKKRA_RAI_MI", ["RAI_ID"]) == []
+
+
+def test_billable_items_give_one_off_order_items_and_fulfilment_records(
+        conn: LocalConnection) -> None:
+    vkont = contract_with_items(conn)[1]
+    before = {row[0] for row in read(conn, "DFKKRA_RAI_MI", ["RAI_ID"])}
+    bits(conn, bit("CALL-1", vkont, "0.13", BIT_QUANTITY="3", BIT_QTY_UNIT="MIN"),
+         bit("FEE-1", vkont, "19.99", "ONCE", VTPOS="10"),
+         bit("RAW-1", vkont, "1", BITDATE="20280101"))
+
+    records = read(conn, "DFKKBIXBIT_RAI", ["SRCTAID", "SRCDOC_TYPE", "RAI_ID", "SERVICE_TYPE",
+                                            "BIT_AMOUNT", "ORIGDOC_TYPE", "ORIGDOC_ID",
+                                            "RA_REFTYPE", "RA_REFID"])
+    assert [row[:2] + row[3:] for row in records] == [
+        ["CALL-1", "CAFI", "USAGE", "0.13", "CAOI", "PC-1/000020", "VT", "PC-1"],
+        ["FEE-1", "CABO", "ONEOFF", "19.99", "CAOI", "PC-1/000010", "VT", "PC-1"]]
+    assert records[0][2] == ""  # aggregated into a fulfilment item by FP_RAI_TRANSF
+    [one_off] = [row for row in read(conn, "DFKKRA_RAI_MI", [*MI, "ORIGDOC_ID"])
+                 if row[0] not in before]
+    assert one_off[0] == records[1][2]
+    assert one_off[1:5] + one_off[7:11] + one_off[-1:] == [
+        "CABO", "FEE-1/00000000", "ONEOFF", "19.99", "20261215", "20261215", "VT", "PC-1",
+        "PC-1/000010"]
+    assert read(conn, "DFKKRA_RAI_CO", CO, f"RAI_ID = '{one_off[0]}'") == [
+        [one_off[0], one_off[0] + "0001", "CTPR", "19.99", "X", "", ""]]

@@ -7,7 +7,8 @@ name SAP's pattern (/1FE/1<class>0IT_API "Structure Type API - Main Items"). A c
 refused whole (RETURN type E, nothing saved) for what the sender must fix in its own data: a
 missing key, an item given twice or already stored. Every other problem is the item's: it is
 stored raw with its reason (ET_BIT_RESULT, and the item's RAW_* fields), its package with it;
-the rest is stored billable. Written in the caller's LUW.
+the rest is stored billable, with its revenue accounting transfer records (bit_rai.py).
+Written in the caller's LUW.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sapgw.erp_stub.fica import bit_checks
+from sapgw.erp_stub.fica import bit_checks, bit_rai
 from sapgw.erp_stub.fica.bit_tables import BILLABLE, BIT_TABLES, KEY, RAW, STATUSES, BitFields
 from sapgw.erp_stub.fica.master_data import group
 from sapgw.erp_stub.fica.returns import Problems
@@ -98,6 +99,8 @@ def write(ctx: CallContext, bitcat: str, row: dict[str, Any],
                   RAW_MSGNO=reason.msgno if reason else "000",
                   RAW_TEXT=reason.text[:220] if reason else "")
     ctx.insert(BIT_TABLES[bitcat][status], values)
+    if status == BILLABLE:
+        bit_rai.record(ctx, values)
     return {**{name: row[name] for name in (*SOURCE, "VKONT", "SERVICE_TYPE", "RAREL")},
             "BITSTATUS": status, "MSGID": values["RAW_MSGID"],
             "MSGNO": values["RAW_MSGNO"], "MESSAGE": values["RAW_TEXT"]}

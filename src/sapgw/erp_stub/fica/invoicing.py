@@ -10,7 +10,8 @@ area 1100 (… and subtransaction) with the items it determines (DFKKOPK); both 
 key match. The document balances on the rounded item amounts. Due date: posting date + 14
 days (ours: no payment terms are emulated). An account whose accounts cannot be determined
 or whose posting period is closed is not invoiced: its orders stay, its problems are
-answered, the others are invoiced.
+answered, the others are invoiced. Relevant items give revenue accounting invoice items
+(invoice_items.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sapgw.erp_stub.fbas import api as fbas
-from sapgw.erp_stub.fica import master_data
+from sapgw.erp_stub.fica import invoice_items, master_data
 from sapgw.erp_stub.fica.customizing import CONVERGENT
 from sapgw.erp_stub.fica.invoicing_tables import (
     DFKKINV_TRIG,
@@ -188,7 +189,7 @@ def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str,
         "VKONT": invoice.vkont, "BUKRS": invoice.bukrs, "INVRUNNO": runno, "FIKEY": fikey,
         "BUDAT": budat, "BLDAT": budat, "FAEDN": faedn, "TOTAL_CURR": invoice.currency,
         "TOTAL_AMT": total, "CRNAME": user, "CRDATE": cpudt, "CRTIME": cputm})
-    ctx.insert(DFKKINVDOC_I, [{
+    items = [{
         "INVDOCNO": invdocno, "INVDOCITEM": f"{number:06d}", "BUKRS": invoice.bukrs,
         "VTREF": line["VTREF"], "VTPOS": line["VTPOS"], "SUBAP": line["SUBAP"],
         "HVORG": line["HVORG"], "TVORG": line["TVORG"], "WAERS": invoice.currency,
@@ -197,7 +198,10 @@ def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str,
         "DATE_FROM": line["DATE_FROM"], "DATE_TO": line["DATE_TO"], "HKONT": line["HKONT"],
         "OPBEL": opbel, "SRCDOCCAT": SOURCE_BILLING, "SRCDOCNO": line["BILLDOCNO"],
         "SRCDOCITEM": line["BILLDOCITEM"]}
-        for number, line in enumerate(invoice.lines, start=1)])
+        for number, line in enumerate(invoice.lines, start=1)]
+    ctx.insert(DFKKINVDOC_I, items)
+    invoice_items.record(ctx, invdocno, {"GPART": invoice.gpart, "VKONT": invoice.vkont,
+                                         "BUDAT": budat}, items)
     ctx.insert(DFKKINVDOC_P, {"INVDOCNO": invdocno, "OPBEL": opbel, "XNEWDOC": "X"})
     for billdocno in invoice.billdocs:
         ctx.update(DFKKINVBILL_H, {"BILLDOCNO": billdocno},

@@ -97,12 +97,12 @@ def _item_records(ctx: CallContext, contract: Contract, item: SavedItem, compone
     condition = {"SRCDOC_TYPE": CONTRACT_ITEM, "SRCDOC_ID": f"{vtkey}/{item.vtpos}",
                  "TIMESTAMP_UTC": item.stamp, "WAERS": values["TRPRC_CURR"], "CHIND": ""}
     if main is not None:
-        _condition(records, rai_id, {**condition, "SERVICE_TYPE": main.code,
+        add_condition(records, rai_id, {**condition, "SERVICE_TYPE": main.code,
                                      "CONDITION_TYPE": main.condition_type,
                                      "BETRW": values["TRPRC_TOTAL"], "MAIN_COND_TYPE": "X",
                                      "STATISTIC": ""})
         if values["SSPRC_TOTAL"]:
-            _condition(records, rai_id, {**condition, "SERVICE_TYPE": main.code,
+            add_condition(records, rai_id, {**condition, "SERVICE_TYPE": main.code,
                                          "CONDITION_TYPE": main.ssp_condition_type,
                                          "BETRW": values["SSPRC_TOTAL"],
                                          "WAERS": values["SSPRC_CURR"],
@@ -115,7 +115,7 @@ def _item_records(ctx: CallContext, contract: Contract, item: SavedItem, compone
                            "SERVICE_TYPE": code, "BETRW": Decimal(0), "QUANTITY": Decimal(0),
                            "QUANTITY_UNIT": values["QUANTITY_UNIT"], "X_ESTIMATED_QUAN": "X"})
         if extra is not None and extra.condition_type:
-            _condition(records, extra_id, {**condition, "SRCDOC_ID": srcdoc,
+            add_condition(records, extra_id, {**condition, "SRCDOC_ID": srcdoc,
                                            "SERVICE_TYPE": code,
                                            "CONDITION_TYPE": extra.condition_type,
                                            "BETRW": Decimal(0), "MAIN_COND_TYPE": "X",
@@ -126,7 +126,8 @@ def _new_id(records: Records) -> str:
     return f"${len(records.mi) + 1}"
 
 
-def _condition(records: Records, rai_id: str, values: dict[str, Any]) -> None:
+def add_condition(records: Records, rai_id: str, values: dict[str, Any]) -> None:
+    """Add a condition to the main item `rai_id`, numbered per main item."""
     number = sum(1 for row in records.co if row["RAI_ID"] == rai_id) + 1
     records.co.append({**values, "RAI_ID": rai_id, "UUID": f"{rai_id}/{number:04d}"})
 

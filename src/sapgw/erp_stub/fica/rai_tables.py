@@ -77,6 +77,42 @@ class DFKKRA_RAI_CO(ErpTable, table=True):
     CHIND: str = char(1)
 
 
+class DFKKBIXBIT_RAI(ErpTable, table=True):
+    """Transfer records for billable items: one per revenue-accounting-relevant billable
+    item; RAI_ID names its order item (one-off charge, CABO) or, once aggregated, its
+    fulfilment item (CAFI; blank until then)."""
+
+    __tablename__ = "DFKKBIXBIT_RAI"
+    SRCTATYPE: str = char(5, key=True)
+    SRCTAID: str = char(22, key=True)
+    BITPACKUUID: str = char(32, key=True)
+    BITPACKCNO: str = numc(8, key=True)
+    UUID: str = char(32, key=True)       # ours: "1" (one record per billable item)
+    RAI_ID: str = char(20)
+    SRCDOC_TYPE: str = char(4)           # CABO one-off order item, CAFI fulfilment
+    SERVICE_TYPE: str = char(6)
+    BITCAT: str = char(4)
+    BUKRS: str = char(4)
+    GPART: str = char(10)
+    VKONT: str = char(12)
+    VTREF: str = char(20)
+    VTPOS: str = numc(6)
+    SUBAP: str = char(1)
+    BIT_QUANTITY: Decimal = quan(15, 3)
+    BIT_QTY_UNIT: str = char(3)
+    BIT_AMOUNT: Decimal = curr(15, 2)
+    BIT_CURR: str = cuky()
+    BITDATE: str = dats()
+    BITTIME: str = tims()
+    ORIGDOC_TYPE: str = char(4)          # the contract item's order item (CAOI)
+    ORIGDOC_ID: str = char(35)
+    RA_REFTYPE: str = char(3)
+    RA_REFID: str = char(30)
+    REVERSAL: str = char(1)
+    CRDATE: str = dats()
+    CRTIME: str = tims()
+
+
 class TFKFBC(ErpTable, table=True):
     """Customer event modules per FI-CA event (SAP: a function module; here a Python
     callable named `module:function`, ours)."""
@@ -87,4 +123,4 @@ class TFKFBC(ErpTable, table=True):
     FUNCN: str = char(120)               # the callable
 
 
-RAI_RECORDS = (DFKKRA_RAI_MI, DFKKRA_RAI_CO)
+RAI_RECORDS = (DFKKRA_RAI_MI, DFKKRA_RAI_CO, DFKKBIXBIT_RAI)
