@@ -155,3 +155,23 @@ def test_billable_items_give_one_off_order_items_and_fulfilment_records(
         "PC-1/000010"]
     assert read(conn, "DFKKRA_RAI_CO", CO, f"RAI_ID = '{one_off[0]}'") == [
         [one_off[0], one_off[0] + "0001", "CTPR", "19.99", "X", "", ""]]
+
+
+def test_fp_rai_mon_shows_the_records_not_yet_sent(conn: LocalConnection) -> None:
+    vkont = contract_with_items(conn)[1]
+    gpart = read(conn, "FKKVKP", ["GPART"])[0][0]
+    bits(conn, bit("CALL-1", vkont, "0.13"), bit("FEE-1", vkont, "19.99", "ONCE", VTPOS="10"))
+
+    everything = conn.call("FKK_RAI_MON")
+    assert [(s["SRCDOC_TYPE"], s["STATUS"], s["RECORDS"]) for s in everything["ET_SUMMARY"]] == [
+        ("CABO", "U", 1), ("CAFI", "A", 1), ("CAOI", "U", 2)]
+    assert [(u["SRCDOC_TYPE"], u["SRCDOC_ID"], u["CONDITIONS"], u["STATUS"])
+            for u in everything["ET_UNSENT"]] == [
+        ("CAOI", "PC-1/000010", 2, "U"), ("CAOI", "PC-1/000020", 1, "U"),
+        ("CABO", "FEE-1/00000000", 1, "U"), ("CAFI", "CALL-1/00000000", 0, "A")]
+
+    one_off = conn.call("FKK_RAI_MON", IT_SRCDOC_TYPE=[{"LOW": "CABO"}],
+                        IT_PARTNER=[{"LOW": gpart.lstrip("0")}], IT_BUKRS=[{"LOW": "1000"}])
+    assert [u["SRCDOC_ID"] for u in one_off["ET_UNSENT"]] == ["FEE-1/00000000"]
+    assert conn.call("FKK_RAI_MON", SEL_TO="20261121")["ET_SUMMARY"] == []
+    assert conn.call("FKK_RAI_MON", IT_BUKRS=[{"LOW": "2000"}])["ET_UNSENT"] == []

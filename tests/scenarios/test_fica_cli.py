@@ -57,6 +57,9 @@ def test_bill_and_invoice_from_the_command_line(config: Path) -> None:  # noqa: 
                             "--json").stdout)
     assert rows == [{"VKONT": vkont, "BETRW": "3.75"}]
 
+    monitor = sapgw(config, "erp", "fp_rai_mon", "--type", "CAFI,CAIN").stdout
+    assert "CAFI" in monitor and "CAIN" in monitor and "CLI-1/00000000" in monitor
+
     again = sapgw(config, "erp", "fkkinv_s", vkont).stdout
     assert f"S FKK_CI 046 No invoicing orders for contract account {vkont}" in again
     missing = sapgw(config, "erp", "fkkbix_s", "999999", check=False)

@@ -1,5 +1,6 @@
 """`sapgw erp fkkbix_s|fkkbix_m|fkkinv_s|fkkinv_m`: Convergent Invoicing runs from the command
-line (FKKBIX_S / FKKBIX_M billing, FKKINV_S / FKKINV_M invoicing).
+line (FKKBIX_S / FKKBIX_M billing, FKKINV_S / FKKINV_M invoicing); `sapgw erp fp_rai_mon`:
+the revenue accounting transfer records not yet sent (FP_RAI_MON, RFC FKK_RAI_MON).
 
 Each command calls its RFC function (FKK_BIX_BILL_SINGLE, FKK_BIX_BILL_MASS,
 FKK_INV_INVOICE_SINGLE, FKK_INV_INVOICE_MASS) through the client, as any RFC client would;
@@ -30,7 +31,20 @@ INVDOC_COLUMNS = [("INVDOCNO", "Invoicing doc."), ("VKONT", "Contract acct"),
                   ("TOTAL_CURR", "Crcy"), ("FIKEY", "Recon. key")]
 
 
+MON_SUMMARY = [("SRCDOC_TYPE", "Item type"), ("STATUS", "Status"), ("RECORDS", "Records")]
+MON_ITEMS = [("RAI_ID", "Transfer record"), ("SRCDOC_TYPE", "Type"), ("SRCDOC_ID", "Source item"),
+             ("SERVICE_TYPE", "Service type"), ("PARTNER", "Partner"), ("BUKRS", "CoCd"),
+             ("BETRW", "Amount"), ("WAERS", "Crcy"), ("CONDITIONS", "Cond."),
+             ("STATUS", "Status")]
+
+
 def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
+    mon = erp_sub.add_parser("fp_rai_mon", parents=[common], help="revenue accounting transfer "
+                             "records per item type and status, and those not yet sent")
+    mon.add_argument("--type", default="", help="source item types, e.g. CAOI,CABO,CAFI,CAIN")
+    mon.add_argument("--bukrs", default="", help="company codes, comma-separated")
+    mon.add_argument("--partner", default="", help="business partners, comma-separated")
+    mon.add_argument("--to", default="", help="selection to YYYYMMDD (records created up to)")
     for command, (_, text) in RUNS.items():
         parser = erp_sub.add_parser(command, parents=[common], help=text)
         if command.endswith("_s"):
@@ -50,6 +64,8 @@ def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, client: Any, show: Any) -> int | None:
     """Run the command if it is one of these; None otherwise."""
+    if args.erp_command == "fp_rai_mon":
+        return monitor(args, client, show)
     if args.erp_command not in RUNS:
         return None
     function = RUNS[args.erp_command][0]
@@ -75,3 +91,15 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int | None:
     show(result, render(result.get(table, []), columns, "(no documents)") + "\n"
          + "\n".join(messages))
     return 1 if errors else 0
+
+
+def _values(text: str) -> list[dict[str, str]]:
+    return [{"LOW": value.strip().upper()} for value in text.split(",") if value.strip()]
+
+
+def monitor(args: argparse.Namespace, client: Any, show: Any) -> int:
+    result = client.rfc("FKK_RAI_MON", SEL_TO=args.to, IT_SRCDOC_TYPE=_values(args.type),
+                        IT_BUKRS=_values(args.bukrs), IT_PARTNER=_values(args.partner))
+    show(result, render(result["ET_SUMMARY"], MON_SUMMARY, "(no transfer records)") + "\n\n"
+         + render(result["ET_UNSENT"], MON_ITEMS, "(nothing waiting to be sent)"))
+    return 0

@@ -2,7 +2,13 @@
 
 from pathlib import Path
 
-from sapgw.erp_stub.fica import api, bits, contract_functions, run_functions
+from sapgw.erp_stub.fica import (
+    api,
+    bits,
+    contract_functions,
+    rai_monitor,
+    run_functions,
+)
 from sapgw.erp_stub.fica.bit_tables import ALL_BIT_TABLES
 from sapgw.erp_stub.fica.customizing import CUSTOMIZING
 from sapgw.erp_stub.fica.invoicing_tables import DOCUMENTS
@@ -14,7 +20,7 @@ from sapgw.erp_stub.fica.tables import MASTER_DATA
 from sapgw.erp_stub.kernel.application import Application
 
 # The function modules register themselves in the group when imported.
-_FUNCTIONS = (bits, contract_functions, run_functions)
+_FUNCTIONS = (bits, contract_functions, rai_monitor, run_functions)
 
 FICA = Application(
     name="fica",
