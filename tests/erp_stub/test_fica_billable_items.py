@@ -101,3 +101,31 @@ def test_test_run_answers_the_statuses_and_saves_nothing(conn: LocalConnection,
     result = bits(conn, bit("CALL-7", vkont, "1"), TESTRUN="X")
     assert _results(result) == [("CALL-7", "2", "USAGE", "X", "000")]
     assert read(conn, BILLABLE, ["SRCTAID"]) == []
+
+
+def test_excepted_items_are_not_billed_until_restored(conn: LocalConnection,
+                                                      vkont: str) -> None:
+    bits(conn, bit("CALL-8", vkont, "1"), bit("CALL-9", vkont, "1", BITDATE="20280101"))
+    key = {"SRCTATYPE": "01", "SRCTAID": "CALL-8"}
+    excepted = conn.call("FKK_BIX_BIT_EXCEPT", BITCAT="0SAP", ACTION="E", EXCREASON="01",
+                         IT_BIT_KEYS=[key, {"SRCTATYPE": "01", "SRCTAID": "CALL-9"}])
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert excepted["RETURN"][0]["MESSAGE"] == "2 billable items: except done"
+    assert read(conn, "/1FE/00SAP3IT", ["SRCTAID", "BITSTATUS", "EXCREASON"]) == [
+        ["CALL-8", "3", "01"]]
+    assert read(conn, "/1FE/00SAP1IT", ["SRCTAID", "BITSTATUS"]) == [["CALL-9", "1"]]
+    billed = conn.call("FKK_BIX_BILL_SINGLE", VKONT=vkont, DATE_TO="20261231")
+    assert [m["NUMBER"] for m in billed["RETURN"]] == ["041"]
+
+    twice = conn.call("FKK_BIX_BIT_EXCEPT", BITCAT="0SAP", ACTION="E", EXCREASON="ZZ",
+                      IT_BIT_KEYS=[key])
+    assert [(m["NUMBER"], m["FIELD"]) for m in twice["RETURN"]] == [("056", "EXCREASON")]
+    again = conn.call("FKK_BIX_BIT_EXCEPT", BITCAT="0SAP", ACTION="E", EXCREASON="01",
+                      IT_BIT_KEYS=[key])
+    assert again["RETURN"][0]["MESSAGE"] == (
+        "Billable item 01 CALL-8 item 00000000 is in status 3: not possible")
+
+    conn.call("FKK_BIX_BIT_EXCEPT", BITCAT="0SAP", ACTION="R", IT_BIT_KEYS=[key])
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert read(conn, "/1FE/00SAP2IT", ["SRCTAID", "BITSTATUS", "EXCREASON"]) == [
+        ["CALL-8", "2", ""]]

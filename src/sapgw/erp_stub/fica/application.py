@@ -4,6 +4,7 @@ from pathlib import Path
 
 from sapgw.erp_stub.fica import (
     api,
+    bit_exceptions,
     bits,
     contract_functions,
     rai_monitor,
@@ -20,7 +21,7 @@ from sapgw.erp_stub.fica.tables import MASTER_DATA
 from sapgw.erp_stub.kernel.application import Application
 
 # The function modules register themselves in the group when imported.
-_FUNCTIONS = (bits, contract_functions, rai_monitor, run_functions)
+_FUNCTIONS = (bit_exceptions, bits, contract_functions, rai_monitor, run_functions)
 
 FICA = Application(
     name="fica",

@@ -13,6 +13,7 @@ data tables (buffered), with typed readers.
   selling price) and statistical flag.
 - TFK_RA_CHRSN (SAP's value table; our fields): change reasons; XNEWCONTRACT: a change with
   this reason opens a new revenue contract (a renewal).
+- TFK8105E (SAP's table): exception reasons of billable items.
 - TFK033F / TFK033D (SAP's names, reduced): posting areas with the names of their key and
   result fields (TFK033C's role, ours folded in) and their rows (KEY01-KEY06 -> FUN01-FUN04),
   read by `posting_areas.determine` (longest key match with fallback).
@@ -72,6 +73,14 @@ class TFK_RA_CHRSN(ErpTable, table=True):
     TEXT: str = char(40)
 
 
+class TFK8105E(ErpTable, table=True):
+    """Exception reasons of billable items."""
+
+    __tablename__ = "TFK8105E"
+    EXCREASON: str = char(4, key=True)
+    TEXT: str = char(40)
+
+
 class TFK033F(ErpTable, table=True):
     """Posting areas, with their key and result field names (TFK033C's role, ours here)."""
 
@@ -102,7 +111,8 @@ class TFK033D(ErpTable, table=True):
     FUN04: str = char(40)
 
 
-CUSTOMIZING = (TFKRA_ACT, TFK_RA_SERVTYP, TFK_RA_CONDTYP, TFK_RA_CHRSN, TFK033F, TFK033D)
+CUSTOMIZING = (TFKRA_ACT, TFK_RA_SERVTYP, TFK_RA_CONDTYP, TFK_RA_CHRSN, TFK8105E, TFK033F,
+               TFK033D)
 
 
 class RaSettings(NamedTuple):

@@ -62,5 +62,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "053": "Event 8205 added condition type &1, which is not defined",
         "054": "Event 8205 answered row &1 in &2, which it was not given",
         "055": "&1 revenue accounting transfer records created (&2 conditions)",
+        "056": "Exception reason &1 is not defined (TFK8105E)",
+        "057": "Billable item &1 &2 item &3 is in status &4: not possible",
+        "058": "&1 billable items: &2 done",
     },
 }

@@ -7,6 +7,7 @@ rows only). The authoring format is described in fica/demo.toml's comments:
                                ssp_condition_type, invoice
     [fica_condition_types.X]   text, role (P/S), statistic
     [fica_change_reasons.X]    text, new_contract
+    [fica_exception_reasons.X] text
     [fica_posting_areas.NNNN]  text, keys, results, chart_of_accounts,
                                rows = { "K1/K2/…" = [result, …] }
 """
@@ -19,6 +20,7 @@ from sapgw.erp_stub.fica.customizing import (
     CONVERGENT,
     TFK033D,
     TFK033F,
+    TFK8105E,
     TFK_RA_CHRSN,
     TFK_RA_CONDTYP,
     TFK_RA_SERVTYP,
@@ -55,6 +57,8 @@ def seed_fica(system: ErpSystem, data: DataSet) -> None:
         "CHRSN": code, "XNEWCONTRACT": _flag(spec.get("new_contract")),
         "TEXT": spec.get("text", "")[:40]}
         for code, spec in data.table("fica_change_reasons").items()])
+    system.seed_rows(TFK8105E, [{"EXCREASON": code, "TEXT": spec.get("text", "")[:40]}
+                                for code, spec in data.table("fica_exception_reasons").items()])
     areas = data.table("fica_posting_areas")
     system.seed_rows(TFK033F, [{
         "APPLK": CONVERGENT, "BUBER": buber, "KEY_FIELDS": ",".join(spec["keys"]),
