@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
+from sapgw.erp_stub import ErpSystem
+from sapgw.erp_stub.fica import billing, invoicing
+from sapgw.erp_stub.fica.returns import Problems
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.rfc.errors import ABAPRuntimeError
 from tests.erp_stub.fica_support import (
     SERVICE,
     account,
@@ -167,3 +173,25 @@ def test_invoicing_gives_invoice_items_for_revenue_accounting(conn: LocalConnect
          "PC-1"]]
     conditions = read(conn, "DFKKRA_RAI_CO", ["RAI_ID", "CONDITION_TYPE", "BETRW"])
     assert [row[1:] for row in conditions if row[0] == items[1][0]] == [["CTPR", "19.99"]]
+
+
+def test_two_runs_at_once_never_bill_or_invoice_twice(erp: ErpSystem, vkont: str) -> None:
+    first, second = CallContext(erp, Luw()), CallContext(erp, Luw())
+    for ctx in (first, second):
+        billing.bill(ctx, "0SAP", billing.billable(ctx, "0SAP", vkont, "20261231"), "", "T")
+    first.commit()
+    with pytest.raises(ABAPRuntimeError) as billed:
+        second.commit()
+    assert (billed.value.msg_class, billed.value.msg_number) == ("FKK_CI", "049")
+    assert len(read(erp.connect(), "DFKKINVBILL_H", ["BILLDOCNO"])) == 1
+
+    problems = [Problems(first), Problems(second)]
+    for ctx, found in zip((first, second), problems, strict=True):
+        invoices, _ = invoicing.plan(ctx, invoicing.orders(ctx, vkont), "20261130", found)
+        for invoice in invoices:
+            invoicing.post(ctx, invoice, "20261130", "KEY", "", "T")
+    first.commit()
+    with pytest.raises(ABAPRuntimeError) as invoiced:
+        second.commit()
+    assert (invoiced.value.msg_class, invoiced.value.msg_number) == ("FKK_CI", "047")
+    assert len(read(erp.connect(), "DFKKKO", ["OPBEL"])) == 1

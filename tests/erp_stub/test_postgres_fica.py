@@ -31,6 +31,7 @@ def erp(clock: Clock) -> Iterator[ErpSystem]:
 test_contract_versions = (
     test_fica_contracts.test_a_change_keeps_the_earlier_version_and_names_what_changed)
 test_invoicing_balanced = test_fica_invoicing.test_invoicing_posts_a_balanced_fica_document
+test_two_runs_at_once = test_fica_invoicing.test_two_runs_at_once_never_bill_or_invoice_twice
 test_mass_runs = test_fica_invoicing.test_mass_runs_bill_and_invoice_every_account_under_one_key
 test_order_items = test_fica_order_items.test_each_item_gives_a_main_item_with_its_conditions
 test_event_8205 = test_fica_order_items.test_event_8205_changes_and_adds_rows_after_a_simulation

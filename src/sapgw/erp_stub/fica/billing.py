@@ -8,7 +8,8 @@ the package back). Billing unit (ours, SAP's is configured per billing process):
 account, partner, subprocess and currency -> one billing document. Billing item: the unit's
 items of one contract item, company code, main/subtransaction, item type, service type and
 unit, amounts and quantities summed. A billable item without main/subtransaction is billed
-as 0100/0020 (ours: the consumption billing pair of public FI-CA examples).
+as 0100/0020 (ours: the consumption billing pair of public FI-CA examples). Two runs billing
+the same item at once: the second one's commit terminates (FKK_CI 049), nothing of it written.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, delete, select
 
 from sapgw.erp_stub.fica.bit_tables import BILLABLE, BILLED, BIT_TABLES, KEY, BitFields
 from sapgw.erp_stub.fica.customizing import CONVERGENT
 from sapgw.erp_stub.fica.invoicing_tables import DFKKINV_TRIG, DFKKINVBILL_H, DFKKINVBILL_I
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import text
+from sapgw.rfc.errors import ABAPRuntimeError
 
 DEFAULT_HVORG, DEFAULT_TVORG = "0100", "0020"
 PROVIDER_CONTRACT = "P"   # SUBAP of items with a provider contract reference
@@ -80,12 +84,28 @@ def bill(ctx: CallContext, bitcat: str, items: list[dict[str, Any]], runno: str,
         ctx.insert(DFKKINV_TRIG, {"BILLDOCNO": billdocno, "VKONT": vkont, "GPART": gpart,
                                   "CRDATE": date})
         for row in rows:
-            ctx.delete(BIT_TABLES[bitcat][BILLABLE], {name: row[name] for name in KEY})
+            ctx.task(take_billable(BIT_TABLES[bitcat][BILLABLE], row))
             ctx.insert(BIT_TABLES[bitcat][BILLED], {
                 **{name: row[name] for name in BitFields.model_fields},
                 "BITSTATUS": BILLED, "BILLDOCNO": billdocno})
         documents.append(BillingDocument(billdocno, vkont, amount, currency, len(rows)))
     return documents
+
+
+def take_billable(model: Any, row: dict[str, Any]) -> Task:
+    """Update task: remove the item from the billable ones; when another run took it first,
+    this LUW terminates (FKK_CI 049) and bills nothing."""
+    table = model.__table__
+
+    def run(conn: Connection) -> None:
+        result = conn.execute(delete(table).where(
+            *(table.c[name] == row[name] for name in KEY)))
+        if result.rowcount != 1:
+            raise ABAPRuntimeError(text("FKK_CI", "049", row["SRCTAID"], row["BITPACKCNO"]),
+                                   4, "UPDATE_TERMINATED", "FKK_CI", "A", "049",
+                                   row["SRCTAID"], row["BITPACKCNO"])
+
+    return run
 
 
 def _items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -10,8 +10,9 @@ area 1100 (… and subtransaction) with the items it determines (DFKKOPK); both 
 key match. The document balances on the rounded item amounts. Due date: posting date + 14
 days (ours: no payment terms are emulated). An account whose accounts cannot be determined
 or whose posting period is closed is not invoiced: its orders stay, its problems are
-answered, the others are invoiced. Relevant items give revenue accounting invoice items
-(invoice_items.py).
+answered, the others are invoiced. Two runs invoicing one order at once: the second one's
+commit terminates (FKK_CI 047), nothing of it posted. Relevant items give revenue
+accounting invoice items (invoice_items.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, delete, select
 
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.fica import invoice_items, master_data
@@ -42,6 +43,9 @@ from sapgw.erp_stub.fica.invoicing_tables import (
 from sapgw.erp_stub.fica.posting_areas import RECEIVABLES, REVENUE, determine
 from sapgw.erp_stub.fica.returns import Problems
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import text
+from sapgw.rfc.errors import ABAPRuntimeError
 
 DOCUMENT_TYPE, ORIGIN = "IN", "IV"     # ours: DFKKKO-BLART / HERKF of invoicing postings
 DUE_DAYS = 14
@@ -206,8 +210,22 @@ def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str,
     for billdocno in invoice.billdocs:
         ctx.update(DFKKINVBILL_H, {"BILLDOCNO": billdocno},
                    {"INVSTATUS": "X", "INVDOCNO": invdocno})
-        ctx.delete(DFKKINV_TRIG, {"BILLDOCNO": billdocno})
+        ctx.task(take_order(billdocno))
     return Posted(invdocno, invoice.vkont, opbel, total, invoice.currency, fikey)
+
+
+def take_order(billdocno: str) -> Task:
+    """Update task: remove the invoicing order; when another run invoiced it first, this LUW
+    terminates (FKK_CI 047) and posts nothing."""
+    table = DFKKINV_TRIG.__table__  # type: ignore[attr-defined]
+
+    def run(conn: Connection) -> None:
+        result = conn.execute(delete(table).where(table.c.BILLDOCNO == billdocno))
+        if result.rowcount != 1:
+            raise ABAPRuntimeError(text("FKK_CI", "047", billdocno), 4, "UPDATE_TERMINATED",
+                                   "FKK_CI", "A", "047", billdocno)
+
+    return run
 
 
 def reconciliation_key(ctx: CallContext, fikey: str, budat: str, runno: str, user: str,
