@@ -4,14 +4,19 @@ change reason copied and a renewal's own reference, and event 8205 before the sa
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from sapgw.erp_stub import ErpSystem
+from sapgw.erp_stub.fica import fulfilment
 from sapgw.erp_stub.fica.customizing import TFK_RA_CONDTYP
 from sapgw.erp_stub.fica.rai_tables import TFKFBC
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.rfc.errors import ABAPRuntimeError
 from tests.erp_stub import fica_event_modules
 from tests.erp_stub.fica_support import (
     DEVICE,
@@ -175,3 +180,41 @@ def test_fp_rai_mon_shows_the_records_not_yet_sent(conn: LocalConnection) -> Non
     assert [u["SRCDOC_ID"] for u in one_off["ET_UNSENT"]] == ["FEE-1/00000000"]
     assert conn.call("FKK_RAI_MON", SEL_TO="20261121")["ET_SUMMARY"] == []
     assert conn.call("FKK_RAI_MON", IT_BUKRS=[{"LOW": "2000"}])["ET_UNSENT"] == []
+
+
+def test_consumption_is_aggregated_into_fulfilment_items_once(erp: ErpSystem,
+                                                              conn: LocalConnection) -> None:
+    vkont = contract_with_items(conn)[1]
+    bits(conn, bit("CALL-1", vkont, "0.13", BIT_QUANTITY="3", BIT_QTY_UNIT="MIN"),
+         bit("CALL-2", vkont, "0.20", BIT_QUANTITY="5", BIT_QTY_UNIT="MIN"),
+         bit("CALL-3", vkont, "0.40", BIT_QUANTITY="7", BIT_QTY_UNIT="MIN",
+             BITDATE="20261216"),
+         bit("FEE-1", vkont, "19.99", "ONCE", VTPOS="10"))
+
+    result = conn.call("FKK_RAI_AGGREGATE", SEL_TO="20261231")
+    assert result["RETURN"][0]["MESSAGE"] == (
+        "2 fulfilment items aggregated from 3 billable item records")
+    assert [(a["EVENT_DATE"], a["QUANTITY"], a["BETRW"], a["RECORDS"])
+            for a in result["ET_AGGREGATES"]] == [
+        ("20261215", Decimal("8"), Decimal("0.33"), 2),
+        ("20261216", Decimal("7"), Decimal("0.40"), 1)]
+    first = result["ET_AGGREGATES"][0]["RAI_ID"]
+    assert read(conn, "DFKKRA_RAI_MI", ["SRCDOC_TYPE", "SRCDOC_ID", "ORIGDOC_ID", "EVENT_DATE",
+                                        "QUANTITY", "BETRW"], f"RAI_ID = '{first}'") == [
+        ["CAFI", first, "PC-1/000020", "20261215", "8.000000", "0.33"]]
+    assert read(conn, "DFKKRA_RAI_CO", ["CONDITION_TYPE", "BETRW"], f"RAI_ID = '{first}'") == [
+        ["CTPR", "0.33"]]
+    assert [row[0] for row in read(conn, "DFKKBIXBIT_RAI", ["RAI_ID"],
+                                   "SRCDOC_TYPE = 'CAFI'")] == [
+        first, first, result["ET_AGGREGATES"][1]["RAI_ID"]]
+    assert conn.call("FKK_RAI_AGGREGATE")["ET_AGGREGATES"] == []
+
+    bits(conn, bit("CALL-4", vkont, "1.00"))
+    runs = [CallContext(erp, Luw()), CallContext(erp, Luw())]
+    for ctx in runs:
+        fulfilment.aggregate(ctx, fulfilment.waiting(ctx, set(), set(), ""))
+    runs[0].commit()
+    with pytest.raises(ABAPRuntimeError) as twice:
+        runs[1].commit()
+    assert twice.value.msg_number == "059"
+    assert len(read(conn, "DFKKRA_RAI_MI", ["RAI_ID"], "SRCDOC_TYPE = 'CAFI'")) == 3

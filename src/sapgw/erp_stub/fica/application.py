@@ -7,6 +7,7 @@ from sapgw.erp_stub.fica import (
     bit_exceptions,
     bits,
     contract_functions,
+    fulfilment,
     rai_monitor,
     run_functions,
 )
@@ -21,7 +22,8 @@ from sapgw.erp_stub.fica.tables import MASTER_DATA
 from sapgw.erp_stub.kernel.application import Application
 
 # The function modules register themselves in the group when imported.
-_FUNCTIONS = (bit_exceptions, bits, contract_functions, rai_monitor, run_functions)
+_FUNCTIONS = (bit_exceptions, bits, contract_functions, fulfilment, rai_monitor,
+              run_functions)
 
 FICA = Application(
     name="fica",

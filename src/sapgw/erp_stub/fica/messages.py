@@ -67,5 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "056": "Exception reason &1 is not defined (TFK8105E)",
         "057": "Billable item &1 &2 item &3 is in status &4: not possible",
         "058": "&1 billable items: &2 done",
+        "059": "Record of billable item &1 item &2 was aggregated by another run",
+        "060": "&1 fulfilment items aggregated from &2 billable item records",
     },
 }
