@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import cats_cli  # CATS: cat7, catsdb
 
     cats_cli.add_parsers(erp_sub, common)
+    from sapgw.gateway import fica_cli  # FI-CA billing and invoicing runs
+
+    fica_cli.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -411,6 +414,11 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import cats_cli
 
         return cats_cli.run(args, client, show) or 0
+    from sapgw.gateway import fica_cli
+
+    ran = fica_cli.run(args, client, show)
+    if ran is not None:
+        return ran
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))

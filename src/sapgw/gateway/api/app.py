@@ -30,6 +30,7 @@ from sapgw.gateway.monitor import (
     cats_pages,
     cockpit_pages,
     erp_queue_pages,
+    fica_pages,
     ke24_pages,
     metrics,
     pages,
@@ -70,6 +71,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(ke24_pages.router)
     app.include_router(period_end_pages.router)
     app.include_router(cats_pages.router)
+    app.include_router(fica_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)
