@@ -52,6 +52,15 @@ def key(value: str, name: str, length: int, *, alpha: bool = False) -> str:
     return value.zfill(length) if alpha and _ALPHA.match(value) else value
 
 
+def alpha_head(value: str, length: int) -> str:
+    """A composite key `<number>/<item>` (IAOM's CRMFM key: fund usage/item) with ALPHA on its
+    numeric head: `1791/10` -> `00000000000000001791/10`, as the fund usage number is NUMC."""
+    head, slash, tail = value.strip().partition("/")
+    if slash and head.isdigit() and len(head) <= length:
+        return f"{head.zfill(length)}/{tail}"
+    return value.strip()
+
+
 def _year(value: str) -> str:
     if not re.fullmatch(r"\d{4}", value.strip()):
         raise ValueError(f"GJAHR must be a year of four digits, not {value!r}")
@@ -145,7 +154,8 @@ def iaom_assignment(conn: RfcConnection, scenario: str, ext_object_id: str
     """The CO object behind a business scenario's key (IAOM_ASSIGNMENT_GET)."""
     result = conn.call("IAOM_ASSIGNMENT_GET",
                        BUS_SCENARIO_ID=key(scenario, "BUS_SCENARIO_ID", 16),
-                       EXT_OBJECT_ID=key(ext_object_id, "EXT_OBJECT_ID", 34))
+                       EXT_OBJECT_ID=key(alpha_head(ext_object_id, 20), "EXT_OBJECT_ID",
+                                         34))
     if any(row.get("TYPE") in ("E", "A") for row in result.get("RETURN", [])):
         return None
     return dict(result["ES_ASSIGNMENT"])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -26,6 +25,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from sapgw.bdoc.states import BDocState, IllegalTransition
+from sapgw.gateway import inputs
 from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.api import auth
 from sapgw.gateway.audit import BDOC_ACTIONS, QUEUE_ACTIONS, AuditedActions
@@ -138,6 +138,13 @@ def refused(request: Request, why: str) -> HTMLResponse:
     return _page(request, "Not allowed", "", status=403, error=why)
 
 
+def bad_input(request: Request, why: str) -> HTMLResponse:
+    """400 for a value typed into a page's filter that cannot work (`gateway.inputs`), with a
+    way back to the page without it."""
+    back = f'<p><a href="{_e(request.url.path)}">back to {_e(request.url.path)}</a></p>'
+    return _page(request, "Input not valid", back, status=400, error=why)
+
+
 def _not_found(request: Request, what: str) -> HTMLResponse:
     return _page(request, "Not found", "", status=404, error=what)
 
@@ -169,19 +176,22 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
           created_from: str = Query("", alias="from"), created_to: str = Query("", alias="to"),
           limit: str = "50", after: str = "", msg: str = "") -> HTMLResponse:
     problems: list[str] = []
-    f = queries.BDocFilter(state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
-                           flow_context=context or None, sender=sender or None,
-                           queue=queue or None, bdoc_id=bdoc_id or None,
-                           created_from=_moment(created_from, "from", problems),
-                           created_to=_moment(created_to, "to", problems),
-                           limit=_int(limit, 50, 1, 1000), after=after or None)
-    gw = _gw(request)
+    f = queries.BDocFilter()
     try:
-        listed = queries.bdoc_list(gw.db, f)
-    except ValueError:
-        problems.append(f"after: {after!r} is not a cursor of this list")
-        listed = queries.bdoc_list(gw.db, replace(f, after=None))
-    counts, capped = queries.state_counts(gw.db, f)
+        rows_shown = inputs.whole_number("Rows (limit)", limit, 1, 1000)
+        f = queries.BDocFilter(
+            state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
+            flow_context=context or None, sender=sender or None, queue=queue or None,
+            bdoc_id=bdoc_id or None, created_from=_moment(created_from, "from", problems),
+            created_to=_moment(created_to, "to", problems), limit=rows_shown,
+            after=after or None)
+    except inputs.InvalidInput as exc:
+        problems.append(str(exc))
+    gw = _gw(request)
+    # A filter that cannot work lists nothing (with the reason), never everything.
+    listed = ({"items": [], "next": None} if problems
+              else queries.bdoc_list(gw.db, f))
+    counts, capped = ({}, False) if problems else queries.state_counts(gw.db, f)
     params = {k: v for k, v in {"type": bdoc_type, "key": key, "context": context,
                                 "sender": sender, "queue": queue, "id": bdoc_id,
                                 "from": created_from, "to": created_to,
@@ -191,7 +201,7 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
         f"{_e(s)}</a> {n}" for s, n in counts.items()) or "no BDocs"
     if capped:
         count_links += f" <small>(counted over the newest {queries.COUNT_CAP:,} only)</small>"
-    inputs = "".join(
+    fields = "".join(
         f'<label>{label} <input name="{name}" value="{_e(value)}" size="{size}"></label> '
         for label, name, value, size in (
             ("State", "state", state, 8), ("BDoc type", "type", bdoc_type, 12),
@@ -212,7 +222,7 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
     if listed["next"]:
         query = urlencode({**params, "after": listed["next"]})
         paging.append(f'<a href="/smw01?{_e(query)}">next page</a>')
-    body = (f'<form method="get" action="/smw01">{inputs}<button>Filter</button> '
+    body = (f'<form method="get" action="/smw01">{fields}<button>Filter</button> '
             f'<a href="/smw01">clear</a></form><p>{count_links}</p>'
             + _table(["", "State", "State text", "BDoc type", "Object key", "Flow", "Sender",
                       "Created (UTC)", "Error", "BDoc ID"], rows, "no BDocs match")
