@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("reprocess", "discard", "set-processed"):
         cmd = sub.add_parser(action, parents=[common], help=f"SMW01: {action} a BDoc")
         cmd.add_argument("bdoc_id")
+    change = sub.add_parser("change-data", parents=[common], help="SMW01: change fields of a "
+                            "BDoc in E04/E08 (audited, old and new values kept)")
+    change.add_argument("bdoc_id")
+    change.add_argument("changes", nargs="+", type=_assignment, metavar="SEGMENT.FIELD=VALUE",
+                        help="e.g. HEADER.COMP_CODE=1000 or ITEMS.1.AMOUNT=250.00")
+    change.add_argument("--reprocess", action="store_true", help="reprocess it afterwards")
     for action in ("activate", "lock", "unlock"):
         cmd = sub.add_parser(action, parents=[common], help=f"SMQ1/SMQ2: {action} a queue")
         cmd.add_argument("queue")
@@ -200,6 +206,14 @@ def _rows(value: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 1000"
                                          ) from None
+
+
+def _assignment(value: str) -> tuple[str, str]:
+    path, equals, new = value.partition("=")
+    if not equals or not path.strip():
+        raise argparse.ArgumentTypeError(f"{value!r} is not SEGMENT.FIELD=VALUE, e.g. "
+                                         "HEADER.COMP_CODE=1000")
+    return path.strip(), new
 
 
 def _iaom_key(value: str) -> str:
@@ -362,6 +376,12 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
     if command in ("reprocess", "discard", "set-processed"):
         result = client.bdoc_action(args.bdoc_id, command)
         show(result, f"BDoc {result['bdoc_id']}: {result['state']} ({result['message']})")
+        return 0
+    if command == "change-data":
+        result = client.change_data(args.bdoc_id, dict(args.changes), args.reprocess)
+        lines = [f"{path}: {c['old']!r} -> {c['new']!r}" for path, c in result["changes"].items()]
+        show(result, "\n".join([*lines, f"BDoc {result['bdoc_id']}: {result['state']} "
+                                          f"({result['message']})"]))
         return 0
     if command in ("activate", "lock", "unlock"):
         result = client.queue_action(args.queue, "in" if args.inbound else "out", command)

@@ -170,3 +170,27 @@ def project(conn: RfcConnection, pspid: str) -> dict[str, Any] | None:
         return None
     return {**result["E_PROJECT_DEFINITION"],
             "wbs_elements": [dict(w) for w in result["E_WBS_ELEMENT_TABLE"]]}
+
+
+# -- does it exist? --------------------------------------------------------------------------------
+def exists(conn: RfcConnection, transaction: str, params: dict[str, str]) -> bool:
+    """Whether the object a display transaction's link names is in the ERP: a failed BDoc's
+    links are shown only for what it really produced. A key that cannot be read is absent."""
+    try:
+        if transaction == "FB03":
+            if params.get("xblnr"):
+                docs = fi_documents_by_reference(conn, params["xblnr"])
+                return any(d["BUKRS"] == params.get("bukrs", d["BUKRS"]) for d in docs)
+            return fi_document(conn, params.get("bukrs", ""), params.get("belnr", ""),
+                               params.get("gjahr", "")) is not None
+        if transaction == "KO03":
+            number = key(params.get("aufnr", ""), "AUFNR", 12, alpha=True)
+            return bool(read_table(conn, "AUFK", ["AUFNR"], [f"AUFNR = '{number}'"], 1))
+        if transaction == "IAOMC":
+            return iaom_assignment(conn, params.get("scenario", ""),
+                                   params.get("key", "")) is not None
+        if transaction == "CJ20N":
+            return project(conn, params.get("project", "")) is not None
+    except ValueError:
+        return False
+    raise ValueError(f"no display for transaction {transaction}")
