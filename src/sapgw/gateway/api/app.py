@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from sapgw import __version__
 from sapgw.bdoc.states import IllegalTransition
 from sapgw.gateway.actions import ActionRefused
-from sapgw.gateway.api import admin, rest
+from sapgw.gateway.api import admin, openapi, rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
 from sapgw.gateway.api.problems import reject_unknown_query, validation_message
 from sapgw.gateway.audit import AuditedActions
@@ -64,7 +64,9 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
 
     app = FastAPI(title="sapgw", version=__version__, lifespan=lifespan,
                   description="SAP CRM Middleware and ERP stub emulator",
-                  dependencies=[Depends(reject_unknown_query)])
+                  dependencies=[Depends(reject_unknown_query)],
+                  docs_url=None, redoc_url=None)  # /docs from the package: api/openapi.py
+    openapi.install(app)
     app.state.gateway = gateway
     app.state.auth = Authenticator(gateway.settings.auth)
     app.state.audit = AuditedActions(gateway)
