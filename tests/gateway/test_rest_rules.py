@@ -114,3 +114,11 @@ def test_unknown_filter_values_list_the_valid_ones(app_and_web: tuple[Any, TestC
     assert "a whole number from 1 to 1000" in web.get("/smw01", params={"limit": "abc"}).text
     missing = web.post("/api/bdocs", json={"data": {}})
     assert missing.json()["message"] == "field type is missing"
+
+
+def test_keys_are_alpha_converted(app_and_web: tuple[Any, TestClient]) -> None:
+    _, web = app_and_web
+    answer = web.get("/api/idocs/2")
+    assert answer.status_code == 404 and "0000000000000002" in answer.json()["message"]
+    page = web.get("/iaomc", params={"key": "1791/10"})
+    assert "00000000000000001791/10" in page.text

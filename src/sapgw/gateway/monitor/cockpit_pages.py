@@ -219,7 +219,8 @@ def iaomc(request: Request, scenario: str = "CRMFM", key: str = "") -> HTMLRespo
         return _page(request, "IAOMC · Account assignment object", form)
     return _erp(request, f"IAOMC · {scenario} {key}",
                 lambda c: erp_views.iaom_assignment(c, scenario, key), _assignment, form,
-                f"no account assignment object for scenario {scenario} and key {key}")
+                f"no account assignment object for scenario {scenario} and key "
+                f"{erp_views.alpha_head(key, 20)}")
 
 
 def _assignment(a: dict[str, Any]) -> str:
