@@ -117,3 +117,16 @@ def test_read_table_typed_rows(cli: Gateway, capsys: pytest.CaptureFixture[str])
     code, out, _ = _run(["erp", "read-table", "T001", "--typed", "--json", "--fields",
                          "BUKRS,WAERS"], capsys)
     assert code == 0 and json.loads(out)[0] == {"BUKRS": "1000", "WAERS": "EUR"}
+
+
+def test_the_shared_argument_types() -> None:
+    """What new commands use (gateway/cli_support.py): values checked by argparse itself."""
+    from sapgw.gateway.cli_support import alpha_arg, choice_arg
+
+    parser = argparse.ArgumentParser(prog="sapgw erp x", exit_on_error=False)
+    parser.add_argument("--kind", type=choice_arg(["ACCRUAL", "REVERSAL"], "posting type"))
+    parser.add_argument("order", type=alpha_arg(12))
+    args = parser.parse_args(["--kind", "accrual", "1"])
+    assert (args.kind, args.order) == ("ACCRUAL", "000000000001")
+    with pytest.raises(argparse.ArgumentError, match="valid values: ACCRUAL, REVERSAL"):
+        parser.parse_args(["--kind", "X", "1"])
