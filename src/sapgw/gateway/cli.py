@@ -399,7 +399,11 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         result = demo_funds(client, echo=(lambda _t: None) if args.json else print)
         if args.json:
             show(result, None)
-        return 0 if all(b["state"] == "F04" for b in result["bdocs"]) else 1
+        failed = [b for b in result["bdocs"] if b["state"] != "F04"]
+        for bdoc in failed:  # waiting ended: say why it did not end well
+            fail(f"BDoc {bdoc['bdoc_id']} ({bdoc['type']}) ended in {bdoc['state']}: "
+                 f"{bdoc.get('error') or 'sapgw smw01 ' + bdoc['bdoc_id']}")
+        return 1 if failed else 0
     raise ValueError(f"unknown command {command}")
 
 
