@@ -75,6 +75,8 @@ def test_an_unknown_filter_value_lists_the_valid_ones(
     code, _, err = _run(["smw01", "--limit", "abc"], capsys)
     assert code == 2 and "'abc' is not a whole number" in err
     assert _run(["smw01", "--state", "e06,E04"], capsys)[0] == 0
+    code, _, err = _run(["smw01", "--type", "NOPE"], capsys)
+    assert code != 0 and "NOPE" in err and "CRM_FM_FU" in err
 
 
 def test_send_checks_the_file(cli: Gateway, tmp_path: Path,

@@ -112,6 +112,10 @@ def test_unknown_filter_values_list_the_valid_ones(app_and_web: tuple[Any, TestC
     page = web.get("/smw01", params={"state": "E99"}).text
     assert "E99" in page and "E06" in page and '<form method="get" action="/smw01">' in page
     assert "a whole number from 1 to 1000" in web.get("/smw01", params={"limit": "abc"}).text
+    unknown_type = web.get("/api/bdocs", params={"type": "NOPE"})
+    assert unknown_type.status_code == 400 and "CRM_FM_FU" in unknown_type.json()["message"]
+    assert "CRM_FM_FU" in web.get("/smw01", params={"type": "NOPE"}).text
+    assert web.get("/api/bdocs", params={"type": "crm_fm_fu"}).status_code == 200
     missing = web.post("/api/bdocs", json={"data": {}})
     assert missing.json()["message"] == "field type is missing"
 

@@ -24,6 +24,7 @@ from sapgw.bdoc.message import MBDoc
 from sapgw.bdoc.types import BDocType
 from sapgw.clock import Clock
 from sapgw.db import Database
+from sapgw.gateway import inputs
 from sapgw.gateway.actions import Actions
 from sapgw.gateway.config import Settings, load_settings, parse_settings
 from sapgw.gateway.faults.inject import Injector
@@ -239,6 +240,9 @@ class Gateway:
         return queries.bdoc_detail(self.db, bdoc_id)
 
     def bdocs_list(self, **filters: Any) -> dict[str, Any]:
+        """SMW01's list; a BDoc type that does not exist is an error listing those that do."""
+        if filters.get("bdoc_type"):
+            filters["bdoc_type"] = inputs.one_of("type", filters["bdoc_type"], sorted(self.types))
         return queries.bdoc_list(self.db, queries.BDocFilter(**filters))
 
     def queues(self, direction: str = "out") -> list[dict[str, Any]]:

@@ -187,8 +187,11 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
           limit: str = "50", after: str = "", msg: str = "") -> HTMLResponse:
     problems: list[str] = []
     f = queries.BDocFilter()
+    gw = _gw(request)
     try:
         rows_shown = inputs.whole_number("Rows (limit)", limit, 1, 1000)
+        if bdoc_type:
+            bdoc_type = inputs.one_of("BDoc type", bdoc_type, sorted(gw.types))
         f = queries.BDocFilter(
             state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
             flow_context=context or None, sender=sender or None, queue=queue or None,
@@ -197,7 +200,6 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
             after=after or None)
     except inputs.InvalidInput as exc:
         problems.append(str(exc))
-    gw = _gw(request)
     # A filter that cannot work lists nothing (with the reason), never everything.
     listed = ({"items": [], "next": None} if problems
               else queries.bdoc_list(gw.db, f))
