@@ -24,7 +24,7 @@ def partner(conn: LocalConnection, name: str = "Telco Customer GmbH") -> str:
 
 
 def account(conn: LocalConnection, gpart: str, **detail: Any) -> str:
-    result = conn.call("BAPI_CTRACCONTRACTACCOUNT_CREATE",
+    result = conn.call("BAPI_CTRACCONTRACTACCOUNT_CR1",
                        CTRACHEADERIN={"ACCT_CAT": "01", "DESCRIPTION": "Mobile"},
                        CTRACPARTNERDETAILIN={"BUSPARTNER": gpart, "STANDARD_COMP_CODE": "1000",
                                              "ACCT_DETERM_ID": "01", **detail})

@@ -22,7 +22,7 @@ def test_partner_and_contract_account_are_saved_at_commit(conn: LocalConnection)
     assert read(conn, "BUT000", ["PARTNER", "TYPE", "NAME_LAST", "BU_SORT1", "CRDAT"]) == [
         [gpart, "1", "Lovelace", "LOVELACE", "20261122"]]
 
-    created = conn.call("BAPI_CTRACCONTRACTACCOUNT_CREATE",
+    created = conn.call("BAPI_CTRACCONTRACTACCOUNT_CR1",
                         CTRACHEADERIN={"ACCT_CAT": "01", "DESCRIPTION": "Mobile"},
                         CTRACPARTNERDETAILIN={"BUSPARTNER": "200000",
                                               "STANDARD_COMP_CODE": "1000",
@@ -37,7 +37,7 @@ def test_partner_and_contract_account_are_saved_at_commit(conn: LocalConnection)
 
 
 def test_contract_account_errors_come_all_at_once(conn: LocalConnection) -> None:
-    result = conn.call("BAPI_CTRACCONTRACTACCOUNT_CREATE",
+    result = conn.call("BAPI_CTRACCONTRACTACCOUNT_CR1",
                        CTRACHEADERIN={"DESCRIPTION": "x"},
                        CTRACPARTNERDETAILIN={"BUSPARTNER": "4711", "STANDARD_COMP_CODE": "9999",
                                              "INV_CURRENCY": "XXX"})
@@ -52,12 +52,12 @@ def test_contract_account_errors_come_all_at_once(conn: LocalConnection) -> None
 
 def test_external_numbers_are_kept_and_never_given_twice(conn: LocalConnection) -> None:
     gpart = partner(conn)
-    result = conn.call("BAPI_CTRACCONTRACTACCOUNT_CREATE", CONTRACTACCOUNT="CA-1",
+    result = conn.call("BAPI_CTRACCONTRACTACCOUNT_CR1", CONTRACTACCOUNT="CA-1",
                        CTRACHEADERIN={"ACCT_CAT": "01"},
                        CTRACPARTNERDETAILIN={"BUSPARTNER": gpart, "STANDARD_COMP_CODE": "1000"})
     conn.call("BAPI_TRANSACTION_COMMIT")
     assert result["CONTRACTACCOUNTOUT"] == "CA-1"
-    again = conn.call("BAPI_CTRACCONTRACTACCOUNT_CREATE", CONTRACTACCOUNT="CA-1",
+    again = conn.call("BAPI_CTRACCONTRACTACCOUNT_CR1", CONTRACTACCOUNT="CA-1",
                       CTRACHEADERIN={"ACCT_CAT": "01"},
                       CTRACPARTNERDETAILIN={"BUSPARTNER": gpart, "STANDARD_COMP_CODE": "1000"})
     assert _messages(again) == [("E", "FKK_CI", "007", "CONTRACTACCOUNT")]

@@ -24,7 +24,7 @@ def prepare(config_file: Path) -> str:
         gpart = conn.call("BAPI_BUPA_CREATE_FROM_DATA", PARTNERCATEGORY="2",
                           CENTRALDATAORGANIZATION={"NAME1": "CLI GmbH"})["BUSINESSPARTNER"]
         conn.call("BAPI_TRANSACTION_COMMIT")
-        vkont = conn.call("BAPI_CTRACCONTRACTACCOUNT_CREATE", CTRACHEADERIN={"ACCT_CAT": "01"},
+        vkont = conn.call("BAPI_CTRACCONTRACTACCOUNT_CR1", CTRACHEADERIN={"ACCT_CAT": "01"},
                           CTRACPARTNERDETAILIN={"BUSPARTNER": gpart, "STANDARD_COMP_CODE": "1000",
                                                 "ACCT_DETERM_ID": "01"})["CONTRACTACCOUNTOUT"]
         conn.call("BAPI_TRANSACTION_COMMIT")

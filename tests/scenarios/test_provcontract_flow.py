@@ -25,7 +25,7 @@ def in_session(http: TestClient, function: str, **params: Any) -> dict[str, Any]
 
 
 def account(http: TestClient, gpart: str, number: str = "") -> str:
-    return str(in_session(http, "BAPI_CTRACCONTRACTACCOUNT_CREATE", CONTRACTACCOUNT=number,
+    return str(in_session(http, "BAPI_CTRACCONTRACTACCOUNT_CR1", CONTRACTACCOUNT=number,
                           CTRACHEADERIN={"ACCT_CAT": "01"},
                           CTRACPARTNERDETAILIN={"BUSPARTNER": gpart,
                                                 "STANDARD_COMP_CODE": "1000",

@@ -7,7 +7,7 @@ field names, UTC timestamps: a validity date starts at 00:00:00 and ends at 23:5
 one LUW per BDoc, in the contract's outbound queue R3AUPRVCT<CONTRACT_ID> so that its
 changes reach the ERP in the order they were made. The ERP keeps every earlier item version.
 Business partner and contract account must exist in the ERP (created over RFC,
-BAPI_BUPA_CREATE_FROM_DATA / BAPI_CTRACCONTRACTACCOUNT_CREATE); a contract referring to a
+BAPI_BUPA_CREATE_FROM_DATA / BAPI_CTRACCONTRACTACCOUNT_CR1); a contract referring to a
 missing one fails in the ERP (R11 901 / FKK_CI 002), its BDoc ends in error and can be sent
 again once the master data exists. The scenario's declaration is at the end.
 """

@@ -1,5 +1,5 @@
 """Business partners and contract accounts over RFC: BAPI_BUPA_CREATE_FROM_DATA (BUT000) and
-BAPI_CTRACCONTRACTACCOUNT_CREATE (FKKVK, FKKVKP), with the readers the rest of FI-CA uses.
+BAPI_CTRACCONTRACTACCOUNT_CR1 (FKKVK, FKKVKP), with the readers the rest of FI-CA uses.
 
 SAP's function and parameter names; the fields of BAPIFKKVKI / BAPIFKKVKPI are those this
 system stores (their names ours where SAP's are not public). Both BAPIs check everything
@@ -132,7 +132,7 @@ def bupa_create(ctx: CallContext, BUSINESSPARTNEREXTERN: str, PARTNERCATEGORY: s
     return {"BUSINESSPARTNER": "" if problems or TESTRUN == "X" else gpart, "RETURN": RETURN}
 
 
-@group.function(interface("BAPI_CTRACCONTRACTACCOUNT_CREATE", [
+@group.function(interface("BAPI_CTRACCONTRACTACCOUNT_CR1", [
     importing("CONTRACTACCOUNT", CHAR(12), text="External number (blank: internal)"),
     importing("CTRACHEADERIN", BAPIFKKVKI, optional=False, text="Contract account header"),
     importing("CTRACPARTNERDETAILIN", BAPIFKKVKPI, optional=False,
