@@ -1,5 +1,6 @@
 """The invariant of CO totals, for every test that posts CO documents: COSP and COSS hold
-exactly the sums of the COEP line items, per totals key and period, and nothing else."""
+exactly the sums of the COEP line items, per totals key and period, and nothing else —
+plan totals (WRTTP 01, co.plans) aside: SAP keeps plan line items in COEJ, not emulated."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def stored_totals(erp: ErpSystem) -> tuple[Sums, Sums]:
     for model in (COSP, COSS):
         sums: Sums = defaultdict(Decimal)
         for row in rows(erp, model):
+            if row["WRTTP"] == "01":
+                continue
             assert (row["LEDNR"], row["VERSN"], row["PERBL"]) == ("00", "000", "016")
             key = (row["OBJNR"], row["GJAHR"], row["WRTTP"], row["KSTAR"], row["VRGNG"],
                    row["BEKNZ"], row["TWAER"])

@@ -120,13 +120,13 @@ WKG_FIELDS = [f"WKG{period:03d}" for period in range(1, 17)]
 
 
 def order_totals(conn: RfcConnection, objnr: str) -> list[dict[str, Any]]:
-    """Totals by cost element and period from COSP (external) and COSS (internal postings),
-    as KO03's report reads them: {GJAHR, PERIO, KSTAR, COSP, COSS, WKG}, zero periods left
-    out, in year, period and cost element order."""
+    """Actual totals (WRTTP 04) by cost element and period from COSP (external) and COSS
+    (internal postings), as KO03's report reads them: {GJAHR, PERIO, KSTAR, COSP, COSS, WKG},
+    zero periods left out, in year, period and cost element order."""
     summed: dict[tuple[str, str, str], dict[str, Decimal]] = {}
     for table in ("COSP", "COSS"):
         rows = read_table(conn, table, ["GJAHR", "KSTAR", *WKG_FIELDS],
-                          [f"OBJNR = '{key(objnr, 'OBJNR', 22)}'"])
+                          [f"OBJNR = '{key(objnr, 'OBJNR', 22)}'", "AND WRTTP = '04'"])
         for row in rows:
             for period, name in enumerate(WKG_FIELDS, start=1):
                 value = Decimal(row[name] or "0")
