@@ -43,13 +43,7 @@ class FlowEngine:
         record = data if isinstance(data, dict) else {}
         own = queue_name(bdoc_type.flow_queue, _key(bdoc_type, record, bdoc_type.key))
         waits: list[str] = []
-        if self.settings.queue_dependencies and adapter.waits_for:
-            for wait in adapter.waits_for:
-                key = bdoc_type.value(data, wait.key)
-                name = self.scenarios.adapters[wait.adapter].queue_name(key) if key else ""
-                if name and name != queue:
-                    waits.append(name)
-        elif self.settings.queue_dependencies:
+        if self.settings.queue_dependencies:
             for dependency in bdoc_type.depends_on:
                 other = self.types.get(dependency.bdoc_type)
                 key = _key(bdoc_type, record, dependency.key)
