@@ -71,7 +71,8 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
     if log.document(ctx, header["OBJECT_ID"]) is not None:
         messages.add("S", "IAOM_CRMSRV", "117", object_id)
         return messages, []
-    order = log.document(ctx, header["PREDECESSOR"]) if header["PREDECESSOR"] else None
+    predecessor = header["PREDECESSOR"] if header["PREDECESSOR"].strip("0") else ""
+    order = log.document(ctx, predecessor) if predecessor else None
     if order is None:
         messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
                        parameter=HEADER, field="PREDECESSOR")

@@ -120,7 +120,7 @@ def _single_object(ctx: CallContext, result: Transfer, header: dict[str, Any],
                    budat: str) -> None:
     """The predecessor's order, or new orders with their plan."""
     messages, object_id = result.messages, header["OBJECT_ID"]
-    if header["PREDECESSOR"] and ctp.CO_REFERENCE == "X":
+    if header["PREDECESSOR"].strip("0") and ctp.CO_REFERENCE == "X":
         before = log.document(ctx, header["PREDECESSOR"])
         if before is None or not before.OBJECT_NO:
             messages.error("IAOM_CRMSRV", "112", object_id.lstrip("0"),

@@ -1,0 +1,142 @@
+"""Seed 001 through the gateway: service orders, contracts and confirmations as BDocs
+BUS_TRANS_MSG, routed by transaction type to their adapter objects and queues, posting in
+the ERP's controlling; bad input stops the queue in SYSFAIL and posts once after the fix."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from sapgw.gateway.runtime import Gateway
+from tests.erp_stub.crmsrv_support import ORDER_ITEMS, plan_prices, receive_stock
+
+from .conftest import read_table
+
+
+def transaction(object_id: str, process_type: str, items: list[dict[str, Any]],
+                predecessor: str = "", released: str = "X", completed: str = "",
+                ) -> dict[str, Any]:
+    """A BUS_TRANS_MSG as CRM sends it (JSON: numbers as strings)."""
+    return {"type": "BUS_TRANS_MSG", "sender": "CRM", "data": {
+        "HEADER": {"OBJECT_ID": object_id, "PROCESS_TYPE": process_type,
+                   "DESCRIPTION": f"Pump repair {object_id}", "POSTING_DATE": "2026-11-22",
+                   "RELEASED": released, "COMPLETED": completed, "SOLD_TO_PARTY": "1000",
+                   "SALES_ORG": "1000", "SERVICE_ORG": "S1000", "CURRENCY": "EUR",
+                   "PREDECESSOR": predecessor},
+        "ITEMS": [{key: str(value) for key, value in item.items() if value not in ("", None)}
+                  for item in items]}}
+
+
+def bdoc_item(number: int, itm_type: str, product: str, quantity: str, unit: str,
+              net_value: str = "", **fields: str) -> dict[str, str]:
+    return {"NUMBER_INT": str(number), "ITM_TYPE": itm_type, "PRODUCT_ID": product,
+            "QUANTITY": quantity, "UNIT": unit, "NET_VALUE": net_value, **fields}
+
+
+ORDER = [{**item, "QUANTITY": str(item["QUANTITY"]), "NET_VALUE": str(item["NET_VALUE"]),
+          "NUMBER_INT": str(int(item["NUMBER_INT"]))} for item in ORDER_ITEMS]
+CONFIRMATION = [bdoc_item(10, "SRVT", "TOOL-PRESS", "1.5", "H", EMPLOYEE="1001"),
+                bdoc_item(20, "SRVM", "SP-2000", "2", "PC")]
+
+
+def send(http, payload) -> str:
+    response = http.post("/api/bdocs", json=payload)
+    assert response.status_code == 201, response.text
+    return str(response.json()["bdoc_id"])
+
+
+def bdoc(http, bdoc_id: str) -> dict[str, Any]:
+    return dict(http.get(f"/api/bdocs/{bdoc_id}").json())
+
+
+def queues(http) -> dict[str, dict[str, Any]]:
+    return {q["name"]: q for q in http.get("/api/queues", params={"direction": "out"}).json()}
+
+
+@pytest.fixture
+def erp(sapgw: Gateway) -> Any:
+    """The ERP as a client sees it: prices planned, the customer's sales data, no stock."""
+    connection = sapgw.destination("ERP")
+    plan_prices(connection)
+    return connection
+
+
+def test_released_order_becomes_internal_order_with_plan(sapgw: Gateway, http, erp) -> None:
+    order = send(http, transaction("8000000101", "SRVO", ORDER))
+    draft = send(http, transaction("8000000102", "SRVO", ORDER, released=""))
+    sapgw.run_until_idle()
+
+    detail = bdoc(http, order)
+    assert detail["state"] == "F04", detail["log"]
+    assert [r["queue"] for r in detail["receivers"]] == ["R3AUSRVORD8000000101"]
+    assert bdoc(http, draft)["state"] == "F05", "not released: no receiver"
+    [aufk] = read_table(http, "AUFK", ["AUFNR", "AUART", "KTEXT"])
+    assert (aufk["AUART"], aufk["KTEXT"]) == ("SAPS", "Pump repair 8000000101")
+    assert read_table(http, "IAOM_ASSIGNMENTS", ["EXT_OBJECT_ID", "OBJECT_NO"],
+                      "BUS_SCENARIO_ID = 'CRMSRV'") == [
+        {"EXT_OBJECT_ID": "8000000101", "OBJECT_NO": f"OR{aufk['AUFNR']}"}]
+    vbap = read_table(http, "VBAP", ["MATNR", "AUFNR"])
+    assert {row["AUFNR"] for row in vbap} == {aufk["AUFNR"]} and len(vbap) == 4
+    links = http.get(f"/smw01/{order}").text
+    assert "IAOMC CRMSRV 8000000101" in links
+
+
+def test_confirmation_posts_tools_and_parts_after_its_order(sapgw: Gateway, http,
+                                                           erp) -> None:
+    receive_stock(erp, "10")
+    ids = [send(http, transaction("8000000101", "SRVO", ORDER)),
+           send(http, transaction("7000000001", "SRVC", CONFIRMATION,
+                                  predecessor="8000000101", released="", completed="X"))]
+    sapgw.run_until_idle()
+
+    assert [bdoc(http, i)["state"] for i in ids] == ["F04", "F04"], bdoc(http, ids[1])["log"]
+    assert bdoc(http, ids[1])["receivers"][0]["queue"] == "R3AUSRVCNF7000000001"
+    [aufk] = read_table(http, "AUFK", ["AUFNR"])
+    coep = read_table(http, "COEP", ["VRGNG", "KSTAR", "WKGBTR"],
+                      f"OBJNR = 'OR{aufk['AUFNR']}'")
+    assert sorted((c["VRGNG"], c["KSTAR"], Decimal(c["WKGBTR"])) for c in coep) == [
+        ("COIN", "0000400000", Decimal("24.00")), ("RKL", "0000944000", Decimal("53.25"))]
+    assert read_table(http, "MSEG", ["BWART", "AUFNR"], "BWART = '261'") == [
+        {"BWART": "261", "AUFNR": aufk["AUFNR"]}]
+
+
+def test_confirmation_waits_for_its_order_queue(sapgw: Gateway, http, erp) -> None:
+    receive_stock(erp, "10")
+    assert http.post("/api/queues/R3AUSRVORD8000000101/lock").status_code == 200
+    order = send(http, transaction("8000000101", "SRVO", ORDER))
+    confirmation = send(http, transaction("7000000001", "SRVC", CONFIRMATION,
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    current = queues(http)
+    assert current["R3AUSRVCNF7000000001"]["status"] == "WAITING"
+    assert current["R3AUSRVCNF7000000001"]["waiting_on"] == "R3AUSRVORD8000000101"
+    assert http.post("/api/queues/R3AUSRVORD8000000101/unlock").status_code == 200
+    sapgw.run_until_idle()
+    assert [bdoc(http, i)["state"] for i in (order, confirmation)] == ["F04", "F04"]
+
+
+def test_part_without_stock_sysfail_then_reprocess_posts_once(sapgw: Gateway, http,
+                                                              erp) -> None:
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    confirmation = send(http, transaction("7000000001", "SRVC", CONFIRMATION,
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    failed = bdoc(http, confirmation)
+    assert failed["state"] == "E06"
+    queue = queues(http)["R3AUSRVCNF7000000001"]
+    assert queue["status"] == "SYSFAIL"
+    assert queue["error"].startswith("Deficit of SL Unrestricted-use 2 PC"), queue["error"]
+    assert read_table(http, "COEP", ["BELNR"], "VRGNG = 'RKL'") == [], "nothing half-posted"
+
+    receive_stock(erp, "2")
+    assert http.post(f"/api/bdocs/{confirmation}/reprocess").status_code == 200
+    sapgw.run_until_idle()
+    assert bdoc(http, confirmation)["state"] == "F04"
+    assert len(read_table(http, "MSEG", ["MBLNR"], "BWART = '261'")) == 1
+    assert len(read_table(http, "COEP", ["BELNR"], "VRGNG = 'RKL'")) == 2
