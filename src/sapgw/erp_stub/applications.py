@@ -12,6 +12,7 @@ from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.erp_stub.basis.application import BASIS
 from sapgw.erp_stub.co.application import CO
+from sapgw.erp_stub.copa.application import COPA
 from sapgw.erp_stub.crmsrv.application import CRMSRV
 from sapgw.erp_stub.fbas.application import FBAS
 from sapgw.erp_stub.fi.application import FI
@@ -26,7 +27,7 @@ from sapgw.erp_stub.ps.application import PS
 from sapgw.erp_stub.sd.application import SD
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, CRMSRV)
+                                         SD, COPA, CRMSRV)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                          ("unlock", "unlock a stopped queue (TRFC_QOUT_UNLOCK)")):
         smq1_action.add_argument(f"--{action}", dest="action", action="store_const",
                                  const=action, help=text)
+    from sapgw.gateway import ke24  # CO-PA line items (KE24-like)
+
+    ke24.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -383,6 +386,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway.erp_smq1 import smq1_command
 
         return smq1_command(args, client, show)
+    if args.erp_command == "ke24":
+        from sapgw.gateway import ke24
+
+        return ke24.run(args, client, show)
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))

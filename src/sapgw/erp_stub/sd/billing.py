@@ -7,6 +7,8 @@ Items of the same billing type, sales area, sold-to party, billing date, currenc
 company code form one billing document (SAP's split criteria, reduced to those). The revenue
 account comes from VKOA (C001): condition type KOFK when the item carries an internal order,
 KOFI otherwise; an item with an order needs a revenue element (CSKB category 11 or 12).
+An item without an internal order goes to CO-PA (record type F) when the company code's
+controlling area has an operating concern, whose currency the document's must then be.
 Everything is checked and every problem answered before anything is numbered.
 """
 
@@ -17,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.masterdata import api as partners
@@ -87,6 +90,7 @@ def check(ctx: CallContext, rows: list[dict[str, Any]]) -> tuple[list[Invoice], 
             seen.add((order["VBELN"], item["POSNR"]))
             entry = BillingItem(order, item)
             entry.account = _account(ctx, order, item, ktgrd, fkdat, row, messages)
+            _profitability(ctx, order, item, row, messages)
             key = (kind.fkart, order["VKORG"], order["VTWEG"], order["SPART"],
                    order["KUNNR"], fkdat, order["WAERK"], order["BUKRS_VF"], ktgrd)
             invoices.setdefault(key, Invoice(kind, order, fkdat, order["BUKRS_VF"], ktgrd)
@@ -185,3 +189,16 @@ def _account(ctx: CallContext, order: dict[str, Any], item: dict[str, Any], ktgr
             messages.error("VF", "915", account, company.KOKRS, parameter=BILLINGDATAIN,
                            row=row, field="REF_DOC")
     return account
+
+
+def _profitability(ctx: CallContext, order: dict[str, Any], item: dict[str, Any], row: int,
+                   messages: Messages) -> None:
+    """An item whose revenue reaches CO-PA at billing (no internal order) needs the document
+    currency to be the operating concern's: CO-PA translates no currency here (KE 910)."""
+    company = fbas.company_code(ctx, order["BUKRS_VF"])
+    if item["AUFNR"] or company is None or not company.KOKRS:
+        return
+    concern = copa.concern_of(ctx, company.KOKRS)
+    if concern is not None and order["WAERK"] != concern.waers:
+        messages.error("KE", "910", order["WAERK"], concern.waers, parameter=BILLINGDATAIN,
+                       row=row, field="CURRENCY")

@@ -8,6 +8,12 @@ internal order carries it as account assignment, so FI's CO interface posts the 
 order as a CO line item (COIN, negative: a credit). Output tax is not built. The document is
 checked (BAPI_ACC_DOCUMENT_CHECK) before the billing document number is drawn.
 
+Items without an internal order transfer to CO-PA at billing (record type F, in the same
+LUW): one line item each, characteristics from the billing document (customer, material,
+billing type, sales order and item, company code, plant, sales area), PR00 through KE4I into
+its value field, reference RBELN/RPOSN = the billing item. Items with an internal order do
+not: their revenue reaches CO-PA when the order is settled (record type C).
+
 At commit, the billing status of each item moves from A to C in the statement that checks it
 is still A: a second LUW billing the same item terminates (VF 904) and writes nothing.
 """
@@ -18,17 +24,20 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.sd.billing import INVOICE, ORDER_CATEGORY, Invoice
 from sapgw.erp_stub.sd.documents import FULLY_BILLED, NOT_BILLED
+from sapgw.erp_stub.sd.sales_orders import PRICE
 from sapgw.erp_stub.sd.tables import VBFA, VBRK, VBRP, VBUK, VBUP
 from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 CHECK_KEY = "$"          # OBJ_KEY while the number is not drawn yet (as MM does)
+PROFITABILITY_RECORD_TYPE = "F"   # CO-PA record type of billing data
 
 
 def post(ctx: CallContext, invoices: list[Invoice], usnam: str, testrun: bool
@@ -122,6 +131,35 @@ def _register(ctx: CallContext, invoice: Invoice, vbeln: str, usnam: str, posted
         ctx.task(mark_billed(item["VBELN"], item["POSNR"]))
     ctx.insert(VBRP, items)
     ctx.insert(VBFA, flows)
+    if company is not None and company.KOKRS:
+        _to_profitability_analysis(ctx, invoice, company.KOKRS, vbeln, usnam)
+
+
+def _to_profitability_analysis(ctx: CallContext, invoice: Invoice, kokrs: str, vbeln: str,
+                               usnam: str) -> None:
+    """CO-PA line items (record type F) of the items without an internal order, when the
+    controlling area has an operating concern (checked in `billing.check`)."""
+    if copa.concern_of(ctx, kokrs) is None:
+        return
+    order = invoice.order
+    for number, entry in enumerate(invoice.items, start=1):
+        item, posnr = entry.item, f"{number * 10:06d}"
+        if item["AUFNR"] or not item["NETWR"]:
+            continue
+        characteristics = {
+            "KNDNR": order["KUNNR"], "ARTNR": item["MATNR"], "FKART": invoice.kind.fkart,
+            "KAUFN": item["VBELN"], "KDPOS": item["POSNR"], "BUKRS": invoice.bukrs,
+            "WERKS": item["WERKS"], "VKORG": order["VKORG"], "VTWEG": order["VTWEG"],
+            "SPART": order["SPART"]}
+        try:
+            copa.post_conditions(ctx, kokrs=kokrs, record_type=PROFITABILITY_RECORD_TYPE,
+                                 budat=invoice.fkdat, characteristics=characteristics,
+                                 conditions=[(PRICE, item["NETWR"])],
+                                 reference={"RBELN": vbeln, "RPOSN": posnr},
+                                 currency=order["WAERK"], usnam=usnam)
+        except copa.CopaError as error:  # checked before numbering: customizing changed
+            raise ABAPRuntimeError(error.message, 4, "UPDATE_TERMINATED", error.msg_class,
+                                   "A", error.number, *error.variables[:2]) from error
 
 
 def mark_billed(vbeln: str, posnr: str) -> Task:

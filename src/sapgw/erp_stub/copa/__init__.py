@@ -1,0 +1,1 @@
+"""CO-PA: costing-based profitability analysis (operating concern S001)."""

@@ -1,0 +1,18 @@
+"""What other applications may use of CO-PA: post line items (by value field, by cost element
+through a PA transfer structure, by SD condition), profitability segments, the operating
+concern of a controlling area, and the check of a PA transfer structure.
+
+Every posting function registers its line item in the caller's LUW and raises `CopaError`
+(message class KE, `error.bapiret2(...)` gives the RETURN row) before registering anything.
+"""
+
+from sapgw.erp_stub.copa.concern import Concern, concern_of
+from sapgw.erp_stub.copa.errors import CopaError
+from sapgw.erp_stub.copa.postings import post, post_by_cost_element, post_conditions
+from sapgw.erp_stub.copa.segments import characteristics_of, segment
+from sapgw.erp_stub.copa.transfer import check_structure
+
+__all__ = [
+    "Concern", "CopaError", "characteristics_of", "check_structure", "concern_of", "post",
+    "post_by_cost_element", "post_conditions", "segment",
+]
