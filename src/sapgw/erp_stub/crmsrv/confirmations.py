@@ -91,7 +91,9 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
     _check(ctx, confirmation, messages)
     if messages.failed:
         return messages, []
-    posted = _post(ctx, confirmation)
+    posted = _post(ctx, confirmation, messages)
+    if messages.failed:
+        return messages, []
     log.register(ctx, header, order.OBJECT_NO, "", order.BUKRS, order.KOKRS)
     messages.add("S", "IAOM_CRMSRV", "118", object_id,
                  ", ".join(f"{p['DOC_TYPE']} {p['DOC_NO']}" for p in posted)[:50])
@@ -142,15 +144,17 @@ def _check(ctx: CallContext, confirmation: Confirmation, messages: Messages) -> 
             for problem in errors(answer["RETURN"]):
                 messages.extend([{**problem, "PARAMETER": ITEMS}],
                                 posting.origin_of(int(problem.get("ROW") or 0)))
-    if confirmation.time_sheet.rows:
-        labour.check(ctx, confirmation, messages)
 
 
-def _post(ctx: CallContext, confirmation: Confirmation) -> list[dict[str, Any]]:
-    """Post what was checked; a failure now ends the LUW."""
+def _post(ctx: CallContext, confirmation: Confirmation, messages: Messages
+          ) -> list[dict[str, Any]]:
+    """The time sheet first (CATS registers nothing when it refuses a record), then what was
+    checked; a failure after its check ends the LUW."""
     posted: list[dict[str, Any]] = []
     if confirmation.time_sheet.rows:
-        posted += labour.post(ctx, confirmation)
+        posted += labour.post(ctx, confirmation, messages)
+        if messages.failed:
+            return []
     for posting, function, params in _postings(confirmation, check=False):
         if not posting.rows:
             continue

@@ -24,9 +24,7 @@ def collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[s
                    field="ITM_TYPE")
 
 
-def check(ctx: CallContext, confirmation: Confirmation, messages: Messages) -> None:
-    """Nothing to check: no time sheet rows are collected without CATS."""
-
-
-def post(ctx: CallContext, confirmation: Confirmation) -> list[dict[str, Any]]:
+def post(ctx: CallContext, confirmation: Confirmation, messages: Messages
+         ) -> list[dict[str, Any]]:
+    """Nothing to post: no time sheet rows are collected without CATS."""
     return []
