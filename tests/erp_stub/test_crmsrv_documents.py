@@ -148,3 +148,21 @@ def test_order_type_rule_that_fails_is_the_badis_message(erp: ErpSystem,
 
     assert codes(result["RETURN"]) == [("E", "IAOM_CRMSRV", "110")]
     assert "no.such.module" in result["RETURN"][0]["MESSAGE"]
+
+
+def test_mass_object_controlling_creates_no_order(erp: ErpSystem, conn: LocalConnection
+                                                  ) -> None:
+    plan_prices(conn)
+    conn.call("RFC_READ_TABLE", QUERY_TABLE="IAOM_CRMSRV_CTP")
+    with erp.db.write() as db:
+        db.exec_driver_sql("UPDATE \"IAOM_CRMSRV_CTP\" SET \"CO_TYPE\" = '02' "
+                           "WHERE \"PROCESS_TYPE_CTP\" = 'SRVO'")
+    erp.buffer.invalidate()
+    result = document_in(conn, header("8000000101", "SRVO"), ORDER_ITEMS)
+
+    assert codes(result["RETURN"]) == [("I", "IAOM_CRMSRV", "122")]
+    assert rows(erp, AUFK) == [] and rows(erp, IAOM_ASSIGNMENTS) == []
+    assert {i["AUFNR"] for i in rows(erp, VBAP)} == {""}, "billing goes to CO-PA"
+    confirmation = conn.call("IAOM_CRMSRV_CONFIRM_IN", IS_HEADER=header(
+        "7000000001", "SRVC", predecessor="8000000101"), IT_ITEMS=[ORDER_ITEMS[2]])
+    assert codes(confirmation["RETURN"]) == [("E", "IAOM_CRMSRV", "125")]

@@ -78,6 +78,11 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
                        parameter=HEADER, field="PREDECESSOR")
         return messages, []
     budat = header["POSTING_DATE"] or ctx.clock.today().strftime("%Y%m%d")
+    ctp = cust.controlling_type(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
+    if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
+        messages.error("IAOM_CRMSRV", "125", object_id, order.OBJECT_ID.lstrip("0"),
+                       parameter=HEADER, field="PREDECESSOR")
+        return messages, []
     confirmation = Confirmation(header, budat, order.KOKRS)
     for row, item in enumerate(items, start=1):
         objnr = _object(ctx, header["PREDECESSOR"], item, order.OBJECT_NO)
