@@ -41,6 +41,13 @@ CONFIRMATION = [bdoc_item(10, "SRVT", "TOOL-PRESS", "1.5", "H", EMPLOYEE="1001")
                 bdoc_item(20, "SRVM", "SP-2000", "2", "PC")]
 
 
+def bdoc_link(http, bdoc_id: str) -> str:
+    """The CRMSRV link of a BDoc's monitor page."""
+    text = http.get(f"/smw01/{bdoc_id}").text
+    start = text.index('href="/crmsrv?') + len('href="')
+    return text[start:text.index('"', start)].replace("&amp;", "&")
+
+
 def send(http, payload) -> str:
     response = http.post("/api/bdocs", json=payload)
     assert response.status_code == 201, response.text
@@ -80,7 +87,10 @@ def test_released_order_becomes_internal_order_with_plan(sapgw: Gateway, http, e
     vbap = read_table(http, "VBAP", ["MATNR", "AUFNR"])
     assert {row["AUFNR"] for row in vbap} == {aufk["AUFNR"]} and len(vbap) == 4
     links = http.get(f"/smw01/{order}").text
-    assert "IAOMC CRMSRV 8000000101" in links
+    assert "IAOMC CRMSRV 8000000101" in links and 'href="/crmsrv?object_id=8000000101"' in links
+    page = http.get("/crmsrv", params={"object_id": "8000000101"})
+    assert page.status_code == 200
+    assert f'href="/ko03?aufnr={aufk["AUFNR"]}"' in page.text
 
 
 def test_confirmation_posts_tools_and_parts_after_its_order(sapgw: Gateway, http,
@@ -100,6 +110,8 @@ def test_confirmation_posts_tools_and_parts_after_its_order(sapgw: Gateway, http
         ("COIN", "0000400000", Decimal("24.00")), ("RKL", "0000944000", Decimal("53.25"))]
     assert read_table(http, "MSEG", ["BWART", "AUFNR"], "BWART = '261'") == [
         {"BWART": "261", "AUFNR": aufk["AUFNR"]}]
+    page = http.get(bdoc_link(http, ids[1]))
+    assert page.status_code == 200 and "RKL" in page.text and "SP-2000" in page.text
 
 
 def test_confirmation_waits_for_its_order_queue(sapgw: Gateway, http, erp) -> None:

@@ -64,21 +64,18 @@ def crm_srv_confirm_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:
 
 
 def erp_links(bdoc_type: str, data: dict[str, Any]) -> list[ErpLink]:
-    """An order or contract: its IAOM assignment (IAOMC, which leads on to KO03 with its CO
-    documents); a confirmation: the confirmed order's, and its CATS rows and material
-    documents (found by the confirmation's number)."""
+    """The document in the ERP (CRMSRV: its internal order with a link to KO03, the CO line
+    items, CATS rows and goods issues on it) and, for an order or contract, its IAOM
+    assignment (IAOMC); a confirmation's page is its order's."""
     header = data["HEADER"]
     object_id = header["OBJECT_ID"].lstrip("0")
     if header["PROCESS_TYPE"] in CONFIRMATION_TYPES:
         order = _predecessor(data).lstrip("0")
-        links = [ErpLink("IAOMC", f"{BUSINESS_SCENARIO} {order} (confirmed order)",
-                         {"scenario": BUSINESS_SCENARIO, "key": order})] if order else []
-        return [*links,
-                ErpLink("CATSDB", f"time sheet of confirmation {object_id}",
-                        {"table": "CATSDB", "where": f"LTXA1 LIKE '{object_id}/%'"}),
-                ErpLink("MB51", f"goods issues of confirmation {object_id}",
-                        {"table": "MKPF", "where": f"XBLNR = '{header['OBJECT_ID']}'"})]
-    return [ErpLink("IAOMC", f"{BUSINESS_SCENARIO} {object_id}",
+        return [ErpLink("CRMSRV", f"order {order}: CO documents, CATS rows, goods issues",
+                        {"object_id": order})] if order else []
+    return [ErpLink("CRMSRV", f"{object_id}: order, CO documents, CATS rows",
+                    {"object_id": object_id}),
+            ErpLink("IAOMC", f"{BUSINESS_SCENARIO} {object_id}",
                     {"scenario": BUSINESS_SCENARIO, "key": object_id})]
 
 
