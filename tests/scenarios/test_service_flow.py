@@ -4,11 +4,15 @@ the ERP's controlling; bad input stops the queue in SYSFAIL and posts once after
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
+from sapgw.gateway.cli import build_parser, dispatch
+from sapgw.gateway.client import HttpClient
 from sapgw.gateway.runtime import Gateway
 from tests.erp_stub.crmsrv_support import ORDER_ITEMS, plan_prices, receive_stock
 
@@ -152,3 +156,27 @@ def test_part_without_stock_sysfail_then_reprocess_posts_once(sapgw: Gateway, ht
     assert bdoc(http, confirmation)["state"] == "F04"
     assert len(read_table(http, "MSEG", ["MBLNR"], "BWART = '261'")) == 1
     assert len(read_table(http, "COEP", ["BELNR"], "VRGNG = 'RKL'")) == 2
+
+
+def cli(http: TestClient, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    client = HttpClient("http://testserver")
+    client.http = http  # the CLI's HTTP client, talking to the app in this process
+    code = dispatch(build_parser().parse_args(["erp", "crmsrv", *args]), client)
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_the_document_on_the_command_line(sapgw: Gateway, http, erp,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    sapgw.run_until_idle()
+
+    code, out = cli(http, capsys, "8000000101", "--json")
+    assert code == 0
+    found = json.loads(out)
+    [aufnr] = found["orders"]
+    assert found["doc"]["PROCESS_TYPE"] == "SRVO" and aufnr.startswith("0000001")
+    code, out = cli(http, capsys, "8000000101")
+    assert code == 0 and f"Internal orders: {aufnr.lstrip('0')}" in out
+    assert cli(http, capsys, "8000000999")[0] == 1
+    assert cli(http, capsys, "80000'0")[0] == 2

@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import ke24  # CO-PA line items (KE24-like)
 
     ke24.add_parsers(erp_sub, common)
+    from sapgw.gateway import crmsrv_cli  # CRM service documents in the ERP
+
+    crmsrv_cli.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -390,6 +393,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import ke24
 
         return ke24.run(args, client, show)
+    if args.erp_command == "crmsrv":
+        from sapgw.gateway import crmsrv_cli
+
+        return crmsrv_cli.run(args, client, show)
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))
