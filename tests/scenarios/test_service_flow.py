@@ -180,3 +180,35 @@ def test_the_document_on_the_command_line(sapgw: Gateway, http, erp,
     assert code == 0 and f"Internal orders: {aufnr.lstrip('0')}" in out
     assert cli(http, capsys, "8000000999")[0] == 1
     assert cli(http, capsys, "80000'0")[0] == 2
+
+
+def period(erp: Any, action: str, year: int = 2026, number: int = 11) -> None:
+    """OB52 over RFC: close (C) or open (O) a posting period of company code 1000."""
+    result = erp.call("FI_POSTING_PERIODS_MAINTAIN", COMP_CODE="1000", FISC_YEAR=str(year),
+                      PERIOD=f"{number:03d}", ACTION=action)
+    assert [r for r in result["RETURN"] if r["TYPE"] in "EA"] == [], result["RETURN"]
+    erp.call("BAPI_TRANSACTION_COMMIT")
+
+
+def test_closed_period_sysfail_then_reopened_posts_once(sapgw: Gateway, http, erp) -> None:
+    receive_stock(erp, "10")
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    sapgw.run_until_idle()
+    period(erp, "C")
+    confirmation = send(http, transaction("7000000001", "SRVC", CONFIRMATION,
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    assert bdoc(http, confirmation)["state"] == "E06"
+    queue = queues(http)["R3AUSRVCNF7000000001"]
+    assert (queue["status"], queue["error"]) == ("SYSFAIL", "Posting period 011 2026 is not open")
+    assert read_table(http, "COEP", ["BELNR"], "VRGNG = 'RKL'") == []
+    assert read_table(http, "MSEG", ["MBLNR"], "BWART = '261'") == []
+
+    period(erp, "O")
+    assert http.post(f"/api/bdocs/{confirmation}/reprocess").status_code == 200
+    sapgw.run_until_idle()
+    assert bdoc(http, confirmation)["state"] == "F04"
+    assert len(read_table(http, "MSEG", ["MBLNR"], "BWART = '261'")) == 1
+    assert len(read_table(http, "COBK", ["BELNR"], "VRGNG = 'RKL'")) == 1
