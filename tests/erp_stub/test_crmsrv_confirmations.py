@@ -96,3 +96,15 @@ def test_a_confirmation_of_an_unknown_order(conn: LocalConnection) -> None:
     result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000009999"), [TOOL])
     assert codes(result["RETURN"]) == [("E", "IAOM_CRMSRV", "115")]
     assert result["RETURN"][0]["FIELD"] == "PREDECESSOR"
+
+
+def test_a_sales_item_is_delivered_to_the_order(erp: ErpSystem, conn: LocalConnection,
+                                               order: str) -> None:
+    receive_stock(conn, "1", "FG-3000")
+    result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000000101"),
+                        [item(10, "SRVS", "FG-3000", "1", "PC")])
+
+    assert codes(result["RETURN"]) == [("S", "IAOM_CRMSRV", "118")], result["RETURN"]
+    [mseg] = rows(erp, MSEG, BWART="261")
+    assert (mseg["MATNR"], mseg["AUFNR"], mseg["DMBTR"]) == (
+        "FG-3000", order[2:], Decimal("150.00"))

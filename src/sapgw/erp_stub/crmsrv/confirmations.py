@@ -9,7 +9,9 @@ controlling the order item's of the same number, else the document's. By item ca
 - expense: a reposting of primary costs (RKU1) from the employee's cost center on the cost
   element CRMC_CATS_CO derives (`labour`);
 - service part: a goods issue 261 to the order at standard price (MKPF/MSEG, FI, COIN);
-- sales item: nothing here (its sales document came with the order).
+- sales item: its delivery, as a goods issue 261 to the order like a part (ours: SD
+  deliveries and their goods issue 601 are not emulated; the item was billed through the
+  order's sales document).
 All of one confirmation is one LUW: every posting is checked first (the _CHECK BAPIs, the
 goods movement's test run) and every problem answered; only then is anything posted. A
 posting that fails after its check ends the LUW (an A message): nothing of the confirmation
@@ -131,12 +133,12 @@ def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[
             "SEND_CCTR": tool.KOSTL, "ACTTYPE": tool.LSTAR, "ACTVTY_QTY": quantity,
             "PERSON_NO": item["EMPLOYEE"], "SEG_TEXT": f"Tool {item['PRODUCT_ID']} {text}",
             "REC_ORDER": aufnr})
-    elif category.KIND == cust.PART:
+    elif category.KIND in (cust.PART, cust.SALES):
         confirmation.parts.add(row, {
             "MATERIAL": item["PRODUCT_ID"], "PLANT": item["PLANT"] or category.WERKS,
             "STGE_LOC": item["STGE_LOC"] or category.LGORT, "MOVE_TYPE": "261",
             "ENTRY_QNT": quantity, "ENTRY_UOM": item["UNIT"], "ORDERID": aufnr,
-            "ITEM_TEXT": f"Service part {text}"})
+            "ITEM_TEXT": f"{category.TEXT} {text}"[:50]})
     elif category.KIND in (cust.LABOUR, cust.EXPENSE):
         labour.collect(ctx, confirmation, row, item, aufnr, category.KIND, text, messages)
 
