@@ -166,3 +166,15 @@ def test_mass_object_controlling_creates_no_order(erp: ErpSystem, conn: LocalCon
     confirmation = conn.call("IAOM_CRMSRV_CONFIRM_IN", IS_HEADER=header(
         "7000000001", "SRVC", predecessor="8000000101"), IT_ITEMS=[ORDER_ITEMS[2]])
     assert codes(confirmation["RETURN"]) == [("E", "IAOM_CRMSRV", "125")]
+
+
+def test_a_sales_document_problem_creates_no_order(erp: ErpSystem, conn: LocalConnection
+                                                   ) -> None:
+    plan_prices(conn)
+    result = document_in(conn, header("8000000101", "SRVO", SOLD_TO_PARTY="9999"),
+                         ORDER_ITEMS)
+
+    assert codes(result["RETURN"]) == [("E", "V1", "903"), ("E", "V1", "904"),
+                                       ("E", "V4", "219")]
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert rows(erp, AUFK) == [] and rows(erp, IAOM_ASSIGNMENTS) == []

@@ -26,11 +26,10 @@ from typing import Any
 
 from sapgw.erp_stub.crmsrv import customizing as cust
 from sapgw.erp_stub.crmsrv import labour, log
-from sapgw.erp_stub.crmsrv.documents import SCENARIO, business_key
+from sapgw.erp_stub.crmsrv.documents import SCENARIO, abort, business_key
 from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 HEADER, ITEMS = "IS_HEADER", "IT_ITEMS"
@@ -201,10 +200,3 @@ def _postings(confirmation: Confirmation, check: bool
           "GOODSMVT_CODE": {"GM_CODE": "03"}, "GOODSMVT_ITEM": confirmation.parts.rows,
           "TESTRUN": "X" if check else ""}),
     ]
-
-
-def abort(problem: dict[str, Any]) -> None:
-    """End the LUW with the message of a posting that failed after its check."""
-    raise ABAPRuntimeError(problem["MESSAGE"], 4, "UPDATE_TERMINATED", problem["ID"], "A",
-                           problem["NUMBER"], problem["MESSAGE_V1"], problem["MESSAGE_V2"])
-

@@ -30,6 +30,7 @@ from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.masterdata import api as partners
+from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 SCENARIO = "CRMSRV"          # IAOM business scenario (ours: SAP's ID for CRM Service UNSURE)
@@ -104,21 +105,35 @@ def transfer(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any
         messages.error("IAOM_CRMSRV", "103", ctp.CO_TYPE, header["PROCESS_TYPE"],
                        parameter=HEADER, field="PROCESS_TYPE")
         return result
-    else:
-        _single_object(ctx, result, header, items, ctp, csc, kokrs, bukrs, budat)
+    orders = None
+    if ctp.CO_TYPE == cust.SINGLE_OBJECT:
+        orders = _single_object(ctx, result, header, items, ctp, csc, kokrs, budat)
     if messages.failed:
         return result
-    _sales_document(ctx, result, header, items, csc)
+    _sales_document(ctx, result, header, items, csc, check=True)
     if messages.failed:
         return result
+    if orders is not None:
+        _create(ctx, result, header, orders, kokrs, bukrs, budat)
+    _sales_document(ctx, result, header, items, csc, check=False)
     log.register(ctx, header, result.objects.get("", ""), result.vbeln, bukrs, kokrs)
     return result
 
 
+@dataclass
+class Orders:
+    """What single-object controlling will create: the order type, the orders and the
+    estimate they are planned with."""
+
+    order_type: str
+    targets: list[Target]
+    planned: list[PlannedValue]
+
+
 def _single_object(ctx: CallContext, result: Transfer, header: dict[str, Any],
-                   items: list[dict[str, Any]], ctp: Any, csc: Any, kokrs: str, bukrs: str,
-                   budat: str) -> None:
-    """The predecessor's order, or new orders with their plan."""
+                   items: list[dict[str, Any]], ctp: Any, csc: Any, kokrs: str, budat: str
+                   ) -> Orders | None:
+    """The predecessor's order (None), or the orders to create, checked; writes nothing."""
     messages, object_id = result.messages, header["OBJECT_ID"]
     if header["PREDECESSOR"].strip("0") and ctp.CO_REFERENCE == "X":
         before = log.document(ctx, header["PREDECESSOR"])
@@ -126,14 +141,14 @@ def _single_object(ctx: CallContext, result: Transfer, header: dict[str, Any],
             messages.error("IAOM_CRMSRV", "112", object_id.lstrip("0"),
                            header["PREDECESSOR"].lstrip("0"), parameter=HEADER,
                            field="PREDECESSOR")
-            return
+            return None
         result.objects[""] = before.OBJECT_NO
-        return
+        return None
     order_type = _order_type(ctx, header, csc.AUART or cust.DEFAULT_ORDER_TYPE, messages)
     planned = estimate(ctx, kokrs=kokrs, budat=budat, scenario=csc, items=items,
                        messages=messages)
     if order_type is None or messages.failed:
-        return
+        return None
     text = header["DESCRIPTION"] or f"{header['PROCESS_TYPE']} {object_id.lstrip('0')}"
     if ctp.CO_LEVEL == cust.ITEM_LEVEL:
         targets = [Target(business_key(object_id, item["NUMBER_INT"]),
@@ -141,19 +156,26 @@ def _single_object(ctx: CallContext, result: Transfer, header: dict[str, Any],
                           item["NUMBER_INT"]) for item in items]
     else:
         targets = [Target(business_key(object_id), text, items)]
-    for target in targets:
-        aufnr = co.create_order(ctx, order_type=order_type, text=target.text[:40],
+    return Orders(order_type, targets, planned)
+
+
+def _create(ctx: CallContext, result: Transfer, header: dict[str, Any], orders: Orders,
+            kokrs: str, bukrs: str, budat: str) -> None:
+    """The orders, their IAOM keys and plans, in the caller's LUW."""
+    for target in orders.targets:
+        aufnr = co.create_order(ctx, order_type=orders.order_type, text=target.text[:40],
                                 company_code=bukrs, controlling_area=kokrs)
         target.objnr = f"OR{aufnr}"
         iaom.register(ctx, SCENARIO, target.key, target.objnr, "S")
         numbers = {item["NUMBER_INT"] for item in target.items}
         for item in target.items:
             result.objects[item["NUMBER_INT"]] = target.objnr
-        if len(targets) == 1:
+        if len(orders.targets) == 1:
             result.objects[""] = target.objnr
-        _plan(ctx, target, [p for p in planned if p.number_int in numbers], kokrs, budat)
-        messages.add("S", "IAOM_CRMSRV", "113", aufnr.lstrip("0"), header["PROCESS_TYPE"],
-                     target.key)
+        _plan(ctx, target, [p for p in orders.planned if p.number_int in numbers], kokrs,
+              budat)
+        result.messages.add("S", "IAOM_CRMSRV", "113", aufnr.lstrip("0"),
+                            header["PROCESS_TYPE"], target.key)
         result.results.append({"NUMBER_INT": target.number_int, "OBJECT_NO": target.objnr,
                                "AUFNR": aufnr, "DOC_TYPE": "ORDER", "DOC_NO": aufnr})
 
@@ -193,8 +215,10 @@ def _plan(ctx: CallContext, target: Target, planned: list[PlannedValue], kokrs: 
 
 
 def _sales_document(ctx: CallContext, result: Transfer, header: dict[str, Any],
-                    items: list[dict[str, Any]], csc: Any) -> None:
-    """The billing-relevant sales document of the items with a net value."""
+                    items: list[dict[str, Any]], csc: Any, check: bool) -> None:
+    """The billing-relevant sales document of the items with a net value: checked (a test
+    run, before the orders it is assigned to exist) or created; a creation that fails after
+    its check ends the LUW."""
     billed = [item for item in items if Decimal(item["NET_VALUE"] or 0) > 0]
     if not billed or not csc.SD_AUART:
         return
@@ -211,7 +235,7 @@ def _sales_document(ctx: CallContext, result: Transfer, header: dict[str, Any],
             "PLANT": item["PLANT"] or (category.WERKS if category is not None else ""),
             "TARGET_QTY": quantity, "TARGET_QU": item["UNIT"],
             "SHORT_TEXT": f"{header['OBJECT_ID'].lstrip('0')}/{int(item['NUMBER_INT'])}",
-            "ORDERID": objnr[2:] if objnr.startswith("OR") else ""})
+            "ORDERID": objnr[2:] if objnr.startswith("OR") and not check else ""})
         conditions.append({"ITM_NUMBER": posnr, "COND_TYPE": "PR00", "COND_VALUE": rate,
                            "CURRENCY": header["CURRENCY"], "COND_P_UNT": Decimal(1)})
     answer = ctx.call(
@@ -223,12 +247,21 @@ def _sales_document(ctx: CallContext, result: Transfer, header: dict[str, Any],
                                        f"{header['OBJECT_ID'].lstrip('0')}"},
         ORDER_ITEMS_IN=order_items,
         ORDER_PARTNERS=[{"PARTN_ROLE": "AG", "PARTN_NUMB": header["SOLD_TO_PARTY"]}],
-        ORDER_CONDITIONS_IN=conditions)
+        ORDER_CONDITIONS_IN=conditions, TESTRUN="X" if check else "")
     failed = errors(answer["RETURN"])
-    if failed:
+    if failed and check:
         result.messages.extend(failed)
+    elif failed:
+        abort(failed[0])
+    if check or failed:
         return
     result.vbeln = answer["SALESDOCUMENT"]
     result.results.append({"NUMBER_INT": "0000000000", "OBJECT_NO": result.objects.get("", ""),
                            "AUFNR": "", "DOC_TYPE": "SALESDOC", "DOC_NO": result.vbeln})
 
+
+def abort(problem: dict[str, Any]) -> None:
+    """End the LUW with the message of a posting that failed after its check (an A message:
+    nothing of the document stays)."""
+    raise ABAPRuntimeError(problem["MESSAGE"], 4, "UPDATE_TERMINATED", problem["ID"], "A",
+                           problem["NUMBER"], problem["MESSAGE_V1"], problem["MESSAGE_V2"])
