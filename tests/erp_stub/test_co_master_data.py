@@ -55,7 +55,7 @@ def test_cost_center_is_visible_after_commit_only(conn: LocalConnection) -> None
         "COMP_CODE": "1000", "CURRENCY": "EUR", "VALID_TO": "99991231"}
     listed = conn.call("BAPI_COSTCENTER_GETLIST1", CONTROLLINGAREA="1000")
     assert [row["COSTCENTER"] for row in listed["COSTCENTERLIST"]] == [
-        "0000001000", "0000002000", "0000004711"]
+        "0000001000", "0000002000", "0000004100", "0000004711"]
 
 
 def test_new_cost_center_takes_postings(conn: LocalConnection) -> None:
@@ -229,6 +229,6 @@ def test_seeded_rows_are_kept_and_completed_on_restart(tmp_path: Path, clock: Cl
     again = create_system(url, clock=clock)
     try:
         kept = again.connect().call("BAPI_COSTCENTER_GETLIST1", CONTROLLINGAREA="1000")
-        assert len(kept["COSTCENTERLIST"]) == 3
+        assert len(kept["COSTCENTERLIST"]) == 4   # the demo's three and the one created
     finally:
         again.db.dispose()

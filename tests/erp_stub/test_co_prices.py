@@ -28,7 +28,9 @@ def plan(conn: LocalConnection, *, header: dict[str, Any] | None = None,
 
 
 def prices(conn: LocalConnection, **params: Any) -> list[tuple[str, Decimal, Decimal, Decimal]]:
-    result = conn.call("BAPI_CTR_GETACTIVITYPRICES", COAREA="1000", FISCYEAR="2026", **params)
+    # Cost center 1000 only: the demo data plans prices for the service cost center 4100.
+    result = conn.call("BAPI_CTR_GETACTIVITYPRICES", COAREA="1000", FISCYEAR="2026",
+                       COSTCENTERFROM="1000", COSTCENTERTO="1000", **params)
     return [(row["PERIOD"], row["PRICE_CCURR_FIX"], row["PRICE_CCURR_VAR"], row["PRICE_UNIT"])
             for row in result["ACTPRICES"]]
 

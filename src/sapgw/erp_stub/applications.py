@@ -11,6 +11,7 @@ from pathlib import Path
 from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.erp_stub.basis.application import BASIS
+from sapgw.erp_stub.cats.application import CATS
 from sapgw.erp_stub.co.application import CO
 from sapgw.erp_stub.copa.application import COPA
 from sapgw.erp_stub.crmsrv.application import CRMSRV
@@ -27,7 +28,7 @@ from sapgw.erp_stub.ps.application import PS
 from sapgw.erp_stub.sd.application import SD
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, COPA, CRMSRV)
+                                         SD, COPA, CATS, CRMSRV)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import crmsrv_cli  # CRM service documents in the ERP
 
     crmsrv_cli.add_parsers(erp_sub, common)
+    from sapgw.gateway import cats_cli  # CATS: cat7, catsdb
+
+    cats_cli.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -147,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import isolation_cli  # reset, snapshot: docs/ISOLATION.md
 
     isolation_cli.add_commands(sub, common)
+    from sapgw.gateway.jobs import cli as jobs_cli  # SM37: background jobs (docs/JOBS.md)
+
+    jobs_cli.add_command(sub, common)
     from sapgw.gateway import scenario_cli  # scenario files (docs/SCENARIOS.md)
 
     scenario_cli.add_commands(sub)
@@ -335,6 +341,10 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         return 0
     if command == "erp":
         return erp_command(args, client, show)
+    if command == "jobs":
+        from sapgw.gateway.jobs import cli as jobs_cli
+
+        return jobs_cli.run(args, client)
     if command == "flow":
         from sapgw.gateway.flow_cli import flow_command
 
@@ -397,6 +407,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import crmsrv_cli
 
         return crmsrv_cli.run(args, client, show)
+    if args.erp_command in ("cat7", "catsdb"):
+        from sapgw.gateway import cats_cli
+
+        return cats_cli.run(args, client, show) or 0
     if args.erp_command == "call":
         result = client.rfc(args.function.upper(), **json.loads(args.params))
         show(result, json.dumps(result, indent=2, default=str))

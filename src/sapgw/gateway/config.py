@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sapgw.gateway.jobs.settings import JobSettings, read_jobs
+
 # Destination type -> the keys of its section beyond `type` and the SMQS settings.
 # Each type is connected by `sapgw.gateway.rfc.destinations.CONNECTORS`.
 DESTINATION_KEYS: dict[str, tuple[str, ...]] = {
@@ -203,6 +205,8 @@ class Settings:
     subscriptions: dict[str, SubscriptionSettings] = field(default_factory=dict)
     auth: AuthSettings = field(default_factory=AuthSettings)
     rfc_server: RfcServerSettings | None = None
+    # [job NAME]: background jobs (SM36, docs/JOBS.md).
+    jobs: dict[str, JobSettings] = field(default_factory=dict)
 
 
 def default_config_path() -> Path:
@@ -269,19 +273,20 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         reader.problem(erp, "crm_url", "needs http://host:port of the gateway (`sapgw serve`)")
     auth = reader.auth()
     rfc_server = reader.rfc_server(destinations)
+    jobs = read_jobs(reader, destinations, str(settings_kwargs["rfc_destination"]))
     reader.unknown_sections()
     if reader.problems:
         raise ConfigError(reader.problems)
     return Settings(destinations=destinations, sites=sites, replication_objects=objects,
                     publications=publications, subscriptions=subscriptions, auth=auth,
-                    rfc_server=rfc_server, **settings_kwargs)  # type: ignore[arg-type]
+                    rfc_server=rfc_server, jobs=jobs, **settings_kwargs)  # type: ignore[arg-type]
 
 
 class _Reader:
     """Reads typed values and records a problem (section, key, reason) for each bad one."""
 
     KNOWN = ("gateway", "erp", "auth", "destination", "site", "replication_object",
-             "publication", "subscription", "rfc_server")
+             "publication", "subscription", "rfc_server", "job")
 
     def __init__(self, parser: configparser.ConfigParser, base: Path) -> None:
         self.parser = parser
@@ -299,6 +304,9 @@ class _Reader:
         for section in self.parser.sections():
             if section.split(" ", 1)[0] not in self.KNOWN:
                 self.problem(section, "", f"unknown section; known kinds: {', '.join(self.KNOWN)}")
+
+    def options(self, section: str) -> list[str]:
+        return self.parser.options(section) if self.parser.has_section(section) else []
 
     def get(self, section: str, key: str, default: str = "") -> str:
         if not self.parser.has_section(section):

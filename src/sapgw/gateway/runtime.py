@@ -29,6 +29,7 @@ from sapgw.gateway.config import Settings, load_settings, parse_settings
 from sapgw.gateway.faults.inject import Injector
 from sapgw.gateway.faults.store import Faults
 from sapgw.gateway.flow.engine import FlowEngine
+from sapgw.gateway.jobs.runner import JobRunner
 from sapgw.gateway.monitor import queries
 from sapgw.gateway.monitor.metrics import observe_luw
 from sapgw.gateway.queues.notify import Notifier
@@ -84,6 +85,8 @@ class Gateway:
         self.actions = Actions(self.bdocs, self.queue_store, self.flow)
         self.notifier = Notifier(self.db)
         self.schedulers = Schedulers(self.worker, settings.poll_interval, self.notifier)
+        # [job …] background jobs (SM36/SM37, docs/JOBS.md), fired by the schedulers' APScheduler.
+        self.jobs = JobRunner(self.db, self.destinations.connect, self.clock, settings.jobs)
         # What `sapgw serve` and `sapgw rfc-server` offer: gateway functions + the ERP stub.
         self.served_rfc = ServedRfc(self)
         # The local ERP's destination CRM (its SM59) is this gateway's served RFC layer.
@@ -285,6 +288,7 @@ class Gateway:
             self.schedulers.start(jobs=[(self.reorganize_tids, 300.0),
                                         (self.reorganize_bdocs, 86400.0),
                                         *self.idocs.jobs()])
+            self.jobs.schedule(self.schedulers.housekeeping)
             erp = self.local_erp()  # its QOUT scheduler runs beside ours
             if erp is not None:
                 erp.outbound.start(self.settings.poll_interval)

@@ -1,5 +1,6 @@
-"""CO's seed: the data set's controlling areas, cost centers, cost elements, activity types and
-order types written into TKA01, CSKS/CSKT, CSKA/CSKB/CSKU, CSLA/CSLT and T003O/T003P.
+"""CO's seed: the data set's controlling areas, cost centers, cost elements, activity types,
+order types and planned activity prices written into TKA01, CSKS/CSKT, CSKA/CSKB/CSKU,
+CSLA/CSLT, T003O/T003P and ZCO_ACT_PRICE.
 
 Only missing rows are written (`ErpSystem.seed_rows`), so a database of an older release gets
 the new tables filled on start and rows maintained over RFC are kept. This is the only place
@@ -8,6 +9,7 @@ that reads the TOML data set; the application reads the tables.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sapgw.erp_stub.co.master_tables import (
@@ -22,7 +24,9 @@ from sapgw.erp_stub.co.master_tables import (
     T003O,
     T003P,
     TKA01,
+    ZCO_ACT_PRICE,
 )
+from sapgw.erp_stub.co.prices import PERIODS, PLAN_VERSION, kl_object
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.messages import LANGUAGE
 
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from sapgw.erp_stub.kernel.system import ErpSystem
 
 LOWEST_DATE = "19000101"   # valid_from of a data set entry that names none (ours)
+RELATIVE_YEARS = {"previous": -1, "current": 0, "next": 1}
 
 
 def seed(system: ErpSystem, data: DataSet) -> None:
@@ -47,6 +52,7 @@ def seed(system: ErpSystem, data: DataSet) -> None:
     system.seed_rows(T003O, [{"AUART": auart, "AUTYP": spec.get("category", "01"),
                               "NUMKR": spec.get("number_range", "01")}
                              for auart, spec in order_types.items()])
+    _seed_activity_prices(system, data.table("activity_prices"), areas)
     system.seed_rows(T003P, [{"SPRAS": LANGUAGE, "AUART": auart, "TXT": spec.get("text", "")}
                              for auart, spec in order_types.items()])
 
@@ -109,3 +115,24 @@ def _seed_activity_types(system: ErpSystem, types: dict[str, Any]) -> None:
 def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
     """One row per key (the same cost element in two controlling areas of one chart)."""
     return list({tuple(row[k] for k in key): row for row in rows}.values())
+
+
+def _seed_activity_prices(system: ErpSystem, prices: dict[str, Any],
+                          areas: dict[str, Any]) -> None:
+    """KP26 as the data set plans it: one price for every period of each year named, the
+    relative years ("current", ...) resolved against the ERP clock when the rows are written."""
+    today = system.clock.today().year
+    rows = []
+    for spec in prices.values():
+        kokrs = spec["controlling_area"]
+        kostl, lstar = alpha(spec["cost_center"], 10), spec["activity_type"]
+        fixed, variable = Decimal(str(spec.get("fixed", "0"))), Decimal(str(spec["variable"]))
+        for named in spec.get("years", ["current"]):
+            gjahr = today + RELATIVE_YEARS[named] if named in RELATIVE_YEARS else int(named)
+            rows += [{"KOKRS": kokrs, "KOSTL": kostl, "LSTAR": lstar, "GJAHR": f"{gjahr:04d}",
+                      "VERSN": PLAN_VERSION, "PERIO": f"{period:03d}",
+                      "OBJNR": kl_object(kokrs, kostl, lstar), "TKGBTR": fixed + variable,
+                      "TKFBTR": fixed, "TKEBTR": Decimal(str(spec.get("price_unit", 1))),
+                      "TWAER": areas.get(kokrs, {}).get("currency", ""),
+                      "AEDAT": system.clock.today().strftime("%Y%m%d")} for period in PERIODS]
+    system.seed_rows(ZCO_ACT_PRICE, rows)

@@ -27,6 +27,7 @@ from sapgw.gateway.docflow import routes as docflow_routes
 from sapgw.gateway.faults import routes as fault_routes
 from sapgw.gateway.idoc import routes as idoc_routes
 from sapgw.gateway.monitor import (
+    cats_pages,
     cockpit_pages,
     crmsrv_pages,
     erp_queue_pages,
@@ -68,6 +69,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(erp_queue_pages.router)
     app.include_router(ke24_pages.router)
     app.include_router(crmsrv_pages.router)
+    app.include_router(cats_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)

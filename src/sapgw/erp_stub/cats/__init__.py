@@ -1,0 +1,1 @@
+"""CATS: the Cross-Application Time Sheet, its HR master subset and its transfer to CO."""
