@@ -1,8 +1,9 @@
 """CRM Service test data: planned prices, stock, and the documents CRM sends (seed 001).
 
-The figures are the seed's, made by the mechanics: the activity price of field service hours
-76.14 EUR (30.00 fixed + 46.14 variable) and of tool hours 35.50 EUR, the pump seal kit's
-standard price 12.00 EUR (mm/demo.toml), a travel expense of 32.50 EUR.
+The figures are the seed's, made by the mechanics: the activity price of service hours at the
+technicians' cost center 4100 85.50 EUR (30.00 fixed + 55.50 variable, as cats/co demo data
+plan it) and of tool hours at the tool pool 4300 35.50 EUR, the pump seal kit's standard
+price 12.00 EUR (mm/demo.toml), travel expenses.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from sapgw.erp_stub.kernel.system import LocalConnection
 from tests.erp_stub.sd_support import sales_data
 
-PRICES = {("4200", "SRVHR"): (Decimal("30.00"), Decimal("46.14")),
+PRICES = {("4100", "SRVHR"): (Decimal("30.00"), Decimal("55.50")),
           ("4300", "TOOLHR"): (Decimal("10.00"), Decimal("25.50"))}
 
 
@@ -63,15 +64,16 @@ def item(number: int, itm_type: str, product: str, quantity: str, unit: str,
 
 
 # Seed scenario 1: the service order's items (planned revenue 720.00 EUR).
-ORDER_ITEMS = [item(10, "SRVP", "SRV-LABOUR", "6.5", "H", "540.00"),
+ORDER_ITEMS = [item(10, "SRVP", "SRV-LABOUR", "6", "H", "540.00"),
                item(20, "SRVT", "TOOL-PRESS", "1.5", "H", "70.00"),
                item(30, "SRVM", "SP-2000", "2", "PC", "60.00"),
                item(40, "SRVE", "EXP-TRAVEL", "1", "PC", "50.00")]
 
-# Seed scenario 2: the contract (planned cost 925.68 = 12 h x 76.14 + 1 x 12.00; planned
-# revenue 12,155.00 EUR).
-CONTRACT_ITEMS = [item(10, "SRVP", "SRV-LABOUR", "12", "H", "11555.00"),
-                  item(20, "SRVM", "SP-2000", "1", "PC", "600.00")]
+# Seed scenario 2: the contract (planned cost 925.68 = 10 h x 85.50 + 5 x 12.00 + 10.68;
+# planned revenue 12,155.00 EUR).
+CONTRACT_ITEMS = [item(10, "SRVP", "SRV-LABOUR", "10", "H", "11584.32"),
+                  item(20, "SRVM", "SP-2000", "5", "PC", "560.00"),
+                  item(30, "SRVE", "EXP-TRAVEL", "1", "PC", "10.68")]
 
 
 def document_in(conn: LocalConnection, head: dict[str, Any], items: list[dict[str, Any]],

@@ -1,6 +1,7 @@
-"""IAOM_CRMSRV_CONFIRM_IN: a completed confirmation posts tools (RKL) and service parts
-(goods issue 261) to the confirmed order's internal order, all in one LUW: every problem is
-answered and nothing of the confirmation is posted when one item fails."""
+"""IAOM_CRMSRV_CONFIRM_IN: a completed confirmation posts labour (CATS records, valued by
+CAT7), tools (RKL), expenses (RKU1) and service parts (goods issue 261) to the confirmed
+order's internal order, all in one LUW: every problem is answered and nothing of the
+confirmation is posted when one item fails."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from sapgw.erp_stub import ErpSystem
+from sapgw.erp_stub.cats.tables import CATSDB
 from sapgw.erp_stub.co.tables import COBK, COEP
 from sapgw.erp_stub.crmsrv.tables import CRMSRV_DOCS
 from sapgw.erp_stub.kernel.system import LocalConnection
@@ -108,3 +110,52 @@ def test_a_sales_item_is_delivered_to_the_order(erp: ErpSystem, conn: LocalConne
     [mseg] = rows(erp, MSEG, BWART="261")
     assert (mseg["MATNR"], mseg["AUFNR"], mseg["DMBTR"]) == (
         "FG-3000", order[2:], Decimal("150.00"))
+
+
+LABOUR = item(30, "SRVP", "SRV-LABOUR", "6", "H", EMPLOYEE="00001001", WORK_DATE="20261120")
+EXPENSE = item(40, "SRVE", "EXP-TRAVEL", "1", "PC", "14.41", EMPLOYEE="00001001")
+
+
+def test_labour_becomes_cats_records_that_cat7_values(erp: ErpSystem, conn: LocalConnection,
+                                                      order: str) -> None:
+    result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000000101"),
+                        [LABOUR, EXPENSE])
+
+    assert codes(result["RETURN"]) == [("S", "IAOM_CRMSRV", "118")], result["RETURN"]
+    [record] = rows(erp, CATSDB)
+    assert (record["PERNR"], record["WORKDATE"], record["CATSHOURS"], record["LSTAR"],
+            record["RAUFNR"], record["SKOSTL"], record["STATUS"], record["EXTDOCUMENTNO"]) == (
+        "00001001", "20261120", Decimal("6.00"), "SRVHR", order[2:], "0000004100", "30",
+        "7000000001/30")
+    expense = [(c["VRGNG"], c["KSTAR"], c["WKGBTR"]) for c in rows(erp, COEP, OBJNR=order)]
+    assert expense == [("RKU1", "0000474000", Decimal("14.41"))]
+    [sender] = rows(erp, COEP, OBJNR="KS10000000004100")
+    assert sender["WKGBTR"] == Decimal("-14.41")
+
+    transfer = conn.call("CATS_TRANSFER_TO_CO")
+    assert [r["TYPE"] for r in transfer["RESULTS"]] == ["S"], transfer["RETURN"]
+    labour = [c["WKGBTR"] for c in rows(erp, COEP, OBJNR=order) if c["VRGNG"] == "RKL"]
+    assert labour == [Decimal("513.00")]   # 6 h x 85.50 at cost center 4100
+
+
+def test_an_unknown_employee_posts_nothing(erp: ErpSystem, conn: LocalConnection,
+                                           order: str) -> None:
+    receive_stock(conn, "10")
+    result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000000101"),
+                        [PARTS, {**LABOUR, "EMPLOYEE": "00009999"}])
+
+    assert codes(result["RETURN"]) == [("E", "IAOM_CRMSRV", "124")]
+    assert (result["RETURN"][0]["ROW"], result["RETURN"][0]["FIELD"]) == (2, "EMPLOYEE")
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert rows(erp, CATSDB) == [] and rows(erp, MSEG, BWART="261") == []
+
+
+def test_hours_of_a_cost_center_without_price_are_refused(erp: ErpSystem,
+                                                          conn: LocalConnection,
+                                                          order: str) -> None:
+    result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000000101"),
+                        [{**LABOUR, "EMPLOYEE": "00001003"}])
+
+    assert codes(result["RETURN"]) == [("E", "IAOM_CRMSRV", "108")]
+    assert "2000" in result["RETURN"][0]["MESSAGE"]
+    assert rows(erp, CATSDB) == []

@@ -47,9 +47,9 @@ def test_released_order_gets_order_plan_and_sales_document(erp: ErpSystem,
     [assignment] = rows(erp, IAOM_ASSIGNMENTS)
     assert (assignment["BUS_SCENARIO_ID"], assignment["EXT_OBJECT_ID"],
             assignment["OBJECT_NO"]) == ("CRMSRV", "8000000101", f"OR{order['AUFNR']}")
-    # 6.5 h x 76.14, 1.5 h x 35.50, 2 x 12.00, expense 50.00 at its value; revenue 720.00
+    # 6 h x 85.50, 1.5 h x 35.50, 2 x 12.00, expense 50.00 at its value; revenue 720.00
     assert plan_of(erp, f"OR{order['AUFNR']}") == {
-        "0000943000": Decimal("494.91"), "0000944000": Decimal("53.25"),
+        "0000943000": Decimal("513.00"), "0000944000": Decimal("53.25"),
         "0000400000": Decimal("24.00"), "0000474000": Decimal("50.00"),
         "0000800100": Decimal("-720.00")}
     [vbak] = rows(erp, VBAK)
@@ -116,15 +116,15 @@ def test_sent_again_it_creates_nothing_twice(erp: ErpSystem, conn: LocalConnecti
 
 def test_every_problem_answered_and_nothing_created(erp: ErpSystem,
                                                     conn: LocalConnection) -> None:
-    # no planned prices: both activity items fail; an unknown item category too
-    result = document_in(conn, header("8000000101", "SRVO"),
+    # no planned prices in 2029: both activity items fail; an unknown item category too
+    result = document_in(conn, header("8000000101", "SRVO", POSTING_DATE="20290115"),
                          [*ORDER_ITEMS, item(50, "ZZZZ", "X", "1", "PC")])
 
     assert codes(result["RETURN"]) == [("E", "IAOM_CRMSRV", "108")] * 2 + [
         ("E", "IAOM_CRMSRV", "105")]
     assert [(r["ROW"], r["FIELD"]) for r in result["RETURN"]] == [
         (1, "PRODUCT_ID"), (2, "PRODUCT_ID"), (5, "ITM_TYPE")]
-    assert "4200" in result["RETURN"][0]["MESSAGE"] and "SRVHR" in result["RETURN"][0]["MESSAGE"]
+    assert "4100" in result["RETURN"][0]["MESSAGE"] and "SRVHR" in result["RETURN"][0]["MESSAGE"]
     conn.call("BAPI_TRANSACTION_COMMIT")
     assert rows(erp, AUFK) == [] and rows(erp, VBAK) == [] and rows(erp, CRMSRV_DOCS) == []
 

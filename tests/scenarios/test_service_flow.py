@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from sapgw.erp_stub.cats.tables import PA0001
 from sapgw.gateway.cli import build_parser, dispatch
 from sapgw.gateway.client import HttpClient
 from sapgw.gateway.runtime import Gateway
@@ -212,3 +213,43 @@ def test_closed_period_sysfail_then_reopened_posts_once(sapgw: Gateway, http, er
     assert bdoc(http, confirmation)["state"] == "F04"
     assert len(read_table(http, "MSEG", ["MBLNR"], "BWART = '261'")) == 1
     assert len(read_table(http, "COBK", ["BELNR"], "VRGNG = 'RKL'")) == 1
+
+
+LABOUR = bdoc_item(30, "SRVP", "SRV-LABOUR", "6", "H", EMPLOYEE="4711",
+                   WORK_DATE="2026-11-20")
+EXPENSE = bdoc_item(40, "SRVE", "EXP-TRAVEL", "1", "PC", "14.41", EMPLOYEE="4711")
+
+
+def test_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gateway, http, erp) -> None:
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    confirmation = send(http, transaction("7000000001", "SRVC", [LABOUR, EXPENSE],
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    assert bdoc(http, confirmation)["state"] == "E06"
+    queue = queues(http)["R3AUSRVCNF7000000001"]
+    assert (queue["status"], queue["error"]) == (
+        "SYSFAIL", "Employee 00004711 has no organizational assignment (PA0001) on 20261120")
+    assert read_table(http, "CATSDB", ["COUNTER"]) == []
+    assert read_table(http, "COBK", ["BELNR"], "VRGNG = 'RKU1'") == []
+
+    # HR hires the employee (PA30: HR master data maintenance is not an RFC function here)
+    with sapgw.local_erp().db.write() as db:
+        db.execute(PA0001.__table__.insert(), [{  # type: ignore[attr-defined]
+            "PERNR": "00004711", "BEGDA": "20260101", "ENDDA": "99991231", "BUKRS": "1000",
+            "WERKS": "1000", "KOKRS": "1000", "KOSTL": "0000004100",
+            "ENAME": "New technician"}])
+    assert http.post(f"/api/bdocs/{confirmation}/reprocess").status_code == 200
+    sapgw.run_until_idle()
+
+    assert bdoc(http, confirmation)["state"] == "F04"
+    [aufk] = read_table(http, "AUFK", ["AUFNR"])
+    assert read_table(http, "CATSDB", ["PERNR", "RAUFNR", "STATUS"]) == [
+        {"PERNR": "00004711", "RAUFNR": aufk["AUFNR"], "STATUS": "30"}]
+    assert len(read_table(http, "COBK", ["BELNR"], "VRGNG = 'RKU1'")) == 1
+    transfer = erp.call("CATS_TRANSFER_TO_CO")
+    assert [r["TYPE"] for r in transfer["RESULTS"]] == ["S"], transfer["RETURN"]
+    labour = read_table(http, "COEP", ["WKGBTR"], f"OBJNR = 'OR{aufk['AUFNR']}' AND "
+                        "VRGNG = 'RKL'")
+    assert [Decimal(row["WKGBTR"]) for row in labour] == [Decimal("513.00")]

@@ -30,6 +30,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "122": "Mass-object controlling for &1: no order, postings go to CO-PA",
         "124": "Employee &1 has no organizational assignment (PA0001) on &2",
         "125": "Confirmation &1 of &2 (mass-object controlling): CO-PA postings not built",
-        "123": "Item category kind &1 (item &2) needs CATS, not in this system",
     },
 }
