@@ -22,10 +22,18 @@ def sales_data(conn: LocalConnection, ktgrd: str = "01") -> None:
     assert [row["TYPE"] for row in result["RETURN"]] == ["S"], result["RETURN"]
 
 
-def internal_order(conn: LocalConnection, name: str = "Service order 8000001") -> str:
+def internal_order(conn: LocalConnection, name: str = "Service order 8000001",
+                   settlement_rule: bool = True) -> str:
+    """An internal order, by default with a settlement rule to cost center 1000 (revenue is
+    billed only to orders that can settle it: KO 914)."""
     result = conn.call("BAPI_INTERNALORDER_CREATE", I_MASTER_DATA={
         "ORDER_TYPE": "SAPS", "ORDER_NAME": name, "CO_AREA": "1000"})
     conn.call("BAPI_TRANSACTION_COMMIT")
+    if settlement_rule:
+        rule = conn.call("ZKO_RULE_MAINTAIN", ORDERID=result["ORDERID"], PROFILE="CRMSRV",
+                         COSTCENTER="1000")
+        assert [m["TYPE"] for m in rule["RETURN"]] == ["S"], rule["RETURN"]
+        conn.call("BAPI_TRANSACTION_COMMIT")
     return result["ORDERID"]
 
 

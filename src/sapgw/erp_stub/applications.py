@@ -25,10 +25,12 @@ from sapgw.erp_stub.kernel.system import ErpSystem
 from sapgw.erp_stub.masterdata.application import MASTERDATA
 from sapgw.erp_stub.mm.application import MM
 from sapgw.erp_stub.ps.application import PS
+from sapgw.erp_stub.ra.application import RA
 from sapgw.erp_stub.sd.application import SD
+from sapgw.erp_stub.settlement.application import SETTLEMENT
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, COPA, CATS, CRMSRV)
+                                         SD, COPA, CATS, RA, SETTLEMENT, CRMSRV)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import crmsrv_cli  # CRM service documents in the ERP
 
     crmsrv_cli.add_parsers(erp_sub, common)
+    from sapgw.gateway import period_end_cli  # kka2, kkai, ko88, ko8g
+
+    period_end_cli.add_parsers(erp_sub, common)
     from sapgw.gateway import cats_cli  # CATS: cat7, catsdb
 
     cats_cli.add_parsers(erp_sub, common)
@@ -407,6 +410,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import crmsrv_cli
 
         return crmsrv_cli.run(args, client, show)
+    if args.erp_command in ("kka2", "kkai", "ko88", "ko8g"):
+        from sapgw.gateway import period_end_cli
+
+        return period_end_cli.run(args, client, show)
     if args.erp_command in ("cat7", "catsdb"):
         from sapgw.gateway import cats_cli
 

@@ -1,6 +1,7 @@
 """What other applications may use of CO: its customizing and master data (controlling areas,
 company code assignment, order types, cost centers, cost elements, activity types, planned
-activity prices), internal orders, CO line items and plan values."""
+activity prices), internal orders, their system statuses (JEST), CO line items, totals and
+plan values."""
 
 from sapgw.erp_stub.co.master_data import (
     PRIMARY_CATEGORIES,
@@ -13,15 +14,18 @@ from sapgw.erp_stub.co.master_data import (
     cost_element,
     order_type,
 )
-from sapgw.erp_stub.co.orders import create_order, order
+from sapgw.erp_stub.co.orders import create_order, order, orders
 from sapgw.erp_stub.co.plans import PlanLine, plan_totals, post_plan
 from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
 from sapgw.erp_stub.co.prices import ActivityPrice, activity_price, kl_object
+from sapgw.erp_stub.co.status import set_status, statuses
+from sapgw.erp_stub.co.totals import totals
 
 __all__ = [
     "PRIMARY_CATEGORIES", "SECONDARY_CATEGORIES", "ActivityPrice", "CoLine", "CoReference",
     "PlanLine",
     "activity_price", "activity_type", "company_codes_of", "controlling_area",
     "controlling_area_of", "cost_center", "cost_element", "create_order", "kl_object", "order",
-    "order_type", "plan_totals", "post_line_items", "post_plan",
+    "order_type", "orders", "plan_totals", "post_line_items", "post_plan", "set_status",
+    "statuses", "totals",
 ]

@@ -32,6 +32,7 @@ BAPI2075_7 = structure(
     ("ORDER_NAME", CHAR(40), "Description"),
     ("CO_AREA", CHAR(4), "Controlling area"),
     ("COMP_CODE", CHAR(4), "Company code"),
+    ("RES_ANAL_KEY", CHAR(6), "Results analysis key (AUFK-ABGSL; field name ours)"),
 )
 
 BAPI2075_2 = structure(
@@ -90,9 +91,11 @@ def bapi_internalorder_create(ctx: CallContext, I_MASTER_DATA: dict[str, Any], T
     else:
         aufnr = create_order(ctx, order_type=master["ORDER_TYPE"], text=master["ORDER_NAME"],
                              company_code=master["COMP_CODE"],
-                             controlling_area=master["CO_AREA"])
+                             controlling_area=master["CO_AREA"],
+                             ra_key=master.get("RES_ANAL_KEY", ""))
         RETURN[:] = [bapiret2("S", "KO", "107", aufnr, system=ctx.logical_system)]
-        result.update(ORDERID=aufnr, E_MASTER_DATA={**master, "ORDER": aufnr})
+        exported = {name: value for name, value in master.items() if name != "RES_ANAL_KEY"}
+        result.update(ORDERID=aufnr, E_MASTER_DATA={**exported, "ORDER": aufnr})
     result["RETURN"] = RETURN
     return result
 

@@ -41,6 +41,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "909": "Test run: &1 entries checked without errors, nothing saved",
         "910": "Value &1 of &2 is not supported by this system",
         "911": "Table &1 is empty: nothing to do",
+        "912": "Status &1 set for order &2",
+        "913": "Status &1 cannot be set here (allowed: &2)",
+        "914": "Order &1 has no settlement rule: revenue cannot be posted to it",
     },
     "KS": {
         "901": "Cost center &1 already exists in controlling area &2 (&3 to &4)",

@@ -41,6 +41,7 @@ class CoLine:
     uspob: str = ""                   # origin object (sender cost center / activity type)
     quantity: Decimal | None = None   # MEGBTR/MBGBTR, signed like the amount
     unit: str = ""                    # MEINH/MEINB
+    beknz: str = ""                   # blank: S/H by the sign; A = settlement (KOAO credit)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def post_line_items(ctx: CallContext, *, kokrs: str, budat: str, lines: list[CoL
         "VERSN": ACTUAL_VERSION, "VRGNG": vrgng, "OBJNR": line.objnr, "KSTAR": line.kstar,
         "WKGBTR": line.amount, "WOGBTR": line.amount, "OWAER": area.WAERS,
         "WTGBTR": line.amount if line.amount_tc is None else line.amount_tc,
-        "TWAER": line.currency_tc or area.WAERS, "BEKNZ": "S" if line.amount >= 0 else "H",
+        "TWAER": line.currency_tc or area.WAERS,
+        "BEKNZ": line.beknz or ("S" if line.amount >= 0 else "H"),
         "BUKRS": line.bukrs, "SGTXT": line.text[:50], "REFBZ": line.ref_item,
         "PAROB": line.parob, "USPOB": line.uspob, "HRKFT": "",
         "MEGBTR": line.quantity or Decimal(0), "MBGBTR": line.quantity or Decimal(0),

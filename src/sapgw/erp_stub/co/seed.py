@@ -1,6 +1,6 @@
 """CO's seed: the data set's controlling areas, cost centers, cost elements, activity types,
 order types and planned activity prices written into TKA01, CSKS/CSKT, CSKA/CSKB/CSKU,
-CSLA/CSLT, T003O/T003P and ZCO_ACT_PRICE.
+CSLA/CSLT, T003O/T003P and ZCO_ACT_PRICE, and the system statuses into TJ02.
 
 Only missing rows are written (`ErpSystem.seed_rows`), so a database of an older release gets
 the new tables filled on start and rows maintained over RFC are kept. This is the only place
@@ -27,6 +27,7 @@ from sapgw.erp_stub.co.master_tables import (
     ZCO_ACT_PRICE,
 )
 from sapgw.erp_stub.co.prices import PERIODS, PLAN_VERSION, kl_object
+from sapgw.erp_stub.co.status import TJ02
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.messages import LANGUAGE
 
@@ -55,6 +56,9 @@ def seed(system: ErpSystem, data: DataSet) -> None:
     _seed_activity_prices(system, data.table("activity_prices"), areas)
     system.seed_rows(T003P, [{"SPRAS": LANGUAGE, "AUART": auart, "TXT": spec.get("text", "")}
                              for auart, spec in order_types.items()])
+    system.seed_rows(TJ02, [{"ISTAT": istat, "TXT04": spec["short"],
+                             "TXT30": spec.get("text", "")[:30]}
+                            for istat, spec in data.table("system_statuses").items()])
 
 
 def _validity(spec: dict[str, Any]) -> tuple[str, str]:

@@ -21,6 +21,7 @@ class AUFK(ErpTable, table=True):
     OBJNR: str = char(22)                # 'OR' + AUFNR
     ERDAT: str = dats()
     PHAS1: str = char(1)                 # released
+    ABGSL: str = char(6)                 # results analysis key (TKKAA), blank: no RA
 
 
 class COBK(ErpTable, table=True):

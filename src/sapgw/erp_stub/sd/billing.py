@@ -6,7 +6,8 @@ is C is refused with the billing document that billed it; partial quantities are
 Items of the same billing type, sales area, sold-to party, billing date, currency and
 company code form one billing document (SAP's split criteria, reduced to those). The revenue
 account comes from VKOA (C001): condition type KOFK when the item carries an internal order,
-KOFI otherwise; an item with an order needs a revenue element (CSKB category 11 or 12).
+KOFI otherwise; an item with an order needs a revenue element (CSKB category 11 or 12) and
+the order a settlement rule (status SETC), else its revenue could never leave it (KO 914).
 An item without an internal order goes to CO-PA (record type F) when the company code's
 controlling area has an operating concern, whose currency the document's must then be.
 Everything is checked and every problem answered before anything is numbered.
@@ -37,6 +38,7 @@ from sapgw.erp_stub.sd.returns import Messages
 BILLINGDATAIN = "BILLINGDATAIN"
 ORDER_CATEGORY, INVOICE = "C", "M"
 REVENUE_CATEGORIES = ("11", "12")
+SETTLEMENT_RULE_CREATED = "SETC"   # the order's revenue must be settleable (KO 914, ours)
 # BILLINGDATAIN field -> the sales document's field it must equal when filled
 MUST_MATCH = {"SALESORG": "VKORG", "DISTR_CHAN": "VTWEG", "DIVISION": "SPART",
               "SOLD_TO": "KUNNR", "DOC_TYPE": "AUART", "CURRENCY": "WAERK"}
@@ -188,6 +190,9 @@ def _account(ctx: CallContext, order: dict[str, Any], item: dict[str, Any], ktgr
         if element is None or element.KATYP not in REVENUE_CATEGORIES:
             messages.error("VF", "915", account, company.KOKRS, parameter=BILLINGDATAIN,
                            row=row, field="REF_DOC")
+        if SETTLEMENT_RULE_CREATED not in co.statuses(ctx, f"OR{item['AUFNR']}"):
+            messages.error("KO", "914", item["AUFNR"], parameter=BILLINGDATAIN, row=row,
+                           field="REF_DOC")
     return account
 
 

@@ -15,7 +15,8 @@ its value field, reference RBELN/RPOSN = the billing item. Items with an interna
 not: their revenue reaches CO-PA when the order is settled (record type C).
 
 At commit, the billing status of each item moves from A to C in the statement that checks it
-is still A: a second LUW billing the same item terminates (VF 904) and writes nothing.
+is still A: a second LUW billing the same item terminates (VF 904) and writes nothing. The
+billing that bills a sales document's last open item sets FNBL on its internal orders.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
+from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.sd import documents
 from sapgw.erp_stub.sd.billing import INVOICE, ORDER_CATEGORY, Invoice
 from sapgw.erp_stub.sd.documents import FULLY_BILLED, NOT_BILLED
 from sapgw.erp_stub.sd.sales_orders import PRICE
@@ -65,7 +68,23 @@ def post(ctx: CallContext, invoices: list[Invoice], usnam: str, testrun: bool
                                        first["MESSAGE_V2"])
         _register(ctx, invoice, vbeln, usnam, posted=params is not None)
         numbers.append(vbeln)
+    _final_billing(ctx, invoices)
     return numbers, []
+
+
+def _final_billing(ctx: CallContext, invoices: list[Invoice]) -> None:
+    """FNBL on the internal orders that carry a sales document's revenue once this call
+    bills its last open item: results analysis then expects no further revenue and cancels
+    WIP and reserves (reference/controlling.md §6.5)."""
+    billed = {(entry.item["VBELN"], entry.item["POSNR"])
+              for invoice in invoices for entry in invoice.items}
+    for vbeln in sorted({document for document, _ in billed}):
+        items = documents.sales_items(ctx, vbeln)
+        still_open = [item for item in items if item["FKSAA"] == NOT_BILLED
+                      and (vbeln, item["POSNR"]) not in billed]
+        if not still_open:
+            for aufnr in sorted({item["AUFNR"] for item in items if item["AUFNR"]}):
+                co.set_status(ctx, f"OR{aufnr}", "FNBL")
 
 
 def _accounting(ctx: CallContext, invoice: Invoice, usnam: str) -> dict[str, Any] | None:

@@ -34,6 +34,7 @@ from sapgw.gateway.monitor import (
     ke24_pages,
     metrics,
     pages,
+    period_end_pages,
     scheduler_pages,
 )
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
@@ -69,6 +70,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(erp_queue_pages.router)
     app.include_router(ke24_pages.router)
     app.include_router(crmsrv_pages.router)
+    app.include_router(period_end_pages.router)
     app.include_router(cats_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)

@@ -1,0 +1,1 @@
+"""Results analysis (CO-OM-OPA / CO-PC-OBJ): KKA2/KKAI for internal orders."""

@@ -1,0 +1,79 @@
+"""Results analysis data in COSB (totals, WRTTP 32) and COEPB (line items of a run).
+
+COSB holds per period the change of each RA value; the cumulative value through a period is
+the sum over the earlier years and the periods up to it. A run for a period replaces that
+period: its columns of the object's rows are set to the new change (rows the new result no
+longer has get 0) and its earlier COEPB lines are deleted, so running KKA2 twice leaves one
+result. Both are update tasks of the caller's LUW.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.ra.tables import AMOUNT_PREFIXES, COEPB, COSB, PERIODS, period_field
+
+RA_VALUE_TYPE, LEDGER, PERIOD_BLOCK, RA_TRANSACTION = "32", "00", "016", "KABG"
+Values = dict[tuple[str, str], Decimal]          # (ABKAT, KSTAR) -> value
+ZERO = Decimal(0)
+_COSB = COSB.__table__  # type: ignore[attr-defined]
+_COEPB = COEPB.__table__  # type: ignore[attr-defined]
+
+
+def cumulative(ctx: CallContext, objnr: str, versn: str, gjahr: int, period: int,
+               table: Any = _COSB) -> Values:
+    """The cumulative values through the period (all earlier years, periods 1..period)."""
+    query = select(table).where(table.c.OBJNR == objnr, table.c.VERSN == versn,
+                                table.c.WRTTP == RA_VALUE_TYPE,
+                                table.c.GJAHR <= f"{gjahr:04d}")
+    summed: Values = {}
+    with ctx.read() as conn:
+        for row in conn.execute(query).mappings():
+            last = period if int(row["GJAHR"]) == gjahr else max(PERIODS)
+            value = sum((row[period_field("WKG", p)] or ZERO for p in range(1, last + 1)), ZERO)
+            key = (row["ABKAT"], row["KSTAR"])
+            summed[key] = summed.get(key, ZERO) + value
+    return {key: value for key, value in summed.items() if value}
+
+
+def replace_period(ctx: CallContext, *, kokrs: str, objnr: str, versn: str, gjahr: int,
+                   period: int, changes: Values, currency: str, usnam: str) -> None:
+    """Write the period's changes (COSB columns, COEPB lines) replacing an earlier run's."""
+    year, perio = f"{gjahr:04d}", f"{period:03d}"
+    columns = [period_field(prefix, period) for prefix in AMOUNT_PREFIXES]
+    lines = [(key, value) for key, value in sorted(changes.items()) if value]
+    belnr = ctx.numbers.next("RA_BELEG", kokrs, "01") if lines else ""
+    cpudt = ctx.clock.now().strftime("%Y%m%d")
+
+    def run(conn: Connection) -> None:
+        conn.execute(update(_COSB).where(_COSB.c.OBJNR == objnr, _COSB.c.GJAHR == year,
+                                         _COSB.c.VERSN == versn)
+                     .values(dict.fromkeys(columns, ZERO)))
+        conn.execute(delete(_COEPB).where(_COEPB.c.OBJNR == objnr, _COEPB.c.GJAHR == year,
+                                          _COEPB.c.PERIO == perio, _COEPB.c.VERSN == versn))
+        for (abkat, kstar), value in lines:
+            key = {"LEDNR": LEDGER, "OBJNR": objnr, "GJAHR": year, "WRTTP": RA_VALUE_TYPE,
+                   "VERSN": versn, "ABKAT": abkat, "KSTAR": kstar, "HRKFT": "",
+                   "VRGNG": RA_TRANSACTION, "PAROB": "", "BEKNZ": "S", "AWKUS": "",
+                   "TWAER": currency, "PERBL": PERIOD_BLOCK}
+            done = conn.execute(update(_COSB).where(*(_COSB.c[k] == v for k, v in key.items()))
+                                .values(dict.fromkeys(columns, value)))
+            if not done.rowcount:
+                empty = {period_field(prefix, p): ZERO for prefix in AMOUNT_PREFIXES
+                         for p in PERIODS}
+                conn.execute(insert(_COSB).values(
+                    {**key, **empty, **dict.fromkeys(columns, value)}))
+        if lines:
+            conn.execute(insert(_COEPB), [{
+                "KOKRS": kokrs, "BELNR": belnr, "BUZEI": f"{number:03d}", "GJAHR": year,
+                "PERIO": perio, "OBJNR": objnr, "WRTTP": RA_VALUE_TYPE, "VERSN": versn,
+                "ABKAT": abkat, "KSTAR": kstar, "VRGNG": RA_TRANSACTION,
+                "BEKNZ": "S" if value >= 0 else "H", "WKGBTR": value, "WTGBTR": value,
+                "TWAER": currency, "CPUDT": cpudt, "USNAM": usnam,
+            } for number, ((abkat, kstar), value) in enumerate(lines, start=1)])
+
+    ctx.task(run)

@@ -1,0 +1,377 @@
+"""Settlement of one internal order for one period (KO88) and of all of them (KO8G).
+
+What is settled (reference/controlling.md §7, §10), always only the difference to what
+earlier settlements took:
+(a) RA data to FI: each balance-sheet RA category (WIPR, RUCR, POCI, POCS) of the order's
+    FI-relevant RA version, cumulative in COSB through the period, minus the settled portion
+    in COSBD, is posted through the posting rules (ZKKA_POSTING): balance-sheet account with
+    the change, P&L account with its opposite, one balanced FI document (document type of
+    the settlement profile, AWTYP AUAK). This does not touch the order's CO balance.
+(b) To the receiver of the settlement rule: with RA, the cost of sales and the calculated
+    revenue (COSB RA categories COSR/REVR minus COSBD); without RA, the order's actual balance
+    per cost element minus what earlier settlement documents took (AUAA). Each source cost
+    element is settled under the allocation structure's settlement cost element for the
+    receiver type or by cost element. One CO document (VRGNG KOAO, REFBT A): the order
+    credited (BEKNZ A), a cost center receiver debited; a profitability segment receives a
+    CO-PA line item of record type C through the rule's PA transfer structure.
+The settlement document (AUAK, AUAA) and COSBD are written in the same LUW. Every error is
+found before anything is registered: the FI document is checked first, CO-PA refuses before
+it registers, and then nothing else can fail but a number range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.copa import api as copa
+from sapgw.erp_stub.fbas import api as fbas
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.messages import bapiret2
+from sapgw.erp_stub.ra import api as ra
+from sapgw.erp_stub.settlement import customizing
+from sapgw.erp_stub.settlement.periods import period_end
+from sapgw.erp_stub.settlement.rules import COST_CENTER, SEGMENT, receiver_of, rule
+from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB, COSBD
+from sapgw.rfc.errors import ABAPRuntimeError
+from sapgw.rfc.structures import errors
+
+ZERO = Decimal(0)
+ACTUAL, VERSION, SETTLEMENT, RECORD_TYPE = "04", "000", "KOAO", "C"
+CHECK_KEY = "$"
+# CE4 fields that are no characteristics: the number, who created it when; KOKRS is given.
+SEGMENT_ADMIN_FIELDS = frozenset({"PAOBJNR", "HZDAT", "USNAM", "KOKRS"})
+_COSBD: Any = COSBD.__table__  # type: ignore[attr-defined]
+_AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
+_AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class Outcome:
+    """One order's settlement: its log, the settled values and the documents."""
+
+    aufnr: str
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    belnr: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return any(row["TYPE"] in ("E", "A") for row in self.messages)
+
+
+class _Log:
+    """Adds KD messages to the outcome's log (say("S", "001", ...))."""
+
+    def __init__(self, ctx: CallContext, messages: list[dict[str, Any]]) -> None:
+        self.system = ctx.logical_system
+        self.messages = messages
+
+    def __call__(self, kind: str, number: str, *variables: Any, field_name: str = "") -> None:
+        self.messages.append(bapiret2(kind, "KD", number, *variables,
+                                      parameter="ORDERID" if field_name else "",
+                                      field=field_name, system=self.system))
+
+
+@dataclass
+class _Plan:
+    """What a settlement will post, computed before anything is registered."""
+
+    # (account, amount, RA category): the FI document's lines
+    fi_lines: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    # (RA category, RA cost element) -> change to settle; ("", cost element) without RA
+    ra_changes: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    # (source cost element, settlement cost element, amount) to the receiver
+    receiver_lines: list[tuple[str, str, Decimal]] = field(default_factory=list)
+
+
+def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool = False,
+           usnam: str = "") -> Outcome:
+    """KO88 for one order (see the module): the outcome; registered in the caller's LUW
+    unless `test` or an error."""
+    outcome = Outcome(aufnr)
+
+    say = _Log(ctx, outcome.messages)
+
+    order = co.order(ctx, aufnr)
+    if order is None:
+        say("E", "904", aufnr, field_name="ORDERID")
+        return outcome
+    outcome.aufnr = order["AUFNR"]
+    objnr, kokrs = order["OBJNR"], order["KOKRS"]
+    found = rule(ctx, objnr)
+    company = fbas.company_code(ctx, order["BUKRS"])
+    if found is None:
+        say("E", "910", order["AUFNR"], field_name="ORDERID")
+        return outcome
+    if company is None:
+        say("E", "904", objnr, field_name="ORDERID")
+        return outcome
+    head, rows = found
+    valid = [row for row in rows if (row["GABJA"], row["GABPE"]) <= (f"{gjahr:04d}",
+                                                                      f"{period:03d}")]
+    if len(valid) != 1:
+        say("E", "914", order["AUFNR"], len(valid), f"{period:03d}", f"{gjahr:04d}")
+        return outcome
+    receiver = receiver_of(valid[0])
+    budat = period_end(ctx, company.PERIV, gjahr, period)
+    say("S", "001", order["AUFNR"], f"{period:03d}", f"{gjahr:04d}", budat)
+    plan = _Plan()
+    if order["ABGSL"]:
+        _ra_values(ctx, order, company.BUKRS, gjahr, period, plan, say)
+    else:
+        first_year = int(order["ERDAT"][:4]) if order["ERDAT"] else gjahr
+        _actual_balance(ctx, objnr, range(first_year, gjahr + 1), period, plan)
+    for source, amount in _sources(plan):
+        settle_ce = customizing.settlement_element(ctx, kokrs, head["ABSCH"], source,
+                                                   receiver.konty)
+        if settle_ce is None:
+            say("E", "912", source, head["ABSCH"], receiver.konty)
+            continue
+        plan.receiver_lines.append((source, settle_ce, amount))
+    if outcome.failed:
+        return outcome
+    if not plan.fi_lines and not plan.receiver_lines:
+        say("S", "920", order["AUFNR"], f"{period:03d}", f"{gjahr:04d}")
+        return outcome
+    fi_params = _fi_document(ctx, order, company, head, budat, plan, usnam)
+    if fi_params is not None:
+        failed = errors(ctx.call("BAPI_ACC_DOCUMENT_CHECK", **fi_params)["RETURN"])
+        if failed:
+            outcome.messages += failed
+            return outcome
+    outcome.lines = _display(order, receiver, plan)
+    for line in outcome.lines:
+        say("S", "003", line["KONTY"], line["RECEIVER"], line["KSTAR"],
+            f"{line['AMOUNT']:.2f}", order["WAERS"])
+    if test:
+        say("S", "006", order["AUFNR"])
+        return outcome
+    outcome.belnr = belnr = ctx.numbers.next("AUAK", "", "01")
+    pa_belnr = _to_segment(ctx, order, head, receiver, plan, budat, belnr, usnam, say)
+    if pa_belnr is None:
+        return outcome
+    awkey = ""
+    if fi_params is not None:
+        fi_params["DOCUMENTHEADER"].update(OBJ_KEY=belnr, REF_DOC_NO=belnr)
+        result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
+        failed = errors(result["RETURN"])
+        if failed:  # checked a moment ago: only a number range can fail here
+            first = failed[-1]
+            raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
+                                   first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
+        awkey = result["OBJ_KEY"]
+    co_belnr = _co_document(ctx, order, receiver, plan, budat, belnr, gjahr, usnam)
+    _register(ctx, order, receiver, plan, belnr, gjahr, period, budat, co_belnr, awkey,
+              pa_belnr, usnam)
+    say("S", "005", belnr, order["AUFNR"])
+    return outcome
+
+
+def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, period: int,
+               plan: _Plan, say: _Log) -> None:
+    """The RA changes to settle: balance-sheet categories to FI lines, income categories
+    to the receiver (`plan.ra_changes` keeps them all for COSBD)."""
+    versions = ra.fi_versions(ctx, order["KOKRS"])
+    versn = VERSION if VERSION in versions else (versions[0] if versions else "")
+    if not versn:
+        say("E", "915", order["KOKRS"])
+        return
+    current = ra.cumulative(ctx, order["OBJNR"], versn, gjahr, period)
+    settled = ra.cumulative(ctx, order["OBJNR"], versn, gjahr, period, table=_COSBD)
+    balance_sheet = {category.value for category in ra.BALANCE_SHEET}
+    for key in sorted({*current, *settled}):
+        change = current.get(key, ZERO) - settled.get(key, ZERO)
+        if not change:
+            continue
+        plan.ra_changes[key] = change
+        abkat, kstar = key
+        if abkat not in balance_sheet:
+            continue
+        posting = customizing.posting_rule(ctx, order["KOKRS"], bukrs, versn, abkat)
+        if posting is None:
+            say("E", "911", ra.Category(abkat).name, kstar, bukrs, versn)
+            continue
+        plan.fi_lines += [(posting.HKONT_B, change, abkat), (posting.HKONT_P, -change, abkat)]
+
+
+def _actual_balance(ctx: CallContext, objnr: str, years: range, period: int,
+                    plan: _Plan) -> None:
+    """Without RA: the actual balance per cost element through the period, less what
+    earlier settlement documents of the order took from that cost element."""
+    gjahr = years[-1]
+    for year in years:
+        for row in co.totals(ctx, objnr, f"{year:04d}"):
+            if row["WRTTP"] != ACTUAL or row["VERSN"] != VERSION or row["VRGNG"] == SETTLEMENT:
+                continue
+            last = period if year == gjahr else 16
+            value = sum((row[f"WKG{p:03d}"] or ZERO for p in range(1, last + 1)), ZERO)
+            key = ("", row["KSTAR"])
+            plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) + value
+    for source, taken in _settled_by_source(ctx, objnr).items():
+        key = ("", source)
+        plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) - taken
+
+
+def _settled_by_source(ctx: CallContext, objnr: str) -> dict[str, Decimal]:
+    with ctx.read() as conn:
+        rows = conn.execute(select(_AUAA.c.SKSTAR, _AUAA.c.WKGBTR).join(
+            _AUAK, _AUAK.c.BELNR == _AUAA.c.BELNR).where(_AUAK.c.OBJNR == objnr)).all()
+    taken: dict[str, Decimal] = {}
+    for source, amount in rows:
+        taken[source] = taken.get(source, ZERO) + amount
+    return taken
+
+
+def _sources(plan: _Plan) -> list[tuple[str, Decimal]]:
+    """(source cost element, amount) to settle to the receiver: the income RA categories,
+    or (without RA, ABKAT blank) the cost elements' balances."""
+    income = {category.value for category in ra.INCOME} | {""}
+    return [(kstar, amount) for (abkat, kstar), amount in sorted(plan.ra_changes.items())
+            if abkat in income and amount]
+
+
+def _fi_document(ctx: CallContext, order: dict[str, Any], company: Any, head: dict[str, Any],
+                 budat: str, plan: _Plan, usnam: str) -> dict[str, Any] | None:
+    if not plan.fi_lines:
+        return None
+    profile = customizing.profile(ctx, head["APROF"])
+    gl, amounts = [], []
+    for number, (account, amount, abkat) in enumerate(plan.fi_lines, start=1):
+        gl.append({"ITEMNO_ACC": f"{number:010d}", "GL_ACCOUNT": account,
+                   "COMP_CODE": company.BUKRS, "ALLOC_NMBR": order["AUFNR"],
+                   "ITEM_TEXT": f"{ra.Category(abkat).name} order {order['AUFNR']}"})
+        amounts.append({"ITEMNO_ACC": f"{number:010d}", "CURRENCY": order["WAERS"],
+                        "AMT_DOCCUR": amount})
+    return {
+        "DOCUMENTHEADER": {
+            "OBJ_TYPE": "AUAK", "OBJ_KEY": CHECK_KEY, "OBJ_SYS": ctx.logical_system,
+            "BUS_ACT": SETTLEMENT, "USERNAME": usnam, "COMP_CODE": company.BUKRS,
+            "DOC_DATE": budat, "PSTNG_DATE": budat,
+            "DOC_TYPE": profile.BLART if profile is not None else "SA",
+            "REF_DOC_NO": CHECK_KEY, "HEADER_TXT": f"Settlement {order['AUFNR']}"},
+        "ACCOUNTGL": gl, "CURRENCYAMOUNT": amounts}
+
+
+def _display(order: dict[str, Any], receiver: Any, plan: _Plan) -> list[dict[str, Any]]:
+    currency = order["WAERS"]
+    lines = [{"KONTY": "SK", "RECEIVER": account, "KSTAR": ra.Category(abkat).name,
+              "SOURCE": abkat, "AMOUNT": amount, "CURRENCY": currency}
+             for account, amount, abkat in plan.fi_lines]
+    lines += [{"KONTY": receiver.konty, "RECEIVER": receiver.name, "KSTAR": settle_ce,
+               "SOURCE": source, "AMOUNT": amount, "CURRENCY": currency}
+              for source, settle_ce, amount in plan.receiver_lines]
+    return lines
+
+
+def _to_segment(ctx: CallContext, order: dict[str, Any], head: dict[str, Any], receiver: Any,
+                plan: _Plan, budat: str, belnr: str, usnam: str, say: _Log) -> str | None:
+    """The CO-PA line item of a profitability segment receiver ('' for another receiver or
+    nothing to send), None when CO-PA refused it (nothing registered)."""
+    if receiver.konty != SEGMENT or not plan.receiver_lines:
+        return ""
+    characteristics = copa.characteristics_of(ctx, receiver.paobjnr)
+    if characteristics is None:
+        say("E", "906", receiver.paobjnr)
+        return None
+    given = {name: value for name, value in characteristics.items()
+             if name not in SEGMENT_ADMIN_FIELDS}
+    try:
+        return copa.post_by_cost_element(
+            ctx, kokrs=order["KOKRS"], record_type=RECORD_TYPE, budat=budat,
+            characteristics=given, structure=head["ERSCH"], usnam=usnam,
+            amounts=[(settle_ce, amount) for _, settle_ce, amount in plan.receiver_lines],
+            reference={"RBELN": belnr, "RKAUFNR": order["AUFNR"]})
+    except copa.CopaError as error:
+        say.messages.append(error.bapiret2(system=ctx.logical_system))
+        return None
+
+
+def _co_document(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Plan,
+                 budat: str, belnr: str, gjahr: int, usnam: str) -> str:
+    if not plan.receiver_lines:
+        return ""
+    objnr, kokrs = order["OBJNR"], order["KOKRS"]
+    partner = f"KS{kokrs}{receiver.kostl}" if receiver.konty == COST_CENTER \
+        else f"EO{receiver.paobjnr}"
+    lines: list[co.CoLine] = []
+    for _, settle_ce, amount in plan.receiver_lines:
+        lines.append(co.CoLine(objnr, settle_ce, -amount, parob=partner, beknz="A",
+                               bukrs=order["BUKRS"], text=f"Settlement {belnr}"))
+        if receiver.konty == COST_CENTER:
+            lines.append(co.CoLine(partner, settle_ce, amount, parob=objnr, uspob=objnr,
+                                   bukrs=order["BUKRS"], text=f"Settlement {belnr}"))
+    return co.post_line_items(
+        ctx, kokrs=kokrs, budat=budat, lines=lines, vrgng=SETTLEMENT, usnam=usnam,
+        reference=co.CoReference("A", belnr, order["BUKRS"], f"{gjahr:04d}", "AUAK", belnr),
+        text=f"Settlement of order {order['AUFNR']}")
+
+
+def _register(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Plan,
+              belnr: str, gjahr: int, period: int, budat: str, co_belnr: str, awkey: str,
+              pa_belnr: str, usnam: str) -> None:
+    year, perio = f"{gjahr:04d}", f"{period:03d}"
+    ctx.insert(AUAK, {"BELNR": belnr, "KOKRS": order["KOKRS"], "OBJNR": order["OBJNR"],
+                      "GJAHR": year, "PERIO": perio, "BUDAT": budat, "VRGNG": SETTLEMENT,
+                      "BELCO": co_belnr, "AWKEY": awkey, "PABELNR": pa_belnr,
+                      "CPUDT": ctx.clock.now().strftime("%Y%m%d"), "USNAM": usnam})
+    segments = [("SK", account, ra.Category(abkat).name, abkat, amount)
+                for account, amount, abkat in plan.fi_lines if amount and account]
+    segments += [(receiver.konty, receiver.name, settle_ce, source, amount)
+                 for source, settle_ce, amount in plan.receiver_lines]
+    ctx.insert(AUAA, [{"BELNR": belnr, "LFDNR": f"{number:03d}", "KONTY": konty,
+                       "EMPGE": name, "KSTAR": kstar, "SKSTAR": source, "WKGBTR": amount,
+                       "WAERS": order["WAERS"]}
+                      for number, (konty, name, kstar, source, amount)
+                      in enumerate(segments, start=1)])
+    changes = {key: value for key, value in plan.ra_changes.items() if key[0]}
+    if changes:
+        ctx.task(_settled(order["OBJNR"], year, period, order["WAERS"], changes))
+    ctx.update(COBRA, {"OBJNR": order["OBJNR"]}, {"LETJA": year, "LETPE": perio})
+    ctx.task(_rule_used(order["OBJNR"], year, perio))
+
+
+def _settled(objnr: str, year: str, period: int, currency: str,
+             changes: dict[tuple[str, str], Decimal]) -> Any:
+    """Update task: add the settled RA changes to COSBD's period columns."""
+    columns = [f"{prefix}{period:03d}" for prefix in ("WTG", "WOG", "WKG")]
+
+    def run(conn: Connection) -> None:
+        for (abkat, kstar), value in changes.items():
+            key = {"LEDNR": "00", "OBJNR": objnr, "GJAHR": year, "WRTTP": ra.RA_VALUE_TYPE,
+                   "VERSN": VERSION, "ABKAT": abkat, "KSTAR": kstar, "HRKFT": "",
+                   "VRGNG": "KABG", "PAROB": "", "BEKNZ": "S", "AWKUS": "",
+                   "TWAER": currency, "PERBL": "016"}
+            where = [_COSBD.c[name] == item for name, item in key.items()]
+            done = conn.execute(update(_COSBD).where(*where).values(
+                {column: _COSBD.c[column] + value for column in columns}))
+            if not done.rowcount:
+                empty = {f"{prefix}{p:03d}": ZERO for prefix in ("WTG", "WOG", "WKG")
+                         for p in range(1, 17)}
+                conn.execute(insert(_COSBD).values(
+                    {**key, **empty, **dict.fromkeys(columns, value)}))
+
+    return run
+
+
+def _rule_used(objnr: str, year: str, perio: str) -> Any:
+    """Update task: first and last use of the distribution rules (COBRB ERSJA/LETJA)."""
+    table: Any = COBRB.__table__  # type: ignore[attr-defined]
+
+    def run(conn: Connection) -> None:
+        conn.execute(update(table).where(table.c.OBJNR == objnr, table.c.ERSJA == "0000")
+                     .values(ERSJA=year, ERSPE=perio))
+        conn.execute(update(table).where(table.c.OBJNR == objnr)
+                     .values(LETJA=year, LETPE=perio))
+
+    return run
+
+
+def settlement_orders(ctx: CallContext, kokrs: str) -> list[str]:
+    """KO8G's worklist: the area's internal orders with a settlement rule, not closed."""
+    return [order["AUFNR"] for order in co.orders(ctx, kokrs=kokrs)
+            if "SETC" in (active := co.statuses(ctx, order["OBJNR"])) and "CLSD" not in active]
