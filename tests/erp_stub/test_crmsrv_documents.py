@@ -13,6 +13,7 @@ from sapgw.erp_stub.crmsrv.tables import CRMSRV_DOCS
 from sapgw.erp_stub.iaom.tables import IAOM_ASSIGNMENTS
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.sd.tables import VBAK, VBAP
+from sapgw.erp_stub.settlement.tables import COBRA, COBRB
 from tests.erp_stub.crmsrv_support import (
     CONTRACT_ITEMS,
     ORDER_ITEMS,
@@ -41,8 +42,13 @@ def test_released_order_gets_order_plan_and_sales_document(erp: ErpSystem,
 
     assert codes(result["RETURN"])[0] == ("S", "IAOM_CRMSRV", "113"), result["RETURN"]
     [order] = rows(erp, AUFK)
-    assert (order["AUART"], order["BUKRS"], order["KOKRS"], order["PHAS1"]) == (
-        "SAPS", "1000", "1000", "X")
+    assert (order["AUART"], order["BUKRS"], order["KOKRS"], order["PHAS1"], order["ABGSL"]) == (
+        "SAPS", "1000", "1000", "X", "CRMSO")
+    [rule] = rows(erp, COBRA)
+    assert (rule["OBJNR"], rule["APROF"], rule["SRSLIST"]) == (
+        f"OR{order['AUFNR']}", "CRMSRV", "SAPCRM")
+    [receiver] = rows(erp, COBRB)
+    assert receiver["KONTY"] == "EO" and receiver["PAOBJNR"] != "0000000000"
     assert result["E_OBJECT_NO"] == f"OR{order['AUFNR']}"
     [assignment] = rows(erp, IAOM_ASSIGNMENTS)
     assert (assignment["BUS_SCENARIO_ID"], assignment["EXT_OBJECT_ID"],
@@ -66,10 +72,10 @@ def test_released_order_gets_order_plan_and_sales_document(erp: ErpSystem,
 def test_contract_gets_the_badi_order_type_and_its_number_range(erp: ErpSystem,
                                                                conn: LocalConnection) -> None:
     plan_prices(conn)
-    result = document_in(conn, header("9000000001", "SC"), CONTRACT_ITEMS)
+    document_in(conn, header("9000000001", "SC"), CONTRACT_ITEMS)
 
     [order] = rows(erp, AUFK)
-    assert (order["AUART"], order["AUFNR"][:4]) == ("ZSC1", "0072"), result["RETURN"]
+    assert (order["AUART"], order["AUFNR"][:4], order["ABGSL"]) == ("ZSC1", "0072", "CRMSC")
     plan = plan_of(erp, f"OR{order['AUFNR']}")
     assert sum(v for v in plan.values() if v > 0) == Decimal("925.68")
     assert plan["0000800100"] == Decimal("-12155.00")

@@ -29,7 +29,9 @@ from sapgw.erp_stub.crmsrv.costing import PlannedValue, estimate
 from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.masterdata import api as partners
+from sapgw.erp_stub.settlement import api as settlement
 from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
@@ -128,6 +130,7 @@ class Orders:
     order_type: str
     targets: list[Target]
     planned: list[PlannedValue]
+    scenario: Any                   # the IAOM_CRMSRV_CSC entry: RA key, settlement profile
 
 
 def _single_object(ctx: CallContext, result: Transfer, header: dict[str, Any],
@@ -156,7 +159,7 @@ def _single_object(ctx: CallContext, result: Transfer, header: dict[str, Any],
                           item["NUMBER_INT"]) for item in items]
     else:
         targets = [Target(business_key(object_id), text, items)]
-    return Orders(order_type, targets, planned)
+    return Orders(order_type, targets, planned, csc)
 
 
 def _create(ctx: CallContext, result: Transfer, header: dict[str, Any], orders: Orders,
@@ -164,9 +167,11 @@ def _create(ctx: CallContext, result: Transfer, header: dict[str, Any], orders: 
     """The orders, their IAOM keys and plans, in the caller's LUW."""
     for target in orders.targets:
         aufnr = co.create_order(ctx, order_type=orders.order_type, text=target.text[:40],
-                                company_code=bukrs, controlling_area=kokrs)
+                                company_code=bukrs, controlling_area=kokrs,
+                                ra_key=orders.scenario.ABGSL)
         target.objnr = f"OR{aufnr}"
         iaom.register(ctx, SCENARIO, target.key, target.objnr, "S")
+        _settlement_rule(ctx, target, header, orders.scenario)
         numbers = {item["NUMBER_INT"] for item in target.items}
         for item in target.items:
             result.objects[item["NUMBER_INT"]] = target.objnr
@@ -178,6 +183,23 @@ def _create(ctx: CallContext, result: Transfer, header: dict[str, Any], orders: 
                             header["PROCESS_TYPE"], target.key)
         result.results.append({"NUMBER_INT": target.number_int, "OBJECT_NO": target.objnr,
                                "AUFNR": aufnr, "DOC_TYPE": "ORDER", "DOC_NO": aufnr})
+
+
+def _settlement_rule(ctx: CallContext, target: Target, header: dict[str, Any], csc: Any
+                     ) -> None:
+    """The settlement rule from the scenario's settlement profile and strategy sequence
+    (SAPCRM: to the profitability segment of the sold-to party and sales organisation). A
+    refusal (KD: unknown profile, receiver not allowed) ends the LUW: nothing stays."""
+    if not csc.AUFPAR:
+        return
+    try:
+        settlement.generate_rule(
+            ctx, target.objnr, profile=csc.AUFPAR,
+            strategy_sequence=csc.STRATSEQ or "SAPCRM",
+            characteristics={"KNDNR": alpha(header["SOLD_TO_PARTY"], 10),
+                             "VKORG": header["SALES_ORG"]})
+    except settlement.SettlementError as error:
+        abort(error.bapiret2(system=ctx.logical_system))
 
 
 def _order_type(ctx: CallContext, header: dict[str, Any], default: str, messages: Messages
