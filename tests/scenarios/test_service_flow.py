@@ -253,3 +253,27 @@ def test_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gateway, http, er
     labour = read_table(http, "COEP", ["WKGBTR"], f"OBJNR = 'OR{aufk['AUFNR']}' AND "
                         "VRGNG = 'RKL'")
     assert [Decimal(row["WKGBTR"]) for row in labour] == [Decimal("513.00")]
+
+
+def test_hours_without_a_price_sysfail_then_planned_post_once(sapgw: Gateway, http,
+                                                              erp) -> None:
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    late = {**LABOUR, "EMPLOYEE": "1001", "WORK_DATE": "2028-01-14"}
+    confirmation = send(http, transaction("7000000001", "SRVC", [late],
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    queue = queues(http)["R3AUSRVCNF7000000001"]
+    assert (queue["status"], queue["error"]) == (
+        "SYSFAIL", "No planned price for cost center 4100, activity type SRVHR in fiscal "
+                   "year 2028")
+    assert read_table(http, "CATSDB", ["COUNTER"]) == []
+
+    plan_prices(erp, year="2028")  # KP26 and OB52 for the new year
+    period(erp, "O", 2028, 1)
+    assert http.post(f"/api/bdocs/{confirmation}/reprocess").status_code == 200
+    sapgw.run_until_idle()
+    assert bdoc(http, confirmation)["state"] == "F04"
+    assert read_table(http, "CATSDB", ["PERNR", "WORKDATE"]) == [
+        {"PERNR": "00001001", "WORKDATE": "20280114"}]
