@@ -3,17 +3,20 @@
 By the transaction type's controlling type (IAOM_CRMSRV_CTP):
 - single-object controlling: an internal order per document (level 0001) or per item (0002),
   order type from the controlling scenario (blank: SAPS) changed by the BAdI
-  IAOM_BUSINESS_SCENAR's CHANGE_ORDER_TYPE, its number from the order type's interval;
+  IAOM_BUSINESS_SCENAR's CHANGE_ORDER_TYPE, its number from the order type's interval, the
+  scenario's RA key and a settlement rule from its settlement profile and strategy sequence;
   each registered with IAOM under business scenario CRMSRV and key OBJECT_ID (or
   OBJECT_ID/item); its plan from the unit cost estimate (`costing`). A document that refers
   to a predecessor (an order of a contract) when CO_REFERENCE is set gets no order of its
   own: it posts to the predecessor's.
-- mass-object controlling: no controlling object; its costs and revenues go to CO-PA.
+- mass-object controlling: no controlling object; billing's revenue goes to CO-PA (the
+  confirmations' costs are not built: IAOM_CRMSRV 125).
 Either way the items with a net value become a sales document (BAPI_SALESORDER_CREATEFROMDAT2,
 order-related billing) that BAPI_BILLINGDOC_CREATEMULTIPLE bills: its items carry the
 internal order, so billing credits the revenue to it (KOFK).
-Everything is checked before anything is created; a document transferred before answers
-what it got then and creates nothing again.
+Everything is checked before anything is created (a settlement rule the settlement
+application refuses ends the LUW instead); a document transferred before answers what it got
+then and creates nothing again.
 """
 
 from __future__ import annotations
