@@ -96,6 +96,7 @@ def test_released_order_becomes_internal_order_with_plan(sapgw: Gateway, http, e
     page = http.get("/crmsrv", params={"object_id": "8000000101"})
     assert page.status_code == 200
     assert f'href="/ko03?aufnr={aufk["AUFNR"]}"' in page.text
+    assert f'href="/catsdb?order={aufk["AUFNR"]}"' in page.text
 
 
 def test_confirmation_posts_tools_and_parts_after_its_order(sapgw: Gateway, http,

@@ -58,7 +58,8 @@ def service_document(conn: RfcConnection, object_id: str) -> dict[str, Any] | No
 
 def _render(found: dict[str, Any]) -> str:
     doc = found["doc"]
-    orders = " · ".join(f'<a href="/ko03?aufnr={_e(a)}">KO03 order {_e(a.lstrip("0"))}</a>'
+    orders = " · ".join(f'<a href="/ko03?aufnr={_e(a)}">KO03 order {_e(a.lstrip("0"))}</a> '
+                        f'(<a href="/catsdb?order={_e(a)}">CATSDB</a>)'
                         for a in found["orders"]) or "none (mass-object controlling: CO-PA)"
     coep = _table(["CO document", "Item", "Period", "Transaction", "Cost element", "Value",
                    "Text"], (_row(*(_e(x[f]) for f in ("BELNR", "BUZEI", "PERIO", "VRGNG",
