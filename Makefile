@@ -4,6 +4,8 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 CONFIG  ?= config.ini
+PORT    ?=
+HOST    ?=
 
 .PHONY: install browser run test lint bench clean
 
@@ -21,7 +23,7 @@ browser:
 
 run: $(STAMP)
 	$(BIN)/sapgw --config $(CONFIG) init
-	$(BIN)/sapgw --config $(CONFIG) serve
+	$(BIN)/sapgw --config $(CONFIG) serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 test: $(STAMP) browser
 	$(BIN)/pytest

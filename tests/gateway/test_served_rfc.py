@@ -197,7 +197,7 @@ def test_a_failing_queued_unit_stops_smq2_until_activated(client, gateway):
     gateway.run_until_idle()
     queue = gateway.queue("ZGWQ", "in")
     assert (queue["status"], queue["error"], len(queue["luws"])) == (
-        "SYSFAIL", "Cause not fixed", 2)
+        "SYSFAIL", "ZGW 003 Cause not fixed", 2)
     assert notes(gateway) == []
     page = client.get("/smq2/ZGWQ").text
     assert "SYSFAIL" in page and "Z_GW_NOTE" in page and "<td>RFC</td>" in page

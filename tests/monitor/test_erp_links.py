@@ -48,8 +48,23 @@ def test_the_page_renders_whatever_the_scenario_declares(sapgw: Gateway, web: Te
     monkeypatch.setattr(sapgw, "scenarios", Scenarios(declared))
     fu = send(sapgw, fund_usage())
     shown = erp_section(web.get(f"/smw01/{fu}").text)
-    # KO03 has a page in the monitor; XD03 has none, so it is named without a link.
-    assert shown == '<a href="/ko03?aufnr=400001">KO03 order 400001</a> · XD03 customer 1791'
+    # KO03 has a page in the monitor, but the ERP has no order 400001 (the fund usage has not
+    # run): named, not linked. XD03 has no page, so it is named without a link.
+    assert shown == ('KO03 order 400001 <small class="missing">(not in the ERP)</small> · '
+                     'XD03 customer 1791')
+
+
+def test_a_failed_posting_links_only_to_what_exists(sapgw: Gateway, web: TestClient):
+    send(sapgw, trade_promotion())
+    send(sapgw, fund_usage())
+    payload = fund_posting("FPO7")
+    payload["data"]["HEADER"]["COMP_CODE"] = "9999"
+    bdoc = send(sapgw, payload)
+    sapgw.run_until_idle()
+    shown = erp_section(web.get(f"/smw01/{bdoc}").text)
+    assert shown.startswith('<a href="/iaomc?')  # the fund usage's assignment exists
+    assert shown.endswith('FB03 accrual document FPO7 <small class="missing">(not in the ERP)'
+                          '</small>')
 
 
 def test_a_bdoc_that_failed_validation_has_no_erp_links(sapgw: Gateway, web: TestClient):

@@ -140,12 +140,12 @@ def test_wsdl_routes(soap):
         assert response.status_code == 200
         wsdl = etree.fromstring(response.content)
         services = wsdl.xpath("//*[local-name()='service']/@name")
-        assert services == ["STFC_CONNECTIONService", "RFC_PINGService"]
+        assert services == ["RfcFunctionsService", "STFC_CONNECTIONService", "RFC_PINGService"]
         assert wsdl.xpath("//*[local-name()='address']/@location") == [
-            "http://testserver/sap/bc/soap/rfc?sap-client=100"] * 2
+            "http://testserver/sap/bc/soap/rfc?sap-client=100"] * 3
     matched = etree.fromstring(soap.get("/sap/bc/soap/wsdl11?services=BAPI_ACC_DOC*").content)
     assert matched.xpath("//*[local-name()='service']/@name") == [
-        "BAPI_ACC_DOCUMENT_CHECKService", "BAPI_ACC_DOCUMENT_POSTService"]
+        "RfcFunctionsService", "BAPI_ACC_DOCUMENT_CHECKService", "BAPI_ACC_DOCUMENT_POSTService"]
     unknown = soap.get("/sap/bc/soap/wsdl11?services=STFC_CONNECTION,Z_NOPE")
     assert (unknown.status_code, unknown.text) == (404, "function module Z_NOPE does not exist\n")
     assert soap.get("/sap/bc/soap/wsdl11?services=ZZ*").status_code == 404

@@ -87,9 +87,15 @@ def test_exceptions_messages_bindings_and_services(wsdl):
     action = wsdl.xpath("//wsdl:binding[@name='RFC_READ_TABLEBinding']//soap:operation"
                         "/@soapAction", namespaces=NS)
     assert action == ["http://www.sap.com/RFC_READ_TABLE"]
-    assert wsdl.xpath("//soap:binding/@style", namespaces=NS) == ["document"] * 3
+    # SAP's service per function, after sapgw's one with all of them (for zeep's
+    # `client.service`)
+    assert wsdl.xpath("//soap:binding/@style", namespaces=NS) == ["document"] * 4
     assert wsdl.xpath("//wsdl:service/wsdl:port/soap:address/@location",
-                      namespaces=NS) == [LOCATION] * 3
+                      namespaces=NS) == [LOCATION] * 4
+    operations = wsdl.xpath("//wsdl:portType[@name='RfcFunctionsPortType']/wsdl:operation/@name",
+                            namespaces=NS)
+    assert operations == wsdl.xpath("//wsdl:portType[@name!='RfcFunctionsPortType']"
+                                    "/wsdl:operation/@name", namespaces=NS)
     # no exceptions declared: no exception element
     assert not wsdl.xpath("//xsd:element[@name='BAPI_ACC_DOCUMENT_CHECK.Exception']",
                           namespaces=NS)

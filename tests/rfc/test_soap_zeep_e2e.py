@@ -26,6 +26,19 @@ def server_url(tmp_path, clock) -> Iterator[str]:
 
 
 @pytest.mark.server
+def test_client_service_reaches_every_function_of_the_wsdl(server_url):
+    """The obvious call, `client.service.FUNC(...)`, works for each function asked for."""
+    wsdl = (f"{server_url}/sap/bc/soap/wsdl11?sap-client=100"
+            f"&services=BAPI_ACC_DOCUMENT_CHECK,RFC_READ_TABLE,STFC_CONNECTION")
+    client = zeep.Client(wsdl, transport=zeep.Transport(timeout=10))
+    assert client.service.STFC_CONNECTION(REQUTEXT="Hi").ECHOTEXT == "Hi"
+    table = client.service.RFC_READ_TABLE(QUERY_TABLE="T001", ROWCOUNT=1)
+    assert table.FIELDS.item[0].FIELDNAME == "BUKRS"
+    check = client.service.BAPI_ACC_DOCUMENT_CHECK(DOCUMENTHEADER={"COMP_CODE": "9999"})
+    assert check.RETURN.item[0].TYPE == "E"
+
+
+@pytest.mark.server
 def test_zeep_calls_the_erp_stub_through_our_wsdl(server_url):
     wsdl = (f"{server_url}/sap/bc/soap/wsdl11?sap-client=100"
             f"&services=RFC_READ_TABLE,BAPI_ACC_DOCUMENT_CHECK")

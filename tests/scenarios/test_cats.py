@@ -97,5 +97,5 @@ def test_the_commands(config: Path) -> None:  # noqa: F811
     run = json.loads(sapgw(config, "jobs", "CAT7", "--run", "--json").stdout)
     assert (run["status"], [m["number"] for m in run["log"]]) == ("F", ["943"])
     jobs = json.loads(sapgw(config, "jobs", "--json").stdout)
-    assert [job["name"] for job in jobs["jobs"]] == ["CAT7"]
+    assert "CAT7" in [job["name"] for job in jobs["jobs"]]
     assert [r["jobcount"] for r in jobs["runs"]] == [run["jobcount"]]

@@ -34,8 +34,10 @@ def sapgw(config: Path, *args: str, check: bool = True) -> subprocess.CompletedP
 def test_send_fail_inspect_repair_reprocess(config, tmp_path):
     fu_file = tmp_path / "fu.json"
     fu_file.write_text(json.dumps(fund_usage(tpm_id="TPM7")))
-    sent = json.loads(sapgw(config, "send", str(fu_file), "--wait", "--json").stdout)
-    assert sent["state"] == "E06"
+    waited = sapgw(config, "send", str(fu_file), "--wait", "--json", check=False)
+    sent = json.loads(waited.stdout)
+    assert sent["state"] == "E06" and waited.returncode == 1  # waiting ends with the reason
+    assert "CRM_FM 101 Trade promotion TPM7 of fund usage 1791 is not in ERP" in waited.stderr
 
     listing = sapgw(config, "smw01", "--state", "E06").stdout
     assert sent["bdoc_id"] in listing and "CRM_FM_FU" in listing

@@ -6,12 +6,13 @@ Adding a scenario is a module beside its mapping module that declares `SCENARIO`
 
 from __future__ import annotations
 
-from sapgw.adapters import bupa, funds, marketing, service
+from sapgw.adapters import bupa, funds, marketing, provcontract, service
 from sapgw.adapters.scenario import CrmScenario
 
 SCENARIOS: tuple[CrmScenario, ...] = (
     marketing.SCENARIO,
     funds.SCENARIO,
     bupa.SCENARIO,
+    provcontract.SCENARIO,
     service.SCENARIO,
 )

@@ -17,6 +17,7 @@ from sapgw.erp_stub.copa.application import COPA
 from sapgw.erp_stub.crmsrv.application import CRMSRV
 from sapgw.erp_stub.fbas.application import FBAS
 from sapgw.erp_stub.fi.application import FI
+from sapgw.erp_stub.fica.application import FICA
 from sapgw.erp_stub.funds.application import FUNDS
 from sapgw.erp_stub.iaom.application import IAOM
 from sapgw.erp_stub.kernel.application import Application
@@ -30,7 +31,7 @@ from sapgw.erp_stub.sd.application import SD
 from sapgw.erp_stub.settlement.application import SETTLEMENT
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, COPA, CATS, RA, SETTLEMENT, CRMSRV)
+                                         SD, COPA, CATS, RA, SETTLEMENT, FICA, CRMSRV)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

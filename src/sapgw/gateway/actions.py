@@ -4,10 +4,13 @@ lock and unlock queues. Each action is one transaction and leaves a log line.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, delete, insert, select, update
 
 from sapgw.bdoc.states import TRANSITIONS, BDocState
 from sapgw.gateway.flow.engine import FlowEngine
+from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.queues.store import L, Luw, Q, QueueStore
 from sapgw.gateway.store.bdocs import BDocStore, LogEntry
@@ -50,6 +53,30 @@ class Actions:
                 raise ActionRefused(f"BDoc {bdoc_id} has nothing left to reprocess")
             self.bdocs.log(conn, bdoc_id, LogEntry("SMW01", _by(f"Reprocess: {note}", user)))
         return note
+
+    def change_data(self, bdoc_id: str, changes: dict[str, str], user: str = ""
+                    ) -> dict[str, tuple[Any, str]]:
+        """SMW01's change of an erroneous BDoc's data: set fields (`HEADER.COMP_CODE`,
+        `ITEMS.2.AMOUNT` for the second row) of a BDoc in a data error state (E04, E08), so
+        that Reprocess runs the flow on the corrected data. Old and new values go to the
+        BDoc's log (and the audit log, through `AuditedActions`). Returns {path: (old, new)}."""
+        if not changes:
+            raise InvalidInput("changes", changes, "give at least one SEGMENT.FIELD=value")
+        with self.db.write() as conn:
+            state = self.bdocs.state(conn, bdoc_id)
+            if state not in DATA_ERRORS:
+                raise ActionRefused(
+                    f"BDoc {bdoc_id} is in state {state} ({state.text}); its data can be "
+                    f"changed only in {', '.join(DATA_ERRORS)} (a data error): in other states "
+                    "the data has left for the receivers already")
+            data = self.bdocs.body(conn, bdoc_id)
+            done = {path.strip().upper(): (set_field(data, path, value), value)
+                    for path, value in changes.items()}
+            self.bdocs.set_body(conn, bdoc_id, data)
+            text = "; ".join(f"{path} {old!r} -> {new!r}" for path, (old, new) in done.items())
+            self.bdocs.log(conn, bdoc_id, LogEntry("SMW01", _by(f"Data changed: {text}", user),
+                                                   "W"))
+        return done
 
     def discard(self, bdoc_id: str, user: str = "") -> None:
         self._end(bdoc_id, BDocState.F01, "Discarded", user)
@@ -123,6 +150,40 @@ class Actions:
             if luw.bdoc_id:
                 self.bdocs.log(conn, luw.bdoc_id, LogEntry(
                     "SMQ1", f"LUW {tid} deleted from queue {name}", "W"))
+
+
+# The states whose cause is the BDoc's own data: the flow stopped before anything was sent.
+DATA_ERRORS = (BDocState.E04, BDocState.E08)
+
+
+def field_value(data: dict[str, Any], path: str) -> Any:
+    """The value at `SEGMENT.FIELD` or `SEGMENT.ROW.FIELD` (rows from 1); None if unset."""
+    holder, field = _holder(data, path)
+    return holder.get(field)
+
+
+def set_field(data: dict[str, Any], path: str, value: str) -> Any:
+    """Set a field of a segment (a field missing so far may be added); the old value."""
+    holder, field = _holder(data, path)
+    old = holder.get(field)
+    holder[field] = value
+    return old
+
+
+def _holder(data: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
+    parts = path.strip().upper().split(".")
+    expected = "SEGMENT.FIELD, or SEGMENT.ROW.FIELD for a segment of rows (rows from 1)"
+    if len(parts) not in (2, 3) or parts[0] not in data:
+        raise InvalidInput("path", path, f"{expected}; segments: {', '.join(data)}")
+    segment = data[parts[0]]
+    if isinstance(segment, list):
+        if len(parts) != 3 or not parts[1].isdigit() or not 1 <= int(parts[1]) <= len(segment):
+            raise InvalidInput("path", path, f"{parts[0]} has rows 1 to {len(segment)}: "
+                                             f"{parts[0]}.ROW.FIELD")
+        return segment[int(parts[1]) - 1], parts[2]
+    if len(parts) != 2 or not isinstance(segment, dict):
+        raise InvalidInput("path", path, expected)
+    return segment, parts[1]
 
 
 def _by(text: str, user: str) -> str:

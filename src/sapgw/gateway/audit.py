@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Index, insert, select
 from sqlmodel import Field
 
+from sapgw.gateway.actions import field_value
 from sapgw.gateway.monitor import queries
 from sapgw.gateway.store.tables import GatewayTable
 
@@ -69,6 +70,29 @@ class AuditedActions:
         note = self._audited(user, action, "BDOC", bdoc_id, lambda: self._bdoc_state(bdoc_id),
                              lambda: handlers[action](bdoc_id, user))
         return note or ""
+
+    def change_data(self, user: str, bdoc_id: str, changes: dict[str, str]
+                    ) -> dict[str, tuple[Any, str]]:
+        """SMW01's data change of an erroneous BDoc (admin): before and after hold the state
+        and the changed fields' old and new values."""
+        changes = {path.strip().upper(): value for path, value in changes.items()}
+
+        def values() -> dict[str, Any] | None:
+            state = self._bdoc_state(bdoc_id)
+            if state is None:
+                return None
+            with self.gw.db.read() as conn:
+                data = self.gw.bdocs.body(conn, bdoc_id)
+            shown = {}
+            for path in changes:
+                try:
+                    shown[path] = field_value(data, path)
+                except ValueError:
+                    shown[path] = None
+            return {"state": state["state"], "data": shown}
+
+        return self._audited(user, "change-data", "BDOC", bdoc_id, values,
+                             lambda: self.gw.actions.change_data(bdoc_id, changes, user))
 
     def queue(self, user: str, action: str, name: str, direction: str) -> None:
         """activate, lock (STOP), unlock or reprocess a queue.

@@ -12,8 +12,19 @@ import importlib
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+from sapgw.gateway.cli_support import (
+    UsageError,
+    alpha_arg,
+    error_line,
+    fail,
+    failed_return,
+    read_json,
+    return_summary,
+    states_arg,
+)
 from sapgw.gateway.config import (
     ConfigError,
     DestinationSettings,
@@ -21,6 +32,7 @@ from sapgw.gateway.config import (
     default_config_path,
     load_settings,
 )
+from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.tables_text import render
 
 BDOC_COLUMNS = [("bdoc_id", "BDoc ID"), ("type", "BDoc type"), ("state", "State"),
@@ -71,13 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     smw01 = sub.add_parser("smw01", parents=[common], help="BDoc messages (list or one)")
     smw01.add_argument("bdoc_id", nargs="?")
-    smw01.add_argument("--state", help="e.g. E06 or E04,E06")
+    smw01.add_argument("--state", type=states_arg, help="e.g. E06 or E04,E06")
     smw01.add_argument("--type", help="BDoc type")
     smw01.add_argument("--key", help="object key (e.g. trade promotion id)")
     smw01.add_argument("--context", help="flow context (e.g. MO1)")
     smw01.add_argument("--sender", help="sender site")
     smw01.add_argument("--queue", help="BDocs with a receiver in this queue")
-    smw01.add_argument("--limit", type=int, default=50)
+    smw01.add_argument("--limit", type=_rows, default=50, help="1 to 1000 (default 50)")
     smw01.add_argument("--after", help="cursor printed under the previous page")
     for name, direction in (("smq1", "outbound"), ("smq2", "inbound")):
         queue = sub.add_parser(name, parents=[common], help=f"{direction} qRFC queues")
@@ -89,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("reprocess", "discard", "set-processed"):
         cmd = sub.add_parser(action, parents=[common], help=f"SMW01: {action} a BDoc")
         cmd.add_argument("bdoc_id")
+    change = sub.add_parser("change-data", parents=[common], help="SMW01: change fields of a "
+                            "BDoc in E04/E08 (audited, old and new values kept)")
+    change.add_argument("bdoc_id")
+    change.add_argument("changes", nargs="+", type=_assignment, metavar="SEGMENT.FIELD=VALUE",
+                        help="e.g. HEADER.COMP_CODE=1000 or ITEMS.1.AMOUNT=250.00")
+    change.add_argument("--reprocess", action="store_true", help="reprocess it afterwards")
     for action in ("activate", "lock", "unlock"):
         cmd = sub.add_parser(action, parents=[common], help=f"SMQ1/SMQ2: {action} a queue")
         cmd.add_argument("queue")
@@ -104,9 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--fields", default="", help="comma-separated field names")
     read.add_argument("--where", default="", help="Open SQL condition, e.g. \"XBLNR = 'F1'\"")
     read.add_argument("--rowcount", type=int, default=0)
+    read.add_argument("--typed", action="store_true", help="values typed by the table's "
+                      "DDIC fields (numbers, amounts as decimals, dates); with --json")
     iaomc = erp_sub.add_parser("iaomc", parents=[common], help="account assignment object by "
                                "business scenario and key")
-    iaomc.add_argument("key", help="e.g. 00000000000000001791/10")
+    iaomc.add_argument("key", type=_iaom_key, help="e.g. 1791/10 (fund usage/item; the "
+                       "number gets its leading zeros: 00000000000000001791/10)")
     iaomc.add_argument("--scenario", default="CRMFM")
     cj20n = erp_sub.add_parser("cj20n", parents=[common], help="project with its WBS elements")
     cj20n.add_argument("project", help="project definition, e.g. the trade promotion id")
@@ -137,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import cats_cli  # CATS: cat7, catsdb
 
     cats_cli.add_parsers(erp_sub, common)
+    from sapgw.gateway import fica_cli  # FI-CA billing and invoicing runs
+
+    fica_cli.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -174,8 +198,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """Parse; an option the chosen subcommand does not know is reported with that
+    subcommand's usage (`sapgw smq1 --bogus` shows smq1's), not the top level's."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        chosen(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def chosen(parser: argparse.ArgumentParser, args: argparse.Namespace
+           ) -> argparse.ArgumentParser:
+    """The innermost subcommand parser the arguments selected."""
+    for action in parser._actions:  # argparse keeps its subparsers here and nowhere else
+        if isinstance(action, argparse._SubParsersAction):
+            name = getattr(args, action.dest, None)
+            if name in action.choices:
+                return chosen(action.choices[name], args)
+    return parser
+
+
+def _rows(value: str) -> int:
+    try:
+        return int(value) if 1 <= int(value) <= 1000 else int("x")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 1000"
+                                         ) from None
+
+
+def _assignment(value: str) -> tuple[str, str]:
+    path, equals, new = value.partition("=")
+    if not equals or not path.strip():
+        raise argparse.ArgumentTypeError(f"{value!r} is not SEGMENT.FIELD=VALUE, e.g. "
+                                         "HEADER.COMP_CODE=1000")
+    return path.strip(), new
+
+
+def _iaom_key(value: str) -> str:
+    head, slash, tail = value.strip().partition("/")
+    return f"{alpha_arg(20)(head)}/{tail}" if slash else value.strip()
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)
     if args.command == "passwd":  # needs no config.ini
         return passwd()
     if args.command == "cassette":  # needs no config.ini either
@@ -192,12 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:  # e.g. a pyrfc destination without pyrfc installed
         print(exc, file=sys.stderr)
         return 2
-    except UsageError as exc:
-        print(f"sapgw: {exc}", file=sys.stderr)
-        return 2
+    except (UsageError, InvalidInput) as exc:
+        return fail(str(exc), 2)
     except Exception as exc:  # the CLI reports, it never shows a traceback
-        print(f"sapgw: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        return fail(error_line(exc))
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -247,6 +310,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     client = open_client(settings, getattr(args, "url", None), getattr(args, "user", None))
     try:
         return dispatch(args, client)
+    except (UsageError, InvalidInput, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # here the ERP can still give a message's T100 text
+        return fail(error_line(exc, client))
     finally:
         client.close()
 
@@ -261,10 +328,6 @@ def open_client(settings: Settings, url: str | None, user: str | None = None) ->
         raise UsageError("--user goes with --url (without it the databases of config.ini "
                          "are used directly, and no one logs on)")
     return LocalClient(Gateway(settings))
-
-
-class UsageError(Exception):
-    """The command line cannot work as given (exit code 2)."""
 
 
 def password_for(user: str) -> str:
@@ -285,13 +348,7 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
     show = _printer(args.json)
     command = args.command
     if command == "send":
-        payload = _read_json(args.file)
-        result = client.send(payload["type"], payload.get("data"), payload.get("sender", "CRM"))
-        if args.wait:
-            client.wait_idle()
-            result = client.bdoc(result["bdoc_id"])
-        show(result, None if args.json else f"BDoc {result['bdoc_id']}: {result['state']}")
-        return 0
+        return send_command(args, client, show)
     if command == "smw01":
         if args.bdoc_id:
             detail = client.bdoc(args.bdoc_id)
@@ -338,6 +395,12 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         result = client.bdoc_action(args.bdoc_id, command)
         show(result, f"BDoc {result['bdoc_id']}: {result['state']} ({result['message']})")
         return 0
+    if command == "change-data":
+        result = client.change_data(args.bdoc_id, dict(args.changes), args.reprocess)
+        lines = [f"{path}: {c['old']!r} -> {c['new']!r}" for path, c in result["changes"].items()]
+        show(result, "\n".join([*lines, f"BDoc {result['bdoc_id']}: {result['state']} "
+                                          f"({result['message']})"]))
+        return 0
     if command in ("activate", "lock", "unlock"):
         result = client.queue_action(args.queue, "in" if args.inbound else "out", command)
         show(result, f"queue {args.queue}: {result.get('status')}")
@@ -358,15 +421,25 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         result = demo_funds(client, echo=(lambda _t: None) if args.json else print)
         if args.json:
             show(result, None)
-        return 0 if all(b["state"] == "F04" for b in result["bdocs"]) else 1
+        failed = [b for b in result["bdocs"] if b["state"] != "F04"]
+        for bdoc in failed:  # waiting ended: say why it did not end well
+            fail(f"BDoc {bdoc['bdoc_id']} ({bdoc['type']}) ended in {bdoc['state']}: "
+                 f"{bdoc.get('error') or 'sapgw smw01 ' + bdoc['bdoc_id']}")
+        return 1 if failed else 0
     raise ValueError(f"unknown command {command}")
 
 
 def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
     if args.erp_command == "read-table":
         from sapgw.gateway.demo import read_table
+        from sapgw.rfc.read_table import typed_rows
 
         fields = [f.strip().upper() for f in args.fields.split(",") if f.strip()]
+        if args.typed:
+            rows = typed_rows(SimpleNamespace(call=client.rfc), args.table.upper(), fields,
+                              args.where, args.rowcount)
+            show(rows, render(rows, [(k, k) for k in (rows[0] if rows else {})], "(no rows)"))
+            return 0
         rows = read_table(client, args.table.upper(), fields, args.where)
         if args.rowcount:
             rows = rows[:args.rowcount]
@@ -376,18 +449,17 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
     if args.erp_command == "iaomc":
         result = client.rfc("IAOM_ASSIGNMENT_GET", BUS_SCENARIO_ID=args.scenario,
                             EXT_OBJECT_ID=args.key)
-        errors = [r for r in result.get("RETURN", []) if r.get("TYPE") in ("E", "A")]
-        if errors:
-            print(errors[0]["MESSAGE"], file=sys.stderr)
-            return 1
+        error = failed_return(result)
+        if error:
+            return fail(error)
         assignment = result["ES_ASSIGNMENT"]
         show(assignment, "\n".join(f"{k:<18} {v}" for k, v in assignment.items()))
         return 0
     if args.erp_command == "cj20n":
         result = client.rfc("BAPI_PROJECT_GETINFO", PROJECT_DEFINITION=args.project)
-        if result["RETURN"].get("TYPE") in ("E", "A"):
-            print(result["RETURN"]["MESSAGE"], file=sys.stderr)
-            return 1
+        error = failed_return(result)
+        if error:
+            return fail(error)
         project = result["E_PROJECT_DEFINITION"]
         text = (f"Project {project['PROJECT_DEFINITION']}  {project['DESCRIPTION']}  "
                 f"company code {project['COMP_CODE']}  {project['START']}-{project['FINISH']}\n"
@@ -418,10 +490,19 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import cats_cli
 
         return cats_cli.run(args, client, show) or 0
+    from sapgw.gateway import fica_cli
+
+    ran = fica_cli.run(args, client, show)
+    if ran is not None:
+        return ran
     if args.erp_command == "call":
-        result = client.rfc(args.function.upper(), **json.loads(args.params))
-        show(result, json.dumps(result, indent=2, default=str))
-        return 0
+        params = _json_argument(args.params)
+        result = client.rfc(args.function.upper(), **params)
+        summary = return_summary(result)  # RETURN first, not after the initial values
+        rest = {k: v for k, v in result.items() if k != "RETURN"}
+        show(result, (f"RETURN\n{summary}\n\n" if summary else "")
+             + json.dumps(rest, indent=2, default=str))
+        return 1 if failed_return(result) else 0
     raise ValueError(f"unknown erp command {args.erp_command}")
 
 
@@ -443,11 +524,58 @@ def clock_command(args: argparse.Namespace, client: Any, show: Any) -> int:
     return 0
 
 
-def _read_json(file: str) -> Any:
-    if file == "-":
-        return json.load(sys.stdin)
-    with open(file, encoding="utf-8") as handle:
-        return json.load(handle)
+def send_command(args: argparse.Namespace, client: Any, show: Any) -> int:
+    """`sapgw send FILE [--wait]`: the file checked first; waiting ends non-zero with the
+    reason when the BDoc ends in an error state."""
+    payload = read_json(args.file, '{"type": "CRM_FM_FPO", "sender": "CRM", "data": {...}}')
+    name = "stdin" if args.file == "-" else args.file
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str) \
+            or not isinstance(payload.get("data"), dict | list):
+        raise UsageError(f"{name}: expected a BDoc as {{\"type\": \"CRM_FM_FPO\", \"sender\": "
+                         "\"CRM\", \"data\": {SEGMENT: {FIELD: value}}}: "
+                         + _what_is_missing(payload) + " (docs/BDOC_TYPES.md)")
+    result = client.send(payload["type"], payload["data"], payload.get("sender", "CRM"))
+    if not args.wait:
+        show(result, None if args.json else f"BDoc {result['bdoc_id']}: {result['state']}")
+        return 0
+    client.wait_idle()
+    result = client.bdoc(result["bdoc_id"])
+    text = f"BDoc {result['bdoc_id']}: {result['state']} ({result['state_text']})"
+    show(result, None if args.json else text)
+    if result["light"] == "green":
+        return 0
+    if result["light"] == "red":
+        reason = result["error"] or f"the log says why: sapgw smw01 {result['bdoc_id']}"
+        return fail(f"BDoc {result['bdoc_id']} ended in {result['state']}: {reason}")
+    blocked = [f"queue {r['queue']} ({r['error'] or r['state']})" for r in result["receivers"]
+               if r["queue"]]
+    return fail(f"BDoc {result['bdoc_id']} is still in {result['state']} after the gateway "
+                f"went idle; it waits in {', '.join(blocked) or 'its flow'} (sapgw smq1)")
+
+
+def _what_is_missing(payload: Any) -> str:
+    if not isinstance(payload, dict):
+        return f"the file holds a JSON {type(payload).__name__}, not an object"
+    if "type" not in payload:
+        return "\"type\" is missing"
+    if not isinstance(payload["type"], str):
+        return "\"type\" must be a string"
+    if "data" not in payload:
+        return "\"data\" is missing (the segments go inside it)"
+    return "\"data\" must be an object of segments"
+
+
+def _json_argument(text: str) -> dict[str, Any]:
+    """`erp call`'s parameters: a JSON object, or a UsageError saying where it broke."""
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"params: not valid JSON at column {exc.colno} ({exc.msg}); expected "
+                         "an object such as '{\"QUERY_TABLE\": \"T001\"}'") from None
+    if not isinstance(params, dict):
+        raise UsageError("params: expected a JSON object of parameter names and values, e.g. "
+                         "'{\"QUERY_TABLE\": \"T001\"}'")
+    return params
 
 
 def _printer(as_json: bool) -> Any:

@@ -29,6 +29,8 @@ class Client(Protocol):
     def queue(self, name: str, direction: str) -> dict[str, Any]: ...
     def bdoc_action(self, bdoc_id: str, action: str) -> dict[str, Any]: ...
     def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]: ...
+    def change_data(self, bdoc_id: str, changes: dict[str, str],
+                    reprocess: bool = False) -> dict[str, Any]: ...
     def rfc(self, function: str, **params: Any) -> dict[str, Any]: ...
     def close(self) -> None: ...
 
@@ -67,6 +69,15 @@ class LocalClient:
         detail = self.gateway.bdoc(bdoc_id.upper())
         return {"bdoc_id": detail["bdoc_id"], "state": detail["state"],
                 "message": note or action}
+
+    def change_data(self, bdoc_id: str, changes: dict[str, str],
+                    reprocess: bool = False) -> dict[str, Any]:
+        done = self.audited.change_data(self.user, bdoc_id.upper(), changes)
+        note = self.audited.bdoc(self.user, "reprocess", bdoc_id.upper()) if reprocess else ""
+        detail = self.gateway.bdoc(bdoc_id.upper())
+        return {"bdoc_id": detail["bdoc_id"], "state": detail["state"],
+                "message": note or "data changed",
+                "changes": {p: {"old": old, "new": new} for p, (old, new) in done.items()}}
 
     def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]:
         self.audited.queue(self.user, action, name, direction)
@@ -134,6 +145,11 @@ class HttpClient:
 
     def bdoc_action(self, bdoc_id: str, action: str) -> dict[str, Any]:
         return self._json(self.http.post(f"/api/bdocs/{bdoc_id}/{action}"))
+
+    def change_data(self, bdoc_id: str, changes: dict[str, str],
+                    reprocess: bool = False) -> dict[str, Any]:
+        return self._json(self.http.patch(f"/api/bdocs/{bdoc_id}/data", json={
+            "changes": changes, "reprocess": reprocess}))
 
     def queue_action(self, name: str, direction: str, action: str) -> dict[str, Any]:
         return self._json(self.http.post(f"/api/queues/{name}/{action}",

@@ -227,14 +227,18 @@ def load_settings(path: Path | str | None = None) -> Settings:
     return parse_settings(parser, path.resolve().parent, path)
 
 
-def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | None) -> Settings:
+def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | None,
+                   *, database_overrides: bool = True) -> Settings:
+    """Settings from a parsed config.ini; `database_overrides=False` ignores SAPGW_DB_URL and
+    SAPGW_ERP_DB_URL (a throw-away gateway's own temporary databases must win)."""
     reader = _Reader(parser, base)
+    environ = os.environ if database_overrides else {}
     gw = "gateway"
     erp = "erp"
     settings_kwargs = dict(
         path=path,
-        db_url=os.environ.get("SAPGW_DB_URL") or reader.db_url(gw, "db_url", "var/gateway.db"),
-        erp_db_url=os.environ.get("SAPGW_ERP_DB_URL") or reader.db_url(erp, "db_url",
+        db_url=environ.get("SAPGW_DB_URL") or reader.db_url(gw, "db_url", "var/gateway.db"),
+        erp_db_url=environ.get("SAPGW_ERP_DB_URL") or reader.db_url(erp, "db_url",
                                                                       "var/erp.db"),
         db_schema=reader.get(gw, "db_schema", "sapgw"),
         erp_db_schema=reader.get(erp, "db_schema", "erp"),

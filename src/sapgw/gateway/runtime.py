@@ -132,7 +132,8 @@ class Gateway:
             for key, value in values.items():
                 parser[section][key] = value
         try:
-            settings = parse_settings(parser, source.resolve().parent, None)
+            settings = parse_settings(parser, source.resolve().parent, None,
+                                      database_overrides=False)
             return cls(settings, clock, temp_dir=temp)
         except Exception:
             shutil.rmtree(temp, ignore_errors=True)

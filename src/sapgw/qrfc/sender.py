@@ -33,7 +33,8 @@ from sapgw.qrfc.schema import Luw
 from sapgw.qrfc.status import QueueStatus
 from sapgw.qrfc.store import QueueStore
 from sapgw.rfc.connection import RfcConnection
-from sapgw.rfc.errors import RFCError, RFCLibError
+from sapgw.rfc.errors import RFCError
+from sapgw.rfc.message_line import TextLookup, exception_line, t100_text
 
 log = logging.getLogger("sapgw.qrfc")
 
@@ -85,6 +86,7 @@ class UnitSender:
         self.policy = policy
         self.hooks = hooks or SenderHooks()
         self._connections: dict[tuple[str, str], RfcConnection] = {}
+        self._texts: dict[tuple[str, str, str], str | None] = {}
 
     def send(self, batch: list[Luw]) -> bool:
         """Send the batch's units in order; True when all ran (the queue may go on)."""
@@ -137,6 +139,22 @@ class UnitSender:
             self._connections[key] = connection
         return connection
 
+    def _t100(self, luw: Luw, msg_class: str, number: str) -> str | None:
+        """The receiver's T100 text of a message it named only by class and number (pyrfc's
+        `ID:SV Type:E Number:029 NOPE`), asked once per receiver and message."""
+        key = (luw.destination, msg_class, number)
+        if key not in self._texts:
+            try:
+                connection = self.connect(luw.direction, luw.destination)
+            except Exception:  # no text then: the message keeps its class and number
+                log.debug("no T100 look-up at %s", luw.destination, exc_info=True)
+                return None
+            try:
+                self._texts[key] = t100_text(connection, msg_class, number)
+            finally:
+                connection.close()
+        return self._texts[key]
+
     def _drop_connection(self, key: tuple[str, str]) -> None:
         """Forget a connection after a failure, closing it (a partner's session, a pyrfc
         logon) so the next unit opens a fresh one."""
@@ -169,17 +187,16 @@ class UnitSender:
             self.hooks.communication_error(conn, luw, text, note)
 
     def _application_error(self, luw: Luw, exc: Exception) -> None:
-        text = error_text(exc)
+        text = error_text(exc, lambda cls, number: self._t100(luw, cls, number))
         with self.store.db.write() as conn:
             self.store.set_status(conn, luw.queue, luw.direction, QueueStatus.SYSFAIL, text)
             self.hooks.application_error(conn, luw, exc, text)
 
 
-def error_text(exc: Exception) -> str:
-    """The receiver's message (SAP's text) where there is one, else the exception."""
-    if isinstance(exc, RFCLibError) and exc.message:
-        return str(exc.message)
-    return f"{type(exc).__name__}: {exc}"
+def error_text(exc: Exception, lookup: TextLookup | None = None) -> str:
+    """The receiver's most specific message as `ID NUMBER text` (container messages such as
+    RW 609 skipped, `sapgw.rfc.message_line`), else the exception."""
+    return exception_line(exc, lookup)
 
 
 class QueueRunner:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sapgw.rfc.ddic import CHAR, INT4, NUMC, structure
 from sapgw.rfc.errors import ABAPApplicationError
+from sapgw.rfc.message_line import headline
 
 BAPIRET2 = structure(
     "BAPIRET2",
@@ -43,8 +44,9 @@ def return_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def unit_error(function: str, failed: list[dict[str, Any]]) -> ABAPApplicationError:
-    """A unit whose call answered RETURN type E/A: roll back and report every message."""
-    first = failed[0]
+    """A unit whose call answered RETURN type E/A: roll back and report every message, with
+    the most specific one (not a container such as RW 609) as the error's own."""
+    first = headline(failed) or failed[0]
     return ABAPApplicationError(
         first.get("MESSAGE") or f"{function} failed", 5, "APPLICATION_ERROR",
         first.get("ID"), first.get("TYPE"), first.get("NUMBER"), first.get("MESSAGE_V1"),

@@ -55,6 +55,8 @@ def wsdl_document(functions: Iterable[FunctionInterface], location: str) -> byte
     schema.extend(named[name] for name in sorted(named))
     for function in functions:
         _messages(root, function)
+    if len(functions) > 1:
+        _all_in_one(root, functions, location)
     for function in functions:
         _port_type(root, function)
     for function in functions:
@@ -204,9 +206,37 @@ def _messages(root: etree._Element, function: FunctionInterface) -> None:
         etree.SubElement(message, _w("part"), name="parameters", element=f"s0:{element}")
 
 
+# Ours, not SAP's: one service with every function asked for, first in the document, so
+# zeep's `client.service.FUNC(...)` (which binds the first service's first port) reaches each
+# of them; SAP's service per function follows unchanged (`client.bind("FUNCService", ...)`).
+ALL_IN_ONE = "RfcFunctions"
+
+
+def _all_in_one(root: etree._Element, functions: list[FunctionInterface],
+                location: str) -> None:
+    port_type = etree.SubElement(root, _w("portType"), name=f"{ALL_IN_ONE}PortType")
+    binding = etree.SubElement(root, _w("binding"), name=f"{ALL_IN_ONE}Binding",
+                               type=f"s0:{ALL_IN_ONE}PortType")
+    etree.SubElement(binding, _s("binding"), style="document", transport=HTTP_TRANSPORT)
+    for function in functions:
+        _operation(port_type, function)
+        _bound_operation(binding, function)
+    service = etree.SubElement(root, _w("service"), name=f"{ALL_IN_ONE}Service")
+    etree.SubElement(service, _w("documentation")).text = (
+        "Every function of this WSDL in one service (sapgw's, beside SAP's one per function)")
+    port = etree.SubElement(service, _w("port"), name=f"{ALL_IN_ONE}PortType",
+                            binding=f"s0:{ALL_IN_ONE}Binding")
+    etree.SubElement(port, _s("address"), location=location)
+
+
 def _port_type(root: etree._Element, function: FunctionInterface) -> None:
     name = xml_name(function.name)
     port_type = etree.SubElement(root, _w("portType"), name=f"{name}PortType")
+    _operation(port_type, function)
+
+
+def _operation(port_type: etree._Element, function: FunctionInterface) -> None:
+    name = xml_name(function.name)
     operation = etree.SubElement(port_type, _w("operation"), name=name)
     etree.SubElement(operation, _w("input"), message=f"s0:{name}Input")
     etree.SubElement(operation, _w("output"), message=f"s0:{name}Output")
@@ -220,6 +250,11 @@ def _binding(root: etree._Element, function: FunctionInterface) -> None:
     binding = etree.SubElement(root, _w("binding"), name=f"{name}Binding",
                                type=f"s0:{name}PortType")
     etree.SubElement(binding, _s("binding"), style="document", transport=HTTP_TRANSPORT)
+    _bound_operation(binding, function)
+
+
+def _bound_operation(binding: etree._Element, function: FunctionInterface) -> None:
+    name = xml_name(function.name)
     operation = etree.SubElement(binding, _w("operation"), name=name)
     etree.SubElement(operation, _s("operation"), soapAction=f"http://www.sap.com/{name}")
     for direction in ("input", "output"):

@@ -13,24 +13,27 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from sapgw import __version__
 from sapgw.bdoc.states import IllegalTransition
 from sapgw.gateway.actions import ActionRefused
-from sapgw.gateway.api import admin, rest
+from sapgw.gateway.api import admin, openapi, rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
+from sapgw.gateway.api.problems import reject_unknown_query, validation_message
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.docflow import routes as docflow_routes
 from sapgw.gateway.faults import routes as fault_routes
 from sapgw.gateway.idoc import routes as idoc_routes
+from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.monitor import (
     cats_pages,
     cockpit_pages,
     crmsrv_pages,
     erp_queue_pages,
+    fica_pages,
     ke24_pages,
     metrics,
     pages,
@@ -49,6 +52,13 @@ def _error(status: int, error: str, message: str) -> JSONResponse:
     return JSONResponse({"error": error, "message": message}, status_code=status)
 
 
+def _bad_input(request: Request, message: str) -> Response:
+    """400 in the caller's shape: JSON for the API, the page frame with the error for a page."""
+    if request.url.path.startswith(("/api/", "/sap/", "/healthz")):
+        return _error(400, "BAD_REQUEST", message)
+    return pages.bad_input(request, message)
+
+
 def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -58,7 +68,10 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
         gateway.close()
 
     app = FastAPI(title="sapgw", version=__version__, lifespan=lifespan,
-                  description="SAP CRM Middleware and ERP stub emulator")
+                  description="SAP CRM Middleware and ERP stub emulator",
+                  dependencies=[Depends(reject_unknown_query)],
+                  docs_url=None, redoc_url=None)  # /docs from the package: api/openapi.py
+    openapi.install(app)
     app.state.gateway = gateway
     app.state.auth = Authenticator(gateway.settings.auth)
     app.state.audit = AuditedActions(gateway)
@@ -72,6 +85,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(crmsrv_pages.router)
     app.include_router(period_end_pages.router)
     app.include_router(cats_pages.router)
+    app.include_router(fica_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)
@@ -91,10 +105,12 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
         return _error(400, "UNKNOWN_BDOC_TYPE", str(exc))
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_r: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                             for e in exc.errors())
-        return _error(400, "BAD_REQUEST", problems)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        return _bad_input(request, validation_message(list(exc.errors())))
+
+    @app.exception_handler(InvalidInput)
+    async def invalid_input(request: Request, exc: InvalidInput) -> Response:
+        return _bad_input(request, str(exc))
 
     @app.exception_handler(BDocNotFound)
     async def not_found(_r: Request, exc: BDocNotFound) -> JSONResponse:

@@ -86,6 +86,30 @@ async def get_bdoc(request: Request, bdoc_id: str) -> dict[str, Any]:
     return await run_in_threadpool(_gw(request).bdoc, bdoc_id.upper())
 
 
+class DataChangeIn(BaseModel):
+    changes: dict[str, str] = Field(min_length=1, description=(
+        "fields to set: {\"HEADER.COMP_CODE\": \"1000\", \"ITEMS.1.AMOUNT\": \"250.00\"}"))
+    reprocess: bool = Field(False, description="reprocess the BDoc after the change")
+
+
+@router.patch("/bdocs/{bdoc_id}/data", tags=["SMW01"])
+async def change_bdoc_data(request: Request, bdoc_id: str, change: DataChangeIn
+                           ) -> dict[str, Any]:
+    """Change an erroneous BDoc's data (E04, E08; admin): old and new values go to the BDoc's
+    log and the audit log; with `reprocess` the flow runs again on the changed data. 409 in
+    another state, 400 for a path that names no segment or row."""
+    gw, user, audited = _gw(request), current_user(request), _audited(request)
+    bdoc_id = bdoc_id.upper()
+    done = await run_in_threadpool(audited.change_data, user.name, bdoc_id, change.changes)
+    note = ""
+    if change.reprocess:
+        note = await run_in_threadpool(audited.bdoc, user.name, "reprocess", bdoc_id)
+        gw.schedulers.wake("in")
+    detail = await run_in_threadpool(gw.bdoc, bdoc_id)
+    return {"bdoc_id": bdoc_id, "state": detail["state"], "message": note or "data changed",
+            "changes": {path: {"old": old, "new": new} for path, (old, new) in done.items()}}
+
+
 @router.post("/bdocs/{bdoc_id}/{action}", tags=["SMW01"])
 async def bdoc_action(request: Request, bdoc_id: str, action: str) -> dict[str, Any]:
     """reprocess, discard (F01) or set-processed (F03)."""

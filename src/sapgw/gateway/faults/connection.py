@@ -18,6 +18,7 @@ from sapgw.gateway.faults.inject import Injector, Shape, Site, shape_from_descri
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import RFCError
 from sapgw.rfc.injected import injected_fault
+from sapgw.rfc.message_line import t100_text
 from sapgw.types import RfcCall
 
 Units = list[tuple[str, list[RfcCall], str | None]]
@@ -81,19 +82,3 @@ class FaultyConnection(RfcConnection):
         if not self.closed:
             self.inner.close()
         super().close()
-
-
-def t100_text(connection: RfcConnection, msg_class: str, number: str) -> str | None:
-    """A message's text in T100 of the system behind `connection` (RFC_READ_TABLE), None
-    when it has none or cannot say."""
-    if not (msg_class.replace("/", "").isalnum() and number.isdigit()):
-        return None
-    condition = f"SPRSL = 'E' AND ARBGB = '{msg_class}' AND MSGNR = '{number.zfill(3)}'"
-    try:
-        result = connection.call("RFC_READ_TABLE", QUERY_TABLE="T100", DELIMITER="|",
-                                 FIELDS=[{"FIELDNAME": "TEXT"}],
-                                 OPTIONS=[{"TEXT": condition}], ROWCOUNT=1)
-    except RFCError:
-        return None
-    rows = result.get("DATA") or []
-    return (str(rows[0]["WA"]).strip() or None) if rows else None

@@ -24,6 +24,7 @@ from typing import Any
 from sapgw.gateway.faults.rules import FaultRule
 from sapgw.rfc.errors import ABAPApplicationError, CommunicationError, RFCLibError
 from sapgw.rfc.injected import mark, tag
+from sapgw.rfc.message_line import fill
 
 # SAP's texts for the messages the fixed kinds send (T100 of a real system has them).
 SAP_TEXTS = {("MC", "601"): "Object requested is currently locked by user &1",
@@ -33,18 +34,6 @@ ACCOUNTING_BAPIS = ("BAPI_ACC_DOCUMENT_POST", "BAPI_ACC_DOCUMENT_CHECK")
 LOCK_USER = "SAPGW_TEST"  # who holds the lock when the rule names no user
 
 TextLookup = Callable[[str, str], str | None]  # (class, number) -> T100 text or None
-
-
-def fill(template: str, *values: str) -> str:
-    """SAP's placeholders: &1..&4 by number, then bare & in order."""
-    padded = [*values, "", "", "", ""]
-    for i in range(4, 0, -1):
-        template = template.replace(f"&{i}", padded[i - 1])
-    for value in padded:
-        if "&" not in template:
-            break
-        template = template.replace("&", value, 1)
-    return " ".join(template.split())
 
 
 def message_text(rule: FaultRule, msg_class: str, number: str, variables: list[str],

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sapgw.gateway.cli_support import alpha_arg
 from sapgw.gateway.config import Settings
 from sapgw.gateway.tables_text import render
 
@@ -42,9 +43,10 @@ def add_commands(sub: Any) -> None:
     listing.add_argument("--partner", default="", help="sender (inbound) or receiver (outbound)")
     listing.add_argument("--limit", type=int, default=50)
     cmds.add_parser("show", help="control record, segments, status history").add_argument(
-        "docnum")
+        "docnum", type=alpha_arg(16), help="IDoc number (leading zeros may be left out)")
     cmds.add_parser("reprocess", help="process an inbound IDoc in error again, or send an "
-                                      "outbound one in 02/30 again").add_argument("docnum")
+                                      "outbound one in 02/30 again").add_argument(
+        "docnum", type=alpha_arg(16), help="IDoc number (leading zeros may be left out)")
     send = cmds.add_parser("send", help="take in an IDoc-XML or flat file (- for stdin)")
     send.add_argument("file")
     cmds.add_parser("receive-dir", help="take in every file of a directory (file port): moved "

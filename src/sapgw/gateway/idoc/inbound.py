@@ -27,6 +27,7 @@ from sapgw.gateway.idoc.process_codes import message
 from sapgw.gateway.idoc.store import IdocStore, PartnerProfile
 from sapgw.gateway.idoc.xml_format import parse_idoc_xml
 from sapgw.rfc.connection import RfcConnection
+from sapgw.rfc.message_line import is_container
 
 log = logging.getLogger("sapgw.idoc")
 
@@ -165,6 +166,6 @@ def _summary(status: str, messages: list[dict[str, Any]]) -> str:
     """The status text: the most telling message (a specific error before RW 609)."""
     wanted = ("S",) if status == "53" else ("E", "A", "X")
     found = [m for m in messages if m.get("TYPE") in wanted]
-    specific = [m for m in found if (m.get("ID"), m.get("NUMBER")) != ("RW", "609")]
+    specific = [m for m in found if not is_container(m)]
     best = (specific or found or [{}])[0]
     return str(best.get("MESSAGE") or TEXTS[status])

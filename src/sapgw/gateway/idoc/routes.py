@@ -21,6 +21,7 @@ from sapgw.gateway.idoc.model import IdocFormatError
 from sapgw.gateway.idoc.ports import Port
 from sapgw.gateway.idoc.service import IdocService
 from sapgw.gateway.idoc.store import OutboundProfile
+from sapgw.gateway.inputs import alpha
 from sapgw.rfc.xml import XmlError
 
 router = APIRouter()
@@ -131,12 +132,13 @@ def put_outbound_profile(request: Request, rcvprt: str, rcvprn: str, mestyp: str
 @router.get("/api/idocs/{docnum}", tags=["idocs"])
 def show_idoc(request: Request, docnum: str) -> dict[str, Any]:
     """WE05: control record, segments and status history of one IDoc (and, outbound, its
-    port, TID, failed tries and next try)."""
-    return idoc_service(request).detail(docnum)
+    port, TID, failed tries and next try). The number is ALPHA-converted (`2` finds
+    0000000000000002)."""
+    return idoc_service(request).detail(alpha(docnum, 16))
 
 
 @router.post("/api/idocs/{docnum}/reprocess", tags=["idocs"])
 def reprocess_idoc(request: Request, docnum: str) -> dict[str, Any]:
     """BD87: process an inbound IDoc in error again (51, 56, 64 …); send an outbound one in
     02 or 30 again."""
-    return idoc_service(request).reprocess(docnum)
+    return idoc_service(request).reprocess(alpha(docnum, 16))

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 
 from sapgw.bdoc.states import BDocState
 from sapgw.gateway.monitor import erp_views, summary
-from sapgw.gateway.monitor.pages import _e, _gw, _int, _light, _not_found, _page, _row, _table
+from sapgw.gateway.monitor.pages import _e, _gw, _int, _light, _page, _row, _table
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import RFCError
 
@@ -132,8 +132,8 @@ def _erp(request: Request, title: str, read: Callable[[RfcConnection], Any],
         return _page(request, title, form, status=502, error=f"ERP not reachable: {exc}")
     finally:
         conn.close()
-    if found is None:
-        return _not_found(request, missing)
+    if found is None:  # the search stays, to correct the key
+        return _page(request, title, form, status=404, error=missing)
     return _page(request, title, form + render(found))
 
 
@@ -219,7 +219,8 @@ def iaomc(request: Request, scenario: str = "CRMFM", key: str = "") -> HTMLRespo
         return _page(request, "IAOMC · Account assignment object", form)
     return _erp(request, f"IAOMC · {scenario} {key}",
                 lambda c: erp_views.iaom_assignment(c, scenario, key), _assignment, form,
-                f"no account assignment object for scenario {scenario} and key {key}")
+                f"no account assignment object for scenario {scenario} and key "
+                f"{erp_views.alpha_head(key, 20)}")
 
 
 def _assignment(a: dict[str, Any]) -> str:

@@ -52,6 +52,15 @@ def key(value: str, name: str, length: int, *, alpha: bool = False) -> str:
     return value.zfill(length) if alpha and _ALPHA.match(value) else value
 
 
+def alpha_head(value: str, length: int) -> str:
+    """A composite key `<number>/<item>` (IAOM's CRMFM key: fund usage/item) with ALPHA on its
+    numeric head: `1791/10` -> `00000000000000001791/10`, as the fund usage number is NUMC."""
+    head, slash, tail = value.strip().partition("/")
+    if slash and head.isdigit() and len(head) <= length:
+        return f"{head.zfill(length)}/{tail}"
+    return value.strip()
+
+
 def _year(value: str) -> str:
     if not re.fullmatch(r"\d{4}", value.strip()):
         raise ValueError(f"GJAHR must be a year of four digits, not {value!r}")
@@ -145,7 +154,8 @@ def iaom_assignment(conn: RfcConnection, scenario: str, ext_object_id: str
     """The CO object behind a business scenario's key (IAOM_ASSIGNMENT_GET)."""
     result = conn.call("IAOM_ASSIGNMENT_GET",
                        BUS_SCENARIO_ID=key(scenario, "BUS_SCENARIO_ID", 16),
-                       EXT_OBJECT_ID=key(ext_object_id, "EXT_OBJECT_ID", 34))
+                       EXT_OBJECT_ID=key(alpha_head(ext_object_id, 20), "EXT_OBJECT_ID",
+                                         34))
     if any(row.get("TYPE") in ("E", "A") for row in result.get("RETURN", [])):
         return None
     return dict(result["ES_ASSIGNMENT"])
@@ -160,3 +170,27 @@ def project(conn: RfcConnection, pspid: str) -> dict[str, Any] | None:
         return None
     return {**result["E_PROJECT_DEFINITION"],
             "wbs_elements": [dict(w) for w in result["E_WBS_ELEMENT_TABLE"]]}
+
+
+# -- does it exist? --------------------------------------------------------------------------------
+def exists(conn: RfcConnection, transaction: str, params: dict[str, str]) -> bool:
+    """Whether the object a display transaction's link names is in the ERP: a failed BDoc's
+    links are shown only for what it really produced. A key that cannot be read is absent."""
+    try:
+        if transaction == "FB03":
+            if params.get("xblnr"):
+                docs = fi_documents_by_reference(conn, params["xblnr"])
+                return any(d["BUKRS"] == params.get("bukrs", d["BUKRS"]) for d in docs)
+            return fi_document(conn, params.get("bukrs", ""), params.get("belnr", ""),
+                               params.get("gjahr", "")) is not None
+        if transaction == "KO03":
+            number = key(params.get("aufnr", ""), "AUFNR", 12, alpha=True)
+            return bool(read_table(conn, "AUFK", ["AUFNR"], [f"AUFNR = '{number}'"], 1))
+        if transaction == "IAOMC":
+            return iaom_assignment(conn, params.get("scenario", ""),
+                                   params.get("key", "")) is not None
+        if transaction == "CJ20N":
+            return project(conn, params.get("project", "")) is not None
+    except ValueError:
+        return False
+    raise ValueError(f"no display for transaction {transaction}")

@@ -16,23 +16,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from sapgw.bdoc.states import BDocState, IllegalTransition
-from sapgw.gateway.actions import ActionRefused
+from sapgw.gateway import inputs
+from sapgw.gateway.actions import DATA_ERRORS, ActionRefused
 from sapgw.gateway.api import auth
 from sapgw.gateway.audit import BDOC_ACTIONS, QUEUE_ACTIONS, AuditedActions
-from sapgw.gateway.monitor import queries
+from sapgw.gateway.inputs import InvalidInput
+from sapgw.gateway.monitor import erp_views, queries
 from sapgw.gateway.queues.status import TEXTS as QUEUE_TEXTS
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.runtime import Gateway
+from sapgw.rfc.errors import RFCError
+from sapgw.rfc.message_line import exception_line
 
 router = APIRouter(tags=["monitor pages"], include_in_schema=False)
 ACTION: dict[str, Any] = {"response_class": HTMLResponse, "response_model": None,
@@ -138,8 +142,21 @@ def refused(request: Request, why: str) -> HTMLResponse:
     return _page(request, "Not allowed", "", status=403, error=why)
 
 
-def _not_found(request: Request, what: str) -> HTMLResponse:
-    return _page(request, "Not found", "", status=404, error=what)
+def bad_input(request: Request, why: str) -> HTMLResponse:
+    """400 for a value typed into a page's filter that cannot work (`gateway.inputs`), with a
+    way back to the page without it."""
+    back = f'<p><a href="{_e(request.url.path)}">back to {_e(request.url.path)}</a></p>'
+    return _page(request, "Input not valid", back, status=400, error=why)
+
+
+def _not_found(request: Request, what: str, search: str = "") -> HTMLResponse:
+    """404 in the page frame; `search` is the form to look again with (kept on Not found)."""
+    return _page(request, "Not found", search, status=404, error=what)
+
+
+def _bdoc_search(bdoc_id: str) -> str:
+    return ('<form method="get" action="/smw01"><label>BDoc ID (or its start) <input name="id" '
+            f'value="{_e(bdoc_id)}" size="34"></label> <button>Search</button></form>')
 
 
 def _int(raw: str | None, default: int, low: int, high: int) -> int:
@@ -169,19 +186,22 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
           created_from: str = Query("", alias="from"), created_to: str = Query("", alias="to"),
           limit: str = "50", after: str = "", msg: str = "") -> HTMLResponse:
     problems: list[str] = []
-    f = queries.BDocFilter(state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
-                           flow_context=context or None, sender=sender or None,
-                           queue=queue or None, bdoc_id=bdoc_id or None,
-                           created_from=_moment(created_from, "from", problems),
-                           created_to=_moment(created_to, "to", problems),
-                           limit=_int(limit, 50, 1, 1000), after=after or None)
-    gw = _gw(request)
+    f = queries.BDocFilter()
     try:
-        listed = queries.bdoc_list(gw.db, f)
-    except ValueError:
-        problems.append(f"after: {after!r} is not a cursor of this list")
-        listed = queries.bdoc_list(gw.db, replace(f, after=None))
-    counts, capped = queries.state_counts(gw.db, f)
+        rows_shown = inputs.whole_number("Rows (limit)", limit, 1, 1000)
+        f = queries.BDocFilter(
+            state=state or None, bdoc_type=bdoc_type or None, object_key=key or None,
+            flow_context=context or None, sender=sender or None, queue=queue or None,
+            bdoc_id=bdoc_id or None, created_from=_moment(created_from, "from", problems),
+            created_to=_moment(created_to, "to", problems), limit=rows_shown,
+            after=after or None)
+    except inputs.InvalidInput as exc:
+        problems.append(str(exc))
+    gw = _gw(request)
+    # A filter that cannot work lists nothing (with the reason), never everything.
+    listed = ({"items": [], "next": None} if problems
+              else queries.bdoc_list(gw.db, f))
+    counts, capped = ({}, False) if problems else queries.state_counts(gw.db, f)
     params = {k: v for k, v in {"type": bdoc_type, "key": key, "context": context,
                                 "sender": sender, "queue": queue, "id": bdoc_id,
                                 "from": created_from, "to": created_to,
@@ -191,7 +211,7 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
         f"{_e(s)}</a> {n}" for s, n in counts.items()) or "no BDocs"
     if capped:
         count_links += f" <small>(counted over the newest {queries.COUNT_CAP:,} only)</small>"
-    inputs = "".join(
+    fields = "".join(
         f'<label>{label} <input name="{name}" value="{_e(value)}" size="{size}"></label> '
         for label, name, value, size in (
             ("State", "state", state, 8), ("BDoc type", "type", bdoc_type, 12),
@@ -212,7 +232,7 @@ def smw01(request: Request, state: str = "", bdoc_type: str = Query("", alias="t
     if listed["next"]:
         query = urlencode({**params, "after": listed["next"]})
         paging.append(f'<a href="/smw01?{_e(query)}">next page</a>')
-    body = (f'<form method="get" action="/smw01">{inputs}<button>Filter</button> '
+    body = (f'<form method="get" action="/smw01">{fields}<button>Filter</button> '
             f'<a href="/smw01">clear</a></form><p>{count_links}</p>'
             + _table(["", "State", "State text", "BDoc type", "Object key", "Flow", "Sender",
                       "Created (UTC)", "Error", "BDoc ID"], rows, "no BDocs match")
@@ -231,18 +251,27 @@ ERP_DISPLAYS = frozenset({"FB03", "KO03", "IAOMC", "CJ20N", "CRMSRV"})
 
 def _erp_links(gw: Gateway, b: dict[str, Any]) -> str:
     """Where to see what the BDoc produced in the ERP, as its scenario declares it: a link to
-    the display transaction's page, or plain text for a transaction without a page here."""
+    the display transaction's page for an object the ERP has (read over RFC: a failed BDoc
+    may have produced nothing), plain text for a transaction without a page here."""
     links = gw.scenarios.links(b["type"], b.get("data"))
     if not links:
         return ""
     shown = []
-    for link in links:
-        text = _e(f"{link.transaction} {link.label}")
-        if link.transaction in ERP_DISPLAYS:
-            query = urlencode(dict(link.params))
-            shown.append(f'<a href="/{link.transaction.lower()}?{_e(query)}">{text}</a>')
-        else:
-            shown.append(text)
+    conn = gw.destination(gw.settings.rfc_destination or "ERP")
+    try:
+        for link in links:
+            text = _e(f"{link.transaction} {link.label}")
+            if link.transaction not in ERP_DISPLAYS:
+                shown.append(text)
+            elif erp_views.exists(conn, link.transaction, dict(link.params)):
+                query = urlencode(dict(link.params))
+                shown.append(f'<a href="/{link.transaction.lower()}?{_e(query)}">{text}</a>')
+            else:
+                shown.append(f'{text} <small class="missing">(not in the ERP)</small>')
+    except RFCError as exc:
+        return f"<h2>In the ERP</h2><p>ERP not reachable: {_e(exception_line(exc))}</p>"
+    finally:
+        conn.close()
     return "<h2>In the ERP</h2><p>" + " · ".join(shown) + "</p>"
 
 
@@ -266,7 +295,7 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
     try:
         b = queries.bdoc_detail(_gw(request).db, bdoc_id)
     except LookupError:
-        return _not_found(request, f"BDoc {bdoc_id} does not exist")
+        return _not_found(request, f"BDoc {bdoc_id} does not exist", _bdoc_search(bdoc_id))
     header = _table(["Field", "Value"], (_row(_e(k), v) for k, v in (
         ("BDoc ID", _e(b["bdoc_id"])), ("BDoc type", _e(b["type"])),
         ("State", f'{_light(b["light"])} {_e(b["state"])} {_e(b["state_text"])}'),
@@ -277,7 +306,8 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
     actions = (" ".join(_button(request, f"{base}/{a}", label) for a, label in (
         ("reprocess", "Reprocess"), ("set-processed", "Set to processed (F03)"),
         ("discard", "Discard (F01)"))) if b["light"] == "red"
-        else "<small>Actions apply to BDocs in an error state only.</small>")
+        else "<small>Actions apply to BDocs in an error state only.</small>"
+    ) + _change_form(request, b)
     receivers = (_row(_e(r["site"]), _e(r["state"]),
                       f'<a href="/smq1/{_e(quote(r["queue"]))}">{_e(r["queue"])}</a>'
                       if r["queue"] else "", _e(r["tid"]), _e(r["error"]),
@@ -300,19 +330,70 @@ def _bdoc_page(request: Request, bdoc_id: str, *, status: int = 200, message: st
                  message=message, error=error)
 
 
+def _change_form(request: Request, b: dict[str, Any]) -> str:
+    """SMW01's data change for a BDoc whose own data is the cause (E04, E08), admin only."""
+    if b["state"] not in DATA_ERRORS:
+        return ""
+    if not auth.current_user(request).is_admin:
+        return "<p><small>Changing the data needs the admin role.</small></p>"
+    return (f'<h2>Change data</h2><form method="post" action="/smw01/{_e(quote(b["bdoc_id"]))}'
+            f'/change-data"><input type="hidden" name="{auth.CSRF_FIELD}" '
+            f'value="{auth.csrf_token(request)}"><label>Field <input name="path" size="24" '
+            'placeholder="HEADER.COMP_CODE or ITEMS.1.AMOUNT"></label> <label>New value '
+            '<input name="value" size="24"></label> <button>Change</button></form><p><small>'
+            "Old and new values go to the log and the audit log; then Reprocess runs the flow "
+            "on the changed data.</small></p>")
+
+
+@router.post("/smw01/{bdoc_id}/change-data", **ACTION)
+async def smw01_change_data(request: Request, bdoc_id: str) -> HTMLResponse | RedirectResponse:
+    """Set one field of an erroneous BDoc's data (the form of `_change_form`)."""
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    path, value = form.get("path", [""])[0], form.get("value", [""])[0]
+    bdoc_id = bdoc_id.upper()
+    try:
+        done = await run_in_threadpool(_audited(request).change_data,
+                                       auth.current_user(request).name, bdoc_id, {path: value})
+    except (ActionRefused, InvalidInput) as exc:
+        return await run_in_threadpool(_bdoc_page, request, bdoc_id, status=409,
+                                       error=str(exc))
+    except LookupError:
+        return _not_found(request, f"BDoc {bdoc_id} does not exist", _bdoc_search(bdoc_id))
+    message = "Data changed: " + "; ".join(f"{p} {o!r} -> {n!r}" for p, (o, n) in done.items())
+    return RedirectResponse(f"/smw01/{quote(bdoc_id)}?{urlencode({'msg': message})}",
+                            status_code=303)
+
+
+def _discard_confirmation(request: Request, bdoc_id: str) -> HTMLResponse:
+    base = f"/smw01/{quote(bdoc_id)}"
+    body = (f'<div class="msg err">Discarding BDoc {_e(bdoc_id)} ends it in F01 for good: its '
+            "LUWs are deleted from their queues and nothing sends its data again.</div>"
+            f"<p>{_button(request, f'{base}/discard?confirm=yes', 'Discard (F01)')} "
+            f'<a href="{_e(base)}">cancel</a></p>')
+    return _page(request, f"SMW01 · Discard BDoc {bdoc_id}?", body)
+
+
 @router.post("/smw01/{bdoc_id}/{action}", **ACTION)
-def smw01_action(request: Request, bdoc_id: str, action: str
+def smw01_action(request: Request, bdoc_id: str, action: str, confirm: str = ""
                  ) -> HTMLResponse | RedirectResponse:
-    """Reprocess, set processed (F03) or discard (F01), then back to the detail page."""
+    """Reprocess, set processed (F03) or discard (F01, after a confirmation), then back to
+    the detail page."""
     gw, bdoc_id = _gw(request), bdoc_id.upper()
     if action not in BDOC_ACTIONS:
         return _not_found(request, f"unknown action {action!r}; use {', '.join(BDOC_ACTIONS)}")
+    if action == "discard" and confirm != "yes":  # ask first, where discarding may happen
+        try:
+            light = queries.bdoc_detail(gw.db, bdoc_id)["light"]
+        except LookupError:
+            return _not_found(request, f"BDoc {bdoc_id} does not exist", _bdoc_search(bdoc_id))
+        if light == "red":
+            return _discard_confirmation(request, bdoc_id)
     try:
         note = _audited(request).bdoc(auth.current_user(request).name, action, bdoc_id)
     except (ActionRefused, IllegalTransition) as exc:
         return _bdoc_page(request, bdoc_id, status=409, error=str(exc))
     except LookupError:
-        return _not_found(request, f"BDoc {bdoc_id} does not exist")
+        return _not_found(request, f"BDoc {bdoc_id} does not exist", _bdoc_search(bdoc_id))
     gw.schedulers.wake("in")
     gw.schedulers.wake("out")
     message = f"{action.replace('-', ' ').capitalize()}: {note or 'done'}"

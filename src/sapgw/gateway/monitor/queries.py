@@ -15,6 +15,7 @@ from sqlalchemy import func, literal, select, tuple_
 
 from sapgw.bdoc.states import BDocState
 from sapgw.db import Database
+from sapgw.gateway import inputs
 from sapgw.gateway.queues.status import QueueStatus
 from sapgw.gateway.store.bdocs import B, BDocNotFound, G, H, R
 from sapgw.gateway.store.tables import QrfcLuw, QrfcQueue
@@ -36,6 +37,12 @@ class BDocFilter:
     created_to: datetime | None = None
     limit: int = 50
     after: str | None = None  # keyset cursor from the previous page
+
+    def __post_init__(self) -> None:
+        """A state that cannot match is an error listing the valid ones, not an empty list."""
+        object.__setattr__(self, "state", inputs.states("state", self.state))
+        if self.after:
+            _cursor(self.after)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -82,16 +89,24 @@ def state_counts(db: Database, f: BDocFilter, cap: int = COUNT_CAP
     return counts, sum(counts.values()) > cap
 
 
+def _cursor(after: str) -> tuple[datetime, str]:
+    """(created_at, bdoc_id) of a cursor printed under the previous page."""
+    stamp, _, last_id = after.partition("|")
+    try:
+        return datetime.fromisoformat(stamp), last_id
+    except ValueError:
+        raise inputs.InvalidInput("after", after, "it is not a cursor of this list (give the "
+                                  "one printed under the previous page)") from None
+
+
 def bdoc_list(db: Database, f: BDocFilter) -> dict[str, Any]:
     query = select(H.c.bdoc_id, H.c.bdoc_type, H.c.state, H.c.flow_context, H.c.sender,
                    H.c.object_key, H.c.error, H.c.created_at, H.c.updated_at)
     conditions = _conditions(f)
     if f.state:
-        states = [s.strip().upper() for s in f.state.split(",") if s.strip()]
-        conditions.append(H.c.state.in_(states))
+        conditions.append(H.c.state.in_(f.state.split(",")))
     if f.after:
-        stamp, _, last_id = f.after.partition("|")
-        at = datetime.fromisoformat(stamp)
+        at, last_id = _cursor(f.after)
         # A row-value comparison, so the (created_at, bdoc_id) index seeks to the page.
         conditions.append(tuple_(H.c.created_at, H.c.bdoc_id)
                           < tuple_(literal(at, H.c.created_at.type), literal(last_id)))

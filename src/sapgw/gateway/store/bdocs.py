@@ -104,6 +104,10 @@ class BDocStore:
             raise BDocNotFound(bdoc_id)
         return dict(json.loads(raw))
 
+    def set_body(self, conn: Connection, bdoc_id: str, data: dict[str, Any]) -> None:
+        """Replace the data (SMW01's change of an erroneous BDoc; the log says what changed)."""
+        conn.execute(update(B).where(B.c.bdoc_id == bdoc_id).values(data=json.dumps(data)))
+
     def header(self, conn: Connection, bdoc_id: str) -> dict[str, Any]:
         row = conn.execute(select(H).where(H.c.bdoc_id == bdoc_id)).first()
         if row is None:

@@ -1,0 +1,1 @@
+"""FI-CA: contract accounting with Convergent Invoicing and its revenue accounting integration."""

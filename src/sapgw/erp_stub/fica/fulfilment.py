@@ -1,0 +1,148 @@
+"""Aggregation of billable items' revenue accounting records into fulfilment items (CAFI,
+ours), FP_RAI_TRANSF's first step; FKK_RAI_AGGREGATE (ours) runs it alone, as FP_RAI_TRANSF
+does at processing level 2 ("aggregate now, send later").
+
+The DFKKBIXBIT_RAI records of rated consumption not yet aggregated (RAI_ID blank) are summed
+per aggregation key (ours, SAP publishes none): company code, contract account, provider
+contract item, service type, currency, unit, date of the billable item, reference ID and
+reversal. Each aggregate becomes one main item (SRCDOC_ID = its own RAI_ID, EVENT_DATE = the
+date, QUANTITY and BETRW summed, origin = the contract item's order item) with a condition of
+the service type's condition type for the amount; its records get its RAI_ID. Two runs at
+once never aggregate a record twice: the later commit terminates (FKK_CI 059).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from sapgw.erp_stub.fica.customizing import ra_settings, service_type
+from sapgw.erp_stub.fica.master_data import group
+from sapgw.erp_stub.fica.rai_monitor import SELECTION
+from sapgw.erp_stub.fica.rai_tables import (
+    DFKKBIXBIT_RAI,
+    DFKKRA_RAI_CO,
+    DFKKRA_RAI_MI,
+    FULFILMENT,
+)
+from sapgw.erp_stub.fica.returns import Problems
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.kernel.numbers import NumberRangeError
+from sapgw.rfc.ddic import CHAR, CUKY, DATS, INT4, NUMC, Elementary, structure
+from sapgw.rfc.errors import ABAPRuntimeError
+from sapgw.rfc.interface import importing, interface, tables
+from sapgw.rfc.structures import BAPIRET2
+
+AGGREGATION_KEY = ("BUKRS", "VKONT", "VTREF", "VTPOS", "SERVICE_TYPE", "BIT_CURR",
+                   "BIT_QTY_UNIT", "BITDATE", "RA_REFID", "REVERSAL")
+RECORD_KEY = ("SRCTATYPE", "SRCTAID", "BITPACKUUID", "BITPACKCNO", "UUID")
+FKKRA_AGGREGATE = structure(
+    "FKKRA_AGGREGATE", ("RAI_ID", CHAR(20), "Fulfilment item"),
+    ("VTREF", CHAR(20), "Provider contract"), ("VTPOS", NUMC(6), "Contract item"),
+    ("SERVICE_TYPE", CHAR(6), "Service type"), ("EVENT_DATE", DATS, "Date"),
+    ("QUANTITY", Elementary("QUAN", 18, 6), "Quantity"),
+    ("BETRW", Elementary("CURR", 15, 2), "Amount"), ("WAERS", CUKY, "Currency"),
+    ("RECORDS", INT4, "Billable item records"))
+
+
+def waiting(ctx: CallContext, companies: set[str], partners: set[str], up_to: str
+            ) -> list[dict[str, Any]]:
+    """Records of rated consumption not yet aggregated, dated up to `up_to` (blank: all)."""
+    table = DFKKBIXBIT_RAI.__table__  # type: ignore[attr-defined]
+    query = select(table).where(table.c.RAI_ID == "", table.c.SRCDOC_TYPE == FULFILMENT)
+    with ctx.read() as conn:
+        rows = [dict(row) for row in conn.execute(
+            query.order_by(*table.primary_key.columns)).mappings()]
+    return [row for row in rows if (not companies or row["BUKRS"] in companies)
+            and (not partners or row["GPART"] in partners)
+            and (not up_to or row["BITDATE"] <= up_to)]
+
+
+def aggregate(ctx: CallContext, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Register a fulfilment item per aggregate in the caller's LUW; the aggregates."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in records:
+        groups[tuple(row[name] for name in AGGREGATION_KEY)].append(row)
+    settings, now = ra_settings(ctx), ctx.clock.now()
+    stamp = Decimal(now.strftime("%Y%m%d%H%M%S"))
+    done = []
+    for rows in groups.values():
+        first, rai_id = rows[0], ctx.numbers.next("FKKRA_RAI")
+        amount = sum((row["BIT_AMOUNT"] for row in rows), Decimal(0))
+        quantity = sum((row["BIT_QUANTITY"] for row in rows), Decimal(0))
+        kind = service_type(ctx, first["SERVICE_TYPE"])
+        ctx.insert(DFKKRA_RAI_MI, {
+            "RAI_ID": rai_id, "SRCDOC_COMP": settings.source_component,
+            "SRCDOC_LOGSYS": ctx.logical_system, "SRCDOC_TYPE": FULFILMENT,
+            "SRCDOC_ID": rai_id, "TIMESTAMP_UTC": stamp, "HEADER_ID": first["VTREF"] or
+            first["VKONT"], "ITEM_ID": first["VTPOS"], "ORIGDOC_TYPE": first["ORIGDOC_TYPE"],
+            "ORIGDOC_ID": first["ORIGDOC_ID"], "SERVICE_TYPE": first["SERVICE_TYPE"],
+            "PARTNER": first["GPART"], "VKONT": first["VKONT"], "VTREF": first["VTREF"],
+            "VTPOS": first["VTPOS"], "SUBAP": first["SUBAP"], "BUKRS": first["BUKRS"],
+            "BETRW": amount, "WAERS": first["BIT_CURR"], "QUANTITY": quantity,
+            "QUANTITY_UNIT": first["BIT_QTY_UNIT"], "EVENT_DATE": first["BITDATE"],
+            "RA_REFTYPE": first["RA_REFTYPE"], "RA_REFID": first["RA_REFID"],
+            "CRDATE": now.strftime("%Y%m%d"), "CRTIME": now.strftime("%H%M%S")})
+        if kind is not None and kind.condition_type:
+            ctx.insert(DFKKRA_RAI_CO, {
+                "RAI_ID": rai_id, "UUID": f"{rai_id}0001", "SRCDOC_TYPE": FULFILMENT,
+                "SRCDOC_ID": rai_id, "TIMESTAMP_UTC": stamp, "SERVICE_TYPE": kind.code,
+                "CONDITION_TYPE": kind.condition_type, "BETRW": amount,
+                "WAERS": first["BIT_CURR"], "MAIN_COND_TYPE": "X"})
+        for row in rows:
+            ctx.task(assign(row, rai_id))
+        done.append({"RAI_ID": rai_id, "VTREF": first["VTREF"], "VTPOS": first["VTPOS"],
+                     "SERVICE_TYPE": first["SERVICE_TYPE"], "EVENT_DATE": first["BITDATE"],
+                     "QUANTITY": quantity, "BETRW": amount, "WAERS": first["BIT_CURR"],
+                     "RECORDS": len(rows)})
+    return done
+
+
+def assign(row: dict[str, Any], rai_id: str) -> Task:
+    """Update task: the record gets its fulfilment item, unless another run gave it one."""
+    table = DFKKBIXBIT_RAI.__table__  # type: ignore[attr-defined]
+
+    def run(conn: Connection) -> None:
+        result = conn.execute(update(table).where(
+            *(table.c[name] == row[name] for name in RECORD_KEY), table.c.RAI_ID == "")
+            .values(RAI_ID=rai_id))
+        if result.rowcount != 1:
+            raise ABAPRuntimeError(text("FKK_CI", "059", row["SRCTAID"], row["BITPACKCNO"]),
+                                   4, "UPDATE_TERMINATED", "FKK_CI", "A", "059",
+                                   row["SRCTAID"], row["BITPACKCNO"])
+
+    return run
+
+
+@group.function(interface("FKK_RAI_AGGREGATE", [
+    importing("SEL_TO", DATS, text="Billable items dated up to (blank: all)"),
+    tables("IT_BUKRS", SELECTION, text="Company codes (blank: all)"),
+    tables("IT_PARTNER", SELECTION, text="Business partners (blank: all)"),
+    tables("ET_AGGREGATES", FKKRA_AGGREGATE, text="Fulfilment items created"),
+    tables("RETURN", BAPIRET2, text="Return messages"),
+], text="Aggregate billable items into fulfilment items (FP_RAI_TRANSF level 2; ours)"))
+def fkk_rai_aggregate(ctx: CallContext, SEL_TO: str, IT_BUKRS: list[dict[str, Any]],
+                      IT_PARTNER: list[dict[str, Any]], ET_AGGREGATES: list[dict[str, Any]],
+                      RETURN: list[dict[str, Any]]) -> dict[str, Any]:
+    problems = Problems(ctx)
+    partners = {row["LOW"].zfill(10) if row["LOW"].isdigit() else row["LOW"]
+                for row in IT_PARTNER if row["LOW"]}
+    records = waiting(ctx, {row["LOW"] for row in IT_BUKRS if row["LOW"]}, partners, SEL_TO)
+    try:
+        ET_AGGREGATES[:] = aggregate(ctx, records)
+    except NumberRangeError as error:
+        ctx.rollback()
+        problems.number_range(error)
+        RETURN[:] = problems.rows
+        return {"IT_BUKRS": IT_BUKRS, "IT_PARTNER": IT_PARTNER, "ET_AGGREGATES": [],
+                "RETURN": RETURN}
+    if ET_AGGREGATES:
+        ctx.commit()
+    RETURN[:] = [problems.success("FKK_CI", "060", len(ET_AGGREGATES), len(records))]
+    return {"IT_BUKRS": IT_BUKRS, "IT_PARTNER": IT_PARTNER, "ET_AGGREGATES": ET_AGGREGATES,
+            "RETURN": RETURN}

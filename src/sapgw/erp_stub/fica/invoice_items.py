@@ -1,0 +1,56 @@
+"""Invoice items for revenue accounting (source item type CAIN, ours) from invoicing: one main
+item per invoicing document item that is relevant (RAREL X) and whose service type says so
+(TFK_RA_SERVTYP-XINVOICE), with a condition of the service type's condition type for the
+invoiced amount. Its origin is the contract item's order item (CAOI <contract>/<item>): RAR
+posts the invoice correction to that performance obligation. Written with the invoicing
+document, in the caller's LUW.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sapgw.erp_stub.fica import contracts
+from sapgw.erp_stub.fica.customizing import ra_settings, service_type
+from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_condition, write
+from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, INVOICE
+from sapgw.erp_stub.kernel.context import CallContext
+
+
+def record(ctx: CallContext, invdocno: str, header: dict[str, Any],
+           items: list[dict[str, Any]]) -> list[str]:
+    """Register the invoice items of an invoicing document; their RAI_IDs."""
+    settings = ra_settings(ctx)
+    if not settings.active:
+        return []
+    stamp = Decimal(ctx.clock.now().strftime("%Y%m%d%H%M%S"))
+    records = Records()
+    for item in items:
+        kind = service_type(ctx, item["SERVICE_TYPE"]) if item["SERVICE_TYPE"] else None
+        if item["RAREL"] != "X" or kind is None or not kind.invoice_items:
+            continue
+        rai_id, srcdoc = f"${len(records.mi) + 1}", f"{invdocno}/{item['INVDOCITEM']}"
+        contract_item = (contracts.current_item(ctx, item["VTREF"], item["VTPOS"]) or {}
+                         if item["VTREF"] else {})
+        records.mi.append({
+            "RAI_ID": rai_id, "SRCDOC_COMP": settings.source_component,
+            "SRCDOC_LOGSYS": ctx.logical_system, "SRCDOC_TYPE": INVOICE, "SRCDOC_ID": srcdoc,
+            "TIMESTAMP_UTC": stamp, "HEADER_ID": invdocno, "ITEM_ID": item["INVDOCITEM"],
+            "ORIGDOC_TYPE": CONTRACT_ITEM if item["VTREF"] else "",
+            "ORIGDOC_ID": f"{item['VTREF']}/{item['VTPOS']}" if item["VTREF"] else "",
+            "SERVICE_TYPE": kind.code, "CHIND": "", "X_ESTIMATED_QUAN": "",
+            "PARTNER": header["GPART"], "VKONT": header["VKONT"], "VTREF": item["VTREF"],
+            "VTPOS": item["VTPOS"], "SUBAP": item["SUBAP"], "BUKRS": item["BUKRS"],
+            "BETRW": item["BETRW"], "WAERS": item["WAERS"], "QUANTITY": item["MENGE"],
+            "QUANTITY_UNIT": item["MEINS"], "START_DATE": item["DATE_FROM"],
+            "END_DATE": item["DATE_TO"], "POSTING_DATE": header["BUDAT"],
+            "RA_REFTYPE": contract_item.get("RA_REFTYPE") or DEFAULT_REFTYPE,
+            "RA_REFID": contract_item.get("RA_REFID") or item["VTREF"] or header["VKONT"],
+            "CHRSN": ""})
+        add_condition(records, rai_id, {
+            "SRCDOC_TYPE": INVOICE, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
+            "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
+            "BETRW": item["BETRW"], "WAERS": item["WAERS"], "MAIN_COND_TYPE": "X",
+            "STATISTIC": "", "CHIND": ""})
+    return write(ctx, records) if records else []

@@ -1,0 +1,105 @@
+"""`sapgw erp fkkbix_s|fkkbix_m|fkkinv_s|fkkinv_m`: Convergent Invoicing runs from the command
+line (FKKBIX_S / FKKBIX_M billing, FKKINV_S / FKKINV_M invoicing); `sapgw erp fp_rai_mon`:
+the revenue accounting transfer records not yet sent (FP_RAI_MON, RFC FKK_RAI_MON).
+
+Each command calls its RFC function (FKK_BIX_BILL_SINGLE, FKK_BIX_BILL_MASS,
+FKK_INV_INVOICE_SINGLE, FKK_INV_INVOICE_MASS) through the client, as any RFC client would;
+the run commits its own work. Prints the documents created and the ERP's messages as
+`ID NUMBER text`; exit 1 when the ERP answered an error, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from sapgw.gateway.tables_text import render
+
+RUNS = {
+    "fkkbix_s": ("FKK_BIX_BILL_SINGLE", "billing of one contract account (FKKBIX_S)"),
+    "fkkbix_m": ("FKK_BIX_BILL_MASS", "mass billing of every contract account (FKKBIX_M)"),
+    "fkkinv_s": ("FKK_INV_INVOICE_SINGLE", "invoicing of one contract account (FKKINV_S)"),
+    "fkkinv_m": ("FKK_INV_INVOICE_MASS", "mass invoicing under one reconciliation key "
+                                         "(FKKINV_M)"),
+}
+BILLDOC_COLUMNS = [("BILLDOCNO", "Billing doc."), ("VKONT", "Contract acct"),
+                   ("BILL_AMOUNT", "Amount"), ("BILL_CURR", "Crcy"),
+                   ("BIT_NUMBER", "Billable items")]
+INVDOC_COLUMNS = [("INVDOCNO", "Invoicing doc."), ("VKONT", "Contract acct"),
+                  ("OPBEL", "FI-CA document"), ("TOTAL_AMT", "Amount"),
+                  ("TOTAL_CURR", "Crcy"), ("FIKEY", "Recon. key")]
+
+
+MON_SUMMARY = [("SRCDOC_TYPE", "Item type"), ("STATUS", "Status"), ("RECORDS", "Records")]
+MON_ITEMS = [("RAI_ID", "Transfer record"), ("SRCDOC_TYPE", "Type"), ("SRCDOC_ID", "Source item"),
+             ("SERVICE_TYPE", "Service type"), ("PARTNER", "Partner"), ("BUKRS", "CoCd"),
+             ("BETRW", "Amount"), ("WAERS", "Crcy"), ("CONDITIONS", "Cond."),
+             ("STATUS", "Status")]
+
+
+def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
+    mon = erp_sub.add_parser("fp_rai_mon", parents=[common], help="revenue accounting transfer "
+                             "records per item type and status, and those not yet sent")
+    mon.add_argument("--type", default="", help="source item types, e.g. CAOI,CABO,CAFI,CAIN")
+    mon.add_argument("--bukrs", default="", help="company codes, comma-separated")
+    mon.add_argument("--partner", default="", help="business partners, comma-separated")
+    mon.add_argument("--to", default="", help="selection to YYYYMMDD (records created up to)")
+    for command, (_, text) in RUNS.items():
+        parser = erp_sub.add_parser(command, parents=[common], help=text)
+        if command.endswith("_s"):
+            parser.add_argument("vkont", help="contract account")
+        if command.startswith("fkkbix"):
+            parser.add_argument("--date-to", default="", help="bill items dated up to "
+                                "YYYYMMDD (default: today)")
+            parser.add_argument("--class", dest="bitcat", default="0SAP",
+                                help="billable item class (default 0SAP)")
+        else:
+            parser.add_argument("--budat", default="", help="posting date YYYYMMDD "
+                                "(default: today)")
+        if command == "fkkinv_s":
+            parser.add_argument("--fikey", default="", help="reconciliation key (default: a "
+                                "new one, closed after the run)")
+
+
+def run(args: argparse.Namespace, client: Any, show: Any) -> int | None:
+    """Run the command if it is one of these; None otherwise."""
+    if args.erp_command == "fp_rai_mon":
+        return monitor(args, client, show)
+    if args.erp_command not in RUNS:
+        return None
+    function = RUNS[args.erp_command][0]
+    params: dict[str, Any] = {}
+    if args.erp_command.endswith("_s"):
+        params["VKONT"] = args.vkont
+    if args.erp_command.startswith("fkkbix"):
+        params.update(DATE_TO=args.date_to, BITCAT=args.bitcat)
+        table, columns = "ET_BILLDOCS", BILLDOC_COLUMNS
+    else:
+        params["BUDAT"] = args.budat
+        table, columns = "ET_INVDOCS", INVDOC_COLUMNS
+    if args.erp_command == "fkkinv_s":
+        params["FIKEY"] = args.fikey
+    result = client.rfc(function, **params)
+    messages = [f"{row['TYPE']} {row['ID']} {row['NUMBER']} {row['MESSAGE']}"
+                for row in result.get("RETURN", [])]
+    errors = [row for row in result.get("RETURN", []) if row.get("TYPE") in ("E", "A")]
+    if errors and not args.json:
+        for line in messages:
+            print(line, file=sys.stderr)
+        return 1
+    show(result, render(result.get(table, []), columns, "(no documents)") + "\n"
+         + "\n".join(messages))
+    return 1 if errors else 0
+
+
+def _values(text: str) -> list[dict[str, str]]:
+    return [{"LOW": value.strip().upper()} for value in text.split(",") if value.strip()]
+
+
+def monitor(args: argparse.Namespace, client: Any, show: Any) -> int:
+    result = client.rfc("FKK_RAI_MON", SEL_TO=args.to, IT_SRCDOC_TYPE=_values(args.type),
+                        IT_BUKRS=_values(args.bukrs), IT_PARTNER=_values(args.partner))
+    show(result, render(result["ET_SUMMARY"], MON_SUMMARY, "(no transfer records)") + "\n\n"
+         + render(result["ET_UNSENT"], MON_ITEMS, "(nothing waiting to be sent)"))
+    return 0
