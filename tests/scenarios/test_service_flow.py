@@ -149,7 +149,7 @@ def test_part_without_stock_sysfail_then_reprocess_posts_once(sapgw: Gateway, ht
     assert failed["state"] == "E06"
     queue = queues(http)["R3AUSRVCNF7000000001"]
     assert queue["status"] == "SYSFAIL"
-    assert queue["error"].startswith("Deficit of SL Unrestricted-use 2 PC"), queue["error"]
+    assert queue["error"].startswith("M7 021 Deficit of SL Unrestricted-use 2 PC"), queue["error"]
     assert read_table(http, "COEP", ["BELNR"], "VRGNG = 'RKL'") == [], "nothing half-posted"
 
     receive_stock(erp, "2")
@@ -204,7 +204,8 @@ def test_closed_period_sysfail_then_reopened_posts_once(sapgw: Gateway, http, er
 
     assert bdoc(http, confirmation)["state"] == "E06"
     queue = queues(http)["R3AUSRVCNF7000000001"]
-    assert (queue["status"], queue["error"]) == ("SYSFAIL", "Posting period 011 2026 is not open")
+    assert (queue["status"], queue["error"]) == (
+        "SYSFAIL", "F5 201 Posting period 011 2026 is not open")
     assert read_table(http, "COEP", ["BELNR"], "VRGNG = 'RKL'") == []
     assert read_table(http, "MSEG", ["MBLNR"], "BWART = '261'") == []
 
@@ -231,7 +232,8 @@ def test_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gateway, http, er
     assert bdoc(http, confirmation)["state"] == "E06"
     queue = queues(http)["R3AUSRVCNF7000000001"]
     assert (queue["status"], queue["error"]) == (
-        "SYSFAIL", "Employee 00004711 has no organizational assignment (PA0001) on 20261120")
+        "SYSFAIL", "IAOM_CRMSRV 124 Employee 00004711 has no organizational assignment "
+                   "(PA0001) on 20261120")
     assert read_table(http, "CATSDB", ["COUNTER"]) == []
     assert read_table(http, "COBK", ["BELNR"], "VRGNG = 'RKU1'") == []
 
@@ -267,8 +269,8 @@ def test_hours_without_a_price_sysfail_then_planned_post_once(sapgw: Gateway, ht
 
     queue = queues(http)["R3AUSRVCNF7000000001"]
     assert (queue["status"], queue["error"]) == (
-        "SYSFAIL", "No planned price for cost center 4100, activity type SRVHR in fiscal "
-                   "year 2028")
+        "SYSFAIL", "IAOM_CRMSRV 108 No planned price for cost center 4100, activity type "
+                   "SRVHR in fiscal year 2028")
     assert read_table(http, "CATSDB", ["COUNTER"]) == []
 
     plan_prices(erp, year="2028")  # KP26 and OB52 for the new year
