@@ -55,7 +55,7 @@ def test_cost_center_is_visible_after_commit_only(conn: LocalConnection) -> None
         "COMP_CODE": "1000", "CURRENCY": "EUR", "VALID_TO": "99991231"}
     listed = conn.call("BAPI_COSTCENTER_GETLIST1", CONTROLLINGAREA="1000")
     assert [row["COSTCENTER"] for row in listed["COSTCENTERLIST"]] == [
-        "0000001000", "0000002000", "0000004100", "0000004711"]
+        "0000001000", "0000002000", "0000004100", "0000004300", "0000004711"]
 
 
 def test_new_cost_center_takes_postings(conn: LocalConnection) -> None:
@@ -128,7 +128,7 @@ def test_cost_element_and_activity_type_after_commit(conn: LocalConnection) -> N
     assert (got["ACTIVITYTYPEDETAIL"]["NAME"], got["ACTIVITYTYPEDETAIL"]["ALLOC_COST_ELEM"]
             ) == ("Technician hour", "0000943000")
     types = conn.call("BAPI_ACTTYPE_GETLIST", CONTROLLINGAREA="1000")
-    assert [row["ACTTYPE"] for row in types["ACTIVITYTYPELIST"]] == ["SRVHR", "TECHHR"]
+    assert [row["ACTTYPE"] for row in types["ACTIVITYTYPELIST"]] == ["SRVHR", "TECHHR", "TOOLHR"]
 
 
 def test_cost_element_category_against_the_account(conn: LocalConnection) -> None:
@@ -229,6 +229,6 @@ def test_seeded_rows_are_kept_and_completed_on_restart(tmp_path: Path, clock: Cl
     again = create_system(url, clock=clock)
     try:
         kept = again.connect().call("BAPI_COSTCENTER_GETLIST1", CONTROLLINGAREA="1000")
-        assert len(kept["COSTCENTERLIST"]) == 4   # the demo's three and the one created
+        assert len(kept["COSTCENTERLIST"]) == 5   # the demo's four and the one created
     finally:
         again.db.dispose()

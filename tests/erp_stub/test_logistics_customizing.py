@@ -47,7 +47,7 @@ EXPECTED: dict[str, tuple[list[str], str, list[str]]] = {
              ["INT|BSX||0000300000", "INT|GBB|BSA|0000799999", "INT|GBB|VBR|0000400000",
               "INT|GBB|ZOB|0000280000"]),
     "T006": (["MSEHI", "DIMID", "ANDEC", "ISOCODE"], "",
-             ["KG|MASS|3|KGM", "L|VOLUME|3|LTR", "PC|AAAADL|0|PCE"]),
+             ["H|TIME|3|HUR", "KG|MASS|3|KGM", "L|VOLUME|3|LTR", "PC|AAAADL|0|PCE"]),
     "T006A": (["MSEHI", "MSEHL"], "MSEHI = 'PC'", ["PC|Piece"]),
     "KNA1": (["KUNNR", "KTOKD", "NAME1", "ORT01", "LAND1"], "",
              ["0000001000|0001|Becker Berlin|Berlin|DE"]),

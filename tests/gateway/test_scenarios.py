@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from sapgw.adapters import bupa, funds, marketing
+from sapgw.adapters import bupa, funds, marketing, service
 from sapgw.adapters.registry import MappingError, ScenarioError, Scenarios
-from sapgw.adapters.scenario import AdapterObject, CrmScenario, ErpLink, MappingInput
+from sapgw.adapters.scenario import (
+    AdapterObject,
+    CrmScenario,
+    ErpLink,
+    MappingInput,
+    Route,
+    Wait,
+)
 from sapgw.adapters.scenarios import SCENARIOS
 from sapgw.types import RfcCall
 
@@ -49,8 +56,8 @@ def customer_scenario(tmp_path: Path, **adapter: object) -> CrmScenario:
 
 def test_the_gateway_scenarios_declare_every_type_once():
     scenarios = Scenarios(SCENARIOS)
-    assert sorted(scenarios.types) == ["BUPA_MAIN", "CRM_FM_FPO", "CRM_FM_FU", "CRM_MKTPL",
-                                       "CRM_PROVCONTRACT"]
+    assert sorted(scenarios.types) == ["BUPA_MAIN", "BUS_TRANS_MSG", "CRM_FM_FPO", "CRM_FM_FU",
+                                       "CRM_MKTPL", "CRM_PROVCONTRACT"]
     assert scenarios.scenario_of("BUPA_MAIN") is bupa.SCENARIO
     assert scenarios.from_site("CUSTOMER_MAIN").bdoc_type == "BUPA_MAIN"
     assert scenarios.scenario_of("CRM_FM_FPO") is funds.SCENARIO
@@ -176,3 +183,55 @@ def test_one_adapter_object_may_map_both_directions(tmp_path):
     assert adapter.queue_name("0000001000") == "R3AUBUPA1000"
     with pytest.raises(MappingError, match="CUSTOMER_TO_ERP: KeyError: 'HEADER'"):
         adapter.map_to_erp(MappingInput("B1", "BUPA_TEST", {}))
+
+
+def test_one_type_routed_by_a_field_to_several_adapter_objects():
+    scenarios = Scenarios(SCENARIOS)
+    assert scenarios.scenario_of("BUS_TRANS_MSG") is service.SCENARIO
+    routed = {process_type: scenarios.for_type("BUS_TRANS_MSG", "R/3",
+                                               {"HEADER": {"PROCESS_TYPE": process_type}})
+              for process_type in ("SRVO", "SC", "SRVC", "ZZZZ")}
+    assert {k: a.name if a else None for k, a in routed.items()} == {
+        "SRVO": "SERVICE_ORDER", "SC": "SERVICE_CONTRACT", "SRVC": "SERVICE_CONFIRM",
+        "ZZZZ": None}
+    assert scenarios.for_type("BUS_TRANS_MSG", "R/3") is None, "no data: no route"
+
+
+ORDER_TYPE = """
+[ORDER_TEST]
+text = "One-order (test type)"
+key = "HEADER.OBJECT_ID"
+flow_queue = "CSAORD"
+
+[ORDER_TEST.segments.HEADER.fields]
+OBJECT_ID = "CHAR 10 required"
+PROCESS_TYPE = "CHAR 4 required"
+PREDECESSOR = "CHAR 10"
+"""
+
+
+def order_to_erp(bdoc: MappingInput) -> list[RfcCall]:
+    return [RfcCall("RFC_PING", {})]
+
+
+def test_overlapping_routes_and_unknown_waits_are_refused(tmp_path):
+    def adapter(name: str, values: tuple[str, ...], **more: object) -> AdapterObject:
+        return AdapterObject(name=name, text=name, bdoc_type="ORDER_TEST", to_erp=order_to_erp,
+                             queue_prefix=name[:4], queue_key="HEADER.OBJECT_ID",
+                             route=Route("HEADER.PROCESS_TYPE", values), **more)  # type: ignore[arg-type]
+
+    path = types_file(tmp_path, "order.toml", ORDER_TYPE)
+    fine = CrmScenario("ORD", "Orders", path, (
+        adapter("ORDA", ("A",)), adapter("ORDB", ("B",), waits_for=(
+            Wait("ORDA", "HEADER.PREDECESSOR"),))))
+    assert Scenarios([fine]).for_type("ORDER_TEST", "R/3",
+                                      {"HEADER": {"PROCESS_TYPE": "B"}}).name == "ORDB"
+    bad = CrmScenario("ORD", "Orders", path, (
+        adapter("ORDA", ("A", "B")), adapter("ORDB", ("B",), waits_for=(
+            Wait("NOPE", "HEADER.PREDECESSOR"), Wait("ORDA", "HEADER.NOFIELD")))))
+    with pytest.raises(ScenarioError) as refused:
+        Scenarios([bad])
+    assert len(refused.value.problems) == 3
+    assert any("ORDA and ORDB both map" in p for p in refused.value.problems)
+    assert any("waits for adapter object NOPE" in p for p in refused.value.problems)
+    assert any("'HEADER.NOFIELD'" in p for p in refused.value.problems)

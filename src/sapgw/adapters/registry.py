@@ -45,7 +45,7 @@ class Scenarios:
         self.types: dict[str, BDocType] = {}
         self.adapters: dict[str, AdapterObject] = {}
         self._owner: dict[str, CrmScenario] = {}
-        self._to_erp: dict[tuple[str, str], AdapterObject] = {}
+        self._to_erp: dict[tuple[str, str], list[AdapterObject]] = {}
         problems: list[str] = []
         for scenario in scenarios:
             problems += self._add(scenario)
@@ -54,6 +54,13 @@ class Scenarios:
                 if dependency.bdoc_type not in self.types:
                     problems.append(f"BDoc type {bdoc_type.name} depends on "
                                     f"{dependency.bdoc_type}, which no scenario declares")
+        for adapter in self.adapters.values():
+            for wait in adapter.waits_for:
+                other = self.adapters.get(wait.adapter)
+                if other is None or other.to_erp is None:
+                    problems.append(f"adapter object {adapter.name} waits for adapter object "
+                                    f"{wait.adapter}, which no scenario declares with a "
+                                    "mapping module to the ERP")
         if problems:
             raise ScenarioError(problems)
 
@@ -107,6 +114,8 @@ class Scenarios:
         for other in self.adapters.values():
             if (other.bdoc_type, other.site_type) != (adapter.bdoc_type, adapter.site_type):
                 continue
+            if _disjoint(other, adapter):
+                continue
             for direction in ("to_erp", "from_erp"):
                 if getattr(other, direction) and getattr(adapter, direction):
                     problems.append(f"adapter objects {other.name} and {adapter.name} both map "
@@ -114,13 +123,18 @@ class Scenarios:
                                     f"{adapter.site_type}")
         self.adapters[adapter.name] = adapter
         if adapter.to_erp is not None:
-            self._to_erp.setdefault((adapter.bdoc_type, adapter.site_type), adapter)
+            self._to_erp.setdefault((adapter.bdoc_type, adapter.site_type), []).append(adapter)
         return problems
 
     # -- lookups ---------------------------------------------------------------------------
-    def for_type(self, bdoc_type: str, site_type: str) -> AdapterObject | None:
-        """The adapter object that sends a BDoc of this type to a site of this type."""
-        return self._to_erp.get((bdoc_type, site_type))
+    def for_type(self, bdoc_type: str, site_type: str, data: dict[str, Any] | None = None
+                 ) -> AdapterObject | None:
+        """The adapter object that sends a BDoc of this type (with this data, when its
+        adapter objects are routed by a field) to a site of this type."""
+        for adapter in self._to_erp.get((bdoc_type, site_type), ()):
+            if adapter.routes(data):
+                return adapter
+        return None
 
     def from_site(self, adapter_object: str) -> AdapterObject:
         """The adapter object named in a call from the ERP (BAPI_CRM_SAVE's object name)."""
@@ -151,3 +165,11 @@ class Scenarios:
         if problems:
             return []
         return list(scenario.links(bdoc_type, converted))
+
+
+def _disjoint(one: AdapterObject, other: AdapterObject) -> bool:
+    """Two adapter objects of one type that can never take the same BDoc: both routed by the
+    same field to different values."""
+    return (one.route is not None and other.route is not None
+            and one.route.field == other.route.field
+            and not set(one.route.values) & set(other.route.values))

@@ -93,6 +93,28 @@ def queue_name(prefix: str, key: str) -> str:
 
 
 @dataclass(frozen=True)
+class Route:
+    """Which BDocs of a type an adapter object takes: those whose field (SEGMENT.FIELD) holds
+    one of `values`. CRM routes the one-order BDoc BUS_TRANS_MSG by transaction type
+    (PROCESS_TYPE) this way: service orders, contracts and confirmations each have their
+    adapter object, mapping module and queues."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Wait:
+    """An outbound queue dependency of an adapter object: its LUWs wait while the queue of
+    adapter object `adapter` for the key in `key` (SEGMENT.FIELD) holds older LUWs (a
+    confirmation waits for its service order, an order for its contract). Declared on the
+    adapter object when the BDoc type's `depends_on` cannot say which object the key is."""
+
+    adapter: str
+    key: str
+
+
+@dataclass(frozen=True)
 class AdapterObject:
     """An adapter object (R3AC1) of a BDoc type for a site type."""
 
@@ -105,6 +127,20 @@ class AdapterObject:
     queue_prefix: str = ""
     queue_key: str = ""
     filter_fields: tuple[str, ...] = ()
+    route: Route | None = None
+    waits_for: tuple[Wait, ...] = ()
+
+    def routes(self, data: dict[str, Any] | None) -> bool:
+        """Whether a BDoc with this data goes through this adapter object (no route: all)."""
+        if self.route is None:
+            return True
+        if data is None:
+            return False
+        segment, _, name = self.route.field.partition(".")
+        record = data.get(segment) or {}
+        if isinstance(record, list):
+            record = record[0] if record else {}
+        return str(record.get(name, "") or "").strip() in self.route.values
 
     @property
     def mapping_module(self) -> str:
@@ -155,6 +191,13 @@ class AdapterObject:
             if not has_field(bdoc_type, self.queue_key):
                 found.append(f"{where}: queue_key {self.queue_key!r} is not a field of "
                              f"BDoc type {bdoc_type.name} (SEGMENT.FIELD)")
+        if self.route is not None and not has_field(bdoc_type, self.route.field):
+            found.append(f"{where}: route field {self.route.field!r} is not a field of BDoc "
+                         f"type {bdoc_type.name} (SEGMENT.FIELD)")
+        for wait in self.waits_for:
+            if not has_field(bdoc_type, wait.key):
+                found.append(f"{where}: waits_for key {wait.key!r} is not a field of BDoc "
+                             f"type {bdoc_type.name} (SEGMENT.FIELD)")
         for name in self.filter_fields:
             if not any(name in s.fields for s in bdoc_type.segments.values()):
                 found.append(f"{where}: filter field {name} is not a field of BDoc type "

@@ -6,7 +6,7 @@ Adding a scenario is a module beside its mapping module that declares `SCENARIO`
 
 from __future__ import annotations
 
-from sapgw.adapters import bupa, funds, marketing, provcontract
+from sapgw.adapters import bupa, funds, marketing, provcontract, service
 from sapgw.adapters.scenario import CrmScenario
 
 SCENARIOS: tuple[CrmScenario, ...] = (
@@ -14,4 +14,5 @@ SCENARIOS: tuple[CrmScenario, ...] = (
     funds.SCENARIO,
     bupa.SCENARIO,
     provcontract.SCENARIO,
+    service.SCENARIO,
 )

@@ -14,6 +14,7 @@ from sapgw.erp_stub.basis.application import BASIS
 from sapgw.erp_stub.cats.application import CATS
 from sapgw.erp_stub.co.application import CO
 from sapgw.erp_stub.copa.application import COPA
+from sapgw.erp_stub.crmsrv.application import CRMSRV
 from sapgw.erp_stub.fbas.application import FBAS
 from sapgw.erp_stub.fi.application import FI
 from sapgw.erp_stub.fica.application import FICA
@@ -30,7 +31,7 @@ from sapgw.erp_stub.sd.application import SD
 from sapgw.erp_stub.settlement.application import SETTLEMENT
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, COPA, CATS, RA, SETTLEMENT, FICA)
+                                         SD, COPA, CATS, RA, SETTLEMENT, FICA, CRMSRV)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import ke24  # CO-PA line items (KE24-like)
 
     ke24.add_parsers(erp_sub, common)
+    from sapgw.gateway import crmsrv_cli  # CRM service documents in the ERP
+
+    crmsrv_cli.add_parsers(erp_sub, common)
     from sapgw.gateway import period_end_cli  # kka2, kkai, ko88, ko8g
 
     period_end_cli.add_parsers(erp_sub, common)
@@ -475,6 +478,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import ke24
 
         return ke24.run(args, client, show)
+    if args.erp_command == "crmsrv":
+        from sapgw.gateway import crmsrv_cli
+
+        return crmsrv_cli.run(args, client, show)
     if args.erp_command in ("kka2", "kkai", "ko88", "ko8g"):
         from sapgw.gateway import period_end_cli
 

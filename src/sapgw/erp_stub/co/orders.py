@@ -13,6 +13,8 @@ from sapgw.erp_stub.co.tables import AUFK
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 
+_CREATED = "co.orders"  # LUW memory: orders created in this LUW, by AUFNR
+
 
 def create_order(ctx: CallContext, *, order_type: str, text: str, company_code: str,
                  controlling_area: str | None = None, ra_key: str = "") -> str:
@@ -34,19 +36,28 @@ def create_order(ctx: CallContext, *, order_type: str, text: str, company_code: 
     if company is None or area is None:
         raise KeyError(f"company code {company_code} (or its controlling area)")
     aufnr = ctx.numbers.next("AUFTRAG", "", spec.NUMKR or "01")
-    ctx.insert(AUFK, {
+    row = {
         "AUFNR": aufnr, "AUART": order_type, "AUTYP": spec.AUTYP or "01", "KTEXT": text[:40],
         "BUKRS": company_code, "KOKRS": kokrs, "WAERS": company.WAERS, "OBJNR": f"OR{aufnr}",
         "ERDAT": ctx.clock.today().strftime("%Y%m%d"), "PHAS1": "X", "ABGSL": ra_key,
-    })
+    }
+    ctx.insert(AUFK, row)
+    ctx.luw.memory.setdefault(_CREATED, {})[aufnr] = row
     create_status_object(ctx, f"OR{aufnr}")
     return aufnr
 
 
 def order(ctx: CallContext, aufnr: str) -> dict[str, Any] | None:
-    """The order master record, or None. AUFNR may be given without leading zeros."""
+    """The order master record, or None. AUFNR may be given without leading zeros.
+
+    An order created earlier in the caller's LUW is found too (SAP's order buffer): a CRM
+    service order's internal order and the sales document assigned to it are created in
+    one LUW."""
     table = AUFK.__table__  # type: ignore[attr-defined]
     key = aufnr.zfill(12) if aufnr.isdigit() else aufnr
+    created = ctx.luw.memory.get(_CREATED, {}).get(key)
+    if created is not None:
+        return dict(created)
     with ctx.read() as conn:
         row = conn.execute(select(table).where(table.c.AUFNR == key)).mappings().first()
     return dict(row) if row else None

@@ -38,6 +38,9 @@ class Luw:
         # Calls IN BACKGROUND TASK per (destination, queue): one unit each (kernel.outbound).
         self.background: dict[tuple[str, str], list[RfcCall]] = {}
         self._final: list[Task] = []
+        # ABAP memory of the LUW: what one function leaves for a later one of the same LUW
+        # before the commit writes it (an order created and not yet committed), by owner.
+        self.memory: dict[str, dict[Any, Any]] = {}
         # Run once the LUW's transaction has committed (wake the QOUT scheduler).
         self.after_commit: list[Callable[[], None]] = []
         self._committing: list[Callable[[], None]] = []
@@ -94,6 +97,7 @@ class Luw:
         changed, self.buffered_changes = self.buffered_changes, set()
         final, self._final = self._final, []
         self._committing, self.after_commit = self.after_commit, []
+        self.memory = {}
         try:
             for step in steps:
                 if isinstance(step, tuple):
@@ -114,6 +118,7 @@ class Luw:
             hook()
 
     def clear(self) -> None:
+        self.memory.clear()
         self._steps.clear()
         self._final.clear()
         self.background.clear()

@@ -31,6 +31,7 @@ from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.monitor import (
     cats_pages,
     cockpit_pages,
+    crmsrv_pages,
     erp_queue_pages,
     fica_pages,
     ke24_pages,
@@ -81,6 +82,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(cockpit_pages.router)
     app.include_router(erp_queue_pages.router)
     app.include_router(ke24_pages.router)
+    app.include_router(crmsrv_pages.router)
     app.include_router(period_end_pages.router)
     app.include_router(cats_pages.router)
     app.include_router(fica_pages.router)

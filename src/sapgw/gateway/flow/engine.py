@@ -119,14 +119,20 @@ class FlowEngine:
 
     def _plan(self, bdoc_id: str, bdoc_type: BDocType, data: dict, site: SiteSettings
               ) -> tuple[str, list[RfcCall], tuple[str, ...]]:
-        adapter = self.scenarios.for_type(bdoc_type.name, site.type)
+        adapter = self.scenarios.for_type(bdoc_type.name, site.type, data)
         if adapter is None:
             raise MappingError(f"no adapter object for BDoc type {bdoc_type.name} and site "
-                               f"type {site.type}")
+                               f"type {site.type}{_routed_by(self.scenarios, bdoc_type, data)}")
         calls = adapter.map_to_erp(MappingInput(bdoc_id, bdoc_type.name, data))
         queue = adapter.queue_name(bdoc_type.value(data, adapter.queue_key))
         waits: list[str] = []
-        if self.settings.queue_dependencies:
+        if self.settings.queue_dependencies and adapter.waits_for:
+            for wait in adapter.waits_for:
+                key = bdoc_type.value(data, wait.key)
+                name = self.scenarios.adapters[wait.adapter].queue_name(key) if key else ""
+                if name and name != queue:
+                    waits.append(name)
+        elif self.settings.queue_dependencies:
             for dependency in bdoc_type.depends_on:
                 other = self.scenarios.for_type(dependency.bdoc_type, site.type)
                 key = bdoc_type.value(data, dependency.key)
@@ -135,6 +141,13 @@ class FlowEngine:
                     if name != queue:
                         waits.append(name)
         return queue, calls, tuple(waits)
+
+
+def _routed_by(scenarios: Scenarios, bdoc_type: BDocType, data: dict) -> str:
+    """The routing field's value, for the E08 text, when the type's adapters are routed."""
+    fields = {a.route.field for a in scenarios.adapters.values()
+              if a.bdoc_type == bdoc_type.name and a.route is not None}
+    return "".join(f" ({f} = {bdoc_type.value(data, f)!r})" for f in sorted(fields))
 
 
 def _key(bdoc_type: BDocType, record: dict, path: str) -> str:

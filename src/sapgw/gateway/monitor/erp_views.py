@@ -191,6 +191,10 @@ def exists(conn: RfcConnection, transaction: str, params: dict[str, str]) -> boo
                                    params.get("key", "")) is not None
         if transaction == "CJ20N":
             return project(conn, params.get("project", "")) is not None
+        if transaction == "CRMSRV":  # monitor/crmsrv_pages.py
+            number = key(params.get("object_id", ""), "OBJECT_ID", 10, alpha=True)
+            return bool(read_table(conn, "CRMSRV_DOCS", ["OBJECT_ID"],
+                                   [f"OBJECT_ID = '{number}'"], 1))
     except ValueError:
         return False
     raise ValueError(f"no display for transaction {transaction}")

@@ -248,7 +248,7 @@ def _nowrap(text: str) -> str:
 
 
 # The ERP display transactions this monitor has pages for (cockpit_pages).
-ERP_DISPLAYS = frozenset({"FB03", "KO03", "IAOMC", "CJ20N"})
+ERP_DISPLAYS = frozenset({"FB03", "KO03", "IAOMC", "CJ20N", "CRMSRV"})
 
 
 def _erp_links(gw: Gateway, b: dict[str, Any]) -> str:

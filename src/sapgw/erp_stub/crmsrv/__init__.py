@@ -1,0 +1,1 @@
+"""CRM Service integration with Controlling (package IAOM_CRMSERVICE): seed 001."""

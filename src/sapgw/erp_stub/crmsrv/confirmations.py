@@ -1,0 +1,202 @@
+"""A completed service confirmation posts its actual costs (IAOM_CRMSRV_CONFIRM_IN).
+
+The controlling object is the confirmed order's (its predecessor's): with item-level
+controlling the order item's of the same number, else the document's. By item category
+(seed 001's table, reference/controlling.md §10):
+- service product (labour): CATS records with the order as receiver (`labour`), valued
+  later by the transfer to CO (CAT7);
+- tool: an activity allocation (RKL) from the tool's cost center and activity type;
+- expense: a reposting of primary costs (RKU1) from the employee's cost center on the cost
+  element CRMC_CATS_CO derives (`labour`);
+- service part: a goods issue 261 to the order at standard price (MKPF/MSEG, FI, COIN);
+- sales item: its delivery, as a goods issue 261 to the order like a part (ours: SD
+  deliveries and their goods issue 601 are not emulated; the item was billed through the
+  order's sales document).
+All of one confirmation is one LUW: every posting is checked first (the _CHECK BAPIs, the
+goods movement's test run) and every problem answered; only then is anything posted. A
+posting that fails after its check ends the LUW (an A message): nothing of the confirmation
+stays. A confirmation posted before answers so and posts nothing again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sapgw.erp_stub.crmsrv import customizing as cust
+from sapgw.erp_stub.crmsrv import labour, log
+from sapgw.erp_stub.crmsrv.documents import SCENARIO, abort, business_key
+from sapgw.erp_stub.crmsrv.returns import Messages
+from sapgw.erp_stub.iaom import api as iaom
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.rfc.structures import errors
+
+HEADER, ITEMS = "IS_HEADER", "IT_ITEMS"
+USER = "CRM_SRV"
+
+
+@dataclass
+class Posting:
+    """The items of one kind as the BAPI's rows, with the confirmation row of each."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    origin: list[int] = field(default_factory=list)
+
+    def add(self, row: int, values: dict[str, Any]) -> None:
+        self.rows.append(values)
+        self.origin.append(row)
+
+    def origin_of(self, bapi_row: int) -> int:
+        return self.origin[bapi_row - 1] if 0 < bapi_row <= len(self.origin) else 0
+
+
+@dataclass
+class Confirmation:
+    """What a confirmation posts: its header facts and the postings by kind."""
+
+    header: dict[str, Any]
+    budat: str
+    kokrs: str
+    tools: Posting = field(default_factory=Posting)
+    expenses: Posting = field(default_factory=Posting)
+    parts: Posting = field(default_factory=Posting)
+    time_sheet: Posting = field(default_factory=Posting)
+
+
+def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
+         ) -> tuple[Messages, list[dict[str, Any]]]:
+    """Check and post a completed confirmation; (messages, what was posted)."""
+    messages = Messages(ctx)
+    object_id = header["OBJECT_ID"].lstrip("0")
+    if log.document(ctx, header["OBJECT_ID"]) is not None:
+        messages.add("S", "IAOM_CRMSRV", "117", object_id)
+        return messages, []
+    predecessor = header["PREDECESSOR"] if header["PREDECESSOR"].strip("0") else ""
+    order = log.document(ctx, predecessor) if predecessor else None
+    if order is None:
+        messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
+                       parameter=HEADER, field="PREDECESSOR")
+        return messages, []
+    budat = header["POSTING_DATE"] or ctx.clock.today().strftime("%Y%m%d")
+    ctp = cust.controlling_type(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
+    if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
+        messages.error("IAOM_CRMSRV", "125", object_id, order.OBJECT_ID.lstrip("0"),
+                       parameter=HEADER, field="PREDECESSOR")
+        return messages, []
+    confirmation = Confirmation(header, budat, order.KOKRS)
+    for row, item in enumerate(items, start=1):
+        objnr = _object(ctx, header["PREDECESSOR"], item, order.OBJECT_NO)
+        if not objnr:
+            messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
+                           parameter=ITEMS, row=row, field="NUMBER_INT")
+            continue
+        _collect(ctx, confirmation, row, item, objnr[2:], messages)
+    if messages.failed:
+        return messages, []
+    _check(ctx, confirmation, messages)
+    if messages.failed:
+        return messages, []
+    posted = _post(ctx, confirmation, messages)
+    if messages.failed:
+        return messages, []
+    log.register(ctx, header, order.OBJECT_NO, "", order.BUKRS, order.KOKRS)
+    messages.add("S", "IAOM_CRMSRV", "118", object_id,
+                 ", ".join(f"{p['DOC_TYPE']} {p['DOC_NO']}" for p in posted)[:50])
+    return messages, posted
+
+
+def _object(ctx: CallContext, predecessor: str, item: dict[str, Any], document: str) -> str:
+    """The order item's object (item-level controlling), else the order's."""
+    found = iaom.lookup(ctx, SCENARIO, business_key(predecessor, item["NUMBER_INT"]))
+    return found["OBJECT_NO"] if found is not None else document
+
+
+def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[str, Any],
+             aufnr: str, messages: Messages) -> None:
+    """The item as a row of its kind's posting, or its problem."""
+    category = cust.item_category(ctx, item["ITM_TYPE"])
+    if category is None:
+        messages.error("IAOM_CRMSRV", "105", item["ITM_TYPE"], item["NUMBER_INT"],
+                       parameter=ITEMS, row=row, field="ITM_TYPE")
+        return
+    text = f"{confirmation.header['OBJECT_ID'].lstrip('0')}/{int(item['NUMBER_INT'])}"
+    quantity = Decimal(item["QUANTITY"] or 0)
+    if category.KIND == cust.TOOL:
+        tool = cust.tool(ctx, item["PRODUCT_ID"])
+        if tool is None:
+            messages.error("IAOM_CRMSRV", "109", item["PRODUCT_ID"], item["NUMBER_INT"],
+                           parameter=ITEMS, row=row, field="PRODUCT_ID")
+            return
+        confirmation.tools.add(row, {
+            "SEND_CCTR": tool.KOSTL, "ACTTYPE": tool.LSTAR, "ACTVTY_QTY": quantity,
+            "PERSON_NO": item["EMPLOYEE"], "SEG_TEXT": f"Tool {item['PRODUCT_ID']} {text}",
+            "REC_ORDER": aufnr})
+    elif category.KIND in (cust.PART, cust.SALES):
+        confirmation.parts.add(row, {
+            "MATERIAL": item["PRODUCT_ID"], "PLANT": item["PLANT"] or category.WERKS,
+            "STGE_LOC": item["STGE_LOC"] or category.LGORT, "MOVE_TYPE": "261",
+            "ENTRY_QNT": quantity, "ENTRY_UOM": item["UNIT"], "ORDERID": aufnr,
+            "ITEM_TEXT": f"{category.TEXT} {text}"[:50]})
+    elif category.KIND in (cust.LABOUR, cust.EXPENSE):
+        labour.collect(ctx, confirmation, row, item, aufnr, category.KIND, text, messages)
+
+
+def _check(ctx: CallContext, confirmation: Confirmation, messages: Messages) -> None:
+    """Every posting's check, every problem with the confirmation row it belongs to."""
+    for posting, function, params in _postings(confirmation, check=True):
+        if posting.rows:
+            answer = ctx.call(function, **params)
+            for problem in errors(answer["RETURN"]):
+                messages.extend([{**problem, "PARAMETER": ITEMS}],
+                                posting.origin_of(int(problem.get("ROW") or 0)))
+
+
+def _post(ctx: CallContext, confirmation: Confirmation, messages: Messages
+          ) -> list[dict[str, Any]]:
+    """The time sheet first (CATS registers nothing when it refuses a record), then what was
+    checked; a failure after its check ends the LUW."""
+    posted: list[dict[str, Any]] = []
+    if confirmation.time_sheet.rows:
+        posted += labour.post(ctx, confirmation, messages)
+        if messages.failed:
+            return []
+    for posting, function, params in _postings(confirmation, check=False):
+        if not posting.rows:
+            continue
+        answer = ctx.call(function, **params)
+        failed = errors(answer["RETURN"])
+        if failed:
+            abort(failed[0])
+        number = answer.get("DOC_NO") or answer.get("MATERIALDOCUMENT", "")
+        posted.append({"NUMBER_INT": "0000000000", "OBJECT_NO": "", "AUFNR": "",
+                       "DOC_TYPE": _KINDS[function], "DOC_NO": number})
+    return posted
+
+
+_KINDS = {"BAPI_ACC_ACTIVITY_ALLOC_POST": "RKL", "BAPI_ACC_PRIMARY_COSTS_POST": "RKU1",
+          "BAPI_GOODSMVT_CREATE": "MKPF"}
+
+
+def _postings(confirmation: Confirmation, check: bool
+              ) -> list[tuple[Posting, str, dict[str, Any]]]:
+    """(posting, BAPI, its parameters) for tools, expenses and parts."""
+    header = confirmation.header
+    text = f"Confirmation {header['OBJECT_ID'].lstrip('0')}"
+    co_header = {"CO_AREA": confirmation.kokrs, "POSTGDATE": confirmation.budat,
+                 "DOCDATE": confirmation.budat, "USERNAME": USER, "DOC_HDR_TX": text,
+                 "OBJ_TYPE": "CRMSC", "OBJ_KEY": header["OBJECT_ID"]}
+    suffix = "CHECK" if check else "POST"
+    return [
+        (confirmation.tools, f"BAPI_ACC_ACTIVITY_ALLOC_{suffix}",
+         {"DOC_HEADER": co_header, "DOC_ITEMS": confirmation.tools.rows}),
+        (confirmation.expenses, f"BAPI_ACC_PRIMARY_COSTS_{suffix}",
+         {"DOC_HEADER": {**co_header, "TRANS_CURR": header["CURRENCY"]},
+          "DOC_ITEMS": confirmation.expenses.rows}),
+        (confirmation.parts, "BAPI_GOODSMVT_CREATE",
+         {"GOODSMVT_HEADER": {"PSTNG_DATE": confirmation.budat, "DOC_DATE": confirmation.budat,
+                              "PR_UNAME": USER, "HEADER_TXT": text[:25],
+                              "REF_DOC_NO": header["OBJECT_ID"]},
+          "GOODSMVT_CODE": {"GM_CODE": "03"}, "GOODSMVT_ITEM": confirmation.parts.rows,
+          "TESTRUN": "X" if check else ""}),
+    ]
