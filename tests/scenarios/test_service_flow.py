@@ -280,3 +280,98 @@ def test_hours_without_a_price_sysfail_then_planned_post_once(sapgw: Gateway, ht
     assert bdoc(http, confirmation)["state"] == "F04"
     assert read_table(http, "CATSDB", ["PERNR", "WORKDATE"]) == [
         {"PERNR": "00001001", "WORKDATE": "20280114"}]
+
+
+def mass_object(sapgw: Gateway) -> None:
+    """IAOM_CRMSRV_CTP (customizing, no RFC maintenance here): service orders under
+    mass-object controlling (02)."""
+    erp = sapgw.local_erp()
+    with erp.db.write() as db:
+        db.exec_driver_sql("UPDATE \"IAOM_CRMSRV_CTP\" SET \"CO_TYPE\" = '02' "
+                           "WHERE \"PROCESS_TYPE_CTP\" = 'SRVO'")
+    erp.buffer.invalidate()
+
+
+def sap_amount(text: str) -> Decimal:
+    """RFC_READ_TABLE's display of an amount: the sign trails (534.38-)."""
+    return -Decimal(text[:-1]) if text.endswith("-") else Decimal(text)
+
+
+def test_mass_object_confirmation_posts_to_the_profitability_segment(sapgw: Gateway, http,
+                                                                    erp) -> None:
+    mass_object(sapgw)
+    hours = {**LABOUR, "EMPLOYEE": "1001", "QUANTITY": "6.25"}
+    tool = CONFIRMATION[0]
+    ids = [send(http, transaction("8000000101", "SRVO", ORDER)),
+           send(http, transaction("7000000001", "SRVC", [hours, tool],
+                                  predecessor="8000000101", released="", completed="X"))]
+    sapgw.run_until_idle()
+
+    assert [bdoc(http, i)["state"] for i in ids] == ["F04", "F04"], bdoc(http, ids[1])["log"]
+    assert read_table(http, "AUFK", ["AUFNR"]) == [], "mass-object: no internal order"
+    found = erp.call("Z_COPA_LINE_ITEMS", RECORD_TYPE="B", CUSTOMER="1000")
+    lines = {line["ARTNR"]: line for line in found["LINE_ITEMS"]}
+    # 6.25 h x (30.00 + 55.50) = 534.375 -> 534.38; 1.5 h x (10.00 + 25.50) = 53.25
+    assert {a: Decimal(line["VV160"]) for a, line in lines.items()} == {
+        "SRV-LABOUR": Decimal("534.38"), "TOOL-PRESS": Decimal("53.25")}
+    assert {line["VKORG"] for line in lines.values()} == {"1000"}
+    ce1 = read_table(http, "CE1S001", ["VRGAR", "ARTNR", "RBELN"])
+    assert {(row["VRGAR"], row["ARTNR"]) for row in ce1} == {("B", "SRV-LABOUR"),
+                                                             ("B", "TOOL-PRESS")}
+    senders = read_table(http, "COEP", ["OBJNR", "WKGBTR", "PAROB"], "VRGNG = 'RKL'")
+    assert sorted((row["OBJNR"], sap_amount(row["WKGBTR"])) for row in senders) == [
+        ("KL10000000004100SRVHR", Decimal("-534.38")),
+        ("KL10000000004300TOOLHR", Decimal("-53.25"))]
+    assert {row["PAROB"][2:] for row in senders} == {
+        line["PAOBJNR"] for line in lines.values()}
+
+
+def test_mass_object_part_sysfail_then_removed_posts_once(sapgw: Gateway, http,
+                                                          erp) -> None:
+    mass_object(sapgw)
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    confirmation = send(http, transaction("7000000001", "SRVC", CONFIRMATION,
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    assert bdoc(http, confirmation)["state"] == "E06"
+    queue = queues(http)["R3AUSRVCNF7000000001"]
+    assert (queue["status"], queue["error"]) == (
+        "SYSFAIL", "IAOM_CRMSRV 125 Item 20 (Service part): no goods issue to a "
+                   "profitability segment (mass-object)")
+    assert read_table(http, "CE1S001", ["BELNR"]) == [], "nothing half-posted"
+    assert read_table(http, "COBK", ["BELNR"]) == []
+
+
+def test_mass_object_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gateway, http,
+                                                                    erp) -> None:
+    mass_object(sapgw)
+    send(http, transaction("8000000101", "SRVO", ORDER))
+    confirmation = send(http, transaction("7000000001", "SRVC", [LABOUR, EXPENSE],
+                                          predecessor="8000000101", released="",
+                                          completed="X"))
+    sapgw.run_until_idle()
+
+    queue = queues(http)["R3AUSRVCNF7000000001"]
+    assert (queue["status"], queue["error"]) == (
+        "SYSFAIL", "IAOM_CRMSRV 124 Employee 00004711 has no organizational assignment "
+                   "(PA0001) on 20261120")
+    assert read_table(http, "CE1S001", ["BELNR"]) == []
+
+    with sapgw.local_erp().db.write() as db:  # HR hires the employee (PA30 is no RFC here)
+        db.execute(PA0001.__table__.insert(), [{  # type: ignore[attr-defined]
+            "PERNR": "00004711", "BEGDA": "20260101", "ENDDA": "99991231", "BUKRS": "1000",
+            "WERKS": "1000", "KOKRS": "1000", "KOSTL": "0000004100",
+            "ENAME": "New technician"}])
+    for _ in range(2):
+        assert http.post(f"/api/bdocs/{confirmation}/reprocess").status_code in (200, 409)
+        sapgw.run_until_idle()
+
+    assert bdoc(http, confirmation)["state"] == "F04"
+    ce1 = read_table(http, "CE1S001", ["ARTNR", "VV160", "VV170"])
+    # 6 h x 85.50 = 513.00 internal activities; travel 14.41 other costs
+    assert sorted((row["ARTNR"], Decimal(row["VV160"]), Decimal(row["VV170"]))
+                  for row in ce1) == [("EXP-TRAVEL", Decimal("0.00"), Decimal("14.41")),
+                                      ("SRV-LABOUR", Decimal("513.00"), Decimal("0.00"))]
+    assert read_table(http, "CATSDB", ["COUNTER"]) == []

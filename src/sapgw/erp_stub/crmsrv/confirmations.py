@@ -12,10 +12,11 @@ controlling the order item's of the same number, else the document's. By item ca
 - sales item: its delivery, as a goods issue 261 to the order like a part (ours: SD
   deliveries and their goods issue 601 are not emulated; the item was billed through the
   order's sales document).
-All of one confirmation is one LUW: every posting is checked first (the _CHECK BAPIs, the
-goods movement's test run) and every problem answered; only then is anything posted. A
-posting that fails after its check ends the LUW (an A message): nothing of the confirmation
-stays. A confirmation posted before answers so and posts nothing again.
+With mass-object controlling (no internal order) the costs go to profitability segments
+instead (`mass_object`). All of one confirmation is one LUW: every posting is checked
+first (the _CHECK BAPIs, the goods movement's test run) and every problem answered; only
+then is anything posted. A posting that fails after its check ends the LUW (an A message):
+nothing of the confirmation stays. A confirmation posted before answers so and posts nothing again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.crmsrv import customizing as cust
-from sapgw.erp_stub.crmsrv import labour, log
+from sapgw.erp_stub.crmsrv import labour, log, mass_object
 from sapgw.erp_stub.crmsrv.documents import SCENARIO, abort, business_key
 from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
@@ -81,9 +82,8 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
     budat = header["POSTING_DATE"] or ctx.clock.today().strftime("%Y%m%d")
     ctp = cust.controlling_type(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
     if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
-        messages.error("IAOM_CRMSRV", "125", object_id, order.OBJECT_ID.lstrip("0"),
-                       parameter=HEADER, field="PREDECESSOR")
-        return messages, []
+        posted = mass_object.post(ctx, header, items, order, budat, messages)
+        return _done(ctx, messages, header, order, posted)
     confirmation = Confirmation(header, budat, order.KOKRS)
     for row, item in enumerate(items, start=1):
         objnr = _object(ctx, header["PREDECESSOR"], item, order.OBJECT_NO)
@@ -98,10 +98,16 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
     if messages.failed:
         return messages, []
     posted = _post(ctx, confirmation, messages)
+    return _done(ctx, messages, header, order, posted)
+
+
+def _done(ctx: CallContext, messages: Messages, header: dict[str, Any], order: Any,
+          posted: list[dict[str, Any]]) -> tuple[Messages, list[dict[str, Any]]]:
+    """Nothing when anything failed; else the confirmation registered (posted once)."""
     if messages.failed:
         return messages, []
     log.register(ctx, header, order.OBJECT_NO, "", order.BUKRS, order.KOKRS)
-    messages.add("S", "IAOM_CRMSRV", "118", object_id,
+    messages.add("S", "IAOM_CRMSRV", "118", header["OBJECT_ID"].lstrip("0"),
                  ", ".join(f"{p['DOC_TYPE']} {p['DOC_NO']}" for p in posted)[:50])
     return messages, posted
 

@@ -9,8 +9,8 @@ By the transaction type's controlling type (IAOM_CRMSRV_CTP):
   OBJECT_ID/item); its plan from the unit cost estimate (`costing`). A document that refers
   to a predecessor (an order of a contract) when CO_REFERENCE is set gets no order of its
   own: it posts to the predecessor's.
-- mass-object controlling: no controlling object; billing's revenue goes to CO-PA (the
-  confirmations' costs are not built: IAOM_CRMSRV 125).
+- mass-object controlling: no controlling object; billing's revenue goes to CO-PA, and so
+  do the confirmations' costs (`mass_object`).
 Either way the items with a net value become a sales document (BAPI_SALESORDER_CREATEFROMDAT2,
 order-related billing) that BAPI_BILLINGDOC_CREATEMULTIPLE bills: its items carry the
 internal order, so billing credits the revenue to it (KOFK).

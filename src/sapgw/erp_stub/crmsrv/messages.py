@@ -29,6 +29,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "121": "Document &1 has no items relevant for controlling",
         "122": "Mass-object controlling for &1: no order, postings go to CO-PA",
         "124": "Employee &1 has no organizational assignment (PA0001) on &2",
-        "125": "Confirmation &1 of &2 (mass-object controlling): CO-PA postings not built",
+        "125": "Item &1 (&2): no goods issue to a profitability segment (mass-object)",
+        "126": "Controlling scenario of &1 names no PA transfer structure (mass-object)",
     },
 }

@@ -37,7 +37,8 @@ def seed(system: ErpSystem, data: DataSet) -> None:
         "STRATSEQ": spec.get("strategy_sequence", ""), "AUART": spec.get("order_type", ""),
         "REV_KSTAR": alpha(spec.get("revenue_element", ""), 10),
         "SD_AUART": spec.get("sales_document_type", ""),
-        "VTWEG": spec.get("distribution_channel", ""), "SPART": spec.get("division", "")}
+        "VTWEG": spec.get("distribution_channel", ""), "SPART": spec.get("division", ""),
+        "ERSCH": spec.get("pa_transfer_structure", "")}
         for process_type, spec in data.table("crmsrv_controlling_scenarios").items()])
     system.seed_rows(CRMC_CATS_CO, [_derivation(key, spec) for key, spec
                                     in data.table("crmsrv_cats_derivation").items()])

@@ -46,6 +46,8 @@ class IAOM_CRMSRV_CSC(ErpTable, table=True):
     SD_AUART: str = char(4)         # sales document type billing the service (ours)
     VTWEG: str = char(2)            # its distribution channel (ours)
     SPART: str = char(2)            # its division (ours)
+    ERSCH: str = char(2)            # PA transfer structure of direct postings to CO-PA
+                                    # (mass-object controlling; ours)
 
 
 class CRMC_CATS_CO(ErpTable, table=True):
