@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from sapgw.erp_stub import ErpSystem
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.rfc.errors import ABAPRuntimeError
 from tests.erp_stub.periods import close_period
 from tests.erp_stub.sd_support import (
     amount,
@@ -158,6 +160,23 @@ def test_goods_issue_twice_and_delivery_twice_are_refused(conn: LocalConnection)
     assert messages(twice) == [("E", "VL", "905", f"Item 000010 of sales document {vbeln} "
                                 f"is already delivered (delivery {delivery})")]
     assert stock(conn) == Decimal("6") and twice["DELIVERY"] == ""
+
+
+def test_the_second_of_two_luws_posting_one_goods_issue_terminates(
+        erp: ErpSystem, conn: LocalConnection) -> None:
+    stock_up(conn, "10")
+    delivery = deliver(conn, sales_order(conn))["DELIVERY"]
+    other = erp.connect()
+    goods_issue(conn, delivery, commit=False)
+    goods_issue(other, delivery, commit=False)
+    conn.call("BAPI_TRANSACTION_COMMIT")
+
+    with pytest.raises(ABAPRuntimeError) as raised:
+        other.call("BAPI_TRANSACTION_COMMIT")
+
+    assert (raised.value.msg_class, raised.value.msg_number) == ("VL", "911")
+    assert stock(conn) == Decimal("6")
+    assert len(read(conn, "MSEG", ["MBLNR"], "BWART = '601'")) == 1
 
 
 def test_goods_issue_in_a_closed_period_is_refused(conn: LocalConnection) -> None:

@@ -8,12 +8,17 @@ interface debits the order (COEP, business transaction COIN). MM's errors (defic
 closed period F5 201, account determination M8 147) come back as they are; nothing is
 written unless all is right. Then LIKP-WBSTK = C with the actual goods issue date, and the
 flow delivery item -> material document item (VBFA, VBTYP_N R) is registered, all in the
-caller's LUW. The posting date is today (ctx.clock): HEADER_DEADLINES is not emulated.
+caller's LUW; at commit the status changes only from A, so two LUWs cannot both post it.
+The posting date is today (ctx.clock): HEADER_DEADLINES is not emulated.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import Connection, update
+
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.mm import api as mm
 from sapgw.erp_stub.sd.deliveries import (
     DELIVERY,
@@ -25,6 +30,7 @@ from sapgw.erp_stub.sd.deliveries import (
 from sapgw.erp_stub.sd.documents import document_flow
 from sapgw.erp_stub.sd.returns import Messages
 from sapgw.erp_stub.sd.tables import LIKP, VBFA
+from sapgw.rfc.errors import ABAPRuntimeError
 
 TRANSACTION = "VL02N"      # MM transaction (T158) of the delivery's goods issue
 MOVEMENT_TYPE = "601"
@@ -57,7 +63,7 @@ def post(ctx: CallContext, vbeln: str, usnam: str, messages: Messages
         messages.rows += rows
         return "", ""
     now = ctx.clock.now()
-    ctx.update(LIKP, {"VBELN": likp["VBELN"]}, {"WBSTK": POSTED, "WADAT_IST": budat})
+    ctx.task(mark_issued(likp["VBELN"], budat))
     ctx.insert(VBFA, [{
         "VBELV": likp["VBELN"], "POSNV": item["POSNR"], "VBELN": mblnr,
         "POSNN": f"{number:06d}", "VBTYP_N": GOODS_ISSUE, "VBTYP_V": DELIVERY,
@@ -65,6 +71,22 @@ def post(ctx: CallContext, vbeln: str, usnam: str, messages: Messages
         "ERDAT": budat, "ERZET": now.strftime("%H%M%S")}
         for number, item in enumerate(items, start=1)])
     return mblnr, mjahr
+
+
+def mark_issued(vbeln: str, budat: str) -> Task:
+    """Update task: WBSTK A -> C only while it is still A, so that of two LUWs posting the
+    goods issue of one delivery the second commit terminates (VL 911), nothing of it written."""
+    table = LIKP.__table__  # type: ignore[attr-defined]
+
+    def run(conn: Connection) -> None:
+        result = conn.execute(update(table).where(table.c.VBELN == vbeln,
+                                                  table.c.WBSTK != POSTED)
+                              .values(WBSTK=POSTED, WADAT_IST=budat))
+        if result.rowcount != 1:
+            raise ABAPRuntimeError(text("VL", "911", vbeln, ""), 4, "UPDATE_TERMINATED", "VL",
+                                   "A", "911", vbeln)
+
+    return run
 
 
 def _material_document(ctx: CallContext, vbeln: str) -> str:
