@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import cats_cli  # CATS: cat7, catsdb
 
     cats_cli.add_parsers(erp_sub, common)
+    from sapgw.gateway import mb51_cli  # MM: mb51 material document list
+
+    mb51_cli.add_parsers(erp_sub, common)
     from sapgw.gateway import fica_cli  # FI-CA billing and invoicing runs
 
     fica_cli.add_parsers(erp_sub, common)
@@ -490,6 +493,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import cats_cli
 
         return cats_cli.run(args, client, show) or 0
+    if args.erp_command == "mb51":
+        from sapgw.gateway import mb51_cli
+
+        return mb51_cli.run(args, client, show) or 0
     from sapgw.gateway import fica_cli
 
     ran = fica_cli.run(args, client, show)

@@ -71,6 +71,11 @@ def storage_location(ctx: CallContext, werks: str, lgort: str) -> str | None:
     return row.LGOBE if row is not None else None
 
 
+def storage_locations(ctx: CallContext, werks: str) -> list[str]:
+    """The plant's storage locations (T001L), in key order."""
+    return sorted(row.LGORT for row in ctx.buffered(T001L).where(WERKS=werks))
+
+
 def gm_code(ctx: CallContext, code: str) -> GmCode | None:
     """The GM_CODE's transaction (T158G) with its control (T158); None if either is missing."""
     assignment = ctx.buffered(T158G).get(code)
@@ -79,6 +84,14 @@ def gm_code(ctx: CallContext, code: str) -> GmCode | None:
         return None
     return GmCode(code, assignment.TCODE, transaction.VGART, transaction.NUMKR,
                   tuple(transaction.REQFIELDS.split()))
+
+
+def transaction_control(ctx: CallContext, tcode: str) -> GmCode | None:
+    """A transaction's control (T158) for a movement posted without a GM code (VL02N)."""
+    row = ctx.buffered(T158).get(tcode)
+    if row is None:
+        return None
+    return GmCode("", row.TCODE, row.VGART, row.NUMKR, tuple(row.REQFIELDS.split()))
 
 
 def movement_type(ctx: CallContext, bwart: str) -> MovementType | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
 from sapgw.erp_stub.kernel.registry import FunctionGroup
+from sapgw.erp_stub.mm import mb51
 from sapgw.erp_stub.mm.goods_movements import HEADER, check, post
 from sapgw.erp_stub.mm.structures import (
     BAPI2017_GM_CODE,
@@ -20,8 +22,9 @@ from sapgw.erp_stub.mm.structures import (
     BAPI2017_GM_HEAD_RET,
     BAPI2017_GM_ITEM_CREATE,
     BAPI2017_GM_SERIALNUMBER,
+    ZMB51_LINE,
 )
-from sapgw.rfc.ddic import CHAR, NUMC
+from sapgw.rfc.ddic import CHAR, DATS, NUMC
 from sapgw.rfc.interface import exporting, importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -61,3 +64,25 @@ def bapi_goodsmvt_create(ctx: CallContext, GOODSMVT_HEADER: dict[str, Any],
             "MATERIALDOCUMENT": mblnr, "MATDOCUMENTYEAR": year,
             "GOODSMVT_ITEM": GOODSMVT_ITEM, "GOODSMVT_SERIALNUMBER": GOODSMVT_SERIALNUMBER,
             "RETURN": RETURN}
+
+
+@group.function(interface("ZMB51_LIST", [
+    importing("MATERIAL", CHAR(18), text="Material (blank: all)"),
+    importing("PLANT", CHAR(4), text="Plant (blank: all)"),
+    importing("MOVE_TYPE", CHAR(3), text="Movement type (blank: all)"),
+    importing("ORDERID", CHAR(12), text="Order (blank: all)"),
+    importing("DATE_FROM", DATS, text="Posting date from (blank: open)"),
+    importing("DATE_TO", DATS, text="Posting date to (blank: open)"),
+    tables("LIST", ZMB51_LINE, text="Material document items, newest first"),
+    tables("RETURN", BAPIRET2, text="Return messages"),
+], text="Material document list (MB51-like; ours)"))
+def zmb51_list(ctx: CallContext, MATERIAL: str, PLANT: str, MOVE_TYPE: str, ORDERID: str,
+               DATE_FROM: str, DATE_TO: str, LIST: list[dict[str, Any]],
+               RETURN: list[dict[str, Any]]) -> dict[str, Any]:
+    errors = mb51.selection_errors(ctx, MATERIAL, PLANT, MOVE_TYPE, DATE_FROM, DATE_TO)
+    rows = [] if errors else mb51.material_documents(ctx, MATERIAL, PLANT, MOVE_TYPE, ORDERID,
+                                                     DATE_FROM, DATE_TO)
+    LIST[:] = rows
+    RETURN[:] = errors or ([] if rows else [
+        bapiret2("S", "M7", "916", system=ctx.logical_system)])
+    return {"LIST": LIST, "RETURN": RETURN}

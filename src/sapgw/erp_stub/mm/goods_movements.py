@@ -40,9 +40,14 @@ from sapgw.erp_stub.mm.control import (
     gm_code,
     movement_type,
     storage_location,
+    transaction_control,
 )
 from sapgw.erp_stub.mm.control import plant as plant_of
-from sapgw.erp_stub.mm.structures import UNSUPPORTED_ITEM_FIELDS
+from sapgw.erp_stub.mm.structures import (
+    BAPI2017_GM_HEAD_01,
+    BAPI2017_GM_ITEM_CREATE,
+    UNSUPPORTED_ITEM_FIELDS,
+)
 from sapgw.erp_stub.mm.tables import MARD, MKPF, MSEG
 from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
@@ -109,14 +114,16 @@ class Movement:
 
 
 def check(ctx: CallContext, header: dict[str, Any], code: dict[str, Any],
-          items: list[dict[str, Any]], serials: list[dict[str, Any]]
-          ) -> tuple[Movement, Messages]:
-    """The movement to post and every error found in it (empty when it may be posted)."""
+          items: list[dict[str, Any]], serials: list[dict[str, Any]],
+          transaction: GmCode | None = None) -> tuple[Movement, Messages]:
+    """The movement to post and every error found in it (empty when it may be posted).
+    `transaction` replaces the GM code for a movement posted by another application's
+    transaction (VL02N's goods issue for a delivery: SAP has no GM code for 601)."""
     messages = Messages(ctx.logical_system)
     today = ctx.clock.today().strftime("%Y%m%d")
     budat = header["PSTNG_DATE"] or today
     movement = Movement(code["GM_CODE"], budat, header["DOC_DATE"] or budat)
-    gm = gm_code(ctx, movement.gm_code)
+    gm = gm_code(ctx, movement.gm_code) if transaction is None else transaction
     if gm is None:
         messages.error("M7", "907", movement.gm_code or "-", parameter=CODE, field="GM_CODE")
         return movement, messages
@@ -175,7 +182,8 @@ def _item(ctx: CallContext, movement: Movement, gm: GmCode, row: int,
             or storage_location(ctx, item["PLANT"], item["STGE_LOC"]) is None):
         return []
     line = Line(row, bwart, matnr, item["PLANT"], item["STGE_LOC"], mt.shkzg, erfmg,
-                master["MEINS"], erfmg, erfme, item, mt.ktosl, mt.komok, bukrs, plant.bwmod)
+                master["MEINS"], erfmg, erfme, item, mt.ktosl, _modifier(mt.komok, item),
+                bukrs, plant.bwmod)
     if not transfer or storage_location(ctx, item["PLANT"], item["MOVE_STLOC"]) is None:
         return [line]
     line.umlgo = item["MOVE_STLOC"]
@@ -183,6 +191,12 @@ def _item(ctx: CallContext, movement: Movement, gm: GmCode, row: int,
                    master["MEINS"], erfmg, erfme, item, "", "", bukrs, plant.bwmod,
                    xauto="X", umlgo=item["STGE_LOC"])
     return [line, receipt]
+
+
+def _modifier(komok: str, item: dict[str, Any]) -> str:
+    """The account modifier of the offsetting entry: a goods issue for a sales order (GBB-VAX)
+    whose item is account-assigned (here: to an order) is GBB-VAY, as in SAP's standard."""
+    return "VAY" if komok == "VAX" and item["ORDERID"] else komok
 
 
 def _material(ctx: CallContext, matnr: str, row: int, messages: Messages
@@ -299,6 +313,23 @@ def _values(ctx: CallContext, movement: Movement) -> None:
         decimals = currency_decimals(ctx, line.waers)
         line.value = round_amount(line.menge * price / unit,
                                   2 if decimals is None else decimals)
+
+
+def post_for_transaction(ctx: CallContext, tcode: str, header: dict[str, Any],
+                         items: list[dict[str, Any]]) -> tuple[str, str, list[dict[str, Any]]]:
+    """Check and post one material document for the MM transaction `tcode` (T158, no GM
+    code), header and items in BAPI_GOODSMVT_CREATE's structures (missing fields blank);
+    (MBLNR, MJAHR, errors). Everything is registered in the caller's LUW, as by the BAPI."""
+    control = transaction_control(ctx, tcode)
+    if control is None:
+        raise ValueError(f"MM transaction {tcode} is not in T158")
+    header = {**BAPI2017_GM_HEAD_01.initial(), **header}
+    items = [{**BAPI2017_GM_ITEM_CREATE.initial(), **item} for item in items]
+    movement, messages = check(ctx, header, {"GM_CODE": ""}, items, [], control)
+    if messages:
+        return "", "0000", messages.rows
+    mblnr, rows = post(ctx, movement, header, False)
+    return mblnr, movement.mjahr if mblnr else "0000", rows
 
 
 # -- posting --------------------------------------------------------------------------------

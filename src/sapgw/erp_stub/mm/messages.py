@@ -21,6 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "912": "No items transferred",
         "913": "Field &1 of parameter &2 is not supported by this system",
         "914": "Receiving storage location &1 is the issuing one in item &2",
+        "915": "Posting date from &1 is after posting date to &2",
+        "916": "No material documents found",
     },
     "M8": {
         "147": "Account determination for entry &1 &2 &3 &4 not possible",

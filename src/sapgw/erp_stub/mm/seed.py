@@ -10,6 +10,8 @@ Authoring format (mm/demo.toml, merged with `[erp] customizing = DIR`):
                                             -> T158G, T158
     [movement_types."201"]  text, gm_codes, stock (+, -, transfer), requires, offset
                                             -> T156, T156T, T158B
+    [mm_transactions.VL02N]  document_type, number_range, requires  (no GM code)
+                                            -> T158; movement_types.*.transactions -> T158B
     [mm_accounts.INT]  BSX = account, "GBB-VBR" = account (key-modifier)
                                             -> T030 (chart INT)
     [materials.RM-1000]  text, type, group, base_unit, plants, price, price_unit
@@ -45,7 +47,8 @@ _SHKZG = {"+": "S", "-": "H", "transfer": "H"}
 
 def seed_mm(system: ErpSystem, data: DataSet) -> None:
     _organization(system, data.table("plants"))
-    _movements(system, data.table("gm_codes"), data.table("movement_types"))
+    _movements(system, data.table("gm_codes"), data.table("movement_types"),
+               data.table("mm_transactions"))
     system.seed_rows(T030, [
         {"KTOPL": ktopl, "KTOSL": key.partition("-")[0], "BWMOD": "",
          "KOMOK": key.partition("-")[2], "BKLAS": "", "KONTS": alpha(gl, 10),
@@ -66,13 +69,16 @@ def _organization(system: ErpSystem, plants: dict[str, Any]) -> None:
 
 
 def _movements(system: ErpSystem, gm_codes: dict[str, Any],
-               movement_types: dict[str, Any]) -> None:
+               movement_types: dict[str, Any], transactions: dict[str, Any]) -> None:
+    """T158G/T158 for the GM codes, T158 for the transactions posted without one (VL02N's
+    goods issue for a delivery), T156/T156T and T158B for the movement types."""
     tcodes = {code: spec["transaction"] for code, spec in gm_codes.items()}
     system.seed_rows(T158G, [{"GMCODE": code, "TCODE": tcode} for code, tcode in tcodes.items()])
+    controls = {**{tcodes[code]: spec for code, spec in gm_codes.items()}, **transactions}
     system.seed_rows(T158, [
-        {"TCODE": tcodes[code], "VGART": spec.get("document_type", "WA"),
+        {"TCODE": tcode, "VGART": spec.get("document_type", "WA"),
          "NUMKR": spec.get("number_range", "01"), "REQFIELDS": " ".join(spec.get("requires", []))}
-        for code, spec in gm_codes.items()])
+        for tcode, spec in controls.items()])
     system.seed_rows(T156, [
         {"BWART": bwart, "SHKZG": _SHKZG[spec["stock"]],
          "XUMLG": "X" if spec["stock"] == "transfer" else "",
@@ -86,6 +92,9 @@ def _movements(system: ErpSystem, gm_codes: dict[str, Any],
     system.seed_rows(T158B, [{"TCODE": tcodes[code], "BWART": bwart}
                              for bwart, spec in movement_types.items()
                              for code in spec.get("gm_codes", []) if code in tcodes])
+    system.seed_rows(T158B, [{"TCODE": tcode, "BWART": bwart}
+                             for bwart, spec in movement_types.items()
+                             for tcode in spec.get("transactions", []) if tcode in transactions])
 
 
 def _materials(system: ErpSystem, materials: dict[str, Any]) -> None:

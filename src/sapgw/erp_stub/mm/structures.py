@@ -7,7 +7,7 @@ interface; a declared one this system cannot honour is refused by the check (M7 
 
 from __future__ import annotations
 
-from sapgw.rfc.ddic import CHAR, DATS, NUMC, Elementary, structure
+from sapgw.rfc.ddic import CHAR, CUKY, CURR, DATS, NUMC, Elementary, structure
 
 QUAN = Elementary("QUAN", 13, 3)
 
@@ -86,3 +86,27 @@ BAPI2017_GM_SERIALNUMBER = structure(
 # Declared item fields whose meaning this system does not emulate: refused when filled.
 UNSUPPORTED_ITEM_FIELDS = ("STCK_TYPE", "SPEC_STOCK", "SALES_ORD", "S_ORD_ITEM", "VAL_TYPE",
                            "RESERV_NO", "RES_ITEM", "MOVE_MAT", "MOVE_BATCH", "WBS_ELEM")
+
+# ZMB51_LIST's list line (ours): MSEG's fields with MKPF's posting date, user and reference.
+ZMB51_LINE = structure(
+    "ZMB51_LINE",
+    ("MBLNR", CHAR(10), "Material document"),
+    ("MJAHR", NUMC(4), "Material document year"),
+    ("ZEILE", NUMC(4), "Item"),
+    ("BUDAT", DATS, "Posting date"),
+    ("BWART", CHAR(3), "Movement type"),
+    ("MATNR", CHAR(18), "Material"),
+    ("WERKS", CHAR(4), "Plant"),
+    ("LGORT", CHAR(4), "Storage location"),
+    ("SHKZG", CHAR(1), "S receipt, H issue"),
+    ("MENGE", QUAN, "Quantity in the base unit"),
+    ("MEINS", CHAR(3), "Base unit"),
+    ("DMBTR", CURR(13, 2), "Amount in local currency"),
+    ("WAERS", CUKY, "Currency"),
+    ("AUFNR", CHAR(12), "Order"),
+    ("KOSTL", CHAR(10), "Cost center"),
+    ("KUNNR", CHAR(10), "Customer"),
+    ("SGTXT", CHAR(50), "Item text"),
+    ("USNAM", CHAR(12), "User"),
+    ("XBLNR", CHAR(16), "Reference (the delivery of a 601)"),
+)

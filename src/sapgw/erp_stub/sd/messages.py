@@ -2,7 +2,8 @@
 
 V1 311 ("Standard Order 4711 has been saved") and V4 219/233 (the BAPI's "not changed" and
 "processed successfully" rows) are SAP's numbers as BAPI_SALESORDER_CREATEFROMDAT2 answers
-them; V1 9xx (sales documents) and VF 9xx (billing) are ours in SAP's classes.
+them; VL 311 ("Outbound Delivery 80000000 has been saved") is SAP's; V1 9xx (sales
+documents), VL 9xx (deliveries, goods issue) and VF 9xx (billing) are ours in SAP's classes.
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -36,6 +37,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "V4": {
         "219": "Sales document &1 was not changed",
         "233": "&1 has been processed successfully",
+    },
+    "VL": {
+        "311": "&1 &2 has been saved",
+        "901": "No sales order items transferred",
+        "902": "Sales document &1 does not exist",
+        "903": "Item &2 of sales document &1 does not exist",
+        "904": "Item &2 of sales document &1 has no material or plant: nothing to deliver",
+        "905": "Item &2 of sales document &1 is already delivered (delivery &3)",
+        "906": "Partial delivery is not supported: quantity &1 differs from &2 of item &3",
+        "907": "One delivery per call: sales document &1 differs from &2",
+        "908": "Item &1 is given twice for delivery",
+        "909": "Unit &1 differs from the sales unit &2 of item &3",
+        "910": "Delivery &1 does not exist",
+        "911": "Goods issue for delivery &1 is already posted (material document &2)",
+        "912": "&1-DELIV_NUMB &2 differs from DELIVERY &3",
+        "913": "Only the goods issue is posted here: set HEADER_CONTROL-POST_GI_FLG = X",
+        "914": "Goods issue posted: material document &1 &2",
     },
     "VF": {
         "901": "Sales document &1 does not exist",

@@ -109,3 +109,40 @@ BAPICREATORDATA = structure(
     ("CREATED_BY", CHAR(12), "Created by"),
     ("CREATED_ON", DATS, "Created on (not used: the system date)"),
 )
+
+# BAPI_OUTB_DELIVERY_CREATE_SLS and BAPI_OUTB_DELIVERY_CONFIRM_DEC (SAP's names, the fields
+# used here).
+BAPIDLVREFTOSALESORDER = structure(
+    "BAPIDLVREFTOSALESORDER",
+    ("REF_DOC", CHAR(10), "Sales document"),
+    ("REF_ITEM", NUMC(6), "Sales document item"),
+    ("DLV_QTY", QUAN, "Quantity to deliver (0: the order quantity)"),
+    ("SALES_UNIT", CHAR(3), "Sales unit (blank: the item's)"),
+)
+
+BAPISHPDELIVNUMB = structure(
+    "BAPISHPDELIVNUMB",
+    ("DELIV_NUMB", CHAR(10), "Delivery"),
+)
+
+BAPIDLVITEMCREATED = structure(
+    "BAPIDLVITEMCREATED",
+    ("REF_DOC", CHAR(10), "Sales document"),
+    ("REF_ITEM", NUMC(6), "Sales document item"),
+    ("DELIV_NUMB", CHAR(10), "Delivery"),
+    ("DELIV_ITEM", NUMC(6), "Delivery item"),
+    ("MATERIAL", CHAR(18), "Material"),
+    ("DLV_QTY", QUAN, "Delivered quantity"),
+    ("SALES_UNIT", CHAR(3), "Sales unit"),
+)
+
+BAPIOBDLVHDRCON = structure(
+    "BAPIOBDLVHDRCON",
+    ("DELIV_NUMB", CHAR(10), "Delivery"),
+)
+
+BAPIOBDLVHDRCTRLCON = structure(
+    "BAPIOBDLVHDRCTRLCON",
+    ("DELIV_NUMB", CHAR(10), "Delivery"),
+    ("POST_GI_FLG", CHAR(1), "X: post goods issue"),
+)

@@ -158,4 +158,44 @@ class VBFA(ErpTable, table=True):
     ERZET: str = tims()
 
 
-DOCUMENTS = (VBAK, VBAP, VBEP, VBUK, VBUP, VBRK, VBRP, VBFA)
+class LIKP(ErpTable, table=True):
+    """Outbound delivery header. The goods movement status WBSTK is kept here, as S/4HANA
+    does (ECC keeps it in VBUK)."""
+
+    __tablename__ = "LIKP"
+    VBELN: str = char(10, key=True)      # delivery
+    LFART: str = char(4)                 # delivery type (LF)
+    VBTYP: str = char(1)                 # document category (J delivery)
+    VSTEL: str = char(4)                 # shipping point
+    VKORG: str = char(4)
+    KUNNR: str = char(10)                # ship-to party
+    KUNAG: str = char(10)                # sold-to party
+    WADAT: str = dats()                  # planned goods issue date
+    WADAT_IST: str = dats()              # actual goods issue date
+    WBSTK: str = char(1)                 # goods movement status: A not yet, C posted
+    ERNAM: str = char(12)
+    ERDAT: str = dats()
+    ERZET: str = tims()
+
+
+class LIPS(ErpTable, table=True):
+    """Outbound delivery item."""
+
+    __tablename__ = "LIPS"
+    VBELN: str = char(10, key=True)
+    POSNR: str = numc(6, key=True)
+    MATNR: str = char(18)
+    ARKTX: str = char(40)
+    PSTYV: str = char(4)
+    WERKS: str = char(4)
+    LGORT: str = char(4)                 # storage location picked from
+    LFIMG: Decimal = quan(13, 3)         # delivered quantity in VRKME
+    VRKME: str = char(3)
+    VGBEL: str = char(10, index=True)    # reference document (the sales order)
+    VGPOS: str = numc(6)
+    VGTYP: str = char(1)                 # its document category (C)
+    AUFNR: str = char(12)                # the order item's internal order
+    ERDAT: str = dats()
+
+
+DOCUMENTS = (VBAK, VBAP, VBEP, VBUK, VBUP, VBRK, VBRP, VBFA, LIKP, LIPS)

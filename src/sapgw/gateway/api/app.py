@@ -35,6 +35,7 @@ from sapgw.gateway.monitor import (
     erp_queue_pages,
     fica_pages,
     ke24_pages,
+    mb51_pages,
     metrics,
     pages,
     period_end_pages,
@@ -85,6 +86,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(crmsrv_pages.router)
     app.include_router(period_end_pages.router)
     app.include_router(cats_pages.router)
+    app.include_router(mb51_pages.router)
     app.include_router(fica_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
