@@ -152,7 +152,7 @@ def test_application_error_is_sysfail_until_activated(erp: ErpSystem, crm: Recei
     erp.outbound.run_until_idle()
     queue = queues(erp)["R3AD_CUSTOME4"]
     assert (queue["status"], queue["entries"]) == ("SYSFAIL", 2)
-    assert queue["error"] == "Customer 100000 cannot be saved"
+    assert queue["error"] == "CRM 001 Customer 100000 cannot be saved"  # ID NUMBER text
 
     crm.refuse = ""
     erp.outbound.run_until_idle()
