@@ -211,3 +211,11 @@ def test_smw01_filters_by_queue_sender_context_and_id(sapgw: Gateway, web: TestC
     assert failed not in web.get("/smw01", params={"sender": "MOBILE"}).text
     api = web.get("/api/bdocs", params={"queue": "R3AUMKTPLTPM5"}).json()["items"]
     assert [b["bdoc_id"] for b in api] == [other]
+
+
+def test_every_page_in_the_navigation_answers(web: TestClient):
+    """The navigation bar reaches every monitor page, and each one opens without a selection."""
+    nav = re.findall(r"<nav>(.*?)</nav>", web.get("/smwp").text, re.S)[0]
+    targets = re.findall(r'href="([^"]+)"', nav)
+    assert {"/smw01", "/erp/kka3", "/erp/ke24", "/erp/mb51", "/catsdb", "/sm37"} <= set(targets)
+    assert {href: web.get(href).status_code for href in targets} == dict.fromkeys(targets, 200)

@@ -110,7 +110,10 @@ def _tree(value: Any) -> str:
 
 NAVIGATION = "".join(f'<a href="/{code.lower()}">{code}</a>' for code in (
     "SMWP", "SMW01", "SMW02", "SMQ1", "SMQ2", "SMQR", "SMQS", "FB03", "KO03", "IAOMC",
-    "CJ20N")) + '<a href="/erp/smq1">ERP SMQ1</a><a href="/flow">Document flow</a>'
+    "CJ20N")) + "".join(f'<a href="{path}">{code}</a>' for code, path in (
+        ("KKA3", "/erp/kka3"), ("KE24", "/erp/ke24"), ("MB51", "/erp/mb51"),
+        ("CATSDB", "/catsdb"), ("CRMSRV", "/crmsrv"), ("FP_RAI_MON", "/erp/fp_rai_mon"),
+        ("SM37", "/sm37"), ("ERP SMQ1", "/erp/smq1"), ("Document flow", "/flow")))
 
 
 def _page(request: Request, title: str, body: str, *, status: int = 200,
