@@ -18,6 +18,7 @@ from sapgw.erp_stub.co.orders import create_order, order, orders
 from sapgw.erp_stub.co.plans import PlanLine, plan_totals, post_plan
 from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
 from sapgw.erp_stub.co.prices import ActivityPrice, activity_price, kl_object
+from sapgw.erp_stub.co.run_periods import run_period
 from sapgw.erp_stub.co.status import set_status, statuses
 from sapgw.erp_stub.co.totals import totals
 
@@ -26,6 +27,6 @@ __all__ = [
     "PlanLine",
     "activity_price", "activity_type", "company_codes_of", "controlling_area",
     "controlling_area_of", "cost_center", "cost_element", "create_order", "kl_object", "order",
-    "order_type", "orders", "plan_totals", "post_line_items", "post_plan", "set_status",
-    "statuses", "totals",
+    "order_type", "orders", "plan_totals", "post_line_items", "post_plan", "run_period",
+    "set_status", "statuses", "totals",
 ]

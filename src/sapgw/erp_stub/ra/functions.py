@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.co import api as co
-from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -133,18 +132,12 @@ def zkka_ra_display(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
 
 def _period(ctx: CallContext, fisc_year: str, period: str, kokrs: str = ""
             ) -> tuple[int, int] | dict[str, Any]:
-    """(year, period), or the error row for a period outside 001..016 or no year. A
-    collective run (`kokrs` given) without year and period takes today's period in the
-    controlling area's fiscal year variant: what a background job (SM36) runs with."""
-    year = int(fisc_year) if str(fisc_year).strip().isdigit() else 0
-    number = int(period) if str(period).strip().isdigit() else 0
-    area = co.controlling_area(ctx, kokrs) if kokrs else None
-    if not year and not number and area is not None:
-        return fbas.fiscal_period(ctx, area.LMONA, ctx.clock.today().strftime("%Y%m%d"))
-    if not year or not 1 <= number <= 16:
+    """(year, period) of the run (co.api.run_period), or the error row."""
+    found = co.run_period(ctx, fisc_year, period, kokrs)
+    if found is None:
         return bapiret2("E", "ZRA", "908", period, fisc_year, parameter="PERIOD",
                         field="PERIOD", system=ctx.logical_system)
-    return year, number
+    return found
 
 
 def _rows(aufnr: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
