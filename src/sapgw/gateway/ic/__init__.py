@@ -1,0 +1,3 @@
+"""The Interaction Center views: pages and REST routes an agent uses, reading the CDB
+(`gateway/cdb/`) and launching into the ERP's displays over RFC. One module per IC profile.
+"""
