@@ -26,7 +26,7 @@ run: $(STAMP)
 	$(BIN)/sapgw --config $(CONFIG) serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 test: $(STAMP) browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # `ruff check` only: the code is wrapped by hand (ruff format would rewrite most files).
 lint: $(STAMP)
