@@ -9,9 +9,8 @@ controlling the order item's of the same number, else the document's. By item ca
 - expense: a reposting of primary costs (RKU1) from the employee's cost center on the cost
   element CRMC_CATS_CO derives (`labour`);
 - service part: a goods issue 261 to the order at standard price (MKPF/MSEG, FI, COIN);
-- sales item: its delivery, as a goods issue 261 to the order like a part (ours: SD
-  deliveries and their goods issue 601 are not emulated; the item was billed through the
-  order's sales document).
+- sales item: the outbound delivery of the order's sales document item and its goods issue
+  601, which debits the order through VBAP-AUFNR (`sales_items`).
 With mass-object controlling (no internal order) the costs go to profitability segments
 instead (`mass_object`). All of one confirmation is one LUW: every posting is checked
 first (the _CHECK BAPIs, the goods movement's test run) and every problem answered; only
@@ -26,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.crmsrv import customizing as cust
-from sapgw.erp_stub.crmsrv import labour, log, mass_object
+from sapgw.erp_stub.crmsrv import labour, log, mass_object, sales_items
 from sapgw.erp_stub.crmsrv.documents import SCENARIO, abort, business_key
 from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
@@ -59,10 +58,12 @@ class Confirmation:
     header: dict[str, Any]
     budat: str
     kokrs: str
+    vbeln: str = ""                     # the order's sales document (its sales items)
     tools: Posting = field(default_factory=Posting)
     expenses: Posting = field(default_factory=Posting)
     parts: Posting = field(default_factory=Posting)
     time_sheet: Posting = field(default_factory=Posting)
+    sales: Posting = field(default_factory=Posting)
 
 
 def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
@@ -84,7 +85,7 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
     if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
         posted = mass_object.post(ctx, header, items, order, budat, messages)
         return _done(ctx, messages, header, order, posted)
-    confirmation = Confirmation(header, budat, order.KOKRS)
+    confirmation = Confirmation(header, budat, order.KOKRS, order.VBELN)
     for row, item in enumerate(items, start=1):
         objnr = _object(ctx, header["PREDECESSOR"], item, order.OBJECT_NO)
         if not objnr:
@@ -138,7 +139,9 @@ def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[
             "SEND_CCTR": tool.KOSTL, "ACTTYPE": tool.LSTAR, "ACTVTY_QTY": quantity,
             "PERSON_NO": item["EMPLOYEE"], "SEG_TEXT": f"Tool {item['PRODUCT_ID']} {text}",
             "REC_ORDER": aufnr})
-    elif category.KIND in (cust.PART, cust.SALES):
+    elif category.KIND == cust.SALES:
+        sales_items.collect(ctx, confirmation.sales, row, item, confirmation.vbeln, messages)
+    elif category.KIND == cust.PART:
         confirmation.parts.add(row, {
             "MATERIAL": item["PRODUCT_ID"], "PLANT": item["PLANT"] or category.WERKS,
             "STGE_LOC": item["STGE_LOC"] or category.LGORT, "MOVE_TYPE": "261",
@@ -156,6 +159,7 @@ def _check(ctx: CallContext, confirmation: Confirmation, messages: Messages) -> 
             for problem in errors(answer["RETURN"]):
                 messages.extend([{**problem, "PARAMETER": ITEMS}],
                                 posting.origin_of(int(problem.get("ROW") or 0)))
+    sales_items.check(ctx, confirmation.sales, messages)
 
 
 def _post(ctx: CallContext, confirmation: Confirmation, messages: Messages
@@ -177,7 +181,7 @@ def _post(ctx: CallContext, confirmation: Confirmation, messages: Messages
         number = answer.get("DOC_NO") or answer.get("MATERIALDOCUMENT", "")
         posted.append({"NUMBER_INT": "0000000000", "OBJECT_NO": "", "AUFNR": "",
                        "DOC_TYPE": _KINDS[function], "DOC_NO": number})
-    return posted
+    return posted + sales_items.post(ctx, confirmation.sales, confirmation.budat)
 
 
 _KINDS = {"BAPI_ACC_ACTIVITY_ALLOC_POST": "RKL", "BAPI_ACC_PRIMARY_COSTS_POST": "RKU1",
