@@ -1,7 +1,9 @@
 """A completed service confirmation posts its actual costs (IAOM_CRMSRV_CONFIRM_IN).
 
 The controlling object is the confirmed order's (its predecessor's): with item-level
-controlling the order item's of the same number, else the document's. By item category
+controlling the order item's of the same number, else the document's. A confirmation
+without predecessor is its own controlling object, by its own transaction type's
+customizing (`_own`: SRVC single-object gets its internal order on completion). By item category
 (seed 001's table, reference/controlling.md §10):
 - service product (labour): CATS records with the order as receiver (`labour`), valued
   later by the transfer to CO (CAT7);
@@ -25,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.crmsrv import customizing as cust
-from sapgw.erp_stub.crmsrv import labour, log, mass_object, sales_items
+from sapgw.erp_stub.crmsrv import documents, labour, log, mass_object, sales_items
 from sapgw.erp_stub.crmsrv.documents import SCENARIO, abort, business_key
 from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
@@ -66,6 +68,20 @@ class Confirmation:
     sales: Posting = field(default_factory=Posting)
 
 
+@dataclass(frozen=True)
+class Owner:
+    """The controlling object's document: the confirmed order's CRMSRV_DOCS row, or the
+    confirmation itself when it has no predecessor (`own`)."""
+
+    PROCESS_TYPE: str
+    OBJECT_NO: str
+    VBELN: str
+    BUKRS: str
+    KOKRS: str
+    objects: dict[str, str] = field(default_factory=dict)   # own: NUMBER_INT -> OBJNR
+    created: list[dict[str, Any]] = field(default_factory=list)
+
+
 def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
          ) -> tuple[Messages, list[dict[str, Any]]]:
     """Check and post a completed confirmation; (messages, what was posted)."""
@@ -75,10 +91,12 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
         messages.add("S", "IAOM_CRMSRV", "117", object_id)
         return messages, []
     predecessor = header["PREDECESSOR"] if header["PREDECESSOR"].strip("0") else ""
-    order = log.document(ctx, predecessor) if predecessor else None
+    order = log.document(ctx, predecessor) if predecessor else _own(ctx, header, items,
+                                                                    messages)
     if order is None:
-        messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
-                       parameter=HEADER, field="PREDECESSOR")
+        if predecessor:
+            messages.error("IAOM_CRMSRV", "115", object_id, predecessor.lstrip("0"),
+                           parameter=HEADER, field="PREDECESSOR")
         return messages, []
     budat = header["POSTING_DATE"] or ctx.clock.today().strftime("%Y%m%d")
     ctp = cust.controlling_type(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
@@ -87,36 +105,63 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
         return _done(ctx, messages, header, order, posted)
     confirmation = Confirmation(header, budat, order.KOKRS, order.VBELN)
     for row, item in enumerate(items, start=1):
-        objnr = _object(ctx, header["PREDECESSOR"], item, order.OBJECT_NO)
+        objnr = _object(ctx, header["PREDECESSOR"], item, order)
         if not objnr:
             messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
                            parameter=ITEMS, row=row, field="NUMBER_INT")
             continue
         _collect(ctx, confirmation, row, item, objnr[2:], messages)
+    if not messages.failed:
+        _check(ctx, confirmation, messages)
     if messages.failed:
-        return messages, []
-    _check(ctx, confirmation, messages)
-    if messages.failed:
-        return messages, []
+        return _refused(ctx, messages, order)
     posted = _post(ctx, confirmation, messages)
     return _done(ctx, messages, header, order, posted)
+
+
+def _own(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
+         messages: Messages) -> Owner | None:
+    """A confirmation without predecessor is its own controlling object (reference/
+    controlling.md §9.1): by its transaction type's IAOM_CRMSRV_CTP, single-object gives it
+    its internal order(s) on completion, with RA key, settlement rule, plan (the unit cost
+    estimate of the confirmed quantities) and the sales document of its items with a value
+    (billing); mass-object only the sales document. All in this LUW (`documents`)."""
+    own = documents.transfer(ctx, header, items, register=False)
+    messages.rows += own.messages.rows
+    if own.messages.failed:
+        return None
+    return Owner(header["PROCESS_TYPE"], own.objects.get("", ""), own.vbeln, own.bukrs,
+                 own.kokrs, dict(own.objects), list(own.results))
+
+
+def _refused(ctx: CallContext, messages: Messages, order: Any
+             ) -> tuple[Messages, list[dict[str, Any]]]:
+    """Nothing posted: an own order created in this LUW goes too (the LUW is rolled back,
+    as BAPI_TRANSACTION_ROLLBACK would; the CRM upload is one call per LUW)."""
+    if isinstance(order, Owner) and order.created:
+        ctx.rollback()
+    return messages, []
 
 
 def _done(ctx: CallContext, messages: Messages, header: dict[str, Any], order: Any,
           posted: list[dict[str, Any]]) -> tuple[Messages, list[dict[str, Any]]]:
     """Nothing when anything failed; else the confirmation registered (posted once)."""
     if messages.failed:
-        return messages, []
-    log.register(ctx, header, order.OBJECT_NO, "", order.BUKRS, order.KOKRS)
+        return _refused(ctx, messages, order)
+    own = isinstance(order, Owner)
+    log.register(ctx, header, order.OBJECT_NO, order.VBELN if own else "", order.BUKRS,
+                 order.KOKRS)
     messages.add("S", "IAOM_CRMSRV", "118", header["OBJECT_ID"].lstrip("0"),
                  ", ".join(f"{p['DOC_TYPE']} {p['DOC_NO']}" for p in posted)[:50])
-    return messages, posted
+    return messages, (order.created if own else []) + posted
 
 
-def _object(ctx: CallContext, predecessor: str, item: dict[str, Any], document: str) -> str:
+def _object(ctx: CallContext, predecessor: str, item: dict[str, Any], order: Any) -> str:
     """The order item's object (item-level controlling), else the order's."""
+    if isinstance(order, Owner):
+        return order.objects.get(item["NUMBER_INT"]) or order.OBJECT_NO
     found = iaom.lookup(ctx, SCENARIO, business_key(predecessor, item["NUMBER_INT"]))
-    return found["OBJECT_NO"] if found is not None else document
+    return found["OBJECT_NO"] if found is not None else order.OBJECT_NO
 
 
 def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[str, Any],
