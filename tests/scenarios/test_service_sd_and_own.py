@@ -14,7 +14,15 @@ from sapgw.gateway.runtime import Gateway
 from tests.erp_stub.crmsrv_support import PRICES, plan_prices, receive_stock
 
 from .conftest import read_table
-from .test_service_flow import ORDER, bdoc, bdoc_item, queues, send, transaction
+from .test_service_flow import (
+    ORDER,
+    bdoc,
+    bdoc_item,
+    bdoc_link,
+    queues,
+    send,
+    transaction,
+)
 
 SALES_ITEM = bdoc_item(50, "SRVS", "FG-3000", "2", "PC", "380.00")
 
@@ -79,10 +87,12 @@ def test_confirmation_without_predecessor_gets_its_own_order(sapgw: Gateway, htt
     sapgw.run_until_idle()
 
     assert bdoc(http, walk_in)["state"] == "F04", bdoc(http, walk_in)["log"]
+    assert bdoc_link(http, walk_in) == "/crmsrv?object_id=7000000202", "its own page"
     [own] = read_table(http, "CRMSRV_DOCS", ["OBJECT_NO", "VBELN", "PREDECESSOR"],
                        "OBJECT_ID = '7000000202'")
     [aufk] = read_table(http, "AUFK", ["AUFNR", "AUART"])
     assert own["OBJECT_NO"] == f"OR{aufk['AUFNR']}" and own["VBELN"]
+    assert aufk["AUFNR"].lstrip("0") in http.get(bdoc_link(http, walk_in)).text
     tool = Decimal("2.5") * sum(PRICES[("4300", "TOOLHR")])
     posted = read_table(http, "COEP", ["VRGNG", "WKGBTR"],
                         f"OBJNR = '{own['OBJECT_NO']}' AND WRTTP = '04'")
