@@ -140,6 +140,7 @@ def _refused(ctx: CallContext, messages: Messages, order: Any
     as BAPI_TRANSACTION_ROLLBACK would; the CRM upload is one call per LUW)."""
     if isinstance(order, Owner) and order.created:
         ctx.rollback()
+        messages.rows = [row for row in messages.rows if row["TYPE"] != "S"]  # not created
     return messages, []
 
 
