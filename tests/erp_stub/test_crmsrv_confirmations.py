@@ -14,7 +14,8 @@ from sapgw.erp_stub.cats.tables import CATSDB
 from sapgw.erp_stub.co.tables import COBK, COEP
 from sapgw.erp_stub.crmsrv.tables import CRMSRV_DOCS
 from sapgw.erp_stub.kernel.system import LocalConnection
-from sapgw.erp_stub.mm.tables import MSEG
+from sapgw.erp_stub.mm.tables import MBEW, MSEG
+from sapgw.erp_stub.sd.tables import LIKP, LIPS, VBAP
 from tests.erp_stub.crmsrv_support import (
     ORDER_ITEMS,
     confirm_in,
@@ -100,16 +101,69 @@ def test_a_confirmation_of_an_unknown_order(conn: LocalConnection) -> None:
     assert result["RETURN"][0]["FIELD"] == "PREDECESSOR"
 
 
-def test_a_sales_item_is_delivered_to_the_order(erp: ErpSystem, conn: LocalConnection,
-                                               order: str) -> None:
+SALES = item(50, "SRVS", "FG-3000", "1", "PC", "180.00")
+
+
+@pytest.fixture
+def sales_order(conn: LocalConnection) -> str:
+    """The service order with a sales item (its sales document item carries the order)."""
+    plan_prices(conn)
+    result = document_in(conn, header("8000000102", "SRVO"), [*ORDER_ITEMS, SALES])
+    return str(result["E_OBJECT_NO"])
+
+
+def test_a_sales_item_is_delivered_and_issued_to_the_order(
+        erp: ErpSystem, conn: LocalConnection, sales_order: str) -> None:
+    receive_stock(conn, "1", "FG-3000")
+    [vbap] = rows(erp, VBAP, MATNR="FG-3000")
+    assert vbap["AUFNR"] == sales_order[2:]
+    result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000000102"),
+                        [{**SALES, "NET_VALUE": Decimal(0)}])
+
+    assert codes(result["RETURN"]) == [("S", "IAOM_CRMSRV", "118")], result["RETURN"]
+    assert [p["DOC_TYPE"] for p in result["ET_RESULT"]] == ["DELIVERY", "MKPF"]
+    [likp] = rows(erp, LIKP)
+    [lips] = rows(erp, LIPS)
+    assert (likp["WBSTK"], lips["VGBEL"], lips["VGPOS"], lips["AUFNR"]) == (
+        "C", vbap["VBELN"], vbap["POSNR"], sales_order[2:])
+    [mseg] = rows(erp, MSEG, BWART="601")
+    price, unit = standard_price(erp, "FG-3000")
+    cost = (SALES["QUANTITY"] * price / unit).quantize(Decimal("0.01"))
+    assert (mseg["MATNR"], mseg["AUFNR"], mseg["DMBTR"]) == ("FG-3000", sales_order[2:], cost)
+    assert rows(erp, MSEG, BWART="261") == []
+    [coin] = rows(erp, COEP, OBJNR=sales_order, VRGNG="COIN")
+    assert coin["WKGBTR"] == cost
+
+
+def test_a_sales_item_without_stock_posts_nothing_then_once(
+        erp: ErpSystem, conn: LocalConnection, sales_order: str) -> None:
+    confirmation = header("7000000001", "SRVC", predecessor="8000000102")
+    result = confirm_in(conn, confirmation, [TOOL, SALES])
+
+    assert codes(result["RETURN"]) == [("E", "M7", "021")], result["RETURN"]
+    assert (result["RETURN"][0]["PARAMETER"], result["RETURN"][0]["ROW"]) == ("IT_ITEMS", 2)
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert rows(erp, LIKP) == [] and rows(erp, COEP, OBJNR=sales_order) == []
+
+    receive_stock(conn, "1", "FG-3000")
+    assert codes(confirm_in(conn, confirmation, [TOOL, SALES])["RETURN"]) == [
+        ("S", "IAOM_CRMSRV", "118")]
+    assert codes(confirm_in(conn, confirmation, [TOOL, SALES])["RETURN"]) == [
+        ("S", "IAOM_CRMSRV", "117")]
+    assert len(rows(erp, LIKP)) == 1 and len(rows(erp, MSEG, BWART="601")) == 1
+
+
+def test_a_sales_item_the_order_does_not_have(conn: LocalConnection, order: str) -> None:
     receive_stock(conn, "1", "FG-3000")
     result = confirm_in(conn, header("7000000001", "SRVC", predecessor="8000000101"),
                         [item(10, "SRVS", "FG-3000", "1", "PC")])
+    assert codes(result["RETURN"]) == [("E", "IAOM_CRMSRV", "127")], result["RETURN"]
+    assert result["RETURN"][0]["FIELD"] == "PRODUCT_ID"
 
-    assert codes(result["RETURN"]) == [("S", "IAOM_CRMSRV", "118")], result["RETURN"]
-    [mseg] = rows(erp, MSEG, BWART="261")
-    assert (mseg["MATNR"], mseg["AUFNR"], mseg["DMBTR"]) == (
-        "FG-3000", order[2:], Decimal("150.00"))
+
+def standard_price(erp: ErpSystem, material: str) -> tuple[Decimal, Decimal]:
+    [mbew] = rows(erp, MBEW, MATNR=material)
+    return Decimal(mbew["STPRS"]), Decimal(mbew["PEINH"])
 
 
 LABOUR = item(30, "SRVP", "SRV-LABOUR", "6", "H", EMPLOYEE="00001001", WORK_DATE="20261120")

@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 
 from sapgw.erp_stub import ErpSystem
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.erp_stub.sd.api import simulate_delivery
 from sapgw.rfc.errors import ABAPRuntimeError
 from tests.erp_stub.periods import close_period
 from tests.erp_stub.sd_support import (
@@ -208,3 +211,31 @@ def test_refused_deliveries(conn: LocalConnection, row: dict[str, str],
 def test_unknown_delivery_and_missing_flag(conn: LocalConnection) -> None:
     assert messages(goods_issue(conn, "0080009999"))[0][1:3] == ("VL", "910")
     assert messages(goods_issue(conn, "0080009999", flag=""))[0][1:3] == ("VL", "913")
+
+
+def test_delivery_and_goods_issue_in_one_luw(conn: LocalConnection) -> None:
+    """The goods issue finds the delivery saved earlier in its LUW (the delivery buffer);
+    a second goods issue in that LUW is refused; one commit writes both."""
+    stock_up(conn, "10")
+    vbeln = sales_order(conn)
+    delivery = str(deliver(conn, vbeln, commit=False)["DELIVERY"])
+    issued = goods_issue(conn, delivery, commit=False)
+    assert [m[2] for m in messages(issued)] == ["311", "914"], issued["RETURN"]
+    assert [m[2] for m in messages(goods_issue(conn, delivery, commit=False))] == ["911"]
+    conn.call("BAPI_TRANSACTION_COMMIT")
+    assert read(conn, "LIKP", ["WBSTK"], f"VBELN = '{delivery}'") == [["C"]]
+    assert stock(conn) == Decimal("6")
+
+
+def test_simulated_delivery_answers_the_deficit_and_writes_nothing(
+        erp: ErpSystem, conn: LocalConnection) -> None:
+    stock_up(conn, "3")
+    vbeln = sales_order(conn)
+    ctx = CallContext(erp, Luw(), False)
+    rows = [{"REF_DOC": vbeln, "REF_ITEM": "000010", "DLV_QTY": Decimal(4), "SALES_UNIT": ""}]
+    assert [(m["ID"], m["NUMBER"], m["ROW"]) for m in simulate_delivery(ctx, rows, "T")] == [
+        ("M7", "021", 1)]
+    assert ctx.luw.empty
+    stock_up(conn, "1")
+    assert simulate_delivery(ctx, rows, "T") == []
+    assert ctx.luw.empty and read(conn, "LIKP", ["VBELN"], "") == []

@@ -57,22 +57,25 @@ def crm_srv_document_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:
 
 
 def crm_srv_confirm_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:
-    """A completed confirmation -> its postings in the ERP."""
-    if not _predecessor(bdoc.data):
-        raise ValueError("a confirmation needs the service order it confirms (PREDECESSOR)")
+    """A completed confirmation -> its postings in the ERP (one without predecessor is its
+    own controlling object there)."""
     return [RfcCall("IAOM_CRMSRV_CONFIRM_IN", _transfer(bdoc.data))]
 
 
 def erp_links(bdoc_type: str, data: dict[str, Any]) -> list[ErpLink]:
     """The document in the ERP (CRMSRV: its internal order with a link to KO03, the CO line
     items, CATS rows and goods issues on it) and, for an order or contract, its IAOM
-    assignment (IAOMC); a confirmation's page is its order's."""
+    assignment (IAOMC); a confirmation's page is its order's, or its own when it has no
+    predecessor (it is its own controlling object then)."""
     header = data["HEADER"]
     object_id = header["OBJECT_ID"].lstrip("0")
     if header["PROCESS_TYPE"] in CONFIRMATION_TYPES:
         order = _predecessor(data).lstrip("0")
+        if not order:
+            return [ErpLink("CRMSRV", f"{object_id}: its own order, CO documents, CATS rows",
+                            {"object_id": object_id})]
         return [ErpLink("CRMSRV", f"order {order}: CO documents, CATS rows, goods issues",
-                        {"object_id": order})] if order else []
+                        {"object_id": order})]
     return [ErpLink("CRMSRV", f"{object_id}: order, CO documents, CATS rows",
                     {"object_id": object_id}),
             ErpLink("IAOMC", f"{BUSINESS_SCENARIO} {object_id}",

@@ -1,7 +1,9 @@
 """A completed service confirmation posts its actual costs (IAOM_CRMSRV_CONFIRM_IN).
 
 The controlling object is the confirmed order's (its predecessor's): with item-level
-controlling the order item's of the same number, else the document's. By item category
+controlling the order item's of the same number, else the document's. A confirmation
+without predecessor is its own controlling object, by its own transaction type's
+customizing (`_own`: SRVC single-object gets its internal order on completion). By item category
 (seed 001's table, reference/controlling.md §10):
 - service product (labour): CATS records with the order as receiver (`labour`), valued
   later by the transfer to CO (CAT7);
@@ -9,9 +11,8 @@ controlling the order item's of the same number, else the document's. By item ca
 - expense: a reposting of primary costs (RKU1) from the employee's cost center on the cost
   element CRMC_CATS_CO derives (`labour`);
 - service part: a goods issue 261 to the order at standard price (MKPF/MSEG, FI, COIN);
-- sales item: its delivery, as a goods issue 261 to the order like a part (ours: SD
-  deliveries and their goods issue 601 are not emulated; the item was billed through the
-  order's sales document).
+- sales item: the outbound delivery of the order's sales document item and its goods issue
+  601, which debits the order through VBAP-AUFNR (`sales_items`).
 With mass-object controlling (no internal order) the costs go to profitability segments
 instead (`mass_object`). All of one confirmation is one LUW: every posting is checked
 first (the _CHECK BAPIs, the goods movement's test run) and every problem answered; only
@@ -26,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.crmsrv import customizing as cust
-from sapgw.erp_stub.crmsrv import labour, log, mass_object
+from sapgw.erp_stub.crmsrv import documents, labour, log, mass_object, sales_items
 from sapgw.erp_stub.crmsrv.documents import SCENARIO, abort, business_key
 from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
@@ -59,10 +60,26 @@ class Confirmation:
     header: dict[str, Any]
     budat: str
     kokrs: str
+    vbeln: str = ""                     # the order's sales document (its sales items)
     tools: Posting = field(default_factory=Posting)
     expenses: Posting = field(default_factory=Posting)
     parts: Posting = field(default_factory=Posting)
     time_sheet: Posting = field(default_factory=Posting)
+    sales: Posting = field(default_factory=Posting)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The controlling object's document: the confirmed order's CRMSRV_DOCS row, or the
+    confirmation itself when it has no predecessor (`own`)."""
+
+    PROCESS_TYPE: str
+    OBJECT_NO: str
+    VBELN: str
+    BUKRS: str
+    KOKRS: str
+    objects: dict[str, str] = field(default_factory=dict)   # own: NUMBER_INT -> OBJNR
+    created: list[dict[str, Any]] = field(default_factory=list)
 
 
 def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
@@ -74,48 +91,78 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
         messages.add("S", "IAOM_CRMSRV", "117", object_id)
         return messages, []
     predecessor = header["PREDECESSOR"] if header["PREDECESSOR"].strip("0") else ""
-    order = log.document(ctx, predecessor) if predecessor else None
+    order = log.document(ctx, predecessor) if predecessor else _own(ctx, header, items,
+                                                                    messages)
     if order is None:
-        messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
-                       parameter=HEADER, field="PREDECESSOR")
+        if predecessor:
+            messages.error("IAOM_CRMSRV", "115", object_id, predecessor.lstrip("0"),
+                           parameter=HEADER, field="PREDECESSOR")
         return messages, []
     budat = header["POSTING_DATE"] or ctx.clock.today().strftime("%Y%m%d")
     ctp = cust.controlling_type(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
     if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
         posted = mass_object.post(ctx, header, items, order, budat, messages)
         return _done(ctx, messages, header, order, posted)
-    confirmation = Confirmation(header, budat, order.KOKRS)
+    confirmation = Confirmation(header, budat, order.KOKRS, order.VBELN)
     for row, item in enumerate(items, start=1):
-        objnr = _object(ctx, header["PREDECESSOR"], item, order.OBJECT_NO)
+        objnr = _object(ctx, header["PREDECESSOR"], item, order)
         if not objnr:
             messages.error("IAOM_CRMSRV", "115", object_id, header["PREDECESSOR"].lstrip("0"),
                            parameter=ITEMS, row=row, field="NUMBER_INT")
             continue
         _collect(ctx, confirmation, row, item, objnr[2:], messages)
+    if not messages.failed:
+        _check(ctx, confirmation, messages)
     if messages.failed:
-        return messages, []
-    _check(ctx, confirmation, messages)
-    if messages.failed:
-        return messages, []
+        return _refused(ctx, messages, order)
     posted = _post(ctx, confirmation, messages)
     return _done(ctx, messages, header, order, posted)
+
+
+def _own(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
+         messages: Messages) -> Owner | None:
+    """A confirmation without predecessor is its own controlling object (reference/
+    controlling.md §9.1): by its transaction type's IAOM_CRMSRV_CTP, single-object gives it
+    its internal order(s) on completion, with RA key, settlement rule, plan (the unit cost
+    estimate of the confirmed quantities) and the sales document of its items with a value
+    (billing); mass-object only the sales document. All in this LUW (`documents`)."""
+    own = documents.transfer(ctx, header, items, register=False)
+    messages.rows += own.messages.rows
+    if own.messages.failed:
+        return None
+    return Owner(header["PROCESS_TYPE"], own.objects.get("", ""), own.vbeln, own.bukrs,
+                 own.kokrs, dict(own.objects), list(own.results))
+
+
+def _refused(ctx: CallContext, messages: Messages, order: Any
+             ) -> tuple[Messages, list[dict[str, Any]]]:
+    """Nothing posted: an own order created in this LUW goes too (the LUW is rolled back,
+    as BAPI_TRANSACTION_ROLLBACK would; the CRM upload is one call per LUW)."""
+    if isinstance(order, Owner) and order.created:
+        ctx.rollback()
+        messages.rows = [row for row in messages.rows if row["TYPE"] != "S"]  # not created
+    return messages, []
 
 
 def _done(ctx: CallContext, messages: Messages, header: dict[str, Any], order: Any,
           posted: list[dict[str, Any]]) -> tuple[Messages, list[dict[str, Any]]]:
     """Nothing when anything failed; else the confirmation registered (posted once)."""
     if messages.failed:
-        return messages, []
-    log.register(ctx, header, order.OBJECT_NO, "", order.BUKRS, order.KOKRS)
+        return _refused(ctx, messages, order)
+    own = isinstance(order, Owner)
+    log.register(ctx, header, order.OBJECT_NO, order.VBELN if own else "", order.BUKRS,
+                 order.KOKRS)
     messages.add("S", "IAOM_CRMSRV", "118", header["OBJECT_ID"].lstrip("0"),
                  ", ".join(f"{p['DOC_TYPE']} {p['DOC_NO']}" for p in posted)[:50])
-    return messages, posted
+    return messages, (order.created if own else []) + posted
 
 
-def _object(ctx: CallContext, predecessor: str, item: dict[str, Any], document: str) -> str:
+def _object(ctx: CallContext, predecessor: str, item: dict[str, Any], order: Any) -> str:
     """The order item's object (item-level controlling), else the order's."""
+    if isinstance(order, Owner):
+        return order.objects.get(item["NUMBER_INT"]) or order.OBJECT_NO
     found = iaom.lookup(ctx, SCENARIO, business_key(predecessor, item["NUMBER_INT"]))
-    return found["OBJECT_NO"] if found is not None else document
+    return found["OBJECT_NO"] if found is not None else order.OBJECT_NO
 
 
 def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[str, Any],
@@ -138,7 +185,9 @@ def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[
             "SEND_CCTR": tool.KOSTL, "ACTTYPE": tool.LSTAR, "ACTVTY_QTY": quantity,
             "PERSON_NO": item["EMPLOYEE"], "SEG_TEXT": f"Tool {item['PRODUCT_ID']} {text}",
             "REC_ORDER": aufnr})
-    elif category.KIND in (cust.PART, cust.SALES):
+    elif category.KIND == cust.SALES:
+        sales_items.collect(ctx, confirmation.sales, row, item, confirmation.vbeln, messages)
+    elif category.KIND == cust.PART:
         confirmation.parts.add(row, {
             "MATERIAL": item["PRODUCT_ID"], "PLANT": item["PLANT"] or category.WERKS,
             "STGE_LOC": item["STGE_LOC"] or category.LGORT, "MOVE_TYPE": "261",
@@ -156,6 +205,7 @@ def _check(ctx: CallContext, confirmation: Confirmation, messages: Messages) -> 
             for problem in errors(answer["RETURN"]):
                 messages.extend([{**problem, "PARAMETER": ITEMS}],
                                 posting.origin_of(int(problem.get("ROW") or 0)))
+    sales_items.check(ctx, confirmation.sales, messages)
 
 
 def _post(ctx: CallContext, confirmation: Confirmation, messages: Messages
@@ -177,7 +227,7 @@ def _post(ctx: CallContext, confirmation: Confirmation, messages: Messages
         number = answer.get("DOC_NO") or answer.get("MATERIALDOCUMENT", "")
         posted.append({"NUMBER_INT": "0000000000", "OBJECT_NO": "", "AUFNR": "",
                        "DOC_TYPE": _KINDS[function], "DOC_NO": number})
-    return posted
+    return posted + sales_items.post(ctx, confirmation.sales, confirmation.budat)
 
 
 _KINDS = {"BAPI_ACC_ACTIVITY_ALLOC_POST": "RKL", "BAPI_ACC_PRIMARY_COSTS_POST": "RKU1",

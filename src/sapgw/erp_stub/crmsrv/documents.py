@@ -62,6 +62,8 @@ class Transfer:
     objects: dict[str, str] = field(default_factory=dict)   # NUMBER_INT ("" header) -> OBJNR
     vbeln: str = ""
     results: list[dict[str, Any]] = field(default_factory=list)
+    bukrs: str = ""
+    kokrs: str = ""
 
 
 def business_key(object_id: str, number_int: str = "") -> str:
@@ -70,13 +72,15 @@ def business_key(object_id: str, number_int: str = "") -> str:
     return f"{key}/{int(number_int)}" if number_int else key
 
 
-def transfer(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
-             ) -> Transfer:
-    """Create the controlling objects, plan and sales document of a released document."""
+def transfer(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
+             register: bool = True) -> Transfer:
+    """Create the controlling objects, plan and sales document of a released document.
+    `register` False: a confirmation without predecessor that is its own controlling object
+    (`confirmations`) registers itself once its postings are made too."""
     result = Transfer(Messages(ctx))
     messages = result.messages
     object_id = header["OBJECT_ID"]
-    known = log.document(ctx, object_id)
+    known = log.document(ctx, object_id) if register else None
     if known is not None:
         messages.add("S", "IAOM_CRMSRV", "114", header["PROCESS_TYPE"], object_id.lstrip("0"),
                      known.OBJECT_NO or "CO-PA")
@@ -121,7 +125,9 @@ def transfer(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any
     if orders is not None:
         _create(ctx, result, header, orders, kokrs, bukrs, budat)
     _sales_document(ctx, result, header, items, csc, check=False)
-    log.register(ctx, header, result.objects.get("", ""), result.vbeln, bukrs, kokrs)
+    result.bukrs, result.kokrs = bukrs, kokrs
+    if register:
+        log.register(ctx, header, result.objects.get("", ""), result.vbeln, bukrs, kokrs)
     return result
 
 

@@ -43,6 +43,7 @@ CRMS_SRV_CO_RESULT = structure(
     ("NUMBER_INT", NUMC(10), "Item number (0: the document)"),
     ("OBJECT_NO", CHAR(22), "Controlling object (OR + order)"),
     ("AUFNR", CHAR(12), "Internal order"),
-    ("DOC_TYPE", CHAR(10), "What was posted: ORDER, SALESDOC, CATS, RKL, RKU1, MKPF"),
+    ("DOC_TYPE", CHAR(10), "What was posted: ORDER, SALESDOC, CATS, RKL, RKU1, MKPF, "
+                          "DELIVERY, COPA"),
     ("DOC_NO", CHAR(20), "Its number"),
 )

@@ -316,10 +316,12 @@ def _values(ctx: CallContext, movement: Movement) -> None:
 
 
 def post_for_transaction(ctx: CallContext, tcode: str, header: dict[str, Any],
-                         items: list[dict[str, Any]]) -> tuple[str, str, list[dict[str, Any]]]:
+                         items: list[dict[str, Any]], testrun: bool = False
+                         ) -> tuple[str, str, list[dict[str, Any]]]:
     """Check and post one material document for the MM transaction `tcode` (T158, no GM
     code), header and items in BAPI_GOODSMVT_CREATE's structures (missing fields blank);
-    (MBLNR, MJAHR, errors). Everything is registered in the caller's LUW, as by the BAPI."""
+    (MBLNR, MJAHR, errors). Everything is registered in the caller's LUW, as by the BAPI;
+    a test run checks all of it, the FI follow-up included, and answers ("", "0000", errors)."""
     control = transaction_control(ctx, tcode)
     if control is None:
         raise ValueError(f"MM transaction {tcode} is not in T158")
@@ -328,7 +330,7 @@ def post_for_transaction(ctx: CallContext, tcode: str, header: dict[str, Any],
     movement, messages = check(ctx, header, {"GM_CODE": ""}, items, [], control)
     if messages:
         return "", "0000", messages.rows
-    mblnr, rows = post(ctx, movement, header, False)
+    mblnr, rows = post(ctx, movement, header, testrun)
     return mblnr, movement.mjahr if mblnr else "0000", rows
 
 

@@ -29,6 +29,7 @@ ITEMS = "SALES_ORDER_ITEMS"
 ORDER, DELIVERY, GOODS_ISSUE = "C", "J", "R"
 DELIVERY_TYPE, DELIVERY_INTERVAL = "LF", "17"
 NOT_POSTED, POSTED = "A", "C"
+_CREATED = "sd.deliveries"      # LUW memory: deliveries saved and not yet committed
 
 
 @dataclass
@@ -108,11 +109,12 @@ def save(ctx: CallContext, delivery: Delivery, usnam: str, ship_point: str, due_
     now = ctx.clock.now()
     erdat, erzet = now.strftime("%Y%m%d"), now.strftime("%H%M%S")
     order = delivery.order
-    ctx.insert(LIKP, {
+    likp = {
         "VBELN": vbeln, "LFART": DELIVERY_TYPE, "VBTYP": DELIVERY, "VSTEL": ship_point,
         "VKORG": order["VKORG"], "KUNNR": order["KUNNR"], "KUNAG": order["KUNNR"],
         "WADAT": due_date or erdat, "WADAT_IST": "", "WBSTK": NOT_POSTED, "ERNAM": usnam,
-        "ERDAT": erdat, "ERZET": erzet})
+        "ERDAT": erdat, "ERZET": erzet}
+    ctx.insert(LIKP, likp)
     lips, flows, created = [], [], []
     for number, (item, lgort) in enumerate(delivery.items, start=1):
         posnr = f"{number * 10:06d}"
@@ -131,11 +133,34 @@ def save(ctx: CallContext, delivery: Delivery, usnam: str, ship_point: str, due_
                         "DLV_QTY": item["KWMENG"], "SALES_UNIT": item["VRKME"]})
     ctx.insert(LIPS, lips)
     ctx.insert(VBFA, flows)
+    ctx.luw.memory.setdefault(_CREATED, {})[vbeln] = (dict(likp), lips)
     return vbeln, created
 
 
+def lips_rows(delivery: Delivery) -> list[dict[str, Any]]:
+    """The LIPS rows `save` would write (without a number): what the goods issue of the
+    delivery would move, for a simulation before the delivery exists."""
+    return [{"VBELN": "", "POSNR": f"{number * 10:06d}", "MATNR": item["MATNR"],
+             "ARKTX": item["ARKTX"], "WERKS": item["WERKS"], "LGORT": lgort,
+             "LFIMG": item["KWMENG"], "VRKME": item["VRKME"], "VGBEL": item["VBELN"],
+             "VGPOS": item["POSNR"], "AUFNR": item["AUFNR"]}
+            for number, (item, lgort) in enumerate(delivery.items, start=1)]
+
+
+def issued(ctx: CallContext, vbeln: str, budat: str) -> None:
+    """A delivery of the caller's LUW whose goods issue was just posted: so it reads, so a
+    second goods issue in the same LUW is refused (VL 911)."""
+    created = ctx.luw.memory.get(_CREATED, {}).get(_vbeln(vbeln))
+    if created is not None:
+        created[0].update(WBSTK=POSTED, WADAT_IST=budat)
+
+
 def delivery_header(ctx: CallContext, vbeln: str) -> dict[str, Any] | None:
-    """LIKP of a committed delivery, or None."""
+    """LIKP of a delivery, or None: one saved earlier in the caller's LUW (SAP's delivery
+    buffer: a delivery and its goods issue may be posted in one LUW), else a committed one."""
+    created = ctx.luw.memory.get(_CREATED, {}).get(_vbeln(vbeln))
+    if created is not None:
+        return dict(created[0])
     table = LIKP.__table__  # type: ignore[attr-defined]
     with ctx.read() as conn:
         row = conn.execute(select(table).where(table.c.VBELN == _vbeln(vbeln))
@@ -144,7 +169,11 @@ def delivery_header(ctx: CallContext, vbeln: str) -> dict[str, Any] | None:
 
 
 def delivery_items(ctx: CallContext, vbeln: str) -> list[dict[str, Any]]:
-    """LIPS rows of a committed delivery, in item order."""
+    """LIPS rows of a delivery (saved earlier in the caller's LUW, or committed), in item
+    order."""
+    created = ctx.luw.memory.get(_CREATED, {}).get(_vbeln(vbeln))
+    if created is not None:
+        return [dict(row) for row in created[1]]
     table = LIPS.__table__  # type: ignore[attr-defined]
     with ctx.read() as conn:
         return [dict(row) for row in conn.execute(

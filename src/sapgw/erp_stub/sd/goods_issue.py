@@ -14,18 +14,22 @@ The posting date is today (ctx.clock): HEADER_DEADLINES is not emulated.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, update
 
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.mm import api as mm
+from sapgw.erp_stub.sd import deliveries
 from sapgw.erp_stub.sd.deliveries import (
     DELIVERY,
     GOODS_ISSUE,
     POSTED,
     delivery_header,
     delivery_items,
+    issued,
 )
 from sapgw.erp_stub.sd.documents import document_flow
 from sapgw.erp_stub.sd.returns import Messages
@@ -50,20 +54,14 @@ def post(ctx: CallContext, vbeln: str, usnam: str, messages: Messages
         return "", ""
     items = delivery_items(ctx, likp["VBELN"])
     budat = ctx.clock.today().strftime("%Y%m%d")
-    header = {"PSTNG_DATE": budat, "DOC_DATE": budat, "REF_DOC_NO": likp["VBELN"],
-              "PR_UNAME": usnam[:12], "HEADER_TXT": f"Delivery {likp['VBELN']}"}
-    movement = [{"MATERIAL": item["MATNR"], "PLANT": item["WERKS"],
-                 "STGE_LOC": item["LGORT"], "MOVE_TYPE": MOVEMENT_TYPE,
-                 "ENTRY_QNT": item["LFIMG"], "ENTRY_UOM": item["VRKME"],
-                 "ORDERID": item["AUFNR"], "CUSTOMER": likp["KUNNR"],
-                 "ITEM_TEXT": f"{item['VGBEL']}/{item['VGPOS']} {item['ARKTX']}"[:50]}
-                for item in items]
+    header, movement = _movement(likp["VBELN"], likp["KUNNR"], items, usnam, budat)
     mblnr, mjahr, rows = mm.post_for_transaction(ctx, TRANSACTION, header, movement)
     if rows:
         messages.rows += rows
         return "", ""
     now = ctx.clock.now()
     ctx.task(mark_issued(likp["VBELN"], budat))
+    issued(ctx, likp["VBELN"], budat)
     ctx.insert(VBFA, [{
         "VBELV": likp["VBELN"], "POSNV": item["POSNR"], "VBELN": mblnr,
         "POSNN": f"{number:06d}", "VBTYP_N": GOODS_ISSUE, "VBTYP_V": DELIVERY,
@@ -71,6 +69,33 @@ def post(ctx: CallContext, vbeln: str, usnam: str, messages: Messages
         "ERDAT": budat, "ERZET": now.strftime("%H%M%S")}
         for number, item in enumerate(items, start=1)])
     return mblnr, mjahr
+
+
+def simulate(ctx: CallContext, rows: list[dict[str, Any]], usnam: str) -> list[dict[str, Any]]:
+    """Every problem a delivery of the sales order items `rows` (SALES_ORDER_ITEMS of
+    BAPI_OUTB_DELIVERY_CREATE_SLS) and its goods issue today would meet - the delivery's
+    checks, then MM's test run of the 601 (deficit, closed period, account determination) -
+    writing nothing; [] when both would post."""
+    delivery, messages = deliveries.check(ctx, rows)
+    if messages:
+        return messages.rows
+    budat = ctx.clock.today().strftime("%Y%m%d")
+    header, movement = _movement("", delivery.order["KUNNR"], deliveries.lips_rows(delivery),
+                                 usnam, budat)
+    return mm.post_for_transaction(ctx, TRANSACTION, header, movement, testrun=True)[2]
+
+
+def _movement(vbeln: str, kunnr: str, items: list[dict[str, Any]], usnam: str, budat: str
+              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The 601 of the delivery's items: MM's header and items."""
+    header = {"PSTNG_DATE": budat, "DOC_DATE": budat, "REF_DOC_NO": vbeln,
+              "PR_UNAME": usnam[:12], "HEADER_TXT": f"Delivery {vbeln}"}
+    return header, [{"MATERIAL": item["MATNR"], "PLANT": item["WERKS"],
+                     "STGE_LOC": item["LGORT"], "MOVE_TYPE": MOVEMENT_TYPE,
+                     "ENTRY_QNT": item["LFIMG"], "ENTRY_UOM": item["VRKME"],
+                     "ORDERID": item["AUFNR"], "CUSTOMER": kunnr,
+                     "ITEM_TEXT": f"{item['VGBEL']}/{item['VGPOS']} {item['ARKTX']}"[:50]}
+                    for item in items]
 
 
 def mark_issued(vbeln: str, budat: str) -> Task:
