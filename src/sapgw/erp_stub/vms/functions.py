@@ -177,7 +177,9 @@ def velo20_crms_execute(ctx: CallContext, VLCACTDATA_CS: dict[str, Any],
             "VLCDIAVEHI_CT": rows, "RETURN": RETURN}
 
 
-_EXCEPTION = {"912": "CRM_SETUP_ERROR", "918": "VEHICLE_TRANSFER_NOT_PERFORMED"}
+# The exception a refused CRMS raises, by the number of its VELO message.
+_EXCEPTION = {"912": "CRM_SETUP_ERROR",
+              "918": "VEHICLE_TRANSFER_NOT_PERFORMED"}
 
 
 @group.function(interface("VLC_VEHICLE_GET_DETAIL", [
