@@ -178,8 +178,7 @@ def velo20_crms_execute(ctx: CallContext, VLCACTDATA_CS: dict[str, Any],
 
 
 # The exception a refused CRMS raises, by the number of its VELO message.
-_EXCEPTION = {"912": "CRM_SETUP_ERROR",
-              "918": "VEHICLE_TRANSFER_NOT_PERFORMED"}
+_EXCEPTION = dict((("912", "CRM_SETUP_ERROR"), ("918", "VEHICLE_TRANSFER_NOT_PERFORMED")))
 
 
 @group.function(interface("VLC_VEHICLE_GET_DETAIL", [
