@@ -4,7 +4,8 @@ VELO20_CRMS_EXECUTE is SAP's (parameters VLCACTDATA_CS, VLCDIAVEHI_CT and its ex
 reference/domain.md §8; the structures' fields and RETURN are ours). VLC_VEHICLE_CREATE,
 VLC_ACTION_EXECUTE and VLC_VEHICLE_GET_DETAIL are ours: SAP runs these in transaction VELO,
 whose function modules are not public. Writes are registered in the caller's LUW and written
-at BAPI_TRANSACTION_COMMIT, as BAPIs do; the CRM unit of a CRM-relevant action goes with it.
+at BAPI_TRANSACTION_COMMIT, as BAPIs do (or at once with IV_COMMIT = X, as transaction VELO
+commits); the CRM unit of a CRM-relevant action goes with them.
 """
 
 from __future__ import annotations
@@ -93,13 +94,14 @@ VLCDIAVEHI = structure(
     importing("IV_ACTION", CHAR(4), default="CREA", text="Creating action (CVLC04, blank "
                                                          "old status)"),
     importing("IV_USER", CHAR(12), text="User for the history (blank: RFC_USER)"),
+    importing("IV_COMMIT", CHAR(1), text="X: COMMIT WORK when created, as VELO does"),
     tables("IT_CONFIG", VLC_S_CONFIG, text="Configuration: characteristic values"),
     exporting("EV_VHCLE", CHAR(10), "Internal vehicle number"),
     exporting("EV_VGUID", CHAR(22), "Vehicle GUID"),
     tables("RETURN", BAPIRET2),
 ], text="Create a vehicle (ours; VELO)"))
 def vlc_vehicle_create(ctx: CallContext, IS_VEHICLE: dict[str, Any], IV_ACTION: str,
-                       IV_USER: str, IT_CONFIG: list[dict[str, Any]],
+                       IV_USER: str, IV_COMMIT: str, IT_CONFIG: list[dict[str, Any]],
                        RETURN: list[dict[str, Any]]) -> dict[str, Any]:
     data = {**IS_VEHICLE, "DEALER": _kunnr(IS_VEHICLE["DEALER"]),
             "ENDCUST": _kunnr(IS_VEHICLE["ENDCUST"])}
@@ -108,6 +110,8 @@ def vlc_vehicle_create(ctx: CallContext, IS_VEHICLE: dict[str, Any], IV_ACTION: 
     RETURN += messages
     if vehicle is None:
         return {"RETURN": RETURN}
+    if IV_COMMIT == "X":
+        ctx.commit()
     return {"EV_VHCLE": vehicle["VHCLE"], "EV_VGUID": vehicle["VGUID"], "RETURN": RETURN}
 
 
@@ -118,12 +122,13 @@ def vlc_vehicle_create(ctx: CallContext, IS_VEHICLE: dict[str, Any], IV_ACTION: 
     importing("IV_CRM_ORDER", CHAR(10), text="CRM sales document (CRMS)"),
     importing("IS_PARTNERS", VLC_S_PARTNERS, text="New dealer / end customer"),
     importing("IV_USER", CHAR(12), text="User for the history (blank: RFC_USER)"),
+    importing("IV_COMMIT", CHAR(1), text="X: COMMIT WORK after the action, as VELO does"),
     exporting("ES_VEHICLE", VLC_S_VEHICLE, "The vehicle after the action"),
     tables("RETURN", BAPIRET2),
 ], text="Execute an action on a vehicle (ours; VELO)"))
 def vlc_action_execute(ctx: CallContext, IV_VHVIN: str, IV_VHCLE: str, IV_ACTION: str,
                        IV_CRM_ORDER: str, IS_PARTNERS: dict[str, Any], IV_USER: str,
-                       RETURN: list[dict[str, Any]]) -> dict[str, Any]:
+                       IV_COMMIT: str, RETURN: list[dict[str, Any]]) -> dict[str, Any]:
     vin, vhcle = IV_VHVIN.strip().upper(), _vhcle(IV_VHCLE)
     vehicle = vehicles.find(ctx, vin, vhcle)
     if vehicle is None:
@@ -137,6 +142,8 @@ def vlc_action_execute(ctx: CallContext, IV_VHVIN: str, IV_VHCLE: str, IV_ACTION
     RETURN += messages
     if after is None:
         return {"RETURN": RETURN}
+    if IV_COMMIT == "X":
+        ctx.commit()
     return {"ES_VEHICLE": _shown(ctx, after), "RETURN": RETURN}
 
 
