@@ -6,7 +6,7 @@ Adding a scenario is a module beside its mapping module that declares `SCENARIO`
 
 from __future__ import annotations
 
-from sapgw.adapters import bupa, funds, marketing, provcontract, service
+from sapgw.adapters import bupa, funds, marketing, provcontract, service, vehicle
 from sapgw.adapters.scenario import CrmScenario
 
 SCENARIOS: tuple[CrmScenario, ...] = (
@@ -15,4 +15,5 @@ SCENARIOS: tuple[CrmScenario, ...] = (
     bupa.SCENARIO,
     provcontract.SCENARIO,
     service.SCENARIO,
+    vehicle.SCENARIO,
 )

@@ -29,9 +29,10 @@ from sapgw.erp_stub.ps.application import PS
 from sapgw.erp_stub.ra.application import RA
 from sapgw.erp_stub.sd.application import SD
 from sapgw.erp_stub.settlement.application import SETTLEMENT
+from sapgw.erp_stub.vms.application import VMS
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FBAS, FI, CO, PS, IAOM, FUNDS, MASTERDATA, MM,
-                                         SD, COPA, CATS, RA, SETTLEMENT, FICA, CRMSRV)
+                                         SD, COPA, CATS, RA, SETTLEMENT, FICA, CRMSRV, VMS)
 
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,

@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway import fica_cli  # FI-CA billing and invoicing runs
 
     fica_cli.add_parsers(erp_sub, common)
+    from sapgw.gateway import vms_cli  # VMS vehicles: create, action, show
+
+    vms_cli.add_parsers(erp_sub, common)
     call = erp_sub.add_parser("call", parents=[common], help="call any RFC function")
     call.add_argument("function")
     call.add_argument("params", nargs="?", default="{}", help="parameters as a JSON object")
@@ -493,6 +496,10 @@ def erp_command(args: argparse.Namespace, client: Any, show: Any) -> int:
         from sapgw.gateway import cats_cli
 
         return cats_cli.run(args, client, show) or 0
+    if args.erp_command == "vehicle":
+        from sapgw.gateway import vms_cli
+
+        return vms_cli.run(args, client, show)
     if args.erp_command == "mb51":
         from sapgw.gateway import mb51_cli
 

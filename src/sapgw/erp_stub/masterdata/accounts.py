@@ -80,3 +80,26 @@ def customer_sales_data(ctx: CallContext, kunnr: str, vkorg: str, vtweg: str, sp
         return None
     return CustomerSalesData(kunnr, vkorg, vtweg, spart, row["WAERS"], row["KTGRD"],
                              deleted=bool(row["LOEVM"] or row["GENERAL_LOEVM"]))
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A customer's general data (KNA1) as other applications show it: name and place."""
+
+    kunnr: str
+    name: str
+    city: str
+    country: str
+    deleted: bool = False
+
+
+def customer(ctx: CallContext, kunnr: str) -> Customer | None:
+    """The customer's KNA1 row, or None when the customer does not exist."""
+    general = KNA1.__table__  # type: ignore[attr-defined]
+    with ctx.read() as conn:
+        row = conn.execute(select(general.c.NAME1, general.c.ORT01, general.c.LAND1,
+                                  general.c.LOEVM).where(general.c.KUNNR == kunnr)
+                           ).mappings().first()
+    if row is None:
+        return None
+    return Customer(kunnr, row["NAME1"], row["ORT01"], row["LAND1"], bool(row["LOEVM"]))

@@ -26,6 +26,7 @@ from sapgw.gateway.api.problems import reject_unknown_query, validation_message
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.docflow import routes as docflow_routes
 from sapgw.gateway.faults import routes as fault_routes
+from sapgw.gateway.ic import automotive
 from sapgw.gateway.idoc import routes as idoc_routes
 from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.monitor import (
@@ -92,6 +93,8 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)
     app.include_router(fault_routes.router)
+    app.include_router(automotive.router)
+    app.include_router(automotive.pages)
     app.router.routes.append(metrics.metrics_route())
     if gateway.settings.rfc_destination:  # gateway functions, and the ERP stub behind them
         served = gateway.served_rfc

@@ -6,11 +6,14 @@ outbound LUWs and its state change are written together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import Connection
 
 from sapgw.adapters.registry import MappingError, MappingInput, Scenarios, queue_name
 from sapgw.bdoc.states import BDocState
 from sapgw.bdoc.types import BDocType
+from sapgw.gateway.cdb.savers import CdbSave
 from sapgw.gateway.config import Settings, SiteSettings
 from sapgw.gateway.queues.store import QueueStore
 from sapgw.gateway.replication.service import ReplicationService
@@ -29,8 +32,10 @@ INBOUND_CONTEXT = "MI0"  # a BDoc from a site (R/3 adapter): validated and saved
 
 class FlowEngine:
     def __init__(self, settings: Settings, scenarios: Scenarios, bdocs: BDocStore,
-                 queues: QueueStore) -> None:
+                 queues: QueueStore, cdb: Mapping[str, CdbSave] | None = None) -> None:
         self.settings = settings
+        # BDoc type -> its save in the CDB (gateway/cdb/savers.py), run before replication.
+        self.cdb: Mapping[str, CdbSave] = cdb or {}
         self.types: dict[str, BDocType] = scenarios.types
         self.scenarios = scenarios
         self.replication = ReplicationService(settings)
@@ -68,7 +73,7 @@ class FlowEngine:
         for bdoc_id in bdoc_ids:
             header, body = loaded[bdoc_id]
             self._run_one(bdoc_id, self.types[header["bdoc_type"]], body, changes, luws,
-                          receivers, header["sender"], header["flow_context"])
+                          receivers, header["sender"], header["flow_context"], conn)
         self.queues.enqueue_many(conn, luws)
         replace_receivers(conn, receivers)
         changes.flush(conn)
@@ -76,7 +81,7 @@ class FlowEngine:
 
     def _run_one(self, bdoc_id: str, bdoc_type: BDocType, body: object, changes: BDocChanges,
                  luws: list[dict], receivers: list[dict], sender: str = "",
-                 flow_context: str = "MO1") -> None:
+                 flow_context: str = "MO1", conn: Connection | None = None) -> None:
         data, problems = bdoc_type.validate(body)
         if problems:
             for problem in problems:
@@ -84,6 +89,17 @@ class FlowEngine:
             changes.change(bdoc_id, BDocState.E04, LogEntry(
                 "VALIDATION", f"{len(problems)} validation error(s)", "E"), error=problems[0])
             return
+        save = self.cdb.get(bdoc_type.name)
+        if save is not None and conn is not None:
+            try:
+                with conn.begin_nested():  # a failed save leaves nothing in the CDB
+                    saved = save(conn, bdoc_id, data, changes.now)
+            except (KeyError, ValueError) as exc:
+                text = f"Not saved in the CDB: {type(exc).__name__}: {exc}"
+                changes.change(bdoc_id, BDocState.E04, LogEntry("CDB_SERVICE", text, "E"),
+                               error=text)
+                return
+            changes.log(bdoc_id, LogEntry("CDB_SERVICE", saved, "S"))
         # Never back to the site it came from (an ERP's delta download, MI0).
         sites = [site for site in self.replication.receivers(bdoc_type.name, data)
                  if site.name != sender]
