@@ -130,6 +130,7 @@ def download(role: Role, params: dict[str, Any]) -> dict[str, Any]:
                             role.general.table, str(len(general)))
     header = {name: general[0].get(name, "") for name in role.general.fields}
     header.update({name: "" for name in PARTNER_FIELDS})
+    header["CHANGED_AT"] = str(params["HEADER"].get("CHANGED_AT") or "").strip()
     dunning = {row.get("BUKRS", ""): row for row in tables.get(role.dunning.table, [])
                if not row.get("MABER")}
     company = [{**{name: row.get(name, "") for name in role.company.fields},

@@ -17,6 +17,7 @@ DOWNLOAD to stop sending.
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, or_, select
@@ -117,6 +118,7 @@ def send_delta(ctx: CallContext, objname: str, number: str) -> None:
         return
     system = ctx.logical_system
     key_field, objclass, models = OBJECTS[objname]
+    saved_at = ctx.clock.now().astimezone(UTC).strftime("%Y%m%d%H%M%S.%f")
 
     def build(conn: Connection) -> dict[str, Any]:
         """The partner as this LUW saved it, as BAPIMTCS rows (in the update task)."""
@@ -127,7 +129,8 @@ def send_delta(ctx: CallContext, objname: str, number: str) -> None:
                                  .order_by(*table.primary_key.columns)).mappings().all()
             rows += [_container(table.name, row) for row in found]
         return {"HEADER": {"OBJNAME": objname, "OBJCLASS": objclass,
-                           "LOAD_TYPE": "D", "SENDER": system, "OBJKEY": number},
+                           "LOAD_TYPE": "D", "SENDER": system, "OBJKEY": number,
+                           "CHANGED_AT": saved_at},
                 "BAPISTRUCTURES": rows}
 
     ctx.call_in_background_task("BAPI_CRM_SAVE", destination=dest,

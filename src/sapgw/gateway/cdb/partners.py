@@ -9,8 +9,9 @@ to the ERP, MO1) alike. A BDoc that fails validation or mapping writes nothing h
 the partner by its ERP number (CRMM_BUT_CUSTNO / CRMM_BUT_VENDNO), else by HEADER.PARTNER,
 else creates it with the ERP number as partner number (SAP's "same number" setting); then
 it replaces the partner's general data, address, roles, company code and sales/purchasing
-data of the role. Later wins: a BDoc created before the one the CDB holds (CHANGED_AT) is
-not applied, and the BDoc's log says so; both stay in SMW01 and the key's document flow.
+data of the role. Later wins: a change made (ERP: HEADER.CHANGED_AT, CRM: the BDoc's
+creation) before the one the CDB holds (CHANGED_AT) is not applied, and the BDoc's log
+says so; both stay in SMW01 and the key's document flow.
 """
 
 from __future__ import annotations
@@ -85,13 +86,25 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _changed_at(header: dict[str, Any], created_at: datetime) -> datetime:
+    """When the change was made at its source: the ERP's save time the delta carries
+    (HEADER.CHANGED_AT), else the BDoc's creation in CRM."""
+    stamp = str(header.get("CHANGED_AT") or "").strip()
+    if stamp:
+        try:
+            return datetime.strptime(stamp, "%Y%m%d%H%M%S.%f").replace(tzinfo=UTC)
+        except ValueError:
+            pass  # validated as CHAR only: an unreadable stamp counts as received now
+    return _utc(created_at)
+
+
 def save_partner(conn: Connection, bdoc_type: str, data: dict[str, Any], *, bdoc_id: str,
                  created_at: datetime) -> Saved:
     """Save one validated BUPA_MAIN/VEND_MAIN BDoc's partner in the CDB (caller's transaction)."""
     role = ROLES[bdoc_type]
     header = data["HEADER"]
     erp_no = number(header[role.number_field])
-    created = _utc(created_at)
+    created = _changed_at(header, created_at)
     partner, guid = _find(conn, role, erp_no, header)
     current = conn.execute(select(P.c.CHANGED_AT, P.c.CHANGED_BDOC).where(
         P.c.PARTNER == partner)).first() if partner else None

@@ -106,3 +106,24 @@ class CRMM_BUT_SALES(GatewayTable, table=True):
     ZTERM: str = Field(default="", max_length=4)
     KTGRD: str = Field(default="", max_length=2)
     LOEVM: str = Field(default="", max_length=1)
+
+
+class CRMD_ORDERADM_H(GatewayTable, table=True):
+    """A service request (one-order header, CRMD_ORDERADM_H's key fields) created from a
+    transaction launch in the Accounting IC; the ERP context fields are ours (SAP keeps
+    them in the SR's reference objects and texts)."""
+
+    __tablename__ = "crmd_orderadm_h"
+    GUID: str = Field(primary_key=True, max_length=32)
+    OBJECT_ID: str = Field(max_length=10, unique=True)
+    PROCESS_TYPE: str = Field(default="SRVR", max_length=4)   # service request
+    DESCRIPTION: str = Field(default="", max_length=40)
+    POSTING_DATE: str = Field(default="", max_length=8)
+    CREATED_BY: str = Field(default="", max_length=12)
+    CREATED_AT: datetime | None = None
+    PARTNER: str = Field(default="", max_length=10, index=True)
+    ERP_TCODE: str = Field(default="", max_length=20)          # ours: the ERP context
+    ERP_USER: str = Field(default="", max_length=12)
+    ERP_CUSTOMER: str = Field(default="", max_length=10)
+    ERP_BUKRS: str = Field(default="", max_length=4)
+    ERP_OBJECT: str = Field(default="", max_length=40)         # e.g. the FB03 document
