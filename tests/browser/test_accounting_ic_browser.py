@@ -26,8 +26,8 @@ def snapshot(page: Any, directory: Path, name: str) -> Path:
 def test_an_agent_finds_the_partner_and_launches_fb03(sapgw: Gateway, sapgw_server: str,
                                                       browser_page: Any, tmp_path: Path):
     url, page = sapgw_server, browser_page
-    sent = httpx.post(f"{url}/api/bdocs", json={"type": "BUPA_MAIN", "sender": "CRM", "data": customer()},
-                      timeout=30)
+    sent = httpx.post(f"{url}/api/bdocs", timeout=30,
+                      json={"type": "BUPA_MAIN", "sender": "CRM", "data": customer()})
     assert sent.status_code == 201, sent.text
     assert httpx.post(f"{url}/api/idle", json={"timeout": 30}, timeout=60).json() == {
         "idle": True}
