@@ -39,7 +39,7 @@ def test_agent_finds_the_vehicle_by_customer_and_sees_its_view(sapgw_server: str
     wait_idle(url)
 
     page.goto(f"{url}/smwp")
-    page.get_by_role("link", name="IC Automotive").click()
+    page.get_by_role("link", name="Automotive IC").click()
     page.wait_for_url("**/ic/automotive")
     page.fill("input[name=customer]", "Autohaus")
     page.get_by_role("button", name="Search").click()

@@ -57,7 +57,8 @@ def customer_scenario(tmp_path: Path, **adapter: object) -> CrmScenario:
 def test_the_gateway_scenarios_declare_every_type_once():
     scenarios = Scenarios(SCENARIOS)
     assert sorted(scenarios.types) == ["BUPA_MAIN", "BUS_TRANS_MSG", "CRM_FM_FPO", "CRM_FM_FU",
-                                       "CRM_MKTPL", "CRM_PROVCONTRACT", "CRM_VEHICLE"]
+                                       "CRM_MKTPL", "CRM_PROVCONTRACT", "CRM_VEHICLE",
+                                       "VEND_MAIN"]
     assert scenarios.scenario_of("BUPA_MAIN") is bupa.SCENARIO
     assert scenarios.from_site("CUSTOMER_MAIN").bdoc_type == "BUPA_MAIN"
     assert scenarios.scenario_of("CRM_FM_FPO") is funds.SCENARIO
@@ -167,8 +168,8 @@ def test_an_inbound_scenario_maps_received_parameters_to_bdoc_data(tmp_path):
     with pytest.raises(MappingError, match="CUSTOMER_FROM_ERP: KeyError: 'NAME'"):
         adapter.map_from_erp({"CUSTOMERNO": "1000"})
     with pytest.raises(MappingError, match=r"no adapter object 'ACCRUAL' with a mapping module "
-                                           r"R/3 -> CRM \(known: CUSTOMER_MAIN, "
-                                           r"CUSTOMER_TEST, VEHICLE\)"):
+                                           r"R/3 -> CRM \(known: CUSTOMER_MAIN, CUSTOMER_TEST, "
+                                           r"VEHICLE, VENDOR_MAIN\)"):
         scenarios.from_site("ACCRUAL")
 
 

@@ -82,7 +82,10 @@ def test_a_changed_customer_reaches_crm_as_bdoc_f04_from_site_erp(gw: Gateway, c
     assert created["data"]["HEADER"]["ORT01"] == "Köln"
     assert changed["data"]["COMPANY"] == [{"BUKRS": "1000", "AKONT": "0000140000",
                                            "ZTERM": "0001", "ZUAWA": "", "BUSAB": "",
-                                           "SPERR": "", "LOEVM": ""}]
+                                           "SPERR": "", "LOEVM": "", "MAHNA": "",
+                                           "MANSP": ""}]
+    assert changed["data"]["SALES"] == [{"VKORG": "1000", "VTWEG": "10", "SPART": "00",
+                                         "WAERS": "EUR", "KTGRD": "", "LOEVM": ""}]
     assert any("from site ERP" in line["message"] for line in changed["log"])
     assert gw.local_erp().outbound.store.pending() == 0  # the ERP's SMQ1 is empty
 

@@ -35,11 +35,15 @@ QUEUE_NAME_LENGTH = 24
 
 @dataclass(frozen=True)
 class MappingInput:
-    """What a CRM -> R/3 mapping module sees: the BDoc's id, type and validated data."""
+    """What a CRM -> R/3 mapping module sees: the BDoc's id, type and validated data, and
+    the receiving site with the company codes it keeps partners in (`[site …]
+    company_codes`, ours: the AIC cookbook's company code replication)."""
 
     bdoc_id: str
     bdoc_type: str
     data: dict[str, Any]
+    site: str = ""
+    company_codes: tuple[str, ...] = ()
 
 
 ToErpMapping = Callable[[MappingInput], list[RfcCall]]

@@ -177,9 +177,14 @@ def _holder(data: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
         raise InvalidInput("path", path, f"{expected}; segments: {', '.join(data)}")
     segment = data[parts[0]]
     if isinstance(segment, list):
-        if len(parts) != 3 or not parts[1].isdigit() or not 1 <= int(parts[1]) <= len(segment):
-            raise InvalidInput("path", path, f"{parts[0]} has rows 1 to {len(segment)}: "
+        # One row past the last adds a row (a missing company code, say): ROW = len + 1.
+        if len(parts) != 3 or not parts[1].isdigit() or \
+                not 1 <= int(parts[1]) <= len(segment) + 1:
+            raise InvalidInput("path", path, f"{parts[0]} has rows 1 to {len(segment)} "
+                                             f"(row {len(segment) + 1} adds one): "
                                              f"{parts[0]}.ROW.FIELD")
+        if int(parts[1]) == len(segment) + 1:
+            segment.append({})
         return segment[int(parts[1]) - 1], parts[2]
     if len(parts) != 2 or not isinstance(segment, dict):
         raise InvalidInput("path", path, expected)

@@ -89,6 +89,9 @@ class SiteSettings:
     name: str
     type: str
     destination: str
+    # The company codes the site keeps business partners in (ours, the AIC cookbook's
+    # company code replication): a partner sent there must bring data for each of them.
+    company_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -532,7 +535,7 @@ class _Reader:
         destination = self.required(section, "destination")
         if destination and destination not in destinations:
             self.problem(section, "destination", f"no [destination {destination}] section")
-        return SiteSettings(name, kind, destination)
+        return SiteSettings(name, kind, destination, self.listing(section, "company_codes"))
 
     def replication_object(self, name: str) -> ReplicationObjectSettings:
         section = f"replication_object {name}"

@@ -26,7 +26,6 @@ from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.gateway import inputs
 from sapgw.gateway.actions import Actions
-from sapgw.gateway.cdb.savers import SAVERS
 from sapgw.gateway.config import Settings, load_settings, parse_settings
 from sapgw.gateway.faults.inject import Injector
 from sapgw.gateway.faults.store import Faults
@@ -83,8 +82,7 @@ class Gateway:
         self.types: dict[str, BDocType] = self.scenarios.types
         self.bdocs = BDocStore(self.db, self.clock)
         self.queue_store = QueueStore(self.db, self.clock)
-        self.flow = FlowEngine(settings, self.scenarios, self.bdocs, self.queue_store,
-                               cdb=SAVERS)
+        self.flow = FlowEngine(settings, self.scenarios, self.bdocs, self.queue_store)
         self.actions = Actions(self.bdocs, self.queue_store, self.flow)
         self.notifier = Notifier(self.db)
         self.schedulers = Schedulers(self.worker, settings.poll_interval, self.notifier)

@@ -1,4 +1,4 @@
-"""CRS_SEND_TO_SERVER for customers: the ERP's delta download of a saved customer to CRM.
+"""CRS_SEND_TO_SERVER for customers and vendors: the ERP's delta download of a saved partner.
 
 In SAP, saving a customer (XD02, DEBMAS, a BAPI) raises BTE 1321; the CRM plug-in maps the
 customer to BAPIMTCS container rows and CRS_SEND_TO_SERVER sends them to CRM's BAPI_CRM_SAVE
@@ -17,13 +17,15 @@ DOWNLOAD to stop sending.
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, or_, select
 
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.tables import ErpTable, char
-from sapgw.erp_stub.masterdata.tables import KNA1, KNB1
+from sapgw.erp_stub.masterdata.dunning import KNB5, LFB5
+from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1, LFM1
 
 if TYPE_CHECKING:
     from sapgw.erp_stub.kernel.dataset import DataSet
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 CONSUMER = "CRM"
 CUSTOMER_OBJECT = "CUSTOMER_MAIN"
+VENDOR_OBJECT = "VENDOR_MAIN"
 KEPT_OUT = ("ERDAT", "ERNAM")  # bookkeeping fields CRM does not receive
 
 
@@ -55,19 +58,26 @@ class CRMQNAMES(ErpTable, table=True):
 
 _PAR = CRMRFCPAR.__table__  # type: ignore[attr-defined]
 _QNAMES = CRMQNAMES.__table__  # type: ignore[attr-defined]
-_KNA1 = KNA1.__table__  # type: ignore[attr-defined]
-_KNB1 = KNB1.__table__  # type: ignore[attr-defined]
 DEMO_ROWS = {_PAR: [{"CONSUMER": CONSUMER, "OBJNAME": "*", "RFCDEST": "CRM", "DOWNLOAD": "X"}],
              _QNAMES: [{"OBJNAME": CUSTOMER_OBJECT, "QPREFIX": "R3AD_CUSTOME",
-                        "KEYFIELD": "KUNNR"}]}
+                        "KEYFIELD": "KUNNR"},
+                       {"OBJNAME": VENDOR_OBJECT, "QPREFIX": "R3AD_VENDOR",
+                        "KEYFIELD": "LIFNR"}]}
+# The tables an object's delta carries, general data first, and its object class.
+OBJECTS = {CUSTOMER_OBJECT: ("KUNNR", "CUSTOMERS", (KNA1, KNB1, KNB5, KNVV)),
+           VENDOR_OBJECT: ("LIFNR", "VENDORS", (LFA1, LFB1, LFB5, LFM1))}
 
 
 def seed(system: ErpSystem, data: DataSet) -> None:
-    """The demo entries into empty tables (a table someone maintained stays as it is)."""
+    """The demo entries into empty tables (a table someone maintained stays as it is); the
+    vendor's queue name is added to a CRMQNAMES that has only the customer's (older data)."""
     with system.db.serialized("crm-delta-seed"), system.db.write() as conn:
         for table, rows in DEMO_ROWS.items():
             if not conn.execute(select(func.count()).select_from(table)).scalar():
                 conn.execute(table.insert(), rows)
+        names = set(conn.execute(select(_QNAMES.c.OBJNAME)).scalars())
+        if names == {CUSTOMER_OBJECT}:
+            conn.execute(_QNAMES.insert(), DEMO_ROWS[_QNAMES][1:])
 
 
 def destination(ctx: CallContext, objname: str) -> str | None:
@@ -92,24 +102,39 @@ def queue_name(ctx: CallContext, objname: str, key: str) -> str:
 
 def send_customer_delta(ctx: CallContext, kunnr: str) -> None:
     """CRS_SEND_TO_SERVER for one customer: BAPI_CRM_SAVE in queue R3AD_CUSTOME<kunnr>."""
-    dest = destination(ctx, CUSTOMER_OBJECT)
+    send_delta(ctx, CUSTOMER_OBJECT, kunnr)
+
+
+def send_vendor_delta(ctx: CallContext, lifnr: str) -> None:
+    """CRS_SEND_TO_SERVER for one vendor: BAPI_CRM_SAVE in queue R3AD_VENDOR<lifnr>."""
+    send_delta(ctx, VENDOR_OBJECT, lifnr)
+
+
+def send_delta(ctx: CallContext, objname: str, number: str) -> None:
+    """BAPI_CRM_SAVE with the object's rows (general data, company codes with their dunning
+    data, sales areas or purchasing organizations), registered IN BACKGROUND TASK."""
+    dest = destination(ctx, objname)
     if dest is None:
         return
     system = ctx.logical_system
+    key_field, objclass, models = OBJECTS[objname]
+    saved_at = ctx.clock.now().astimezone(UTC).strftime("%Y%m%d%H%M%S.%f")
 
     def build(conn: Connection) -> dict[str, Any]:
-        """The customer as this LUW saved it, as BAPIMTCS rows (in the update task)."""
-        general = conn.execute(select(_KNA1).where(_KNA1.c.KUNNR == kunnr)).mappings().all()
-        company = conn.execute(select(_KNB1).where(_KNB1.c.KUNNR == kunnr)
-                               .order_by(_KNB1.c.BUKRS)).mappings().all()
-        rows = [_container("KNA1", row) for row in general]
-        rows += [_container("KNB1", row) for row in company]
-        return {"HEADER": {"OBJNAME": CUSTOMER_OBJECT, "OBJCLASS": "CUSTOMERS",
-                           "LOAD_TYPE": "D", "SENDER": system, "OBJKEY": kunnr},
+        """The partner as this LUW saved it, as BAPIMTCS rows (in the update task)."""
+        rows: list[dict[str, str]] = []
+        for model in models:
+            table = model.__table__  # type: ignore[attr-defined]
+            found = conn.execute(select(table).where(table.c[key_field] == number)
+                                 .order_by(*table.primary_key.columns)).mappings().all()
+            rows += [_container(table.name, row) for row in found]
+        return {"HEADER": {"OBJNAME": objname, "OBJCLASS": objclass,
+                           "LOAD_TYPE": "D", "SENDER": system, "OBJKEY": number,
+                           "CHANGED_AT": saved_at},
                 "BAPISTRUCTURES": rows}
 
     ctx.call_in_background_task("BAPI_CRM_SAVE", destination=dest,
-                                queue=queue_name(ctx, CUSTOMER_OBJECT, kunnr), build=build)
+                                queue=queue_name(ctx, objname, number), build=build)
 
 
 def _container(table: str, row: Any) -> dict[str, str]:

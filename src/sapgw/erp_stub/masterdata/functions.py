@@ -13,7 +13,7 @@ from typing import Any
 from sapgw.erp_stub.basis.api import InSegment, Messages, inbound_interface, run_inbound
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.registry import FunctionGroup
-from sapgw.erp_stub.masterdata.crm_delta import send_customer_delta
+from sapgw.erp_stub.masterdata.crm_delta import send_customer_delta, send_vendor_delta
 from sapgw.erp_stub.masterdata.maintenance import Level, PartnerKind, maintain
 from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1, LFM1
 
@@ -54,7 +54,9 @@ def _customer(ctx: CallContext, segments: list[InSegment], messages: Messages) -
 
 
 def _vendor(ctx: CallContext, segments: list[InSegment], messages: Messages) -> None:
-    maintain(ctx, VENDOR, segments, messages)
+    number = maintain(ctx, VENDOR, segments, messages)
+    if number:  # the vendor's delta to CRM (queue R3AD_VENDOR<number>)
+        send_vendor_delta(ctx, number)
 
 
 @group.function(inbound_interface("IDOC_INPUT_DEBITOR", "ALE inbound: customer master (DEBMAS)"))

@@ -27,5 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "920": "Segment &1 for &2 appears more than once in the IDoc",
         "921": "Fill either &1 or &2, not both",
         "922": "Field &1 of parameter &2 is not kept by this system and cannot change",
+        "923": "Adapter object &1 cannot be uploaded here; known: &2",
+        "924": "Dunning procedure &1 (company code &2) is not defined (T047A)",
+        "925": "Row &1 of BAPISTRUCTURES (&2) is not a JSON object",
+        "926": "BAPISTRUCTURES holds table &1 &2 times; a partner needs it exactly once",
+        "927": "Table &1 cannot be uploaded with this partner; expected: &2",
     },
 }

@@ -11,6 +11,7 @@ Authoring format (masterdata/demo.toml, merged with `[erp] customizing = DIR`):
     [customers."0000001000"]  name, account_group, city, country, language, search_term,
                               company_codes, reconciliation_account -> KNA1, KNB1
     [vendors."0000002000"]    (the same)                            -> LFA1, LFB1
+    [dunning_procedures."0001"]  text                               -> T047A
 
 A demo partner is an ordinary master record once it is written: DEBMAS/CREMAS may change it
 and FI posts to it through KNB1/LFB1. A partner that exists already is left as it is.
@@ -32,6 +33,7 @@ from sapgw.erp_stub.masterdata.customizing import (
     TVKOT,
     TVTA,
 )
+from sapgw.erp_stub.masterdata.dunning import T047A
 from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, LFA1, LFB1
 
 if TYPE_CHECKING:
@@ -72,6 +74,8 @@ def seed_masterdata(system: ErpSystem, data: DataSet) -> None:
             {number: key, "BUKRS": bukrs,
              "AKONT": alpha(spec.get("reconciliation_account", ""), 10), **stamp}
             for key, spec in partners.items() for bukrs in spec.get("company_codes", ())])
+    system.seed_rows(T047A, [{"MAHNA": key, "TEXT1": spec.get("text", "")[:30]}
+                             for key, spec in data.table("dunning_procedures").items()])
     crm_delta.seed(system, data)  # CRMRFCPAR/CRMQNAMES: where customer deltas go
 
 

@@ -26,7 +26,7 @@ from sapgw.gateway.api.problems import reject_unknown_query, validation_message
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.docflow import routes as docflow_routes
 from sapgw.gateway.faults import routes as fault_routes
-from sapgw.gateway.ic import automotive
+from sapgw.gateway.ic import accounting_pages, automotive
 from sapgw.gateway.idoc import routes as idoc_routes
 from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.monitor import (
@@ -89,6 +89,8 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(cats_pages.router)
     app.include_router(mb51_pages.router)
     app.include_router(fica_pages.router)
+    app.include_router(accounting_pages.router)
+    app.include_router(accounting_pages.api)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)

@@ -6,14 +6,12 @@ outbound LUWs and its state change are written together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from sqlalchemy import Connection
 
 from sapgw.adapters.registry import MappingError, MappingInput, Scenarios, queue_name
 from sapgw.bdoc.states import BDocState
 from sapgw.bdoc.types import BDocType
-from sapgw.gateway.cdb.savers import CdbSave
+from sapgw.gateway.cdb import handlers as cdb
 from sapgw.gateway.config import Settings, SiteSettings
 from sapgw.gateway.queues.store import QueueStore
 from sapgw.gateway.replication.service import ReplicationService
@@ -32,10 +30,8 @@ INBOUND_CONTEXT = "MI0"  # a BDoc from a site (R/3 adapter): validated and saved
 
 class FlowEngine:
     def __init__(self, settings: Settings, scenarios: Scenarios, bdocs: BDocStore,
-                 queues: QueueStore, cdb: Mapping[str, CdbSave] | None = None) -> None:
+                 queues: QueueStore) -> None:
         self.settings = settings
-        # BDoc type -> its save in the CDB (gateway/cdb/savers.py), run before replication.
-        self.cdb: Mapping[str, CdbSave] = cdb or {}
         self.types: dict[str, BDocType] = scenarios.types
         self.scenarios = scenarios
         self.replication = ReplicationService(settings)
@@ -72,16 +68,17 @@ class FlowEngine:
         receivers: list[dict] = []
         for bdoc_id in bdoc_ids:
             header, body = loaded[bdoc_id]
-            self._run_one(bdoc_id, self.types[header["bdoc_type"]], body, changes, luws,
-                          receivers, header["sender"], header["flow_context"], conn)
+            self._run_one(conn, header, self.types[header["bdoc_type"]], body, changes, luws,
+                          receivers)
         self.queues.enqueue_many(conn, luws)
         replace_receivers(conn, receivers)
         changes.flush(conn)
         return sorted({row["queue"] for row in luws})
 
-    def _run_one(self, bdoc_id: str, bdoc_type: BDocType, body: object, changes: BDocChanges,
-                 luws: list[dict], receivers: list[dict], sender: str = "",
-                 flow_context: str = "MO1", conn: Connection | None = None) -> None:
+    def _run_one(self, conn: Connection, header: dict, bdoc_type: BDocType, body: object,
+                 changes: BDocChanges, luws: list[dict], receivers: list[dict]) -> None:
+        bdoc_id, sender, flow_context = header["bdoc_id"], header["sender"], \
+            header["flow_context"]
         data, problems = bdoc_type.validate(body)
         if problems:
             for problem in problems:
@@ -89,20 +86,28 @@ class FlowEngine:
             changes.change(bdoc_id, BDocState.E04, LogEntry(
                 "VALIDATION", f"{len(problems)} validation error(s)", "E"), error=problems[0])
             return
-        save = self.cdb.get(bdoc_type.name)
-        if save is not None and conn is not None:
-            try:
-                with conn.begin_nested():  # a failed save leaves nothing in the CDB
-                    saved = save(conn, bdoc_id, data, changes.now)
-            except (KeyError, ValueError) as exc:
-                text = f"Not saved in the CDB: {type(exc).__name__}: {exc}"
-                changes.change(bdoc_id, BDocState.E04, LogEntry("CDB_SERVICE", text, "E"),
-                               error=text)
-                return
-            changes.log(bdoc_id, LogEntry("CDB_SERVICE", saved, "S"))
         # Never back to the site it came from (an ERP's delta download, MI0).
         sites = [site for site in self.replication.receivers(bdoc_type.name, data)
                  if site.name != sender]
+        try:
+            planned = [(site, *self._plan(bdoc_id, bdoc_type, data, site)) for site in sites]
+        except MappingError as exc:
+            changes.change(bdoc_id, BDocState.E08, LogEntry("MAPPING", str(exc), "E"),
+                           error=str(exc))
+            return
+        # The data handler: saved in the CDB, in this transaction (nothing on E04/E08); a
+        # handler that refuses the data (KeyError/ValueError) ends the BDoc E04, saving nothing.
+        handler = cdb.handler(bdoc_type.name)
+        if handler is not None:
+            try:
+                with conn.begin_nested():
+                    saved = handler(conn, bdoc_id, bdoc_type.name, header["created_at"], data)
+            except (KeyError, ValueError) as exc:
+                text = f"Not saved in the CDB: {type(exc).__name__}: {exc}"
+                changes.change(bdoc_id, BDocState.E04, LogEntry("CDB", text, "E"), error=text)
+                return
+            changes.log(bdoc_id, LogEntry("CDB", saved.message,
+                                          "S" if saved.applied else "W"))
         if not sites and flow_context == INBOUND_CONTEXT:
             changes.change(bdoc_id, BDocState.F04, LogEntry(
                 "VALIDATION", f"Saved in CRM (flow context {INBOUND_CONTEXT}, from site "
@@ -111,12 +116,6 @@ class FlowEngine:
         if not sites:
             changes.change(bdoc_id, BDocState.F05, LogEntry(
                 "REPLICATION", "No receivers: no subscription matches this BDoc"), error="")
-            return
-        try:
-            planned = [(site, *self._plan(bdoc_id, bdoc_type, data, site)) for site in sites]
-        except MappingError as exc:
-            changes.change(bdoc_id, BDocState.E08, LogEntry("MAPPING", str(exc), "E"),
-                           error=str(exc))
             return
         now = changes.now
         for site, queue, calls, waits in planned:
@@ -139,7 +138,8 @@ class FlowEngine:
         if adapter is None:
             raise MappingError(f"no adapter object for BDoc type {bdoc_type.name} and site "
                                f"type {site.type}{_routed_by(self.scenarios, bdoc_type, data)}")
-        calls = adapter.map_to_erp(MappingInput(bdoc_id, bdoc_type.name, data))
+        calls = adapter.map_to_erp(MappingInput(bdoc_id, bdoc_type.name, data, site.name,
+                                                site.company_codes))
         queue = adapter.queue_name(bdoc_type.value(data, adapter.queue_key))
         waits: list[str] = []
         if self.settings.queue_dependencies and adapter.waits_for:

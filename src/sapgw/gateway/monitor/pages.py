@@ -114,7 +114,7 @@ NAVIGATION = "".join(f'<a href="/{code.lower()}">{code}</a>' for code in (
         ("KKA3", "/erp/kka3"), ("KE24", "/erp/ke24"), ("MB51", "/erp/mb51"),
         ("CATSDB", "/catsdb"), ("CRMSRV", "/crmsrv"), ("FP_RAI_MON", "/erp/fp_rai_mon"),
         ("SM37", "/sm37"), ("ERP SMQ1", "/erp/smq1"), ("Document flow", "/flow"),
-        ("IC Automotive", "/ic/automotive")))
+        ("Accounting IC", "/ic/accounting"), ("Automotive IC", "/ic/automotive")))
 
 
 def _page(request: Request, title: str, body: str, *, status: int = 200,

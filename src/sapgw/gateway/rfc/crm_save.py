@@ -38,6 +38,7 @@ BAPICRMDH1 = structure(
     ("LOAD_TYPE", CHAR(1), "D delta download, I initial load"),
     ("SENDER", CHAR(10), "Logical system of the sending ERP"),
     ("OBJKEY", CHAR(40), "Key of the object sent"),
+    ("CHANGED_AT", CHAR(21), "When the sender saved it, UTC YYYYMMDDhhmmss.ffffff (ours)"),
 )
 BAPIMTCS = structure(
     "BAPIMTCS",
