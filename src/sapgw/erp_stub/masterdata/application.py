@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from sapgw.erp_stub.kernel.application import Application
-from sapgw.erp_stub.masterdata import api, crm_delta, customer_bapi, functions
+from sapgw.erp_stub.masterdata import api, crm_delta, crm_load, customer_bapi, functions
 from sapgw.erp_stub.masterdata.customizing import CUSTOMIZING
 from sapgw.erp_stub.masterdata.messages import MESSAGES
 from sapgw.erp_stub.masterdata.seed import seed_masterdata
@@ -12,9 +12,9 @@ from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1, LFM1
 MASTERDATA = Application(
     name="masterdata",
     text="Customer and vendor master (SD/FI-AR, MM/FI-AP general and company code data)",
-    groups=(functions.group, customer_bapi.group),
+    groups=(functions.group, customer_bapi.group, crm_load.group),
     tables=(KNA1, KNB1, KNVV, LFA1, LFB1, LFM1, *CUSTOMIZING, crm_delta.CRMRFCPAR,
-            crm_delta.CRMQNAMES),
+            crm_delta.CRMQNAMES, crm_load.CRMLOADST),
     customizing=CUSTOMIZING,
     data=(Path(__file__).with_name("demo.toml"),),
     seed=seed_masterdata,
