@@ -25,8 +25,11 @@ class LoadObject:
     filter_fields: tuple[str, ...]
 
 
+OBJECTS_FILE = Path(__file__).with_name("objects.toml")
+
+
 @cache
-def load_objects(path: Path = Path(__file__).with_name("objects.toml")) -> dict[str, LoadObject]:
+def load_objects(path: Path = OBJECTS_FILE) -> dict[str, LoadObject]:
     """Every load object by name, from the TOML file."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {name.upper(): LoadObject(
