@@ -12,7 +12,9 @@ CRM) or replicates it to the other subscribed sites, never back to the sender.
 The interface is ours where SAP's is not public: HEADER (BAPICRMDH1: OBJNAME the adapter
 object, OBJCLASS, LOAD_TYPE D delta or I initial, SENDER the logical system, OBJKEY),
 BAPISTRUCTURES (BAPIMTCS: TABNAME + DATA, DATA a JSON object of the row's fields) and RETURN
-(BAPIRET2). Errors come back as RETURN rows of class SMOF (numbers 9xx ours, docs/MESSAGES.md),
+(BAPIRET2). A block of an initial load or request (LOAD_TYPE I/R with LOAD_ID, BLOCK_NO,
+and OBJKEY on each row; ours) goes to `gateway/loads/receive.py`: one BDoc per object
+(docs/LOADS.md). Errors come back as RETURN rows of class SMOF (numbers 9xx ours, docs/MESSAGES.md),
 which fail the unit: the queue stops in SYSFAIL with the message.
 """
 
