@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway.jobs import cli as jobs_cli  # SM37: background jobs (docs/JOBS.md)
 
     jobs_cli.add_command(sub, common)
+    from sapgw.gateway.loads import cli as load_cli  # R3AS, R3AR2/R3AR4, R3AM1
+
+    load_cli.add_command(sub, common)
     from sapgw.gateway import scenario_cli  # scenario files (docs/SCENARIOS.md)
 
     scenario_cli.add_commands(sub)
@@ -417,6 +420,10 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         from sapgw.gateway.jobs import cli as jobs_cli
 
         return jobs_cli.run(args, client)
+    if command == "load":
+        from sapgw.gateway.loads import cli as load_cli
+
+        return load_cli.run(args, client)
     if command == "flow":
         from sapgw.gateway.flow_cli import flow_command
 

@@ -49,6 +49,7 @@ from sapgw.types import new_bdoc_id, new_tid
 if TYPE_CHECKING:
     from sapgw.gateway.idoc.service import IdocService
     from sapgw.gateway.isolation import Isolation
+    from sapgw.gateway.loads.service import Loads
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "config.ini"
 SENDER = "CRM"
@@ -260,6 +261,13 @@ class Gateway:
         from sapgw.gateway.idoc.service import IdocService
 
         return IdocService.for_gateway(self)
+
+    @cached_property
+    def loads(self) -> Loads:
+        """Initial loads, requests and their monitor (R3AS, R3AR2/4, R3AM1; docs/LOADS.md)."""
+        from sapgw.gateway.loads.service import Loads
+
+        return Loads(self)
 
     # -- isolation (docs/ISOLATION.md) -------------------------------------------------
     @cached_property

@@ -1,6 +1,7 @@
 """Message texts of this application (T100; docs/MESSAGES.md marks the numbers that are ours).
 
 F2 customer/vendor master (F2 9xx ours; &1 Customer or Vendor).
+CRS the CRM plug-in's load extractor (CRS_FIRST_DOWNLOAD_TRIGGER; class and numbers ours).
 """
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -32,5 +33,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "925": "Row &1 of BAPISTRUCTURES (&2) is not a JSON object",
         "926": "BAPISTRUCTURES holds table &1 &2 times; a partner needs it exactly once",
         "927": "Table &1 cannot be uploaded with this partner; expected: &2",
+    },
+    "CRS": {
+        "901": "Load object &1 has no extractor in this system; known: &2",
+        "902": "Load type &1 is not defined; use I (initial load) or R (request)",
+        "903": "Block size &1 is not valid; give a number of objects of 1 or more",
+        "904": "No RFC destination for consumer &1 and object &2 (CRMRFCPAR)",
+        "905": "Load object &1: &2 blocks with &3 objects sent",
+        "906": "Filter field &1 is not a field of table &2",
+        "907": "Filter sign &1 option &2 is not supported; use sign I, option EQ or BT",
+        "908": "Load &1 was started for object &2 type &3 with other filters",
+        "909": "Load &1: block &2 was sent by another process meanwhile",
     },
 }

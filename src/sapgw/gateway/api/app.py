@@ -29,6 +29,7 @@ from sapgw.gateway.faults import routes as fault_routes
 from sapgw.gateway.ic import accounting_pages, automotive
 from sapgw.gateway.idoc import routes as idoc_routes
 from sapgw.gateway.inputs import InvalidInput
+from sapgw.gateway.loads import routes as load_routes
 from sapgw.gateway.monitor import (
     cats_pages,
     cockpit_pages,
@@ -97,6 +98,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(fault_routes.router)
     app.include_router(automotive.router)
     app.include_router(automotive.pages)
+    app.include_router(load_routes.router)
     app.router.routes.append(metrics.metrics_route())
     if gateway.settings.rfc_destination:  # gateway functions, and the ERP stub behind them
         served = gateway.served_rfc

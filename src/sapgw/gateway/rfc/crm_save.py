@@ -12,7 +12,9 @@ CRM) or replicates it to the other subscribed sites, never back to the sender.
 The interface is ours where SAP's is not public: HEADER (BAPICRMDH1: OBJNAME the adapter
 object, OBJCLASS, LOAD_TYPE D delta or I initial, SENDER the logical system, OBJKEY),
 BAPISTRUCTURES (BAPIMTCS: TABNAME + DATA, DATA a JSON object of the row's fields) and RETURN
-(BAPIRET2). Errors come back as RETURN rows of class SMOF (numbers 9xx ours, docs/MESSAGES.md),
+(BAPIRET2). A block of an initial load or request (LOAD_TYPE I/R with LOAD_ID, BLOCK_NO,
+and OBJKEY on each row; ours) goes to `gateway/loads/receive.py`: one BDoc per object
+(docs/LOADS.md). Errors come back as RETURN rows of class SMOF (numbers 9xx ours, docs/MESSAGES.md),
 which fail the unit: the queue stops in SYSFAIL with the message.
 """
 
@@ -23,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from sapgw.adapters.bupa import DownloadError
 from sapgw.adapters.scenario import MappingError
 from sapgw.gateway.config import SiteSettings
+from sapgw.gateway.loads.receive import is_load_block, receive_block
 from sapgw.gateway.rfc.served import GatewayCall, gateway_function
-from sapgw.rfc.ddic import CHAR, STRING, structure
+from sapgw.rfc.ddic import CHAR, INT4, STRING, structure
 from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -39,11 +42,14 @@ BAPICRMDH1 = structure(
     ("SENDER", CHAR(10), "Logical system of the sending ERP"),
     ("OBJKEY", CHAR(40), "Key of the object sent"),
     ("CHANGED_AT", CHAR(21), "When the sender saved it, UTC YYYYMMDDhhmmss.ffffff (ours)"),
+    ("LOAD_ID", CHAR(32), "Initial load or request of the block (ours, docs/LOADS.md)"),
+    ("BLOCK_NO", INT4, "Number of the block in its load (ours)"),
 )
 BAPIMTCS = structure(
     "BAPIMTCS",
     ("TABNAME", CHAR(30), "Table the row belongs to (KNA1, KNB1, ...)"),
     ("DATA", STRING, "The row: a JSON object of its fields (ours; SAP: fixed width)"),
+    ("OBJKEY", CHAR(40), "Object of a load block the row belongs to (ours)"),
 )
 FLOW_CONTEXT = "MI0"
 
@@ -84,6 +90,8 @@ def bapi_crm_save(call: GatewayCall, params: dict[str, Any]) -> dict[str, Any]:
     if site is None:
         return {"RETURN": [_message(
             "904", f"No R/3 site sends as logical system {header['SENDER']}", header["SENDER"])]}
+    if is_load_block(header):  # a block of an initial load or request (docs/LOADS.md)
+        return receive_block(call, params, adapter, site.name)
     try:
         data = adapter.map_from_erp(params)
     except MappingError as error:
