@@ -4,21 +4,27 @@ item version only, CPICERR retried exactly once by TID, an 8205 module refusing 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from sapgw.clock import Clock
 from sapgw.erp_stub import ErpSystem
 from sapgw.erp_stub.fica.customizing import TFKRA_ACT
 from sapgw.erp_stub.fica.rai_tables import TFKFBC
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Luw
+from sapgw.erp_stub.kernel.qout_tables import TRFCQOUT
 from sapgw.erp_stub.kernel.system import LocalConnection
+from sapgw.qrfc.queries import queue_list
 from sapgw.qrfc.sender import RetryPolicy
 from sapgw.rfc.connection import RfcConnection
-from sapgw.rfc.errors import CommunicationError
+from sapgw.rfc.errors import CommunicationError, ExternalRuntimeError
 from sapgw.types import RfcCall
+from tests.erp_stub.fica_support import DEVICE as DEVICE_ITEM
 from tests.erp_stub.fica_support import (
     SERVICE,
     bit,
@@ -28,7 +34,6 @@ from tests.erp_stub.fica_support import (
     contract_with_items,
     read,
 )
-from tests.erp_stub.fica_support import DEVICE as DEVICE_ITEM
 
 CA01, CA02, CA03 = (f"/1RA/CA0{n}_RAI_CREATE_API" for n in (1, 2, 3))
 
@@ -39,6 +44,7 @@ class Rar(RfcConnection):
     def __init__(self) -> None:
         self.units: dict[str, tuple[str | None, list[RfcCall]]] = {}
         self.down = False
+        self.lose_answer = False
         self.attempts = 0
 
     def connect(self) -> RfcConnection:
@@ -52,6 +58,8 @@ class Rar(RfcConnection):
         if self.down:
             raise CommunicationError("RAR not reached", 1, "RFC_COMMUNICATION_FAILURE")
         self.units.setdefault(tid, (queue, calls))
+        if self.lose_answer:
+            raise CommunicationError("connection reset", 1, "RFC_COMMUNICATION_FAILURE")
 
     def _confirm(self, tid: str) -> None:
         pass
@@ -146,3 +154,153 @@ def test_the_transfer_sends_in_sap_order_one_unit_per_source_document(
     assert [(s["SRCDOC_TYPE"], s["STATUS"], s["RECORDS"]) for s in summary["ET_SUMMARY"]] == [
         ("CABO", "S", 1), ("CAFI", "S", 1), ("CAOI", "S", 2), ("CAOI", "X", 1)]
     assert summary["ET_UNSENT"] == []
+
+
+def luw(erp: ErpSystem) -> CallContext:
+    return CallContext(erp, Luw())
+
+
+def customize(erp: ErpSystem, table: Any, key: dict[str, str], **values: str) -> None:
+    """Change a customizing entry as SM30 would: committed, the table buffers told."""
+    ctx = luw(erp)
+    ctx.update(table, key, values)
+    ctx.commit()
+
+
+def queued(erp: ErpSystem) -> list[tuple[str, str, list[str]]]:
+    """(queue, function, SRCDOC_IDs) of the units waiting in the ERP's SMQ1, in order."""
+    with erp.db.read() as conn:
+        rows = conn.execute(select(TRFCQOUT.__table__).order_by(  # type: ignore[attr-defined]
+            "QCOUNT")).mappings().all()
+    return [(row["QNAME"], function, [i["SRCDOC_ID"] for i in params["IT_MAIN_ITEMS"]])
+            for row in rows for function, params in json.loads(row["ARFCSDATA"])]
+
+
+def test_a_test_run_says_what_it_would_send_and_writes_nothing(
+        erp: ErpSystem, conn: LocalConnection, vkont: str) -> None:
+    result = transfer(conn, TESTRUN="X", IT_SRCDOC_TYPE=[{"LOW": "caoi"}, {"LOW": "CAFI"}])
+
+    assert log(result) == [("CAOI", 2, 1, 1, 0, 0), ("CAFI", 0, 0, 0, 1, 0)]
+    assert [r["MESSAGE"] for r in result["RETURN"]] == [
+        "Test run, Contract order items (CAOI): 2 items would be sent in 1 units, "
+        "1 superseded",
+        "1 fulfilment items would be aggregated from 2 billable item records",
+        "Test run, Fulfilment items (CAFI): 0 items would be sent in 0 units, 0 superseded",
+        "Test run: nothing was saved"]
+    assert [u["STATUS"] for u in result["ET_UNITS"]] == ["T"]
+    assert queued(erp) == []
+    assert read(conn, "DFKKRA_RAI_MI", ["RAI_ID"], "SENTTS <> 0 OR SUPERSEDED_BY <> ''") == []
+    assert read(conn, "DFKKRA_RAI_MI", ["RAI_ID"], "SRCDOC_TYPE = 'CAFI'") == []
+
+
+def test_bad_selections_are_named_and_nothing_is_sent(
+        erp: ErpSystem, conn: LocalConnection, vkont: str) -> None:
+    result = transfer(conn, IT_SRCDOC_TYPE=[{"LOW": "CAXX"}, {"LOW": "CAOI"}])
+    assert errors(result) == [
+        ("065", "Source item type CAXX is not defined (CAOI, CABO, CAFI or CAIN)")]
+    assert (result["RETURN"][0]["PARAMETER"], result["RETURN"][0]["ROW"]) == (
+        "IT_SRCDOC_TYPE", 1)
+    with pytest.raises(ExternalRuntimeError, match="SEL_TO: '20261340' is not a valid date"):
+        transfer(conn, SEL_TO="20261340")
+    assert queued(erp) == []
+
+
+def test_without_active_integration_or_destination_nothing_is_sent(
+        erp: ErpSystem, conn: LocalConnection, vkont: str) -> None:
+    customize(erp, TFKRA_ACT, {"APPLK": "C"}, RFCDEST="")
+    assert errors(transfer(conn)) == [
+        ("064", "No RFC destination of revenue accounting in TFKRA_ACT (area C)")]
+    customize(erp, TFKRA_ACT, {"APPLK": "C"}, XACTIVE="", PROC_LEVEL="7")
+    assert errors(transfer(conn)) == [
+        ("063", "Revenue accounting integration is not active (TFKRA_ACT, area C)"),
+        ("068", "Processing level 7 is not defined (1 or 2, TFKRA_ACT)")]
+    assert queued(erp) == []
+
+
+def test_selections_restrict_what_is_sent(erp: ErpSystem, conn: LocalConnection,
+                                          vkont: str) -> None:
+    assert transfer(conn, IT_BUKRS=[{"LOW": "2000"}])["ET_UNITS"] == []
+    assert transfer(conn, SEL_TO="20261121")["ET_UNITS"] == []
+    gpart = read(conn, "FKKVKP", ["GPART"])[0][0]
+    result = transfer(conn, IT_PARTNER=[{"LOW": gpart.lstrip("0")}],
+                      IT_SRCDOC_TYPE=[{"LOW": "CABO"}])
+    assert [(u["SRCDOC_TYPE"], u["HEADER_ID"]) for u in result["ET_UNITS"]] == [
+        ("CABO", "FEE-1")]
+    assert queued(erp) == [("FKKRAI_1000", CA01, ["FEE-1/00000000"])]
+
+
+def test_processing_level_2_aggregates_now_and_sends_in_the_next_run(
+        erp: ErpSystem, conn: LocalConnection, vkont: str) -> None:
+    customize(erp, TFKRA_ACT, {"APPLK": "C"}, PROC_LEVEL="2")
+    first = transfer(conn, IT_SRCDOC_TYPE=[{"LOW": "CAFI"}])
+    assert log(first) == [("CAFI", 0, 0, 0, 1, 0)]
+    second = transfer(conn, IT_SRCDOC_TYPE=[{"LOW": "CAFI"}])
+    assert log(second) == [("CAFI", 1, 1, 0, 0, 0)]
+    [(_, function, [item])] = queued(erp)
+    assert function == CA02
+    assert read(conn, "DFKKRA_RAI_MI", ["SRCDOC_ID", "QUANTITY", "BETRW"],
+                "SRCDOC_TYPE = 'CAFI'") == [[item, "8.000000", "0.33"]]
+
+
+def test_invoice_items_go_one_unit_per_invoicing_document(
+        erp: ErpSystem, conn: LocalConnection, vkont: str) -> None:
+    conn.call("FKK_BIX_BILL_SINGLE", VKONT=vkont, DATE_TO="20261231")
+    invoiced = conn.call("FKK_INV_INVOICE_SINGLE", VKONT=vkont, BUDAT="20261130")
+    [doc] = invoiced["ET_INVDOCS"]
+
+    result = transfer(conn, IT_SRCDOC_TYPE=[{"LOW": "CAIN"}])
+    assert [(u["HEADER_ID"], u["FUNCNAME"], u["ITEMS"]) for u in result["ET_UNITS"]] == [
+        (doc["INVDOCNO"], CA03, 2)]
+    assert queued(erp) == [("FKKRAI_1000", CA03, [f"{doc['INVDOCNO']}/000001",
+                                                  f"{doc['INVDOCNO']}/000002"])]
+
+
+def test_rar_unreachable_leaves_the_units_in_cpicerr_then_each_arrives_once(
+        erp: ErpSystem, conn: LocalConnection, clock: Clock, rar: Rar, vkont: str) -> None:
+    rar.down = True
+    assert errors(transfer(conn)) == []
+    erp.outbound.run_until_idle()
+
+    [queue] = queue_list(erp.db, erp.outbound.store.schema)
+    assert (queue["name"], queue["status"], queue["entries"]) == ("FKKRAI_1000", "CPICERR", 3)
+    assert rar.units == {}
+    again = transfer(conn)  # the rows were sent to the queue: a second run sends nothing
+    assert again["ET_UNITS"] == []
+
+    rar.down, rar.lose_answer = False, True   # RAR stores the unit, the answer is lost
+    clock.advance(timedelta(minutes=2))
+    erp.outbound.run_until_idle()
+    rar.lose_answer = False
+    for _ in range(3):
+        clock.advance(timedelta(minutes=2))
+        erp.outbound.run_until_idle()
+
+    assert queue_list(erp.db, erp.outbound.store.schema) == []
+    assert len(rar.units) == 3 and rar.attempts > 4   # three TIDs, each stored once
+    sent = [item for _, _, items in rar.calls() for item in items]
+    assert len(sent) == len(set(sent)) == 4
+
+
+def test_an_event_8205_module_that_raises_stops_its_group_and_loses_nothing(
+        erp: ErpSystem, conn: LocalConnection, vkont: str) -> None:
+    erp.seed_rows(TFKFBC, [{"FBEVE": "8205", "APPLK": "C",
+                            "FUNCN": "tests.erp_stub.fica_event_modules:failing"}])
+    result = transfer(conn)
+
+    assert errors(result) == [
+        ("050", "Event 8205 module tests.erp_stub.fica_event_modules:failing failed: "
+                "RuntimeError: enrichment service down"),
+        ("066", "Fulfilment items (CAFI) of PC-1 not transferred: the records stay for a "
+                "later run")]
+    assert log(result)[2] == ("CAFI", 0, 0, 0, 0, 1)
+    assert [(u["SRCDOC_TYPE"], u["STATUS"]) for u in result["ET_UNITS"]] == [
+        ("CAOI", "Q"), ("CABO", "Q"), ("CAFI", "E")]
+    assert read(conn, "DFKKRA_RAI_MI", ["RAI_ID"], "SRCDOC_TYPE = 'CAFI'") == []
+    assert read(conn, "DFKKBIXBIT_RAI", ["RAI_ID"], "SRCDOC_TYPE = 'CAFI'") == [[""], [""]]
+    waiting = conn.call("FKK_RAI_MON", IT_SRCDOC_TYPE=[{"LOW": "CAFI"}])["ET_SUMMARY"]
+    assert [(s["STATUS"], s["RECORDS"]) for s in waiting] == [("A", 2)]
+
+    customize(erp, TFKFBC, {"FBEVE": "8205", "APPLK": "C"}, FUNCN="")  # corrected
+    fixed = transfer(conn)
+    assert errors(fixed) == [] and log(fixed)[2] == ("CAFI", 1, 1, 0, 1, 0)
+    assert [f for _, f, _ in queued(erp)] == [CA01, CA01, CA02]

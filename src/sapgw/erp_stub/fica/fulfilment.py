@@ -28,8 +28,6 @@ from sapgw.erp_stub.fica.order_items import Records, add_condition, write
 from sapgw.erp_stub.fica.rai_monitor import SELECTION
 from sapgw.erp_stub.fica.rai_tables import (
     DFKKBIXBIT_RAI,
-    DFKKRA_RAI_CO,
-    DFKKRA_RAI_MI,
     FULFILMENT,
 )
 from sapgw.erp_stub.fica.returns import Problems

@@ -77,7 +77,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "066": "&1 of &2 not transferred: the records stay for a later run",
         "067": "&1 of &2 was transferred by another run at the same time",
         "068": "Processing level &1 is not defined (1 or 2, TFKRA_ACT)",
-        "069": "&1 &2 is no valid date (YYYYMMDD)",
         "070": "&1 fulfilment items would be aggregated from &2 billable item records",
     },
 }

@@ -12,7 +12,6 @@ wrong (nothing done) or a group was refused (its records stay for a later run).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sapgw.erp_stub.fica import transfer
@@ -48,16 +47,10 @@ def _selection(ctx: CallContext, sel_to: str, types: list[dict[str, Any]],
                companies: list[dict[str, Any]], partners: list[dict[str, Any]],
                problems: Problems) -> transfer.Selection:
     chosen = _values(types)
-    for row, kind in enumerate(sorted(chosen), start=1):
-        if kind not in transfer.ORDER:
+    for row, kind in enumerate((t["LOW"].strip().upper() for t in types), start=1):
+        if kind and kind not in transfer.ORDER:
             problems.error("FKK_CI", "065", kind, parameter="IT_SRCDOC_TYPE", row=row,
                            field="LOW")
-    if sel_to:
-        try:
-            datetime.strptime(sel_to, "%Y%m%d")
-        except ValueError:
-            problems.error("FKK_CI", "069", "SEL_TO", sel_to, parameter="SEL_TO",
-                           field="SEL_TO")
     settings = ra_settings(ctx)
     if not settings.active:
         problems.error("FKK_CI", "063", CONVERGENT)
