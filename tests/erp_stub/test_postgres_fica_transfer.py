@@ -1,5 +1,6 @@
-"""FP_RAI_TRANSF started twice at once, in two OS processes on one PostgreSQL schema: every
-transfer record is queued for RAR exactly once (the claim in the LUW's update task)."""
+"""FP_RAI_TRANSF on PostgreSQL: started twice at once, in two OS processes on one schema,
+every transfer record is queued for RAR exactly once (the claim in the LUW's update task);
+and the SQLite tests of the order, the superseded versions and CPICERR taken over by name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,9 +18,10 @@ import pytest
 from sqlalchemy import select
 
 from sapgw.clock import Clock
-from sapgw.erp_stub import create_system
+from sapgw.erp_stub import ErpSystem, create_system
 from sapgw.erp_stub.kernel.qout_tables import TRFCQOUT
 from tests.conftest import fresh_schema, require_postgres
+from tests.erp_stub import test_fica_transfer
 from tests.erp_stub.fica_support import (
     DEVICE,
     SERVICE,
@@ -31,6 +34,12 @@ from tests.erp_stub.fica_support import (
 )
 
 pytestmark = pytest.mark.postgres
+rar, vkont = test_fica_transfer.rar, test_fica_transfer.vkont
+test_order = test_fica_transfer.test_the_transfer_sends_in_sap_order_one_unit_per_source_document
+test_cpicerr = (
+    test_fica_transfer.test_rar_unreachable_leaves_the_units_in_cpicerr_then_each_arrives_once)
+test_event_8205 = (
+    test_fica_transfer.test_an_event_8205_module_that_raises_stops_its_group_and_loses_nothing)
 CONTRACTS = 10
 RUN = """
 import json, sys, time
@@ -50,6 +59,16 @@ print(json.dumps({"log": result["ET_LOG"], "units": result["ET_UNITS"],
                   "return": result["RETURN"]}, default=str))
 erp.db.dispose()
 """
+
+
+@pytest.fixture
+def erp(clock: Clock) -> Iterator[ErpSystem]:
+    system = create_system(require_postgres(), fresh_schema(), clock=clock)
+    try:
+        yield system
+    finally:
+        system.db.drop_schema()
+        system.db.dispose()
 
 
 def test_two_runs_at_once_queue_every_record_once(tmp_path: Path) -> None:
