@@ -49,6 +49,7 @@ from sapgw.erp_stub.fica.rai_tables import (
     ONE_OFF,
 )
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.rfc.errors import ABAPRuntimeError
 
@@ -257,7 +258,7 @@ def _queue(ctx: CallContext, settings: RaSettings, kind: str, bukrs: str,
     ctx.commit()
 
 
-def _claim(rai_ids: list[str], values: dict[str, Any]) -> Any:
+def _claim(rai_ids: list[str], values: dict[str, Any]) -> Task:
     """Update task: set `values` on rows still unsent and not superseded, or terminate."""
     mi = DFKKRA_RAI_MI.__table__  # type: ignore[attr-defined]
 
