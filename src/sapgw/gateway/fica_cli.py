@@ -1,6 +1,8 @@
 """`sapgw erp fkkbix_s|fkkbix_m|fkkinv_s|fkkinv_m`: Convergent Invoicing runs from the command
 line (FKKBIX_S / FKKBIX_M billing, FKKINV_S / FKKINV_M invoicing); `sapgw erp fp_rai_mon`:
-the revenue accounting transfer records not yet sent (FP_RAI_MON, RFC FKK_RAI_MON).
+the revenue accounting transfer records not yet sent (FP_RAI_MON, RFC FKK_RAI_MON);
+`sapgw erp fp_rai_transf`: send them to RAR (FP_RAI_TRANSF, RFC FKK_RAI_TRANSFER), printing
+the log per item type and the units queued.
 
 Each command calls its RFC function (FKK_BIX_BILL_SINGLE, FKK_BIX_BILL_MASS,
 FKK_INV_INVOICE_SINGLE, FKK_INV_INVOICE_MASS) through the client, as any RFC client would;
@@ -14,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from sapgw.gateway.cli_support import choice_arg, fail, failed_return
 from sapgw.gateway.tables_text import render
 
 RUNS = {
@@ -38,13 +41,40 @@ MON_ITEMS = [("RAI_ID", "Transfer record"), ("SRCDOC_TYPE", "Type"), ("SRCDOC_ID
              ("STATUS", "Status")]
 
 
+SOURCE_TYPES = ("CAOI", "CABO", "CAFI", "CAIN")
+TRANSF_LOG = [("SRCDOC_TYPE", "Item type"), ("SENT", "Sent"), ("UNITS", "Units"),
+              ("SUPERSEDED", "Superseded"), ("AGGREGATED", "Aggregated"),
+              ("FAILED", "Refused"), ("TAKEN", "By other run")]
+TRANSF_UNITS = [("SRCDOC_TYPE", "Type"), ("HEADER_ID", "Source document"),
+                ("BUKRS", "CoCd"), ("FUNCNAME", "RAR function"), ("QNAME", "Queue"),
+                ("ITEMS", "Items"), ("CONDITIONS", "Cond."), ("STATUS", "Status")]
+
+
+def _types_arg(value: str) -> str:
+    """argparse type: source item types, comma-separated; an unknown one lists the valid."""
+    one = choice_arg(SOURCE_TYPES, "source item type")
+    return ",".join(one(part.strip()).upper() for part in value.split(",") if part.strip())
+
+
+def _selections(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--type", default="", type=_types_arg,
+                        help="source item types, e.g. CAOI,CABO,CAFI,CAIN (default: all)")
+    parser.add_argument("--bukrs", default="", help="company codes, comma-separated")
+    parser.add_argument("--partner", default="", help="business partners, comma-separated")
+    parser.add_argument("--to", default="", help="selection to YYYYMMDD (records created "
+                        "up to)")
+
+
 def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
     mon = erp_sub.add_parser("fp_rai_mon", parents=[common], help="revenue accounting transfer "
                              "records per item type and status, and those not yet sent")
-    mon.add_argument("--type", default="", help="source item types, e.g. CAOI,CABO,CAFI,CAIN")
-    mon.add_argument("--bukrs", default="", help="company codes, comma-separated")
-    mon.add_argument("--partner", default="", help="business partners, comma-separated")
-    mon.add_argument("--to", default="", help="selection to YYYYMMDD (records created up to)")
+    _selections(mon)
+    transf = erp_sub.add_parser("fp_rai_transf", parents=[common], help="transfer revenue "
+                                "accounting items to RAR (FP_RAI_TRANSF): contract and one-off "
+                                "order items, fulfilment items, invoice items")
+    _selections(transf)
+    transf.add_argument("--test", action="store_true", help="test run: show what would be "
+                        "sent, write and send nothing")
     for command, (_, text) in RUNS.items():
         parser = erp_sub.add_parser(command, parents=[common], help=text)
         if command.endswith("_s"):
@@ -66,6 +96,8 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int | None:
     """Run the command if it is one of these; None otherwise."""
     if args.erp_command == "fp_rai_mon":
         return monitor(args, client, show)
+    if args.erp_command == "fp_rai_transf":
+        return transfer(args, client, show)
     if args.erp_command not in RUNS:
         return None
     function = RUNS[args.erp_command][0]
@@ -103,3 +135,18 @@ def monitor(args: argparse.Namespace, client: Any, show: Any) -> int:
     show(result, render(result["ET_SUMMARY"], MON_SUMMARY, "(no transfer records)") + "\n\n"
          + render(result["ET_UNSENT"], MON_ITEMS, "(nothing waiting to be sent)"))
     return 0
+
+
+def transfer(args: argparse.Namespace, client: Any, show: Any) -> int:
+    """FP_RAI_TRANSF: the log per item type, the units queued, the messages; exit 1 on E."""
+    result = client.rfc("FKK_RAI_TRANSFER", SEL_TO=args.to, TESTRUN="X" if args.test else "",
+                        IT_SRCDOC_TYPE=_values(args.type), IT_BUKRS=_values(args.bukrs),
+                        IT_PARTNER=_values(args.partner))
+    messages = "\n".join(f"{row['TYPE']} {row['ID']} {row['NUMBER']} {row['MESSAGE']}"
+                         for row in result["RETURN"])
+    headline = failed_return(result)
+    if headline and not result["ET_LOG"] and not args.json:
+        return fail(headline)
+    show(result, render(result["ET_LOG"], TRANSF_LOG, "(nothing selected)") + "\n\n"
+         + render(result["ET_UNITS"], TRANSF_UNITS, "(no units)") + "\n" + messages)
+    return 1 if headline else 0

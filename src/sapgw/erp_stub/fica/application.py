@@ -10,6 +10,7 @@ from sapgw.erp_stub.fica import (
     fulfilment,
     rai_monitor,
     run_functions,
+    transfer_function,
 )
 from sapgw.erp_stub.fica.bit_tables import ALL_BIT_TABLES
 from sapgw.erp_stub.fica.customizing import CUSTOMIZING
@@ -23,7 +24,7 @@ from sapgw.erp_stub.kernel.application import Application
 
 # The function modules register themselves in the group when imported.
 _FUNCTIONS = (bit_exceptions, bits, contract_functions, fulfilment, rai_monitor,
-              run_functions)
+              run_functions, transfer_function)
 
 FICA = Application(
     name="fica",

@@ -1,14 +1,16 @@
 """Aggregation of billable items' revenue accounting records into fulfilment items (CAFI,
-ours), FP_RAI_TRANSF's first step; FKK_RAI_AGGREGATE (ours) runs it alone, as FP_RAI_TRANSF
-does at processing level 2 ("aggregate now, send later").
+ours), FP_RAI_TRANSF's step for fulfilment items (transfer.py); FKK_RAI_AGGREGATE (ours) runs
+it alone.
 
 The DFKKBIXBIT_RAI records of rated consumption not yet aggregated (RAI_ID blank) are summed
 per aggregation key (ours, SAP publishes none): company code, contract account, provider
 contract item, service type, currency, unit, date of the billable item, reference ID and
 reversal. Each aggregate becomes one main item (SRCDOC_ID = its own RAI_ID, EVENT_DATE = the
 date, QUANTITY and BETRW summed, origin = the contract item's order item) with a condition of
-the service type's condition type for the amount; its records get its RAI_ID. Two runs at
-once never aggregate a record twice: the later commit terminates (FKK_CI 059).
+the service type's condition type for the amount; its records get its RAI_ID. Event 8205 is
+called on the items before they are saved (simulation, then for real; IS_VT_CHANGES empty),
+as on a contract's order items; when it fails nothing is aggregated (FKK_CI 050-054). Two
+runs at once never aggregate a record twice: the later commit terminates (FKK_CI 059).
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from sapgw.erp_stub.fica import event_8205
 from sapgw.erp_stub.fica.customizing import ra_settings, service_type
 from sapgw.erp_stub.fica.master_data import group
+from sapgw.erp_stub.fica.order_items import Records, add_condition, write
 from sapgw.erp_stub.fica.rai_monitor import SELECTION
 from sapgw.erp_stub.fica.rai_tables import (
     DFKKBIXBIT_RAI,
-    DFKKRA_RAI_CO,
-    DFKKRA_RAI_MI,
     FULFILMENT,
 )
 from sapgw.erp_stub.fica.returns import Problems
@@ -64,43 +66,64 @@ def waiting(ctx: CallContext, companies: set[str], partners: set[str], up_to: st
 
 
 def aggregate(ctx: CallContext, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Register a fulfilment item per aggregate in the caller's LUW; the aggregates."""
+    """Register a fulfilment item per aggregate in the caller's LUW; the aggregates.
+
+    Event 8205 sees the items before they are saved (simulation, then for real), as it sees
+    a contract's order items; its EventError leaves the LUW for the caller to roll back.
+    """
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in records:
         groups[tuple(row[name] for name in AGGREGATION_KEY)].append(row)
-    settings, now = ra_settings(ctx), ctx.clock.now()
-    stamp = Decimal(now.strftime("%Y%m%d%H%M%S"))
-    done = []
+    settings = ra_settings(ctx)
+    stamp = Decimal(ctx.clock.now().strftime("%Y%m%d%H%M%S"))
+    items = Records()
     for rows in groups.values():
-        first, rai_id = rows[0], ctx.numbers.next("FKKRA_RAI")
-        amount = sum((row["BIT_AMOUNT"] for row in rows), Decimal(0))
-        quantity = sum((row["BIT_QUANTITY"] for row in rows), Decimal(0))
-        kind = service_type(ctx, first["SERVICE_TYPE"])
-        ctx.insert(DFKKRA_RAI_MI, {
-            "RAI_ID": rai_id, "SRCDOC_COMP": settings.source_component,
-            "SRCDOC_LOGSYS": ctx.logical_system, "SRCDOC_TYPE": FULFILMENT,
-            "SRCDOC_ID": rai_id, "TIMESTAMP_UTC": stamp, "HEADER_ID": first["VTREF"] or
-            first["VKONT"], "ITEM_ID": first["VTPOS"], "ORIGDOC_TYPE": first["ORIGDOC_TYPE"],
-            "ORIGDOC_ID": first["ORIGDOC_ID"], "SERVICE_TYPE": first["SERVICE_TYPE"],
-            "PARTNER": first["GPART"], "VKONT": first["VKONT"], "VTREF": first["VTREF"],
-            "VTPOS": first["VTPOS"], "SUBAP": first["SUBAP"], "BUKRS": first["BUKRS"],
-            "BETRW": amount, "WAERS": first["BIT_CURR"], "QUANTITY": quantity,
-            "QUANTITY_UNIT": first["BIT_QTY_UNIT"], "EVENT_DATE": first["BITDATE"],
-            "RA_REFTYPE": first["RA_REFTYPE"], "RA_REFID": first["RA_REFID"],
-            "CRDATE": now.strftime("%Y%m%d"), "CRTIME": now.strftime("%H%M%S")})
-        if kind is not None and kind.condition_type:
-            ctx.insert(DFKKRA_RAI_CO, {
-                "RAI_ID": rai_id, "UUID": f"{rai_id}0001", "SRCDOC_TYPE": FULFILMENT,
-                "SRCDOC_ID": rai_id, "TIMESTAMP_UTC": stamp, "SERVICE_TYPE": kind.code,
-                "CONDITION_TYPE": kind.condition_type, "BETRW": amount,
-                "WAERS": first["BIT_CURR"], "MAIN_COND_TYPE": "X"})
+        _item(ctx, items, rows, settings.source_component, stamp)
+    if not items:
+        return []
+    for simulation in (True, False):
+        items = event_8205.run(ctx, items, [], simulation)
+    rai_ids = write(ctx, items, own_id=True)
+    done = []
+    for rai_id, item, rows in zip(rai_ids, items.mi, groups.values(), strict=True):
         for row in rows:
             ctx.task(assign(row, rai_id))
-        done.append({"RAI_ID": rai_id, "VTREF": first["VTREF"], "VTPOS": first["VTPOS"],
-                     "SERVICE_TYPE": first["SERVICE_TYPE"], "EVENT_DATE": first["BITDATE"],
-                     "QUANTITY": quantity, "BETRW": amount, "WAERS": first["BIT_CURR"],
-                     "RECORDS": len(rows)})
+        done.append({"RAI_ID": rai_id, "VTREF": item["VTREF"], "VTPOS": item["VTPOS"],
+                     "SERVICE_TYPE": item["SERVICE_TYPE"], "EVENT_DATE": item["EVENT_DATE"],
+                     "QUANTITY": item["QUANTITY"], "BETRW": item["BETRW"],
+                     "WAERS": item["WAERS"], "RECORDS": len(rows)})
     return done
+
+
+def _item(ctx: CallContext, items: Records, rows: list[dict[str, Any]], component: str,
+          stamp: Decimal) -> None:
+    """The fulfilment item of one aggregate (provisional RAI_ID $n, its own SRCDOC_ID)."""
+    first, rai_id = rows[0], f"${len(items.mi) + 1}"
+    amount = sum((row["BIT_AMOUNT"] for row in rows), Decimal(0))
+    quantity = sum((row["BIT_QUANTITY"] for row in rows), Decimal(0))
+    kind = service_type(ctx, first["SERVICE_TYPE"])
+    items.mi.append({
+        "RAI_ID": rai_id, "SRCDOC_COMP": component, "SRCDOC_LOGSYS": ctx.logical_system,
+        "SRCDOC_TYPE": FULFILMENT, "SRCDOC_ID": "", "TIMESTAMP_UTC": stamp,
+        "HEADER_ID": header_of(first), "ITEM_ID": first["VTPOS"],
+        "ORIGDOC_TYPE": first["ORIGDOC_TYPE"], "ORIGDOC_ID": first["ORIGDOC_ID"],
+        "SERVICE_TYPE": first["SERVICE_TYPE"], "CHIND": "", "X_ESTIMATED_QUAN": "",
+        "PARTNER": first["GPART"], "VKONT": first["VKONT"], "VTREF": first["VTREF"],
+        "VTPOS": first["VTPOS"], "SUBAP": first["SUBAP"], "BUKRS": first["BUKRS"],
+        "BETRW": amount, "WAERS": first["BIT_CURR"], "QUANTITY": quantity,
+        "QUANTITY_UNIT": first["BIT_QTY_UNIT"], "EVENT_DATE": first["BITDATE"],
+        "RA_REFTYPE": first["RA_REFTYPE"], "RA_REFID": first["RA_REFID"], "CHRSN": ""})
+    if kind is not None and kind.condition_type:
+        add_condition(items, rai_id, {
+            "SRCDOC_TYPE": FULFILMENT, "SRCDOC_ID": "", "TIMESTAMP_UTC": stamp,
+            "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
+            "BETRW": amount, "WAERS": first["BIT_CURR"], "MAIN_COND_TYPE": "X",
+            "STATISTIC": "", "CHIND": ""})
+
+
+def header_of(record: dict[str, Any]) -> str:
+    """The source document of a fulfilment item: its provider contract, else its account."""
+    return str(record["VTREF"] or record["VKONT"])
 
 
 def assign(row: dict[str, Any], rai_id: str) -> Task:
@@ -135,9 +158,12 @@ def fkk_rai_aggregate(ctx: CallContext, SEL_TO: str, IT_BUKRS: list[dict[str, An
     records = waiting(ctx, {row["LOW"] for row in IT_BUKRS if row["LOW"]}, partners, SEL_TO)
     try:
         ET_AGGREGATES[:] = aggregate(ctx, records)
-    except NumberRangeError as error:
+    except (NumberRangeError, event_8205.EventError) as error:
         ctx.rollback()
-        problems.number_range(error)
+        if isinstance(error, NumberRangeError):
+            problems.number_range(error)
+        else:
+            problems.error("FKK_CI", error.number, *error.variables)
         RETURN[:] = problems.rows
         return {"IT_BUKRS": IT_BUKRS, "IT_PARTNER": IT_PARTNER, "ET_AGGREGATES": [],
                 "RETURN": RETURN}

@@ -132,16 +132,23 @@ def add_condition(records: Records, rai_id: str, values: dict[str, Any]) -> None
     records.co.append({**values, "RAI_ID": rai_id, "UUID": f"{rai_id}/{number:04d}"})
 
 
-def write(ctx: CallContext, records: Records) -> list[str]:
-    """Draw the RAI numbers and register the records in the caller's LUW; the RAI_IDs."""
+def write(ctx: CallContext, records: Records, own_id: bool = False) -> list[str]:
+    """Draw the RAI numbers and register the records in the caller's LUW; the RAI_IDs.
+
+    `own_id`: the source item is the record itself (a fulfilment item, which no document
+    names): its SRCDOC_ID is its RAI_ID."""
     now = ctx.clock.now()
     numbers = {row["RAI_ID"]: ctx.numbers.next("FKKRA_RAI") for row in records.mi}
-    ctx.insert(DFKKRA_RAI_MI, [{**row, "RAI_ID": numbers[row["RAI_ID"]],
+
+    def source(row: dict[str, Any]) -> dict[str, Any]:
+        return {"SRCDOC_ID": numbers[row["RAI_ID"]]} if own_id else {}
+
+    ctx.insert(DFKKRA_RAI_MI, [{**row, "RAI_ID": numbers[row["RAI_ID"]], **source(row),
                                 "CRDATE": now.strftime("%Y%m%d"),
                                 "CRTIME": now.strftime("%H%M%S")} for row in records.mi])
     if records.co:
         ctx.insert(DFKKRA_RAI_CO, [{
-            **row, "RAI_ID": numbers[row["RAI_ID"]],
+            **row, "RAI_ID": numbers[row["RAI_ID"]], **source(row),
             "UUID": numbers[row["RAI_ID"]] + row["UUID"].split("/")[-1]}
             for row in records.co])
     return list(numbers.values())

@@ -26,11 +26,11 @@ from sapgw.rfc.ddic import CHAR, CUKY, DATS, INT4, Elementary, structure
 from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
-UNSENT, SENT, TO_AGGREGATE = "U", "S", "A"
+UNSENT, SENT, SUPERSEDED, TO_AGGREGATE = "U", "S", "X", "A"
 AMOUNT = Elementary("CURR", 15, 2)
 FKKRA_MON_SUM = structure(
     "FKKRA_MON_SUM", ("SRCDOC_TYPE", CHAR(4), "Source item type"),
-    ("STATUS", CHAR(1), "U not sent, S sent, A to aggregate"),
+    ("STATUS", CHAR(1), "U not sent, S sent, X superseded, A to aggregate"),
     ("RECORDS", INT4, "Records"))
 FKKRA_MON_ITEM = structure(
     "FKKRA_MON_ITEM", ("RAI_ID", CHAR(20), "Transfer record (blank: to aggregate)"),
@@ -68,7 +68,8 @@ def monitor(ctx: CallContext, types: set[str], companies: set[str], partners: se
     for row in mains:
         if not selected(row["SRCDOC_TYPE"], row["BUKRS"], row["PARTNER"], row["CRDATE"]):
             continue
-        status = SENT if row["SENTTS"] else UNSENT
+        status = (SENT if row["SENTTS"] else SUPERSEDED if row["SUPERSEDED_BY"]
+                  else UNSENT)
         summary[(row["SRCDOC_TYPE"], status)] += 1
         if status == UNSENT:
             unsent.append({**{name: row[name] for name in (

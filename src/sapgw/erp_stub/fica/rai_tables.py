@@ -5,7 +5,9 @@ blank until then), and the customer event modules TFKFBC (event 8205).
 Source item types (SRCDOC_TYPE, check table TFK_RA_SRCTY): CAOI order item from a contract
 item is SAP's; CABO (one-off charge), CAFI (fulfilment) and CAIN (invoice) are ours. Fields
 ours beside SAP's: CHRSN (the change reason copied from the contract item), RA_REFTYPE/
-RA_REFID on the main item (SAP has them on DFKKBIXBIT_RAI and the contract item).
+RA_REFID on the main item (SAP has them on DFKKBIXBIT_RAI and the contract item), and
+SUPERSEDED_BY: FP_RAI_TRANSF sends only the newest version of a contract item; an older
+version not yet sent gets the RAI_ID of the version sent instead and is never sent.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class DFKKRA_RAI_MI(ErpTable, table=True):
     SENTDATE: str = dats()               # transferred to RAR (blank: not yet)
     SENTTIME: str = tims()
     SENTTS: Decimal = dec(15)
+    SUPERSEDED_BY: str = char(20)        # ours: a newer version was sent instead (never sent)
 
 
 class DFKKRA_RAI_CO(ErpTable, table=True):
