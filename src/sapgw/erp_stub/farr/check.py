@@ -59,7 +59,7 @@ def _all(ctx: CallContext, model: Any, **where: Any) -> list[dict[str, Any]]:
             *(table.c[k] == v for k, v in where.items() if v))).mappings()]
 
 
-def _finding(check: str, number: str, *variables: Any, contract: str = "", pob: str = "",
+def _finding(number: str, check: str, *variables: Any, contract: str = "", pob: str = "",
              kind: str = "", ident: str = "") -> dict[str, Any]:
     return {"CHECK": check, "CONTRACT_ID": contract, "POB_ID": pob, "SRCDOC_TYPE": kind,
             "SRCDOC_ID": ident, "MESSAGE": text("FARR_RAI", number, *variables)[:220]}
@@ -73,14 +73,14 @@ def sender_findings(ctx: CallContext, sent: list[dict[str, Any]], bukrs: str
         item = stored.get(checks.key_of(row))
         where = {"kind": row["SRCDOC_TYPE"], "ident": row["SRCDOC_ID"]}
         if item is None:
-            findings.append(_finding("SND", "044", row["SRCDOC_TYPE"], row["SRCDOC_ID"],
+            findings.append(_finding("044", "SND", row["SRCDOC_TYPE"], row["SRCDOC_ID"],
                                      **where))
         elif item["BETRW"] != row["BETRW"]:
-            findings.append(_finding("AMT", "046", row["SRCDOC_TYPE"], row["SRCDOC_ID"],
+            findings.append(_finding("046", "AMT", row["SRCDOC_TYPE"], row["SRCDOC_ID"],
                                      row["BETRW"], item["BETRW"], **where))
     for item in stored.values():
         if item["STATUS"] == RAW:
-            findings.append(_finding("RAW", "045", item["SRCDOC_TYPE"], item["SRCDOC_ID"],
+            findings.append(_finding("045", "RAW", item["SRCDOC_TYPE"], item["SRCDOC_ID"],
                                      item["REASON"][:50], kind=item["SRCDOC_TYPE"],
                                      ident=item["SRCDOC_ID"]))
     return findings
@@ -100,10 +100,10 @@ def contract_findings(ctx: CallContext, contract: dict[str, Any]) -> list[dict[s
     findings = []
     effect = sum((p["ALLOC_AMT"] - p["TRX_PRICE"] for p in pobs), ZERO)
     if effect:
-        findings.append(_finding("E1", "041", contract_id, effect, contract=contract_id))
+        findings.append(_finding("041", "E1", contract_id, effect, contract=contract_id))
     allocated = sum((p["ALLOC_AMT"] for p in pobs), ZERO)
     if allocated != contract["TRX_PRICE"]:
-        findings.append(_finding("C01", "043", contract_id, allocated, contract["TRX_PRICE"],
+        findings.append(_finding("043", "C01", contract_id, allocated, contract["TRX_PRICE"],
                                  contract=contract_id))
     for pob in sorted(pobs, key=lambda p: p["POB_ID"]):
         items = rows[pob["POB_ID"]]
@@ -112,14 +112,14 @@ def contract_findings(ctx: CallContext, contract: dict[str, Any]) -> list[dict[s
                     or pob["EVENT_TYPE"] in (schedule.START_DATE, schedule.VALUE_BASED)
                     or delivered[pob["POB_ID"]] >= pob["QUANTITY"])
         if (total != pob["ALLOC_AMT"] and complete) or abs(total) > abs(pob["ALLOC_AMT"]):
-            findings.append(_finding("E2", "042", pob["POB_ID"], total, pob["ALLOC_AMT"],
+            findings.append(_finding("042", "E2", pob["POB_ID"], total, pob["ALLOC_AMT"],
                                      contract=contract_id, pob=pob["POB_ID"]))
         if posted_to:
             due = sum((r["INV_AMT_DELTA"] for r in items
                        if r["GJAHR"] + r["POPER"] <= posted_to), ZERO)
             posted = sum((r["INV_AMT_POSTED"] for r in items), ZERO)
             if due != posted:
-                findings.append(_finding("C13", "047", pob["POB_ID"], posted, due,
+                findings.append(_finding("047", "C13", pob["POB_ID"], posted, due,
                                          contract=contract_id, pob=pob["POB_ID"]))
     return findings
 

@@ -110,7 +110,9 @@ def malformed(ctx: CallContext, rai_class: str, main_items: list[dict[str, Any]]
     for row, item in enumerate(main_items, start=1):
         label = item.get("SRCDOC_ID") or f"row {row}"
         missing = [name for name in REQUIRED if not item.get(name)]
+        key = checks.key_of(item)
         if missing:
+            seen.add(key)
             errors.append(bapiret2("E", "FARR_RAI", "001", label, missing[0],
                                    parameter="IT_MAIN_ITEMS", row=row, field=missing[0]))
             continue
@@ -122,7 +124,6 @@ def malformed(ctx: CallContext, rai_class: str, main_items: list[dict[str, Any]]
             errors.append(bapiret2("E", "FARR_RAI", "003", label, item["SRCDOC_TYPE"], kind,
                                    rai_class, parameter="IT_MAIN_ITEMS", row=row,
                                    field="SRCDOC_TYPE"))
-        key = checks.key_of(item)
         if key in seen:
             errors.append(bapiret2("E", "FARR_RAI", "005", item["SRCDOC_TYPE"], label,
                                    parameter="IT_MAIN_ITEMS", row=row))
