@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway.idoc import cli as idoc_cli  # IDocs: WE02/WE05/BD87/WE20
 
     idoc_cli.add_commands(sub)
+    from sapgw.gateway import rar_cli  # Revenue Accounting (destination RAR)
+
+    rar_cli.add_commands(sub, common)
     from sapgw.gateway import flow_cli  # the document flow of a key
 
     flow_cli.add_command(sub, common)
@@ -417,6 +420,10 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         from sapgw.gateway.jobs import cli as jobs_cli
 
         return jobs_cli.run(args, client)
+    if command == "rar":
+        from sapgw.gateway import rar_cli
+
+        return rar_cli.run(args, client, show)
     if command == "flow":
         from sapgw.gateway.flow_cli import flow_command
 
