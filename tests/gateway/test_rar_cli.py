@@ -57,3 +57,22 @@ def test_rar_commands(cli: Gateway, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "00000000000077 does not exist" in err
     code, out, _ = run(["rar", "check"], capsys)   # the raw fulfilment F2 is a finding
     assert code == 1 and "RAW" in out and "FARR_RAI 040" in out
+
+
+def test_rar_contracts_page(sapgw: Gateway) -> None:
+    from starlette.testclient import TestClient
+
+    from sapgw.gateway.api.app import create_app
+
+    rar = sapgw.destination("RAR")
+    send(rar, "CA01", [order_item("C1/000001", "90.00", "100.00", service="DEVICE",
+                                  quantity="2"),
+                       order_item("C1/000002", "30.00", "50.00", start="20270201",
+                                  end="20280131")])
+    rar.call("FARR_RAI_PROCESS")
+    with TestClient(create_app(sapgw, run_schedulers=False)) as web:
+        page = web.get("/rar/contracts").text
+        assert "Contract 00000000000001" in page and "80.00" in page and "-10.00" in page
+        assert "001/2028: 3.37" in page
+        assert web.get("/rar/contracts", params={"contract": "2"}).status_code == 404
+        assert web.get("/rar/contracts", params={"contract": "x" * 20}).status_code == 400
