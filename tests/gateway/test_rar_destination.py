@@ -4,6 +4,7 @@ on its own by `sapgw erp serve --system sapgw.erp_stub.rar_system` over JSON RFC
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +101,39 @@ def test_a_served_rar_takes_items_over_json_rfc(gateway: Gateway) -> None:
         assert [(m["TYPE"], m["NUMBER"]) for m in bad] == [("E", "003")]
     # the same database as the in-process destination (rar.db beside the ERP's)
     assert count(gateway.destination("RAR"), "FARR_D_POB") == 1
+
+
+def test_the_rar_database_beside_the_erps_or_in_a_schema_of_its_own() -> None:
+    from dataclasses import replace
+
+    from sapgw.gateway.config import DestinationSettings, load_settings
+    from sapgw.gateway.rfc.destinations import local_database
+
+    settings = load_settings(Path(__file__).parents[2] / "config.ini")
+    rar, erp = settings.destinations["RAR"], settings.destinations["ERP"]
+    sqlite = replace(settings, erp_db_url="sqlite:////data/x/erp.db")
+    assert local_database(sqlite, rar) == ("sqlite:////data/x/rar.db", "")
+    assert local_database(sqlite, erp) == ("sqlite:////data/x/erp.db", "erp")
+    postgres = replace(settings, erp_db_url="postgresql+psycopg://h/db", erp_db_schema="erp1")
+    assert local_database(postgres, rar) == ("postgresql+psycopg://h/db", "erp1_rar")
+    own = DestinationSettings("RAR", "local", rar.system,
+                              params={"db_url": "sqlite:////y/r.db", "db_schema": ""})
+    assert local_database(postgres, own)[0] == "sqlite:////y/r.db"
+
+
+def test_rar_on_postgresql_in_its_own_schema() -> None:
+    from sapgw.erp_stub.rar_system import create_system
+    from tests.conftest import fresh_schema, require_postgres
+    from tests.erp_stub.rar_support import process, send
+
+    system = create_system(require_postgres(), schema=fresh_schema())
+    try:
+        conn = system.connect()
+        send(conn, "CA01", [order_item("C1/000001", "90.00", "100.00"),
+                            order_item("C1/000002", "30.00", "50.00")])
+        process(conn)
+        pobs = conn.call("FARR_CONTRACT_READ")["ET_POBS"]
+        assert [p["ALLOC_AMT"] for p in pobs] == [Decimal("80.00"), Decimal("40.00")]
+    finally:
+        system.db.drop_schema()
+        system.db.dispose()
