@@ -183,3 +183,36 @@ def test_check_lists_what_the_sender_sent_and_rar_lacks(conn: LocalConnection) -
     assert [(f["CHECK"], f["SRCDOC_ID"]) for f in findings] == [("AMT", "C1/000002"),
                                                                  ("SND", "I9")]
     assert "31.00 sent, 30.00 stored" in findings[0]["MESSAGE"]
+
+
+def test_a_renewal_opens_a_new_contract_from_its_effective_date(conn: LocalConnection) -> None:
+    send(conn, "CA01", [order_item("C1/000001", "120.00", "120.00")])
+    process(conn)
+    renewed = order_item("C1/000001", "60.00", "60.00", start="20270101", end="20280630",
+                         refid="C1-2", chrsn="RN", effective="20280101", stamp=STAMP + 1)
+    send(conn, "CA01", [renewed])
+    process(conn)
+    data = read(conn)
+    assert [c["REFERENCE_ID"] for c in data["ET_CONTRACTS"]] == ["C1", "C1-2"]
+    old, new = data["ET_POBS"]
+    assert (old["ALLOC_AMT"], old["END_DATE"]) == (D("120.00"), "20271231")
+    assert (new["START_DATE"], new["ALLOC_AMT"]) == ("20280101", D("60.00"))
+    assert sorted(by_pob(data["ET_DEFITEMS"], new["POB_ID"], "REV_AMT_DELTA")) == [
+        f"20280{m:02d}" for m in range(1, 7)]
+
+
+def test_an_invoice_for_a_posted_period_is_a_finding_until_the_next_run(
+        conn: LocalConnection) -> None:
+    example_a(conn)
+    post(conn, "202701")
+    send(conn, "CA03", [follower("CAIN", "I1", "C1/000001", "45.00", service="DEVICE",
+                                 date="20270131", header="INV1")])
+    process(conn)
+    [finding] = conn.call("FARR_CHECK_CONS")["ET_FINDINGS"]
+    assert finding["CHECK"] == "C13" and "posted 0.00, invoiced 45.00" in finding["MESSAGE"]
+    got = lines(post(conn, "202702"))
+    assert got[("1", "IC", "S")] == D("45.00") == got[("1", "DR", "H")]
+    # the asset of January (40) reversed; invoiced 45 > recognised 40 + 3.33: liability
+    assert got[("", "CA", "H")] == D("40.00")
+    assert got[("", "CL", "H")] == D("45.00") - (D("40.00") + D("3.33")) == D("1.67")
+    assert conn.call("FARR_CHECK_CONS")["ET_FINDINGS"] == []
