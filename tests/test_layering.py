@@ -88,6 +88,11 @@ def layering_errors(sources: list[Path]) -> list[str]:
     return errors
 
 
+# The modules that list a system's applications: the ERP (applications.py) and the
+# Revenue Accounting system (rar_system.py: basis + farr, a second system of its own).
+SYSTEMS = ("applications", "rar_system")
+
+
 def application_errors(sources: list[Path]) -> list[str]:
     """Inside the ERP stub: the kernel names no application; an application reaches another
     only through that one's `api` module; only `erp_stub/applications.py` (the list of a
@@ -109,7 +114,7 @@ def application_errors(sources: list[Path]) -> list[str]:
                 continue
             if own == "kernel":
                 errors.append(f"{where}: the kernel names no application")
-            elif own == "applications" and target[3] == "application":
+            elif own in SYSTEMS and target[3] == "application":
                 continue
             elif target[3] != "api":
                 errors.append(f"{where}: use {'.'.join(target[:3])}.api, not its internals")

@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     erp_serve = erp_sub.add_parser("serve", help="serve only the ERP stub's JSON RFC")
     erp_serve.add_argument("--host", default="127.0.0.1")
     erp_serve.add_argument("--port", type=int, default=8081)
+    erp_serve.add_argument("--system", default="", help="import path of the system to serve "
+                           "(default: the ERP stub); e.g. sapgw.erp_stub.rar_system, with the "
+                           "database of the [destination] that names it")
     read = erp_sub.add_parser("read-table", parents=[common], help="RFC_READ_TABLE")
     read.add_argument("table")
     read.add_argument("--fields", default="", help="comma-separated field names")
@@ -174,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sapgw.gateway.idoc import cli as idoc_cli  # IDocs: WE02/WE05/BD87/WE20
 
     idoc_cli.add_commands(sub)
+    from sapgw.gateway import rar_cli  # Revenue Accounting (destination RAR)
+
+    rar_cli.add_commands(sub, common)
     from sapgw.gateway import flow_cli  # the document flow of a key
 
     flow_cli.add_command(sub, common)
@@ -315,7 +321,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         return scenario_cli.run(args, settings)
     if args.command == "erp" and args.erp_command == "serve":
-        return erp_serve(settings, args.host, args.port)
+        return erp_serve(settings, args.host, args.port, args.system)
     client = open_client(settings, getattr(args, "url", None), getattr(args, "user", None))
     try:
         return dispatch(args, client)
@@ -424,6 +430,10 @@ def dispatch(args: argparse.Namespace, client: Any) -> int:
         from sapgw.gateway.loads import cli as load_cli
 
         return load_cli.run(args, client)
+    if command == "rar":
+        from sapgw.gateway import rar_cli
+
+        return rar_cli.run(args, client, show)
     if command == "flow":
         from sapgw.gateway.flow_cli import flow_command
 
@@ -731,40 +741,55 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def erp_serve(settings: Settings, host: str, port: int) -> int:
+def erp_serve(settings: Settings, host: str, port: int, system: str = "") -> int:
     import uvicorn
 
     refusal = bind_refusal(settings, host)
     if refusal:
         print(f"sapgw: {refusal}", file=sys.stderr)
         return 2
-    uvicorn.run(erp_app(settings), host=host, port=port, loop="uvloop", http="httptools",
+    uvicorn.run(erp_app(settings, system), host=host, port=port, loop="uvloop", http="httptools",
                 log_level="info")
     return 0
 
 
-def erp_app(settings: Settings) -> Any:
-    """`sapgw erp serve`'s app: the ERP stub's JSON RFC, behind `[auth]` as `sapgw serve` is
-    (role rfc or admin for `/sap/...` once users exist)."""
+def erp_app(settings: Settings, system_path: str = "") -> Any:
+    """`sapgw erp serve`'s app: the ERP stub's JSON RFC (or, with `system_path`, another
+    system such as RAR, on the database of the local destination that names it), behind
+    `[auth]` as `sapgw serve` is (role rfc or admin for `/sap/...` once users exist)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
 
     from sapgw.gateway.api.auth import Authenticator, AuthMiddleware
+    from sapgw.gateway.config import env_value
+    from sapgw.gateway.rfc.destinations import ERP_SYSTEM, local_database
+    from sapgw.rfc.jsonrfc_client import HttpRfcConnection
     from sapgw.rfc.jsonrfc_server import rfc_routes
 
-    # The system a local destination names (import path), as the gateway loads it.
-    module = next((dest.system for dest in settings.destinations.values()
-                   if dest.type == "local"), DestinationSettings.system)
-    system = importlib.import_module(module).create_system(
-        settings.erp_db_url, schema=settings.erp_db_schema,
-        customizing_dir=settings.erp_customizing, logical_system=settings.erp_logical_system)
-    if settings.erp_crm_url:  # SM59 of the ERP: deltas go to the gateway over JSON RFC
-        from sapgw.gateway.config import env_value
-        from sapgw.rfc.jsonrfc_client import HttpRfcConnection
-
-        url, user, passwd = settings.erp_crm_url, settings.erp_crm_user, settings.erp_crm_passwd
-        system.outbound.set_destination("CRM", lambda: HttpRfcConnection(
-            url, user=user, passwd=env_value(passwd)))
+    served = settings.destinations.get(settings.rfc_destination)
+    module = system_path or (served.system if served is not None and served.type == "local"
+                             else ERP_SYSTEM)
+    if module == ERP_SYSTEM or (served is not None and module == served.system):
+        system = importlib.import_module(module).create_system(
+            settings.erp_db_url, schema=settings.erp_db_schema,
+            customizing_dir=settings.erp_customizing,
+            logical_system=settings.erp_logical_system)
+    else:  # another system: the database its [destination] gives it
+        dest = next((d for d in settings.destinations.values()
+                     if d.type == "local" and d.system == module),
+                    DestinationSettings(name=module.rsplit(".", 1)[-1].removesuffix("_system")
+                                        .upper(), type="local", system=module))
+        db_url, schema = local_database(settings, dest)
+        system = importlib.import_module(module).create_system(
+            db_url, schema=schema, customizing_dir=settings.erp_customizing)
+    # SM59 of the served system: JSON RFC to the gateway (CRM) and to a served RAR.
+    for name, (url, user, passwd) in {
+            "CRM": (settings.erp_crm_url, settings.erp_crm_user, settings.erp_crm_passwd),
+            "RAR": (settings.erp_rar_url, settings.erp_rar_user, settings.erp_rar_passwd),
+    }.items():
+        if url:
+            system.outbound.set_destination(name, lambda u=url, n=user, p=passwd: (
+                HttpRfcConnection(u, user=n, passwd=env_value(p))))
     # Sole user of its own SQLite file: calls run on the event loop (see rfc_routes).
     routes = rfc_routes(system.connect, inline=system.db.is_sqlite)
     guard = Middleware(AuthMiddleware, authenticator=Authenticator(settings.auth))

@@ -20,7 +20,9 @@ from sapgw.gateway.jobs.settings import JobSettings, read_jobs
 # Destination type -> the keys of its section beyond `type` and the SMQS settings.
 # Each type is connected by `sapgw.gateway.rfc.destinations.CONNECTORS`.
 DESTINATION_KEYS: dict[str, tuple[str, ...]] = {
-    "local": ("system",),
+    # db_url / db_schema: the system's own database (default: the ERP's for sapgw.erp_stub,
+    # else <name>.db beside the ERP's file, or schema <erp schema>_<name> on PostgreSQL).
+    "local": ("system", "db_url", "db_schema"),
     # JSON RFC to a separately started sapgw (docs/JSON_RFC.md); user/passwd log on with
     # HTTP Basic where the partner has [auth] users; passwd may be `env:NAME`.
     "http": ("url", "user", "passwd"),
@@ -192,6 +194,11 @@ class Settings:
     erp_crm_url: str = ""
     erp_crm_user: str = ""
     erp_crm_passwd: str = field(default="", repr=False)  # may be env:NAME
+    # `sapgw erp serve`: the served RAR system (`--system sapgw.erp_stub.rar_system`) FI-CA
+    # sends revenue accounting items to (the ERP's destination RAR, JSON RFC).
+    erp_rar_url: str = ""
+    erp_rar_user: str = ""
+    erp_rar_passwd: str = field(default="", repr=False)  # may be env:NAME
     rfc_destination: str = ""
     queue_dependencies: bool = True
     poll_interval: float = 0.5
@@ -254,6 +261,9 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
         erp_crm_url=reader.get(erp, "crm_url"),
         erp_crm_user=reader.get(erp, "crm_user"),
         erp_crm_passwd=reader.get(erp, "crm_passwd"),
+        erp_rar_url=reader.get(erp, "rar_url"),
+        erp_rar_user=reader.get(erp, "rar_user"),
+        erp_rar_passwd=reader.get(erp, "rar_passwd"),
         rfc_destination=reader.get(gw, "serve_rfc", "ERP"),
         queue_dependencies=reader.boolean(gw, "queue_dependencies", True),
         poll_interval=reader.number(gw, "poll_interval", 0.5, 0.01, 60),
@@ -278,6 +288,10 @@ def parse_settings(parser: configparser.ConfigParser, base: Path, path: Path | N
     crm_url = settings_kwargs["erp_crm_url"]
     if crm_url and not str(crm_url).startswith(("http://", "https://")):
         reader.problem(erp, "crm_url", "needs http://host:port of the gateway (`sapgw serve`)")
+    rar_url = settings_kwargs["erp_rar_url"]
+    if rar_url and not str(rar_url).startswith(("http://", "https://")):
+        reader.problem(erp, "rar_url", "needs http://host:port of the served RAR system "
+                       "(`sapgw erp serve --system sapgw.erp_stub.rar_system`)")
     auth = reader.auth()
     rfc_server = reader.rfc_server(destinations)
     jobs = read_jobs(reader, destinations, str(settings_kwargs["rfc_destination"]))
@@ -410,6 +424,8 @@ class _Reader:
             self.cassette(section, kind, params)
         if kind == "pyrfc":
             self.pyrfc_logon(section, params)
+        if kind == "local" and params.get("db_url"):
+            params["db_url"] = self.db_url(section, "db_url", "")
         return DestinationSettings(params=params,
             name=name, type=kind, system=self.get(section, "system", "sapgw.erp_stub"), url=url,
             timeout=self.number(section, "timeout", 30.0, 0.1, 3600),

@@ -94,6 +94,12 @@ class Gateway:
         # The local ERP's destination CRM (its SM59) is this gateway's served RFC layer.
         self.destinations.local_destinations[ERP_TO_CRM] = lambda: self.destinations.with_faults(
             self.served_rfc.connect(), (ERP_TO_CRM,))
+        # Every other configured destination is in the local systems' SM59 too, e.g. the
+        # ERP's RAR (FI-CA's revenue accounting items) reaches the RAR system in-process.
+        for name in settings.destinations:
+            if name not in (ERP_TO_CRM, settings.rfc_destination):
+                self.destinations.local_destinations[name] = (
+                    lambda target=name: self.destinations.connect(target))
         self._worker: QueueWorker | None = None
         self._started = False
         # Called after every reset and restore: what other parts hold in memory and must

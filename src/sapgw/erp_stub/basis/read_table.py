@@ -1,7 +1,7 @@
 """RFC_READ_TABLE (function group SDTX): read any ERP table as fixed-width text lines.
 
 Works as SAP's function module does:
-- QUERY_TABLE is any table of the ERP database (`erp_tables()`); another name raises
+- QUERY_TABLE is any table of this system (the kernel's or its applications'); another raises
   TABLE_NOT_AVAILABLE with message SV 029, exactly as pyrfc reports it from a real system.
 - FIELDS names the fields to read (none: all, in table order; a name may repeat). Each field
   answers with OFFSET and LENGTH in the DATA line and TYPE, the ABAP type letter. A DELIMITER
@@ -87,7 +87,7 @@ class OutputField:
 def rfc_read_table(ctx: CallContext, QUERY_TABLE: str, DELIMITER: str, NO_DATA: str,
                    ROWSKIPS: int, ROWCOUNT: int, OPTIONS: list[dict[str, Any]],
                    FIELDS: list[dict[str, Any]], DATA: list[dict[str, Any]]) -> dict[str, Any]:
-    table = readable_table(QUERY_TABLE)
+    table = readable_table(QUERY_TABLE, {app.name for app in ctx.system.applications})
     with_data = NO_DATA == ""
     layout = field_layout(table, [row["FIELDNAME"] for row in FIELDS], DELIMITER, with_data)
     result = {"OPTIONS": OPTIONS, "FIELDS": [field.describe() for field in layout], "DATA": []}
@@ -98,9 +98,12 @@ def rfc_read_table(ctx: CallContext, QUERY_TABLE: str, DELIMITER: str, NO_DATA: 
     return result
 
 
-def readable_table(name: str) -> Table:
+def readable_table(name: str, applications: set[str] | None = None) -> Table:
+    """The table, if this system has it: the kernel's, or one of its applications' (the
+    Revenue Accounting system, a second system, has other tables than the ERP)."""
     table = erp_tables().get(name.upper())
-    if table is None:
+    owner = None if table is None else table.info.get("application")
+    if table is None or (applications is not None and owner and owner not in applications):
         raise ABAPApplicationError(f"ID:SV Type:E Number:029 {name}", 5, "TABLE_NOT_AVAILABLE",
                                    "SV", "E", "029", name)
     return table

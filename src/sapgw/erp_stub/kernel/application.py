@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from sapgw.erp_stub.kernel.buffer import table_of
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.kernel.tables import ErpTable
 
@@ -56,6 +57,8 @@ class Application:
     api: ModuleType | None = None
 
     def __post_init__(self) -> None:
+        for table in self.tables:  # whose table it is: a system reads only its own (RFC_READ_TABLE)
+            table_of(table).info["application"] = self.name
         owned = {id(table) for table in self.tables}
         stray = [t.__tablename__ for t in self.customizing if id(t) not in owned]
         if stray:

@@ -92,8 +92,8 @@ def curr(p: int = 23, d: int = 2) -> Any:
     return _field(CURR(p, d), Decimal(0), False)
 
 
-def dec(p: int, d: int = 0) -> Any:
-    return _field(DEC(p, d), Decimal(0), False)
+def dec(p: int, d: int = 0, key: bool = False) -> Any:
+    return _field(DEC(p, d), Decimal(0), key)
 
 
 def quan(p: int = 13, d: int = 3) -> Any:

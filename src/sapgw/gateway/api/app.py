@@ -41,6 +41,7 @@ from sapgw.gateway.monitor import (
     metrics,
     pages,
     period_end_pages,
+    rar_pages,
     scheduler_pages,
 )
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
@@ -92,6 +93,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.include_router(fica_pages.router)
     app.include_router(accounting_pages.router)
     app.include_router(accounting_pages.api)
+    app.include_router(rar_pages.router)
     app.include_router(idoc_routes.router)
     app.include_router(scheduler_pages.router)
     app.include_router(docflow_routes.router)

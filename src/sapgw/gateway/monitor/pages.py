@@ -113,9 +113,9 @@ NAVIGATION = "".join(f'<a href="/{code.lower()}">{code}</a>' for code in (
     "CJ20N")) + "".join(f'<a href="{path}">{code}</a>' for code, path in (
         ("KKA3", "/erp/kka3"), ("KE24", "/erp/ke24"), ("MB51", "/erp/mb51"),
         ("CATSDB", "/catsdb"), ("CRMSRV", "/crmsrv"), ("FP_RAI_MON", "/erp/fp_rai_mon"),
-        ("SM37", "/sm37"), ("R3AM1", "/r3am1"), ("ERP SMQ1", "/erp/smq1"),
-        ("Document flow", "/flow"), ("Accounting IC", "/ic/accounting"),
-        ("Automotive IC", "/ic/automotive")))
+        ("RAR contracts", "/rar/contracts"), ("SM37", "/sm37"), ("R3AM1", "/r3am1"),
+        ("ERP SMQ1", "/erp/smq1"), ("Document flow", "/flow"),
+        ("Accounting IC", "/ic/accounting"), ("Automotive IC", "/ic/automotive")))
 
 
 def _page(request: Request, title: str, body: str, *, status: int = 200,

@@ -83,18 +83,31 @@ class Destinations:
             system = self._systems.get(dest.system)
             if system is None:
                 module = importlib.import_module(dest.system)
+                db_url, schema = local_database(self.settings, dest)
+                options: dict[str, Any] = {"logical_system": self.settings.erp_logical_system}
+                if dest.system != ERP_SYSTEM:  # another system (RAR) has a name of its own
+                    options = {}
                 system = module.create_system(
-                    self.settings.erp_db_url, schema=self.settings.erp_db_schema,
-                    customizing_dir=self.settings.erp_customizing, clock=self.clock,
-                    logical_system=self.settings.erp_logical_system)
+                    db_url, schema=schema, customizing_dir=self.settings.erp_customizing,
+                    clock=self.clock, **options)
                 if hasattr(system, "local_call_hook"):  # CALL FUNCTION under the rules
                     system.local_call_hook = self._local_calls(dest.name, system)
                 outbound = getattr(system, "outbound", None)
                 for target, connect in self.local_destinations.items():
-                    if outbound is not None:
-                        outbound.set_destination(target, connect)
+                    if outbound is not None and target != name:
+                        outbound.set_destination(target, connect, self.policy(target))
                 self._systems[dest.system] = system
         return system
+
+    def policy(self, name: str) -> Any:
+        """The SMQS retry policy of a configured destination (the default for others)."""
+        from sapgw.qrfc.sender import RetryPolicy
+
+        dest = self.settings.destinations.get(name)
+        if dest is None:
+            return None
+        return RetryPolicy(dest.retry_count, dest.retry_interval, dest.retry_backoff,
+                           dest.max_runtime)
 
     def _local_calls(self, name: str, system: Any) -> Callable[..., dict[str, Any]]:
         """The failure injection rules around CALL FUNCTION inside a local system (a fund
@@ -126,6 +139,24 @@ class Destinations:
             for system in self._systems.values():
                 system.db.dispose()
             self._systems.clear()
+
+
+ERP_SYSTEM = "sapgw.erp_stub"  # the import path of the ERP stub itself
+
+
+def local_database(settings: Settings, dest: DestinationSettings) -> tuple[str, str]:
+    """(db_url, schema) of a local destination's system: its own `db_url`/`db_schema`; the
+    ERP's [erp] database for the ERP stub; for another system (RAR) `<name>.db` beside the
+    ERP's SQLite file, or on PostgreSQL the ERP's URL with schema `<erp schema>_<name>`."""
+    own_url, own_schema = dest.params.get("db_url", ""), dest.params.get("db_schema", "")
+    if own_url:
+        return own_url, own_schema or f"{settings.erp_db_schema}_{dest.name.lower()}"
+    if dest.system == ERP_SYSTEM:
+        return settings.erp_db_url, own_schema or settings.erp_db_schema
+    if settings.erp_db_url.startswith("sqlite:///") and ":memory:" not in settings.erp_db_url:
+        folder = settings.erp_db_url.removeprefix("sqlite:///").rsplit("/", 1)[0]
+        return f"sqlite:///{folder}/{dest.name.lower()}.db", ""
+    return settings.erp_db_url, own_schema or f"{settings.erp_db_schema}_{dest.name.lower()}"
 
 
 def _connect_local(destinations: Destinations, dest: DestinationSettings) -> RfcConnection:

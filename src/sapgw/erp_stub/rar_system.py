@@ -1,0 +1,28 @@
+"""The Revenue Accounting system (RAR): a second system made of the kernel's basis and the
+farr application only, with a database of its own. The import path a `type = local`
+destination names (`system = sapgw.erp_stub.rar_system`, config.ini [destination RAR]) and
+`sapgw erp serve --system sapgw.erp_stub.rar_system` serves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sapgw.clock import Clock
+from sapgw.db import Database
+from sapgw.erp_stub.basis.application import BASIS
+from sapgw.erp_stub.farr.application import FARR
+from sapgw.erp_stub.kernel.application import Application
+from sapgw.erp_stub.kernel.dataset import DataSet
+from sapgw.erp_stub.kernel.system import ErpSystem
+
+APPLICATIONS: tuple[Application, ...] = (BASIS, FARR)
+
+
+def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,
+                  clock: Clock | None = None, logical_system: str = "RARCLNT100") -> ErpSystem:
+    """Build the RAR system with its tables created."""
+    data = DataSet.load((path for app in APPLICATIONS for path in app.data), customizing_dir)
+    system = ErpSystem(Database(db_url, schema), APPLICATIONS, data, clock, logical_system)
+    system.create_tables()
+    return system
