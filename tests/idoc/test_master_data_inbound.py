@@ -40,19 +40,29 @@ def send(web: Any, *idocs: Idoc) -> Any:
     return answer.json()
 
 
-# The data set's demo partners (seeded with the tables): left out of the partners read.
-NOT_DEMO = {"KNA1": "KUNNR <> '0000001000'", "KNB1": "KUNNR <> '0000001000'",
-            "LFA1": "LIFNR <> '0000002000'", "LFB1": "LIFNR <> '0000002000'"}
+# Partner tables: the key field and the data set table of their demo partners.
+PARTNER_TABLES = {"KNA1": ("KUNNR", "customers"), "KNB1": ("KUNNR", "customers"),
+                  "LFA1": ("LIFNR", "vendors"), "LFB1": ("LIFNR", "vendors")}
+
+
+def not_demo(gw: Gateway, table: str) -> list[str]:
+    """The WHERE clause leaving out the data set's demo partners (seeded with the tables), as
+    OPTIONS lines of at most 72 characters (SAP joins them)."""
+    if table not in PARTNER_TABLES:
+        return []
+    field, kind = PARTNER_TABLES[table]
+    numbers = list(gw.local_erp().data.table(kind))
+    return [f"{'AND ' if n else ''}{field} <> '{number}'" for n, number in enumerate(numbers)]
 
 
 def read(gw: Gateway, table: str, fields: list[str], where: str = "") -> list[list[str]]:
     """Rows of an ERP table through RFC_READ_TABLE, split at the delimiter (customers and
     vendors without the demo partners)."""
-    where = where or NOT_DEMO.get(table, "")
+    lines = [where] if where else not_demo(gw, table)
     result = gw.destination("ERP").call(
         "RFC_READ_TABLE", QUERY_TABLE=table, DELIMITER="|",
         FIELDS=[{"FIELDNAME": f} for f in fields],
-        OPTIONS=[{"TEXT": where}] if where else [])
+        OPTIONS=[{"TEXT": line} for line in lines])
     return [[value.strip() for value in row["WA"].split("|")] for row in result["DATA"]]
 
 

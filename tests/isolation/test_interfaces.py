@@ -4,7 +4,6 @@ import base64
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from sapgw.gateway.runtime import Gateway
 from tests.isolation.conftest import read
 from tests.monitor.test_auth import ALICE, BOB, users_config
 from tests.scenarios.conftest import trade_promotion
+from tests.scenarios.test_cli import sapgw as run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,8 +91,7 @@ def config(tmp_path: Path) -> Path:
 
 
 def sapgw(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sapgw.gateway.cli", "--config", str(config),
-                           *args], capture_output=True, text=True, timeout=300)
+    return run_cli(config, *args, check=False)
 
 
 def test_cli_reset_snapshot_restore(config: Path, tmp_path: Path) -> None:
