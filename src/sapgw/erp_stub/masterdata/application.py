@@ -21,7 +21,8 @@ from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1, LFM1
 MASTERDATA = Application(
     name="masterdata",
     text="Customer and vendor master (SD/FI-AR, MM/FI-AP general and company code data)",
-    groups=(functions.group, customer_bapi.group, crm_upload.group, crm_load.group),
+    groups=(functions.group, change_documents.group, customer_bapi.group, crm_upload.group,
+            crm_load.group),
     tables=(KNA1, KNB1, KNVV, LFA1, LFB1, LFM1, *CUSTOMIZING, crm_delta.CRMRFCPAR,
             crm_delta.CRMQNAMES, dunning.KNB5, dunning.LFB5, dunning.T047A, crm_load.CRMLOADST,
             change_documents.CDHDR, change_documents.CDPOS, change_documents.BDCP2),

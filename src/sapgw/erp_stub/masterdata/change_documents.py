@@ -30,11 +30,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.messages import bapiret2
+from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.kernel.tables import ErpTable, char, dats, tims
+from sapgw.rfc.ddic import CHAR, structure
+from sapgw.rfc.interface import importing, interface, tables
+from sapgw.rfc.structures import BAPIRET2
 
 if TYPE_CHECKING:
     from sapgw.erp_stub.masterdata.maintenance import Level, PartnerKind
 
+group = FunctionGroup("BDCP")
 NUMBER_OBJECT = "CHANGEDOCU"
 OBJECT_CLASS = {"KUNNR": "DEBI", "LIFNR": "KRED"}
 MESSAGE_TYPE = {"DEBI": "DEBMAS", "KRED": "CREMAS"}
@@ -135,6 +141,31 @@ def latest_change(ctx: CallContext, objectclas: str, number: str,
         return None
     stamp = datetime.strptime(row.UDATE + row.UTIME, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     return stamp, str(row.CHANGENR)
+
+
+BDICPIDENT = structure("BDICPIDENT", ("CPIDENT", CHAR(20), "Change pointer ID"))
+
+
+@group.function(interface("CHANGE_POINTERS_STATUS_WRITE", [
+    importing("MESSAGE_TYPE", CHAR(30), optional=False, text="Message type, e.g. DEBMAS"),
+    tables("CHANGE_POINTERS_IDENTS", BDICPIDENT, optional=False, text="Pointers processed"),
+    tables("RETURN", BAPIRET2, text="Messages (ours)"),
+], text="Mark change pointers processed (BD21 after creating the IDocs; RFC-enabled here)"))
+def change_pointers_status_write(ctx: CallContext, **p: Any) -> dict[str, Any]:
+    """Set PROCESS = X on the pointers given; the caller commits (BAPI_TRANSACTION_COMMIT).
+    A pointer that does not exist or was processed already is left alone and named."""
+    table = BDCP2.__table__  # type: ignore[attr-defined]
+    mestype = p["MESSAGE_TYPE"].strip().upper()
+    idents = [str(row["CPIDENT"]).strip() for row in p["CHANGE_POINTERS_IDENTS"]]
+    with ctx.read() as conn:
+        open_ = set(conn.execute(select(table.c.CPIDENT).where(
+            table.c.MESTYPE == mestype, table.c.CPIDENT.in_(idents), table.c.PROCESS == "")
+        ).scalars())
+    rows = [bapiret2("W", "F2", "929", i, mestype)
+            for i in idents if i not in open_]
+    for ident in sorted(open_):
+        ctx.update(BDCP2, {"MESTYPE": mestype, "CPIDENT": ident}, {"PROCESS": "X"})
+    return {"RETURN": rows}
 
 
 def _user(tcode: str) -> str:
