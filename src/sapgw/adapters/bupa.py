@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +179,20 @@ def upload(role: Role, bdoc: MappingInput) -> list[RfcCall]:
              for row in data.get(role.area.segment) or []]
     return [RfcCall(UPLOAD_FUNCTION, {
         "HEADER": {"OBJNAME": role.objname, "OBJCLASS": "BUPA", "LOAD_TYPE": "U",
-                   "SENDER": "CRM", "OBJKEY": number},
+                   "SENDER": "CRM", "OBJKEY": number, "BDOC_ID": bdoc.bdoc_id,
+                   "CHANGED_AT": _changed_at(header, bdoc.created_at)},
         "BAPISTRUCTURES": rows})]
+
+
+def _changed_at(header: dict[str, Any], created_at: datetime | None) -> str:
+    """When CRM made the change, for the ERP's later-wins check: HEADER.CHANGED_AT when
+    the BDoc carries it, else the BDoc's creation (UTC, YYYYMMDDhhmmss.ffffff)."""
+    given = str(header.get("CHANGED_AT") or "").strip()
+    if given or created_at is None:
+        return given
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S.%f")
 
 
 def crm_bupa_main_map_to_erp(bdoc: MappingInput) -> list[RfcCall]:

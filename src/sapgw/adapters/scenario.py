@@ -24,6 +24,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ class MappingInput:
     data: dict[str, Any]
     site: str = ""
     company_codes: tuple[str, ...] = ()
+    created_at: datetime | None = None   # when the BDoc was made (CRM's change time)
 
 
 ToErpMapping = Callable[[MappingInput], list[RfcCall]]

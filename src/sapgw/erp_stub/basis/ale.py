@@ -141,7 +141,7 @@ class Messages:
         return any(is_error(row) for row in self.rows)
 
 
-Processor = Callable[[CallContext, list[InSegment], Messages], None]
+Processor = Callable[[CallContext, list[InSegment], Messages, dict[str, Any]], None]
 
 
 def cut_segments(control: dict[str, Any], data: list[tuple[int, dict[str, Any]]],
@@ -195,7 +195,7 @@ def run_inbound(ctx: CallContext, function: str, params: dict[str, Any],
         messages = Messages(ctx.logical_system)
         segments = cut_segments(control, data, messages)
         if not messages.failed:
-            process(ctx, segments, messages)
+            process(ctx, segments, messages, control)
         failed = messages.failed
         failed_any = failed_any or failed
         code = "51" if failed else "53"

@@ -5,6 +5,7 @@ from pathlib import Path
 from sapgw.erp_stub.kernel.application import Application
 from sapgw.erp_stub.masterdata import (
     api,
+    change_documents,
     crm_delta,
     crm_load,
     crm_upload,
@@ -20,9 +21,11 @@ from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, KNVV, LFA1, LFB1, LFM1
 MASTERDATA = Application(
     name="masterdata",
     text="Customer and vendor master (SD/FI-AR, MM/FI-AP general and company code data)",
-    groups=(functions.group, customer_bapi.group, crm_upload.group, crm_load.group),
+    groups=(functions.group, change_documents.group, customer_bapi.group, crm_upload.group,
+            crm_load.group),
     tables=(KNA1, KNB1, KNVV, LFA1, LFB1, LFM1, *CUSTOMIZING, crm_delta.CRMRFCPAR,
-            crm_delta.CRMQNAMES, dunning.KNB5, dunning.LFB5, dunning.T047A, crm_load.CRMLOADST),
+            crm_delta.CRMQNAMES, dunning.KNB5, dunning.LFB5, dunning.T047A, crm_load.CRMLOADST,
+            change_documents.CDHDR, change_documents.CDPOS, change_documents.BDCP2),
     customizing=(*CUSTOMIZING, dunning.T047A),
     data=(Path(__file__).with_name("demo.toml"),),
     seed=seed_masterdata,

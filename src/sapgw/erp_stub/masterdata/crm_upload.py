@@ -24,13 +24,14 @@ BAPI_CRM_SAVE: HEADER (OBJNAME BUPA_MAIN or VEND_MAIN, OBJKEY the number), BAPIS
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sapgw.erp_stub.basis.api import InSegment, Messages
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.registry import FunctionGroup
-from sapgw.erp_stub.masterdata import dunning
+from sapgw.erp_stub.masterdata import change_documents, crm_delta, dunning
 from sapgw.erp_stub.masterdata.functions import CUSTOMER, VENDOR
 from sapgw.erp_stub.masterdata.maintenance import PartnerKind, maintain
 from sapgw.rfc.ddic import CHAR, STRING, structure
@@ -38,6 +39,7 @@ from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
 group = FunctionGroup("CRMU")
+UPLOAD = "CRM_UPLOAD_TRIGGER"  # CDHDR-TCODE of the changes an upload makes
 
 BAPICRMDH1 = structure(
     "BAPICRMDH1",
@@ -46,6 +48,8 @@ BAPICRMDH1 = structure(
     ("LOAD_TYPE", CHAR(1), "U upload"),
     ("SENDER", CHAR(10), "Logical system of the sending CRM"),
     ("OBJKEY", CHAR(40), "Key of the object sent"),
+    ("CHANGED_AT", CHAR(21), "When CRM saved the change, UTC YYYYMMDDhhmmss[.ffffff] (ours)"),
+    ("BDOC_ID", CHAR(32), "The BDoc sent, for the answer to CRM (ours)"),
 )
 BAPIMTCS = structure(
     "BAPIMTCS",
@@ -58,16 +62,19 @@ class Target:
     """What an object of the upload becomes: the partner kind and its tables by level."""
 
     def __init__(self, kind: PartnerKind, general: str, company: str, dunning_table: str,
-                 area: str, dunning_model: type) -> None:
+                 area: str, dunning_model: type, delta_object: str) -> None:
         self.kind = kind
+        self.delta_object = delta_object
         self.tables = {"general": general, "company": company, "dunning": dunning_table,
                        "area": area}
         self.dunning_model = dunning_model
 
 
 TARGETS = {
-    "BUPA_MAIN": Target(CUSTOMER, "KNA1", "KNB1", "KNB5", "KNVV", dunning.KNB5),
-    "VEND_MAIN": Target(VENDOR, "LFA1", "LFB1", "LFB5", "LFM1", dunning.LFB5),
+    "BUPA_MAIN": Target(CUSTOMER, "KNA1", "KNB1", "KNB5", "KNVV", dunning.KNB5,
+                        crm_delta.CUSTOMER_OBJECT),
+    "VEND_MAIN": Target(VENDOR, "LFA1", "LFB1", "LFB5", "LFM1", dunning.LFB5,
+                        crm_delta.VENDOR_OBJECT),
 }
 
 
@@ -94,7 +101,9 @@ def crm_upload_trigger(ctx: CallContext, **p: Any) -> dict[str, Any]:
             messages.error("F2", "924", row["MAHNA"], row.get("BUKRS", ""), field="MAHNA")
     if messages.failed:
         return {"RETURN": messages.rows}
-    number = maintain(ctx, target.kind, segments, messages)
+    if _older_than_erp_change(ctx, target, p["HEADER"], segments, messages):
+        return {"RETURN": messages.rows}
+    number = maintain(ctx, target.kind, segments, messages, UPLOAD)
     if number:
         for row in dunning_rows:
             dunning.register(ctx, target.dunning_model, target.kind.number_field, number,
@@ -148,3 +157,50 @@ def _segments(target: Target, rows: list[tuple[str, dict[str, str]]], messages: 
             messages.error("F5", kind.not_in_company, root[kind.number_field],
                            row.get("BUKRS", ""), field="BUKRS")
     return segments, dunning_rows
+
+
+def _older_than_erp_change(ctx: CallContext, target: Target, header: dict[str, Any],
+                           segments: list[InSegment], messages: Messages) -> bool:
+    """Later wins: an upload whose change in CRM (HEADER-CHANGED_AT) is older than the
+    newest change document the ERP wrote itself for the partner (not one of an upload) is
+    not applied; W F2 928 names both times, and CRM gets it as the BDoc's answer."""
+    changed_at = _stamp(str(header.get("CHANGED_AT") or ""))
+    number = segments[0].get(target.kind.number_field)
+    if changed_at is None or not number:
+        return False
+    objectclas = change_documents.OBJECT_CLASS[target.kind.number_field]
+    latest = change_documents.latest_change(ctx, objectclas, number, excluding_tcode=UPLOAD)
+    if latest is None or latest[0] <= changed_at.replace(microsecond=0):
+        return False
+    shown = "%Y-%m-%d %H:%M:%S UTC"
+    messages.add("W", "F2", "928", target.kind.name, number, changed_at.strftime(shown),
+                 f"{latest[0].strftime(shown)} ({latest[1]})")
+    bdoc_id = str(header.get("BDOC_ID") or "").strip()
+    if bdoc_id:
+        answer_to_crm(ctx, bdoc_id, target.delta_object, number, messages.rows)
+    return True
+
+
+def _stamp(value: str) -> datetime | None:
+    """HEADER-CHANGED_AT as a UTC time; None when blank (an upload without a time is
+    applied, as before change documents)."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def answer_to_crm(ctx: CallContext, bdoc_id: str, objname: str, number: str,
+                  rows: list[dict[str, Any]]) -> None:
+    """The ERP's answer to an upload (CRM_UPLOAD_ANSWER, ours): its messages, sent to CRM
+    as qRFC after this LUW in the partner's delta queue (R3AD_CUSTOME<number>), so that
+    SMW01 shows them in the BDoc's log."""
+    dest = crm_delta.destination(ctx, objname)
+    if dest is None:
+        return
+    ctx.call_in_background_task(
+        "CRM_UPLOAD_ANSWER", destination=dest, queue=crm_delta.queue_name(ctx, objname, number),
+        BDOC_ID=bdoc_id, RETURN=[dict(row) for row in rows])

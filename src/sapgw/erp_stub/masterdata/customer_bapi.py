@@ -118,7 +118,7 @@ def bapi_customer_changefromdata1(ctx: CallContext, **p: Any) -> dict[str, Any]:
             fields = {f: str(stored[f] or "") for f in CUSTOMER.general.fields}
             segment = InSegment("E1KNA1M", "000001", "000000", 1,
                                 {**fields, **changes, "MSGFN": "005", "KUNNR": kunnr})
-            if maintain(ctx, CUSTOMER, [segment], messages):
+            if maintain(ctx, CUSTOMER, [segment], messages, "BAPI_CUSTOMER_CHANGE"):
                 send_customer_delta(ctx, kunnr)
     rows = [{**row, "PARAMETER": row["PARAMETER"] if row["PARAMETER"] != "IDOC_DATA" else ""}
             for row in messages.rows]

@@ -47,14 +47,18 @@ VENDOR = PartnerKind(
 )
 
 
-def _customer(ctx: CallContext, segments: list[InSegment], messages: Messages) -> None:
-    number = maintain(ctx, CUSTOMER, segments, messages)
+def _customer(ctx: CallContext, segments: list[InSegment], messages: Messages,
+              control: dict[str, Any]) -> None:
+    number = maintain(ctx, CUSTOMER, segments, messages, "IDOC_INPUT_DEBITOR",
+                      origin=str(control.get("SNDPRN") or "").strip())
     if number:  # the delta to CRM (CRS_SEND_TO_SERVER), sent if the LUW commits
         send_customer_delta(ctx, number)
 
 
-def _vendor(ctx: CallContext, segments: list[InSegment], messages: Messages) -> None:
-    number = maintain(ctx, VENDOR, segments, messages)
+def _vendor(ctx: CallContext, segments: list[InSegment], messages: Messages,
+            control: dict[str, Any]) -> None:
+    number = maintain(ctx, VENDOR, segments, messages, "IDOC_INPUT_CREDITOR",
+                      origin=str(control.get("SNDPRN") or "").strip())
     if number:  # the vendor's delta to CRM (queue R3AD_VENDOR<number>)
         send_vendor_delta(ctx, number)
 

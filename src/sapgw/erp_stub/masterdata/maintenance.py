@@ -33,6 +33,7 @@ from sapgw.erp_stub.kernel.luw import Task
 from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
+from sapgw.erp_stub.masterdata import change_documents
 from sapgw.erp_stub.masterdata.organization import (
     account_group,
     purchasing_organization,
@@ -88,9 +89,10 @@ class Write:
 
 
 def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
-             messages: Messages) -> str | None:
-    """Check the IDoc's segments and register its writes, or report why not; answer the
-    partner's number when its writes are registered."""
+             messages: Messages, tcode: str, origin: str = "") -> str | None:
+    """Check the IDoc's segments and register its writes and their change document (CDHDR
+    with `tcode`; `origin`: the partner an inbound IDoc came from), or report why not;
+    answer the partner's number when its writes are registered."""
     root = next((s for s in segments if s.segnam == kind.general.segment), None)
     if root is None:
         messages.error("F2", "916", kind.general.segment)
@@ -130,6 +132,7 @@ def maintain(ctx: CallContext, kind: PartnerKind, segments: list[InSegment],
             return None
     for write in writes:
         _register(ctx, kind, number, write)
+    change_documents.record(ctx, kind, number, tcode, origin)
     messages.add("S", "F2", _SUCCESS[writes[0].action], kind.name, number)
     return number
 

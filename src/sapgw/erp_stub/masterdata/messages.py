@@ -33,6 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "925": "Row &1 of BAPISTRUCTURES (&2) is not a JSON object",
         "926": "BAPISTRUCTURES holds table &1 &2 times; a partner needs it exactly once",
         "927": "Table &1 cannot be uploaded with this partner; expected: &2",
+        "928": "&1 &2 not changed: CRM's change of &3 is older than ERP change &4",
+        "929": "Change pointer &1 of message type &2 is not open (BDCP2)",
     },
     "CRS": {
         "901": "Load object &1 has no extractor in this system; known: &2",

@@ -6,6 +6,8 @@ outbound LUWs and its state change are written together or not at all.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Connection
 
 from sapgw.adapters.registry import MappingError, MappingInput, Scenarios, queue_name
@@ -90,7 +92,8 @@ class FlowEngine:
         sites = [site for site in self.replication.receivers(bdoc_type.name, data)
                  if site.name != sender]
         try:
-            planned = [(site, *self._plan(bdoc_id, bdoc_type, data, site)) for site in sites]
+            planned = [(site, *self._plan(bdoc_id, bdoc_type, data, site,
+                                           header["created_at"])) for site in sites]
         except MappingError as exc:
             changes.change(bdoc_id, BDocState.E08, LogEntry("MAPPING", str(exc), "E"),
                            error=str(exc))
@@ -132,14 +135,14 @@ class FlowEngine:
             "R3_ADAPTER", f"Written to qRFC queue(s) {', '.join(p[1] for p in planned)}"),
             error="")
 
-    def _plan(self, bdoc_id: str, bdoc_type: BDocType, data: dict, site: SiteSettings
-              ) -> tuple[str, list[RfcCall], tuple[str, ...]]:
+    def _plan(self, bdoc_id: str, bdoc_type: BDocType, data: dict, site: SiteSettings,
+              created_at: datetime | None = None) -> tuple[str, list[RfcCall], tuple[str, ...]]:
         adapter = self.scenarios.for_type(bdoc_type.name, site.type, data)
         if adapter is None:
             raise MappingError(f"no adapter object for BDoc type {bdoc_type.name} and site "
                                f"type {site.type}{_routed_by(self.scenarios, bdoc_type, data)}")
         calls = adapter.map_to_erp(MappingInput(bdoc_id, bdoc_type.name, data, site.name,
-                                                site.company_codes))
+                                                site.company_codes, created_at))
         queue = adapter.queue_name(bdoc_type.value(data, adapter.queue_key))
         waits: list[str] = []
         if self.settings.queue_dependencies and adapter.waits_for:

@@ -58,6 +58,11 @@ def add_commands(sub: Any) -> None:
     fi.add_argument("--to-date", default="", type=_date)
     fi.add_argument("--partner", default="", help="only this receiver (RCVPRN)")
     fi.add_argument("--destination", default="ERP", help="RFC destination of the documents")
+    changes = cmds.add_parser("send-changes", help="customers and vendors changed in the ERP "
+                                                   "as DEBMAS/CREMAS IDocs (BD21-like)")
+    changes.add_argument("--mestyp", default="", type=str.upper, choices=("", "DEBMAS", "CREMAS"),
+                         help="only this message type (default: both)")
+    changes.add_argument("--destination", default="ERP", help="RFC destination of the ERP")
     cmds.add_parser("dispatch", help="send the outbound IDocs collected in status 30")
     partner = cmds.add_parser("partner", help="list or save an inbound partner profile")
     partner.add_argument("profile", nargs="*", metavar="SNDPRT SNDPRN MESTYP EVCODE",
@@ -127,6 +132,12 @@ def _command(args: argparse.Namespace, service: IdocService) -> tuple[Any, str]:
                                           args.partner, args.destination)
         return data, "\n".join([f"{data['documents']} documents, {len(data['idocs'])} IDocs, "
                                 f"{data['already_sent']} already sent"]
+                               + [_result_text(r) for r in data["idocs"]])
+    if command == "send-changes":
+        data = service.send_master_data(args.mestyp, args.destination)
+        return data, "\n".join([f"{data['objects']} changed objects ({data['pointers']} change "
+                                f"pointers), {len(data['idocs'])} IDocs, "
+                                f"{data['not_to_sender']} not sent back to their sender"]
                                + [_result_text(r) for r in data["idocs"]])
     if command == "dispatch":
         results = service.outbound.dispatch_collected()

@@ -86,6 +86,20 @@ def send_acc_documents(request: Request, body: AccDocumentRequest) -> dict[str, 
                                                     body.destination)
 
 
+class MasterDataRequest(BaseModel):
+    mestyp: str = Field(default="", pattern="^(|DEBMAS|CREMAS)$",
+                        description="DEBMAS or CREMAS; blank: both")
+    destination: str = Field(default="ERP", description="RFC destination of the ERP")
+
+
+@router.post("/api/idocs/outbound/master_data", tags=["idocs"])
+def send_master_data(request: Request, body: MasterDataRequest) -> dict[str, Any]:
+    """BD21-like: the ERP's open change pointers of DEBMAS/CREMAS as one IDoc per changed
+    customer or vendor and outbound partner profile (WE20), never back to the partner whose
+    IDoc made the change; the pointers are marked processed."""
+    return idoc_service(request).send_master_data(body.mestyp, body.destination)
+
+
 @router.post("/api/idocs/outbound/dispatch", tags=["idocs"])
 def dispatch_collected(request: Request) -> dict[str, Any]:
     """RSEOUT00-like: send every outbound IDoc collected in status 30."""

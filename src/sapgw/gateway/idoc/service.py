@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.gateway.actions import ActionRefused
-from sapgw.gateway.idoc import acc_document
+from sapgw.gateway.idoc import acc_document, master_data
 from sapgw.gateway.idoc.file_port import FileResult, receive_directory
 from sapgw.gateway.idoc.inbound import IdocInbound
 from sapgw.gateway.idoc.model import build
@@ -163,6 +163,50 @@ class IdocService:
         except IntegrityError:  # a concurrent run sent it first; this IDoc was rolled back
             return ""
         return docnum
+
+    # -- outbound DEBMAS / CREMAS (BD21-like change pointer run) ---------------------------
+    def send_master_data(self, mestyp: str = "", destination: str = "ERP") -> dict[str, Any]:
+        """Open change pointers of DEBMAS and CREMAS (or the one `mestyp`) in the ERP as one
+        IDoc per changed object and outbound partner profile of the message type, never to
+        the partner whose inbound IDoc made the change; then the pointers are marked."""
+        wanted = [mestyp.upper()] if mestyp else list(master_data.OBJECTS)
+        unknown = [m for m in wanted if m not in master_data.OBJECTS]
+        if unknown:
+            raise ActionRefused(f"message type {unknown[0]} has no change pointer run here; "
+                                f"known: {', '.join(master_data.OBJECTS)}")
+        answer: dict[str, Any] = {"objects": 0, "idocs": [], "not_to_sender": 0,
+                                  "pointers": 0}
+        with self.connect(destination) as erp:
+            for name in wanted:
+                obj = master_data.OBJECTS[name]
+                profiles = self.store.outbound_profiles(name)
+                changed = master_data.open_pointers(erp, name)
+                created: list[tuple[str, OutboundProfile]] = []
+                for change in changed:
+                    segments = master_data.segments(erp, obj, change.number)
+                    for profile in profiles:
+                        if segments is None:
+                            break
+                        if change.came_only_from(profile.RCVPRN):
+                            answer["not_to_sender"] += 1
+                            continue
+                        created.append((self._create_master_idoc(segments, profile), profile))
+                master_data.mark_processed(erp, name, [p for c in changed for p in c.pointers])
+                answer["objects"] += len(changed)
+                answer["pointers"] += sum(len(c.pointers) for c in changed)
+                answer["idocs"] += [self._send_now(docnum) if profile.OUTMOD == "2"
+                                    else {"DOCNUM": docnum, "STATUS": self.status(docnum),
+                                          "MESSAGES": []} for docnum, profile in created]
+        return answer
+
+    def _create_master_idoc(self, segments: list[tuple[str, dict[str, str]]],
+                            profile: OutboundProfile) -> str:
+        now = self.clock.now()
+        control = {**self.sender, "IDOCTYP": profile.IDOCTYP, "MESTYP": profile.MESTYP,
+                   "CREDAT": f"{now:%Y%m%d}", "CRETIM": f"{now:%H%M%S}",
+                   "SERIAL": f"{now:%Y%m%d%H%M%S}"}
+        with self.db.write() as conn:
+            return self.outbound.create(conn, build(control, segments), profile)
 
     # -- file ports and the scheduled job -------------------------------------------------
     def receive_directory(self, directory: Path) -> list[FileResult]:

@@ -62,7 +62,8 @@ if TYPE_CHECKING:
 
 # Modules that register gateway functions; imported when a `ServedRfc` is built.
 FUNCTION_MODULES: list[str] = ["sapgw.gateway.idoc.rfc_inbound", "sapgw.gateway.rfc.crm_save",
-                               "sapgw.gateway.rfc.user_detail"]
+                               "sapgw.gateway.rfc.user_detail",
+                               "sapgw.gateway.rfc.upload_answer"]
 
 
 @dataclass
