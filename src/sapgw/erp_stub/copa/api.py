@@ -19,7 +19,17 @@ segment_characteristics = direct.segment_characteristics
 DIRECT_POSTING = direct.DIRECT_POSTING
 
 __all__ = [
-    "DIRECT_POSTING", "check_direct", "post_direct", "segment_characteristics",
-    "Concern", "CopaError", "characteristics_of", "check_structure", "concern_of", "post",
-    "post_by_cost_element", "post_conditions", "segment",
+    "DIRECT_POSTING",
+    "Concern",
+    "CopaError",
+    "characteristics_of",
+    "check_direct",
+    "check_structure",
+    "concern_of",
+    "post",
+    "post_by_cost_element",
+    "post_conditions",
+    "post_direct",
+    "segment",
+    "segment_characteristics",
 ]
