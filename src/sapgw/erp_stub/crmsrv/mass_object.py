@@ -51,6 +51,7 @@ RECORD_TYPE = "B"                       # CO-PA record type of direct postings
 ALLOCATION_CATEGORY = "43"
 REPOSTABLE_CATEGORIES = frozenset({"01", "03", "04"})
 ALLOCATION, REPOSTING = "RKL", "RKU1"
+THROUGH_LOGISTICS = frozenset({cust.LABOUR, cust.PART, cust.SALES})
 
 
 @dataclass(frozen=True)
@@ -84,28 +85,52 @@ class Setting:
     periv: str                          # controlling area fiscal year variant
 
 
-def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]], order: Any,
-         budat: str, messages: Messages) -> list[dict[str, Any]]:
-    """Check and post the confirmation's costs to profitability segments; what was posted
-    (nothing, and the problems in `messages`, when anything fails)."""
+@dataclass(frozen=True)
+class Plan:
+    """The direct costs (tools, expenses) of a confirmation, checked and ready to post."""
+
+    setting: Setting
+    ersch: str
+    costs: list[Cost]
+
+
+def check(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]], order: Any,
+          budat: str, messages: Messages) -> Plan | None:
+    """Check the confirmation's direct costs (tools, expenses) and what every item needs
+    (operating concern, transfer structure, item category); None, and the problems in
+    `messages`, when anything fails. Labour, parts and sales items are the caller's
+    (`confirmations`): CATS, goods issue 201 to the segment, delivery."""
     ersch = _structure(ctx, header, order, budat, messages)
     area = co.controlling_area(ctx, order.KOKRS)
     if copa.concern_of(ctx, order.KOKRS) is None:
         messages.error("KE", "901", order.KOKRS, parameter=HEADER, field="PREDECESSOR")
     if area is None or not ersch or messages.failed:
-        return []
+        return None
     decimals = currency_decimals(ctx, area.WAERS)
     setting = Setting(header, budat, order.KOKRS, order.BUKRS, area.WAERS,
                       2 if decimals is None else decimals, area.LMONA)
     costs = [cost for row, item in enumerate(items, start=1)
              if (cost := _cost(ctx, setting, row, item, messages)) is not None]
     if messages.failed:
-        return []
+        return None
     _check_periods(ctx, costs, messages)
     _check_structure(ctx, setting, ersch, costs, messages)
     if messages.failed:
-        return []
-    return _post(ctx, setting, ersch, costs)
+        return None
+    return Plan(setting, ersch, costs)
+
+
+def post(ctx: CallContext, plan: Plan) -> list[dict[str, Any]]:
+    """Post the checked direct costs in the caller's LUW; what was posted."""
+    return _post(ctx, plan.setting, plan.ersch, plan.costs) if plan.costs else []
+
+
+def segment_for(ctx: CallContext, header: dict[str, Any], item: dict[str, Any], order: Any,
+                row: int, messages: Messages) -> str:
+    """The item's profitability segment (CE4S001, created once): KNDNR sold-to party, ARTNR
+    the product, VKORG, BUKRS/KOKRS of the order; blank with the problem in `messages`."""
+    setting = Setting(header, "", order.KOKRS, order.BUKRS, "", 2, "")
+    return _segment(ctx, setting, row, item, messages)[0]
 
 
 def _structure(ctx: CallContext, header: dict[str, Any], order: Any, budat: str,
@@ -131,10 +156,8 @@ def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
         messages.error("IAOM_CRMSRV", "105", item["ITM_TYPE"], number, parameter=ITEMS,
                        row=row, field="ITM_TYPE")
         return None
-    if category.KIND in (cust.PART, cust.SALES):
-        messages.error("IAOM_CRMSRV", "125", int(number), category.TEXT, parameter=ITEMS,
-                       row=row, field="ITM_TYPE")
-        return None
+    if category.KIND in THROUGH_LOGISTICS:
+        return None                      # the caller's: CATS, goods issue 201, delivery
     paobjnr, characteristics = _segment(ctx, setting, row, item, messages)
     text = f"{setting.header['OBJECT_ID'].lstrip('0')}/{int(number)}"
     quantity = Decimal(item["QUANTITY"] or 0)
@@ -152,15 +175,8 @@ def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
                                        item["VALUATION_TYPE"])
         if employee is None:
             return None
-        if category.KIND == cust.EXPENSE:
-            return _expense(ctx, setting, row, item, employee.kostl, derived, paobjnr,
-                            characteristics, messages)
-        if derived is None or not derived.CATSCO_LSTAR:
-            messages.error("IAOM_CRMSRV", "106", item["ITM_TYPE"], item["SERVICE_TYPE"],
-                           parameter=ITEMS, row=row, field="ITM_TYPE")
-            return None
-        workdate = item["WORK_DATE"] or setting.budat
-        sender = (employee.kostl, derived.CATSCO_LSTAR, workdate, workdate)
+        return _expense(ctx, setting, row, item, employee.kostl, derived, paobjnr,
+                        characteristics, messages)
     kostl, lstar, price_date, budat = sender
     return _allocation(ctx, setting, row, alpha(kostl, 10), lstar, price_date, budat,
                        quantity, text, paobjnr, characteristics, messages)
