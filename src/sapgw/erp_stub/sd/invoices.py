@@ -12,8 +12,8 @@ Items without an internal order transfer to CO-PA at billing (record type F, in 
 LUW): one line item each, characteristics from the billing document (customer, material,
 billing type, sales order and item, company code, plant, sales area), PR00 and VPRS (the
 item's cost, VBRP-WAVWR, copied from the sales document item) through KE4I into their value
-fields (revenue, cost of sales), reference RBELN/RPOSN = the billing item. Items with an internal order do
-not: their revenue reaches CO-PA when the order is settled (record type C).
+fields (revenue, cost of sales), reference RBELN/RPOSN = the billing item. Items with an
+internal order do not: their revenue reaches CO-PA when the order is settled (record type C).
 
 At commit, the billing status of each item moves from A to C in the statement that checks it
 is still A: a second LUW billing the same item terminates (VF 904) and writes nothing. The
@@ -139,7 +139,8 @@ def _register(ctx: CallContext, invoice: Invoice, vbeln: str, usnam: str, posted
         item, posnr = entry.item, f"{number * 10:06d}"
         items.append({
             "VBELN": vbeln, "POSNR": posnr, "FKIMG": item["KWMENG"], "VRKME": item["VRKME"],
-            "NETWR": item["NETWR"], "WAVWR": item["WAVWR"], "MATNR": item["MATNR"], "ARKTX": item["ARKTX"],
+            "NETWR": item["NETWR"], "WAVWR": item["WAVWR"], "MATNR": item["MATNR"],
+            "ARKTX": item["ARKTX"],
             "PSTYV": item["PSTYV"], "WERKS": item["WERKS"], "AUBEL": item["VBELN"],
             "AUPOS": item["POSNR"], "VGBEL": item["VBELN"], "VGPOS": item["POSNR"],
             "VGTYP": ORDER_CATEGORY, "AUFNR": item["AUFNR"], "SAKN1": entry.account,
