@@ -16,8 +16,8 @@ from sapgw.erp_stub.cats.tables import CATSDB
 from sapgw.erp_stub.co.tables import AUFK, COBK, COEP
 from sapgw.erp_stub.copa.tables import CE1S001, CE4S001
 from sapgw.erp_stub.crmsrv.tables import CRMSRV_DOCS
-from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.fi.tables import BSEG
+from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.mm.tables import MSEG
 from sapgw.erp_stub.sd.tables import VBAP, VBRP
 from tests.erp_stub.crmsrv_support import (
@@ -30,9 +30,9 @@ from tests.erp_stub.crmsrv_support import (
     plan_prices,
     receive_stock,
 )
+from tests.erp_stub.periods import close_period
 from tests.erp_stub.sd_support import bill
 from tests.erp_stub.test_crmsrv_confirmations import standard_price
-from tests.erp_stub.periods import close_period
 from tests.erp_stub.test_fi_post import codes, rows
 
 LABOUR = item(10, "SRVP", "SRV-LABOUR", "6.25", "H", EMPLOYEE="00001001",
