@@ -1,31 +1,28 @@
-"""Mass-object controlling: a confirmation's costs go straight to a profitability segment.
+"""Mass-object controlling: a confirmation's costs go to profitability segments.
 
 With mass-object controlling (IAOM_CRMSRV_CTP CO_TYPE 02) the confirmed order has no
 internal order (reference/controlling.md §9.1): each item's cost is posted to the
 profitability segment of the service document's characteristics - sold-to party (KNDNR),
 the item's product (ARTNR), sales organisation (VKORG), company code and controlling area of
-the order (BUKRS, KOKRS). By item category:
-- service product (labour): a direct activity allocation (RKL) from the employee's cost
-  center (PA0001) of the activity type CRMC_CATS_CO derives, hours x that cost
-  center/activity type's planned price of the work date's period, posted on the work date -
-  the price and date CAT7 uses for an internal order. Ours: SAP writes CATS records with
-  the segment as receiver (CATSDB-PAOBJNR) and CAT7 posts them; that path is not built;
+the order (BUKRS, KOKRS; `segment_for`). This module posts the direct costs:
 - tool: RKL from the tool's cost center and activity type (CRMSRV_TOOL), at the planned
   price of the posting date's period, as BAPI_ACC_ACTIVITY_ALLOC_POST values it;
 - expense: a reposting (RKU1) of its net value from the employee's cost center on the cost
-  element CRMC_CATS_CO derives;
-- service part and sales item: refused (IAOM_CRMSRV 125): the goods issue of this system
-  (BAPI_GOODSMVT_CREATE) has no profitability segment account assignment.
+  element CRMC_CATS_CO derives.
+Labour, parts and sales items go through logistics (`THROUGH_LOGISTICS`, posted by
+`confirmations`): CATS records with the segment as receiver (CATSDB-PAOBJNR, CAT7 posts
+them), a goods issue 201 to the segment (FI's CO-PA interface), the delivery and its 601
+(cost of sales reaches CO-PA at billing through VPRS).
 The CO document carries the sender's credit (the KL object of cost center/activity type, or
 the cost center KS) with the segment EO<PAOBJNR> as partner object, as settlement to CO-PA
 does here; the segment's debit is a CE1S001 line item of record type B (direct posting),
 its value fields from the controlling scenario's PA transfer structure (KEI2-like, IAOM_CRMSRV_CSC
 ERSCH, ours), referring to the CO document and line (RBELN/RPOSN). Values are rounded half up
 at the controlling area currency's decimals per line, as the CO BAPIs round them.
-Everything is checked first (the checks the CO BAPIs make: cost center, activity type and
-its allocation cost element, price, cost element category, currency, open period; and
-CO-PA's: operating concern, segment, transfer structure); a CO-PA refusal after the check
-ends the LUW (an A message), so nothing of the confirmation stays.
+Everything is checked first (`check`: the checks the CO BAPIs make - cost center, activity
+type and its allocation cost element, price, cost element category, currency, open period -
+and CO-PA's: operating concern, segment, transfer structure); `post` registers; a CO-PA
+refusal after the check ends the LUW (an A message), so nothing of the confirmation stays.
 """
 
 from __future__ import annotations
