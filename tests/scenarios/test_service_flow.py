@@ -384,9 +384,10 @@ def test_mass_object_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gatew
         sapgw.run_until_idle()
 
     assert bdoc(http, confirmation)["state"] == "F04"
+    assert len(read_table(http, "CATSDB", ["COUNTER"])) == 1, "the hours, once, as CATS"
+    assert [r["TYPE"] for r in erp.call("CATS_TRANSFER_TO_CO")["RESULTS"]] == ["S"]
     ce1 = read_table(http, "CE1S001", ["ARTNR", "VV160", "VV170"])
-    # 6 h x 85.50 = 513.00 internal activities; travel 14.41 other costs
+    # 6 h x 85.50 = 513.00 internal activities (at CAT7); travel 14.41 other costs
     assert sorted((row["ARTNR"], Decimal(row["VV160"]), Decimal(row["VV170"]))
                   for row in ce1) == [("EXP-TRAVEL", Decimal("0.00"), Decimal("14.41")),
                                       ("SRV-LABOUR", Decimal("513.00"), Decimal("0.00"))]
-    assert read_table(http, "CATSDB", ["COUNTER"]) == []

@@ -136,6 +136,9 @@ def _mass_object(ctx: CallContext, confirmation: Confirmation, items: list[dict[
             ctx, header, item, order, row, messages)
         if paobjnr or category.KIND == cust.SALES:
             _collect(ctx, confirmation, row, item, "", messages, paobjnr)
+    # the item problems of both passes in item order, as one pass over the items answers
+    messages.rows.sort(key=lambda r: int(r.get("ROW") or 0) if r.get("PARAMETER") == ITEMS
+                       else 0)
     if not messages.failed:
         _check(ctx, confirmation, messages)
     if messages.failed or plan is None:
