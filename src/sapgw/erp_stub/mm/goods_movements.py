@@ -160,7 +160,7 @@ def _item(ctx: CallContext, movement: Movement, gm: GmCode, row: int,
         if item[name].strip("0"):
             messages.error("M7", "913", name, ITEM, **where, field=name)
     for name in [*gm.required, *(mt.required if mt else ())]:
-        alternatives = name.split("|")          # one of them (201: cost center or segment)
+        alternatives = name.split("/")          # one of them (201: cost center or segment)
         if not any(str(item[one]).strip("0") for one in alternatives):
             messages.error("M7", "908", "/".join(alternatives), row, **where,
                            field=alternatives[0])
