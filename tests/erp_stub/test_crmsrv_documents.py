@@ -171,7 +171,8 @@ def test_mass_object_controlling_creates_no_order(erp: ErpSystem, conn: LocalCon
     assert {i["AUFNR"] for i in rows(erp, VBAP)} == {""}, "billing goes to CO-PA"
     confirmation = conn.call("IAOM_CRMSRV_CONFIRM_IN", IS_HEADER=header(
         "7000000001", "SRVC", predecessor="8000000101"), IT_ITEMS=[ORDER_ITEMS[2]])
-    assert codes(confirmation["RETURN"]) == [("E", "IAOM_CRMSRV", "125")]
+    assert codes(confirmation["RETURN"]) == [("E", "M7", "021")], \
+        "the part is a goods issue 201 to the profitability segment: no stock"
 
 
 def test_a_sales_document_problem_creates_no_order(erp: ErpSystem, conn: LocalConnection

@@ -37,7 +37,7 @@ EXPECTED: dict[str, tuple[list[str], str, list[str]]] = {
               ["1000|0001|Materials store", "1000|0002|Shipping", "1000|0003|Production"]),
     "T156": (["BWART", "SHKZG", "XUMLG", "KTOSL", "KOMOK", "REQFIELDS"],
              "BWART IN ('201', '311', '101')",
-             ["101|S||WRX||", "201|H||GBB|VBR|COSTCENTER", "311|H|X|||MOVE_STLOC"]),
+             ["101|S||WRX||", "201|H||GBB|VBR|COSTCENTER/PROFIT_SEGM_NO", "311|H|X|||MOVE_STLOC"]),
     "T156T": (["BWART", "BTEXT"], "BWART = '261'", ["261|GI for order"]),
     "T158G": (["GMCODE", "TCODE"], "GMCODE <= '03'", ["01|MB01", "02|MB31", "03|MB1A"]),
     "T158": (["TCODE", "VGART", "NUMKR", "REQFIELDS"], "TCODE = 'MB01'",

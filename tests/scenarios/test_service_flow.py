@@ -309,6 +309,10 @@ def test_mass_object_confirmation_posts_to_the_profitability_segment(sapgw: Gate
 
     assert [bdoc(http, i)["state"] for i in ids] == ["F04", "F04"], bdoc(http, ids[1])["log"]
     assert read_table(http, "AUFK", ["AUFNR"]) == [], "mass-object: no internal order"
+    [record] = read_table(http, "CATSDB", ["PAOBJNR", "RAUFNR", "STATUS"])
+    assert (record["RAUFNR"], record["STATUS"]) == ("", "30"), "labour goes through CATS"
+    transferred = erp.call("CATS_TRANSFER_TO_CO")
+    assert [r["TYPE"] for r in transferred["RESULTS"]] == ["S"], transferred["RETURN"]
     found = erp.call("Z_COPA_LINE_ITEMS", RECORD_TYPE="B", CUSTOMER="1000")
     lines = {line["ARTNR"]: line for line in found["LINE_ITEMS"]}
     # 6.25 h x (30.00 + 55.50) = 534.375 -> 534.38; 1.5 h x (10.00 + 25.50) = 53.25
@@ -324,10 +328,11 @@ def test_mass_object_confirmation_posts_to_the_profitability_segment(sapgw: Gate
         ("KL10000000004300TOOLHR", Decimal("-53.25"))]
     assert {row["PAROB"][2:] for row in senders} == {
         line["PAOBJNR"] for line in lines.values()}
+    assert record["PAOBJNR"] == lines["SRV-LABOUR"]["PAOBJNR"]
 
 
-def test_mass_object_part_sysfail_then_removed_posts_once(sapgw: Gateway, http,
-                                                          erp) -> None:
+def test_mass_object_part_without_stock_sysfail_then_posts_once_to_the_segment(
+        sapgw: Gateway, http, erp) -> None:
     mass_object(sapgw)
     send(http, transaction("8000000101", "SRVO", ORDER))
     confirmation = send(http, transaction("7000000001", "SRVC", CONFIRMATION,
@@ -337,11 +342,21 @@ def test_mass_object_part_sysfail_then_removed_posts_once(sapgw: Gateway, http,
 
     assert bdoc(http, confirmation)["state"] == "E06"
     queue = queues(http)["R3AUSRVCNF7000000001"]
-    assert (queue["status"], queue["error"]) == (
-        "SYSFAIL", "IAOM_CRMSRV 125 Item 20 (Service part): no goods issue to a "
-                   "profitability segment (mass-object)")
+    assert queue["status"] == "SYSFAIL"
+    assert queue["error"].startswith("M7 021 Deficit of SL Unrestricted-use 2 PC"), queue["error"]
     assert read_table(http, "CE1S001", ["BELNR"]) == [], "nothing half-posted"
     assert read_table(http, "COBK", ["BELNR"]) == []
+
+    receive_stock(erp, "2")
+    assert http.post(f"/api/bdocs/{confirmation}/reprocess").status_code == 200
+    sapgw.run_until_idle()
+    assert bdoc(http, confirmation)["state"] == "F04"
+    [issue] = read_table(http, "MSEG", ["PAOBJNR", "DMBTR"], "BWART = '201'")
+    ce1 = read_table(http, "CE1S001", ["VRGAR", "ARTNR", "PAOBJNR", "VV150"])
+    # 2 PC x 12.00 standard price = 24.00 material costs on the part's segment
+    assert [(r["VRGAR"], r["PAOBJNR"], sap_amount(r["VV150"])) for r in ce1
+            if r["ARTNR"] == "SP-2000"] == [("B", issue["PAOBJNR"], Decimal("24.00"))]
+    assert len(ce1) == 2, "the tool and the part, once"
 
 
 def test_mass_object_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gateway, http,
@@ -369,9 +384,10 @@ def test_mass_object_unknown_employee_sysfail_then_hired_posts_once(sapgw: Gatew
         sapgw.run_until_idle()
 
     assert bdoc(http, confirmation)["state"] == "F04"
+    assert len(read_table(http, "CATSDB", ["COUNTER"])) == 1, "the hours, once, as CATS"
+    assert [r["TYPE"] for r in erp.call("CATS_TRANSFER_TO_CO")["RESULTS"]] == ["S"]
     ce1 = read_table(http, "CE1S001", ["ARTNR", "VV160", "VV170"])
-    # 6 h x 85.50 = 513.00 internal activities; travel 14.41 other costs
+    # 6 h x 85.50 = 513.00 internal activities (at CAT7); travel 14.41 other costs
     assert sorted((row["ARTNR"], Decimal(row["VV160"]), Decimal(row["VV170"]))
                   for row in ce1) == [("EXP-TRAVEL", Decimal("0.00"), Decimal("14.41")),
                                       ("SRV-LABOUR", Decimal("513.00"), Decimal("0.00"))]
-    assert read_table(http, "CATSDB", ["COUNTER"]) == []

@@ -18,11 +18,12 @@ from typing import Any
 from sapgw.erp_stub.cats.hr import Employee, employee
 from sapgw.erp_stub.cats.returns import Messages
 from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 
-RECEIVER_FIELDS = ("REC_ORDER", "REC_CCTR")
+RECEIVER_FIELDS = ("REC_ORDER", "REC_CCTR", "PROFIT_SEGM_NO")
 UNSUPPORTED_RECEIVERS = ("WBS_ELEMENT", "NETWORK", "SALES_ORD")
 NO_PERNR = ("", "00000000")
 
@@ -41,6 +42,7 @@ class CheckedRecord:
     rkostl: str
     raufnr: str
     hours: Decimal
+    paobjnr: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class _Receiver:
     rkostl: str
     raufnr: str
     bukrs: str
+    paobjnr: str = ""
 
 
 def check_record(ctx: CallContext, record: dict[str, Any], row: int, messages: Messages
@@ -84,6 +87,8 @@ def check_record(ctx: CallContext, record: dict[str, Any], row: int, messages: M
     if csla is not None and unit != csla.LEINH:
         messages.error("LR", "914", unit, csla.LEINH, lstar, row=row, field="UNIT")
     receiver = _receiver(ctx, record, row, kokrs, workdate, messages)
+    if receiver is not None and receiver.paobjnr and csla is not None:
+        _segment(ctx, receiver.paobjnr, kokrs, csla.VKSTA, workdate, row, messages)
     if receiver is not None and receiver.rkostl and receiver.rkostl == skostl:
         messages.error("LR", "920", skostl, row=row, field="REC_CCTR")
     if sender is not None and csla is not None:
@@ -98,16 +103,17 @@ def check_record(ctx: CallContext, record: dict[str, Any], row: int, messages: M
         return None
     return CheckedRecord(row, record, person, kokrs, skostl, lstar, unit,
                          receiver.rkostl if receiver else "", receiver.raufnr if receiver
-                         else "", record["CATSHOURS"])
+                         else "", record["CATSHOURS"], receiver.paobjnr if receiver else "")
 
 
 def _receiver(ctx: CallContext, record: dict[str, Any], row: int, kokrs: str, workdate: str,
               messages: Messages) -> _Receiver | None:
-    """The one receiver (order or cost center) the record names; other kinds are refused."""
+    """The one receiver (order, cost center or profitability segment) the record names;
+    other kinds are refused."""
     unsupported = [field for field in UNSUPPORTED_RECEIVERS if record[field]]
     for field in unsupported:
         messages.error("LR", "913", record[field], field, row=row, field=field)
-    given = [field for field in RECEIVER_FIELDS if record[field]]
+    given = [field for field in RECEIVER_FIELDS if str(record[field]).strip("0")]
     if not given:
         if not unsupported:
             messages.error("LR", "912", row=row, field="REC_ORDER")
@@ -122,6 +128,13 @@ def _receiver(ctx: CallContext, record: dict[str, Any], row: int, kokrs: str, wo
             messages.error("LR", "907", rkostl, kokrs, workdate, row=row, field="REC_CCTR")
             return None
         return _Receiver(rkostl, "", center.BUKRS)
+    if given[0] == "PROFIT_SEGM_NO":
+        paobjnr = str(record["PROFIT_SEGM_NO"]).zfill(10)
+        found = copa.segment_characteristics(ctx, paobjnr)
+        if found is None:
+            messages.error("KE", "920", paobjnr, row=row, field="PROFIT_SEGM_NO")
+            return None
+        return _Receiver("", "", found["BUKRS"], paobjnr)
     aufnr = alpha(record["REC_ORDER"], 12)
     master = co.order(ctx, aufnr)
     if master is None:
@@ -133,6 +146,17 @@ def _receiver(ctx: CallContext, record: dict[str, Any], row: int, kokrs: str, wo
     else:
         return _Receiver("", aufnr, master["BUKRS"])
     return None
+
+
+def _segment(ctx: CallContext, paobjnr: str, kokrs: str, kstar: str, workdate: str, row: int,
+             messages: Messages) -> None:
+    """What CO-PA would refuse at the transfer: the segment's controlling area, the
+    allocation cost element in the KEI2 structure (ours: checked at entry, as the price)."""
+    try:
+        copa.check_direct(ctx, kokrs=kokrs, paobjnr=paobjnr, kstar=kstar, budat=workdate)
+    except copa.CopaError as error:
+        messages.error(error.msg_class, error.number, *error.variables, row=row,
+                       field="PROFIT_SEGM_NO")
 
 
 def _check_periods(ctx: CallContext, company_codes: set[str], workdate: str, row: int,

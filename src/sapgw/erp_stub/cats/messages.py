@@ -16,7 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "909": "No planned price for cost center &1, activity type &2 in &3 period &4",
         "910": "Posting period &1 &2 is not open in company code &3",
         "911": "The record names more than one receiver: &1",
-        "912": "The record names no receiver (REC_ORDER or REC_CCTR)",
+        "912": "The record names no receiver (REC_ORDER, REC_CCTR or PROFIT_SEGM_NO)",
         "913": "Receiver &1 (&2) is not supported by this system",
         "914": "Unit &1 differs from unit &2 of activity type &3",
         "915": "Order &1 belongs to controlling area &2, not &3",

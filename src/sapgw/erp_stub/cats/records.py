@@ -26,7 +26,7 @@ RECORDS_IN = "CATSRECORDS_IN"
 RFC_USER = "RFC_USER"
 IN_PROCESS, RELEASED, APPROVED, REJECTED = "10", "20", "30", "40"
 CO_FIELDS = ("COUNTER", "PERNR", "WORKDATE", "CATSHOURS", "MEINH", "KOKRS", "SKOSTL", "LSTAR",
-             "RKOSTL", "RAUFNR", "RPROJ", "BELNR", "REFCOUNTER")
+             "RKOSTL", "RAUFNR", "PAOBJNR", "RPROJ", "BELNR", "REFCOUNTER")
 
 
 def insert_records(ctx: CallContext, records: list[dict[str, Any]], variant: str = "",
@@ -80,7 +80,8 @@ def _save(ctx: CallContext, c: CheckedRecord, variant: str, status: str, belnr: 
         "COUNTER": counter, "PERNR": c.employee.pernr, "WORKDATE": record["WORKDATE"],
         "AWART": record["ABS_ATT_TYPE"], "CATSHOURS": c.hours, "MEINH": c.unit,
         "KOKRS": c.kokrs, "SKOSTL": c.skostl, "LSTAR": c.lstar, "RKOSTL": c.rkostl,
-        "RAUFNR": c.raufnr, "RPROJ": "00000000", "STATUS": status, "BELNR": belnr,
+        "RAUFNR": c.raufnr, "PAOBJNR": c.paobjnr or "0000000000",
+        "RPROJ": "00000000", "STATUS": status, "BELNR": belnr,
         "REFCOUNTER": "", "LTXA1": record["SHORTTEXT"], "VARIANT": variant,
         "EXTSYSTEM": record["EXTSYSTEM"], "EXTAPPLICATION": record["EXTAPPLICATION"],
         "EXTDOCUMENTNO": record["EXTDOCUMENTNO"], "ERSDA": now.strftime("%Y%m%d"),
@@ -101,5 +102,6 @@ def _out(c: CheckedRecord, counter: str, status: str, belnr: str) -> dict[str, A
     out.update({"ROW": f"{c.row:06d}", "COUNTER": counter, "STATUS": status, "BELNR": belnr,
                 "EMPLOYEENUMBER": c.employee.pernr, "CO_AREA": c.kokrs,
                 "SEND_CCTR": c.skostl, "UNIT": c.unit,
-                "REC_ORDER": c.raufnr, "REC_CCTR": c.rkostl})
+                "REC_ORDER": c.raufnr, "REC_CCTR": c.rkostl,
+                "PROFIT_SEGM_NO": c.paobjnr or "0000000000"})
     return out

@@ -61,6 +61,7 @@ class CATSDB(ErpTable, table=True):
     LSTAR: str = char(6)                 # activity type
     RKOSTL: str = char(10)               # receiver cost center
     RAUFNR: str = char(12, index=True)   # receiver order
+    PAOBJNR: str = numc(10)              # receiver profitability segment (CO-PA)
     RPROJ: str = numc(8)                 # receiver WBS element (not posted to here)
     STATUS: str = char(2)                # 10 in process, 20 released, 30 approved, 40 rejected,
     #                                      50 changed after approval, 60 cancelled
@@ -94,6 +95,7 @@ class CATSCO(ErpTable, table=True):
     LSTAR: str = char(6)
     RKOSTL: str = char(10)
     RAUFNR: str = char(12)
+    PAOBJNR: str = numc(10)              # receiver profitability segment (CO-PA)
     RPROJ: str = numc(8)
     BELNR: str = char(10)                # CATS document number
     REFCOUNTER: str = char(12)

@@ -4,7 +4,8 @@ a background job ([job …] in config.ini).
 
 Each CATSCO row not yet transferred becomes one direct activity allocation through CO's
 BAPI_ACC_ACTIVITY_ALLOC_POST (VRGNG RKL, reference/controlling.md §3.3/§3.4): sender the
-record's cost center and activity type, receiver its order (RAUFNR) or cost center (RKOSTL),
+record's cost center and activity type, receiver its order (RAUFNR) or cost center (RKOSTL)
+- or its profitability segment (PAOBJNR: `to_segment`, CO-PA record type B) -,
 quantity CATSHOURS valued at the planned price of the work date's period, posting date the
 work date, reference OBJ_TYPE CATS / OBJ_KEY the record's COUNTER. Like the report, which
 commits per document, each record posts in an LUW of its own: a record CO refuses (a closed
@@ -21,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from sapgw.erp_stub.cats import to_segment
 from sapgw.erp_stub.cats.approval import cats_group
 from sapgw.erp_stub.cats.returns import Messages
 from sapgw.erp_stub.cats.structures import CATS_TRANSFER_RESULT
@@ -82,12 +84,17 @@ def _one(ctx: CallContext, record: dict[str, Any], testrun: bool, username: str,
     counter, hours, unit = record["COUNTER"], record["CATSHOURS"], record["MEINH"]
     result = {**CATS_TRANSFER_RESULT.initial(),
               **{k: record[k] for k in ("COUNTER", "PERNR", "WORKDATE", "CATSHOURS", "MEINH",
-                                        "SKOSTL", "LSTAR", "RAUFNR", "RKOSTL")}}
+                                        "SKOSTL", "LSTAR", "RAUFNR", "RKOSTL",
+                                        "PAOBJNR")}}
     own = CallContext(ctx.system, Luw())
-    function = "BAPI_ACC_ACTIVITY_ALLOC_" + ("CHECK" if testrun else "POST")
-    answer = own.call(function, DOC_HEADER=_header(ctx, record, username),
-                      DOC_ITEMS=[_item(record)])
-    errors = [row for row in answer["RETURN"] if row["TYPE"] in ("E", "A")]
+    if str(record["PAOBJNR"]).strip("0"):
+        belnr, errors = to_segment.allocate(own, record, testrun, username)
+    else:
+        function = "BAPI_ACC_ACTIVITY_ALLOC_" + ("CHECK" if testrun else "POST")
+        answer = own.call(function, DOC_HEADER=_header(ctx, record, username),
+                          DOC_ITEMS=[_item(record)])
+        errors = [row for row in answer["RETURN"] if row["TYPE"] in ("E", "A")]
+        belnr = answer.get("DOC_NO", "")
     if errors:
         own.rollback()
         log.error("LR", "941", counter)
@@ -96,7 +103,6 @@ def _one(ctx: CallContext, record: dict[str, Any], testrun: bool, username: str,
     if testrun:
         log.add("S", "LR", "945", counter, _quantity(hours), unit)
         return {**result, "TYPE": "S", "MESSAGE": log.rows[-1]["MESSAGE"]}
-    belnr = answer["DOC_NO"]
     own.task(lambda conn: _mark(conn, counter, belnr))
     try:
         own.commit()

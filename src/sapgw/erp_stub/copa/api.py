@@ -6,13 +6,30 @@ Every posting function registers its line item in the caller's LUW and raises `C
 (message class KE, `error.bapiret2(...)` gives the RETURN row) before registering anything.
 """
 
+from sapgw.erp_stub.copa import direct
 from sapgw.erp_stub.copa.concern import Concern, concern_of
 from sapgw.erp_stub.copa.errors import CopaError
 from sapgw.erp_stub.copa.postings import post, post_by_cost_element, post_conditions
 from sapgw.erp_stub.copa.segments import characteristics_of, segment
 from sapgw.erp_stub.copa.transfer import check_structure
 
+check_direct = direct.check
+post_direct = direct.post
+segment_characteristics = direct.segment_characteristics
+DIRECT_POSTING = direct.DIRECT_POSTING
+
 __all__ = [
-    "Concern", "CopaError", "characteristics_of", "check_structure", "concern_of", "post",
-    "post_by_cost_element", "post_conditions", "segment",
+    "DIRECT_POSTING",
+    "Concern",
+    "CopaError",
+    "characteristics_of",
+    "check_direct",
+    "check_structure",
+    "concern_of",
+    "post",
+    "post_by_cost_element",
+    "post_conditions",
+    "post_direct",
+    "segment",
+    "segment_characteristics",
 ]

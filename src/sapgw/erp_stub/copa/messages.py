@@ -21,5 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "916": "Period &1 is not valid: give YYYYPPP",
         "917": "&1 is not a reference field of CO-PA line items",
         "918": "Value field &1 of PA transfer structure &2 line &3 is not defined",
+        "919": "No PA transfer structure for direct postings (KEI2) in area &1",
+        "920": "Profitability segment &1 does not exist",
+        "921": "Profitability segment &1 belongs to controlling area &2, not &3",
     },
 }

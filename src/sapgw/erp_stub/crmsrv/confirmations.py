@@ -100,10 +100,9 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
         return messages, []
     budat = header["POSTING_DATE"] or ctx.clock.today().strftime("%Y%m%d")
     ctp = cust.controlling_type(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
-    if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
-        posted = mass_object.post(ctx, header, items, order, budat, messages)
-        return _done(ctx, messages, header, order, posted)
     confirmation = Confirmation(header, budat, order.KOKRS, order.VBELN)
+    if ctp is not None and ctp.CO_TYPE == cust.MASS_OBJECT:
+        return _mass_object(ctx, confirmation, items, order, messages)
     for row, item in enumerate(items, start=1):
         objnr = _object(ctx, header["PREDECESSOR"], item, order)
         if not objnr:
@@ -117,6 +116,37 @@ def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
         return _refused(ctx, messages, order)
     posted = _post(ctx, confirmation, messages)
     return _done(ctx, messages, header, order, posted)
+
+
+def _mass_object(ctx: CallContext, confirmation: Confirmation, items: list[dict[str, Any]],
+                 order: Any, messages: Messages) -> tuple[Messages, list[dict[str, Any]]]:
+    """Mass-object controlling: no internal order. Tools and expenses go straight to the
+    item's profitability segment (`mass_object`); labour becomes CATS records with the
+    segment as receiver (CATSDB-PAOBJNR, CAT7 posts them); a part is a goods issue 201 to
+    the segment (FI's CO-PA interface: record type B); a sales item is delivered and issued
+    (601, cost of goods sold in FI) - CO-PA gets its cost at billing (VPRS, record type F).
+    One LUW: everything checked first, then posted."""
+    header = confirmation.header
+    plan = mass_object.check(ctx, header, items, order, confirmation.budat, messages)
+    for row, item in enumerate(items, start=1):
+        category = cust.item_category(ctx, item["ITM_TYPE"])
+        if category is None or category.KIND not in mass_object.THROUGH_LOGISTICS:
+            continue                     # reported by mass_object.check
+        paobjnr = "" if category.KIND == cust.SALES else mass_object.segment_for(
+            ctx, header, item, order, row, messages)
+        if paobjnr or category.KIND == cust.SALES:
+            _collect(ctx, confirmation, row, item, "", messages, paobjnr)
+    # the item problems of both passes in item order, as one pass over the items answers
+    messages.rows.sort(key=lambda r: int(r.get("ROW") or 0) if r.get("PARAMETER") == ITEMS
+                       else 0)
+    if not messages.failed:
+        _check(ctx, confirmation, messages)
+    if messages.failed or plan is None:
+        return _refused(ctx, messages, order)
+    posted = _post(ctx, confirmation, messages)
+    if messages.failed:
+        return _refused(ctx, messages, order)
+    return _done(ctx, messages, header, order, posted + mass_object.post(ctx, plan))
 
 
 def _own(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
@@ -166,8 +196,9 @@ def _object(ctx: CallContext, predecessor: str, item: dict[str, Any], order: Any
 
 
 def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[str, Any],
-             aufnr: str, messages: Messages) -> None:
-    """The item as a row of its kind's posting, or its problem."""
+             aufnr: str, messages: Messages, paobjnr: str = "") -> None:
+    """The item as a row of its kind's posting, or its problem; the receiver is the order
+    `aufnr`, or the profitability segment `paobjnr` under mass-object controlling."""
     category = cust.item_category(ctx, item["ITM_TYPE"])
     if category is None:
         messages.error("IAOM_CRMSRV", "105", item["ITM_TYPE"], item["NUMBER_INT"],
@@ -188,13 +219,16 @@ def _collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[
     elif category.KIND == cust.SALES:
         sales_items.collect(ctx, confirmation.sales, row, item, confirmation.vbeln, messages)
     elif category.KIND == cust.PART:
+        receiver = ({"MOVE_TYPE": "201", "PROFIT_SEGM_NO": paobjnr} if paobjnr
+                    else {"MOVE_TYPE": "261", "ORDERID": aufnr})
         confirmation.parts.add(row, {
             "MATERIAL": item["PRODUCT_ID"], "PLANT": item["PLANT"] or category.WERKS,
-            "STGE_LOC": item["STGE_LOC"] or category.LGORT, "MOVE_TYPE": "261",
-            "ENTRY_QNT": quantity, "ENTRY_UOM": item["UNIT"], "ORDERID": aufnr,
+            "STGE_LOC": item["STGE_LOC"] or category.LGORT, **receiver,
+            "ENTRY_QNT": quantity, "ENTRY_UOM": item["UNIT"],
             "ITEM_TEXT": f"{category.TEXT} {text}"[:50]})
     elif category.KIND in (cust.LABOUR, cust.EXPENSE):
-        labour.collect(ctx, confirmation, row, item, aufnr, category.KIND, text, messages)
+        labour.collect(ctx, confirmation, row, item, aufnr, category.KIND, text, messages,
+                       paobjnr)
 
 
 def _check(ctx: CallContext, confirmation: Confirmation, messages: Messages) -> None:

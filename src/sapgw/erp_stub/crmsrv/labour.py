@@ -36,8 +36,10 @@ APPLICATION = "CRMSC"     # EXTAPPLICATION of the records (ours)
 
 
 def collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[str, Any],
-            aufnr: str, kind: str, text: str, messages: Messages) -> None:
-    """The item as a time sheet row (labour) or a reposting row (expense), or its problem."""
+            aufnr: str, kind: str, text: str, messages: Messages, paobjnr: str = "") -> None:
+    """The item as a time sheet row (labour) or a reposting row (expense), or its problem;
+    a record's receiver is the order, or the profitability segment `paobjnr` (mass-object:
+    CATSDB-PAOBJNR)."""
     workdate = item["WORK_DATE"] or confirmation.budat
     pernr = item["EMPLOYEE"]
     if not pernr.strip("0"):
@@ -76,7 +78,8 @@ def collect(ctx: CallContext, confirmation: Confirmation, row: int, item: dict[s
     confirmation.time_sheet.add(row, {
         "WORKDATE": workdate, "EMPLOYEENUMBER": pernr, "ABS_ATT_TYPE": derived.CATS_AWART,
         "CATSHOURS": Decimal(item["QUANTITY"] or 0), "CO_AREA": kokrs,
-        "ACTTYPE": derived.CATSCO_LSTAR, "REC_ORDER": aufnr, "SHORTTEXT": text,
+        "ACTTYPE": derived.CATSCO_LSTAR, "SHORTTEXT": text,
+        **({"PROFIT_SEGM_NO": paobjnr} if paobjnr else {"REC_ORDER": aufnr}),
         "EXTSYSTEM": SENDER, "EXTAPPLICATION": APPLICATION,
         "EXTDOCUMENTNO": text})
 

@@ -1,31 +1,28 @@
-"""Mass-object controlling: a confirmation's costs go straight to a profitability segment.
+"""Mass-object controlling: a confirmation's costs go to profitability segments.
 
 With mass-object controlling (IAOM_CRMSRV_CTP CO_TYPE 02) the confirmed order has no
 internal order (reference/controlling.md §9.1): each item's cost is posted to the
 profitability segment of the service document's characteristics - sold-to party (KNDNR),
 the item's product (ARTNR), sales organisation (VKORG), company code and controlling area of
-the order (BUKRS, KOKRS). By item category:
-- service product (labour): a direct activity allocation (RKL) from the employee's cost
-  center (PA0001) of the activity type CRMC_CATS_CO derives, hours x that cost
-  center/activity type's planned price of the work date's period, posted on the work date -
-  the price and date CAT7 uses for an internal order. Ours: SAP writes CATS records with
-  the segment as receiver (CATSDB-PAOBJNR) and CAT7 posts them; that path is not built;
+the order (BUKRS, KOKRS; `segment_for`). This module posts the direct costs:
 - tool: RKL from the tool's cost center and activity type (CRMSRV_TOOL), at the planned
   price of the posting date's period, as BAPI_ACC_ACTIVITY_ALLOC_POST values it;
 - expense: a reposting (RKU1) of its net value from the employee's cost center on the cost
-  element CRMC_CATS_CO derives;
-- service part and sales item: refused (IAOM_CRMSRV 125): the goods issue of this system
-  (BAPI_GOODSMVT_CREATE) has no profitability segment account assignment.
+  element CRMC_CATS_CO derives.
+Labour, parts and sales items go through logistics (`THROUGH_LOGISTICS`, posted by
+`confirmations`): CATS records with the segment as receiver (CATSDB-PAOBJNR, CAT7 posts
+them), a goods issue 201 to the segment (FI's CO-PA interface), the delivery and its 601
+(cost of sales reaches CO-PA at billing through VPRS).
 The CO document carries the sender's credit (the KL object of cost center/activity type, or
 the cost center KS) with the segment EO<PAOBJNR> as partner object, as settlement to CO-PA
 does here; the segment's debit is a CE1S001 line item of record type B (direct posting),
 its value fields from the controlling scenario's PA transfer structure (KEI2-like, IAOM_CRMSRV_CSC
 ERSCH, ours), referring to the CO document and line (RBELN/RPOSN). Values are rounded half up
 at the controlling area currency's decimals per line, as the CO BAPIs round them.
-Everything is checked first (the checks the CO BAPIs make: cost center, activity type and
-its allocation cost element, price, cost element category, currency, open period; and
-CO-PA's: operating concern, segment, transfer structure); a CO-PA refusal after the check
-ends the LUW (an A message), so nothing of the confirmation stays.
+Everything is checked first (`check`: the checks the CO BAPIs make - cost center, activity
+type and its allocation cost element, price, cost element category, currency, open period -
+and CO-PA's: operating concern, segment, transfer structure); `post` registers; a CO-PA
+refusal after the check ends the LUW (an A message), so nothing of the confirmation stays.
 """
 
 from __future__ import annotations
@@ -51,6 +48,7 @@ RECORD_TYPE = "B"                       # CO-PA record type of direct postings
 ALLOCATION_CATEGORY = "43"
 REPOSTABLE_CATEGORIES = frozenset({"01", "03", "04"})
 ALLOCATION, REPOSTING = "RKL", "RKU1"
+THROUGH_LOGISTICS = frozenset({cust.LABOUR, cust.PART, cust.SALES})
 
 
 @dataclass(frozen=True)
@@ -84,28 +82,52 @@ class Setting:
     periv: str                          # controlling area fiscal year variant
 
 
-def post(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]], order: Any,
-         budat: str, messages: Messages) -> list[dict[str, Any]]:
-    """Check and post the confirmation's costs to profitability segments; what was posted
-    (nothing, and the problems in `messages`, when anything fails)."""
+@dataclass(frozen=True)
+class Plan:
+    """The direct costs (tools, expenses) of a confirmation, checked and ready to post."""
+
+    setting: Setting
+    ersch: str
+    costs: list[Cost]
+
+
+def check(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]], order: Any,
+          budat: str, messages: Messages) -> Plan | None:
+    """Check the confirmation's direct costs (tools, expenses) and what every item needs
+    (operating concern, transfer structure, item category); None, and the problems in
+    `messages`, when anything fails. Labour, parts and sales items are the caller's
+    (`confirmations`): CATS, goods issue 201 to the segment, delivery."""
     ersch = _structure(ctx, header, order, budat, messages)
     area = co.controlling_area(ctx, order.KOKRS)
     if copa.concern_of(ctx, order.KOKRS) is None:
         messages.error("KE", "901", order.KOKRS, parameter=HEADER, field="PREDECESSOR")
     if area is None or not ersch or messages.failed:
-        return []
+        return None
     decimals = currency_decimals(ctx, area.WAERS)
     setting = Setting(header, budat, order.KOKRS, order.BUKRS, area.WAERS,
                       2 if decimals is None else decimals, area.LMONA)
     costs = [cost for row, item in enumerate(items, start=1)
              if (cost := _cost(ctx, setting, row, item, messages)) is not None]
     if messages.failed:
-        return []
+        return None
     _check_periods(ctx, costs, messages)
     _check_structure(ctx, setting, ersch, costs, messages)
     if messages.failed:
-        return []
-    return _post(ctx, setting, ersch, costs)
+        return None
+    return Plan(setting, ersch, costs)
+
+
+def post(ctx: CallContext, plan: Plan) -> list[dict[str, Any]]:
+    """Post the checked direct costs in the caller's LUW; what was posted."""
+    return _post(ctx, plan.setting, plan.ersch, plan.costs) if plan.costs else []
+
+
+def segment_for(ctx: CallContext, header: dict[str, Any], item: dict[str, Any], order: Any,
+                row: int, messages: Messages) -> str:
+    """The item's profitability segment (CE4S001, created once): KNDNR sold-to party, ARTNR
+    the product, VKORG, BUKRS/KOKRS of the order; blank with the problem in `messages`."""
+    setting = Setting(header, "", order.KOKRS, order.BUKRS, "", 2, "")
+    return _segment(ctx, setting, row, item, messages)[0]
 
 
 def _structure(ctx: CallContext, header: dict[str, Any], order: Any, budat: str,
@@ -131,10 +153,8 @@ def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
         messages.error("IAOM_CRMSRV", "105", item["ITM_TYPE"], number, parameter=ITEMS,
                        row=row, field="ITM_TYPE")
         return None
-    if category.KIND in (cust.PART, cust.SALES):
-        messages.error("IAOM_CRMSRV", "125", int(number), category.TEXT, parameter=ITEMS,
-                       row=row, field="ITM_TYPE")
-        return None
+    if category.KIND in THROUGH_LOGISTICS:
+        return None                      # the caller's: CATS, goods issue 201, delivery
     paobjnr, characteristics = _segment(ctx, setting, row, item, messages)
     text = f"{setting.header['OBJECT_ID'].lstrip('0')}/{int(number)}"
     quantity = Decimal(item["QUANTITY"] or 0)
@@ -152,15 +172,8 @@ def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
                                        item["VALUATION_TYPE"])
         if employee is None:
             return None
-        if category.KIND == cust.EXPENSE:
-            return _expense(ctx, setting, row, item, employee.kostl, derived, paobjnr,
-                            characteristics, messages)
-        if derived is None or not derived.CATSCO_LSTAR:
-            messages.error("IAOM_CRMSRV", "106", item["ITM_TYPE"], item["SERVICE_TYPE"],
-                           parameter=ITEMS, row=row, field="ITM_TYPE")
-            return None
-        workdate = item["WORK_DATE"] or setting.budat
-        sender = (employee.kostl, derived.CATSCO_LSTAR, workdate, workdate)
+        return _expense(ctx, setting, row, item, employee.kostl, derived, paobjnr,
+                        characteristics, messages)
     kostl, lstar, price_date, budat = sender
     return _allocation(ctx, setting, row, alpha(kostl, 10), lstar, price_date, budat,
                        quantity, text, paobjnr, characteristics, messages)

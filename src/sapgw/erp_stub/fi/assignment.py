@@ -1,8 +1,11 @@
-"""The CO account assignment of a G/L line: cost center, order, WBS element or IAOM key.
+"""The CO account assignment of a G/L line: cost center, order, WBS element, profitability
+segment or IAOM key.
 
-A line names at most one CO object, directly (COSTCENTER, ORDERID, WBS_ELEMENT) or through
-the Account Assignment Manager (BUS_SCENARIO + EXT_OBJECT_ID -> IAOM_ASSIGNMENTS-OBJECT_NO).
-Each object is resolved through its owning application's functions, never its tables.
+A line names at most one CO object, directly (COSTCENTER, ORDERID, WBS_ELEMENT,
+PROFIT_SEGM_NO) or through the Account Assignment Manager (BUS_SCENARIO + EXT_OBJECT_ID ->
+IAOM_ASSIGNMENTS-OBJECT_NO). Each object is resolved through its owning application's
+functions, never its tables. A profitability segment is CO-PA's (costing-based: no CO object,
+the line becomes a CO-PA line item of record type B when it is posted).
 """
 
 from __future__ import annotations
@@ -11,18 +14,20 @@ from typing import Any
 
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.co.api import order
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fi.model import ACCOUNTGL, CoObject, Messages
 from sapgw.erp_stub.iaom.api import lookup
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.ps.api import wbs_element
 
-CO_FIELDS = ("COSTCENTER", "ORDERID", "WBS_ELEMENT", "EXT_OBJECT_ID")
+CO_FIELDS = ("COSTCENTER", "ORDERID", "WBS_ELEMENT", "PROFIT_SEGM_NO", "EXT_OBJECT_ID")
 
 
 def co_fields(item: dict[str, Any]) -> list[str]:
     """The CO account assignment fields the line fills."""
-    return [name for name in CO_FIELDS if item[name]]
+    return [name for name in CO_FIELDS
+            if item.get(name) and (name != "PROFIT_SEGM_NO" or str(item[name]).strip("0"))]
 
 
 def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messages: Messages,
@@ -50,6 +55,12 @@ def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messag
                                                      aufnr=aufnr)
         if found is None:
             messages.error("KO", "013", aufnr, parameter=ACCOUNTGL, row=row, field=field)
+    elif field == "PROFIT_SEGM_NO":
+        paobjnr = str(item["PROFIT_SEGM_NO"]).zfill(10)
+        found = CoObject(f"EO{paobjnr}", paobjnr=paobjnr)
+        if copa.segment_characteristics(ctx, paobjnr) is None:
+            messages.error("KE", "920", paobjnr, parameter=ACCOUNTGL, row=row, field=field)
+            found = None
     elif field == "WBS_ELEMENT":
         wbs = wbs_element(ctx, item["WBS_ELEMENT"])
         found = None if wbs is None else CoObject(wbs["OBJNR"] or f"PR{wbs['PSPNR']}",

@@ -48,6 +48,7 @@ class CoObject:
     kostl: str = ""
     aufnr: str = ""
     projk: str = ""
+    paobjnr: str = ""                # a profitability segment: CO-PA, no CO line item
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, update
 
 from sapgw.erp_stub.co.api import CoLine, CoReference, post_line_items
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fi.model import BKPFF, Document, Line
 from sapgw.erp_stub.fi.tables import BKPF, BSEG
 from sapgw.erp_stub.kernel.context import CallContext
@@ -44,17 +45,34 @@ def post(ctx: CallContext, doc: Document) -> str:
     co_lines = [CoLine(line.co.objnr, line.hkont, _value(line.dmbtr), _value(line.wrbtr),
                        doc.waers, line.text, doc.bukrs, f"{number:03d}")
                 for number, line in enumerate(doc.lines, start=1)
-                if line.co is not None and line.cost_element]
+                if line.co is not None and line.cost_element and not line.co.paobjnr]
     if co_lines:  # first: its number draw may fail, and then nothing may be registered
         post_line_items(ctx, kokrs=doc.kokrs, budat=doc.budat, lines=co_lines,
                         reference=CoReference("R", belnr, doc.bukrs, gjahr, doc.awtyp, awkey),
                         bldat=doc.bldat, text=doc.bktxt, usnam=doc.usnam)
+    _to_profitability_segments(ctx, doc, belnr)
     ctx.insert(BKPF, header)
     ctx.insert(BSEG, [_bseg(doc, belnr, gjahr, number, line)
                       for number, line in enumerate(doc.lines, start=1)])
     if doc.reverses is not None:
         ctx.task(mark_reversed(doc.reverses, belnr, gjahr))
     return awkey
+
+
+def _to_profitability_segments(ctx: CallContext, doc: Document, belnr: str) -> None:
+    """A P&L line with a profitability segment: one CO-PA line item of record type B
+    (reference RBELN/RPOSN = the FI document and line), checked with the document."""
+    for number, line in enumerate(doc.lines, start=1):
+        if line.co is None or not line.co.paobjnr or not line.cost_element:
+            continue
+        try:
+            copa.post_direct(ctx, kokrs=doc.kokrs, paobjnr=line.co.paobjnr, budat=doc.budat,
+                             amounts=[(line.hkont, _value(line.dmbtr))],
+                             reference={"RBELN": belnr, "RPOSN": str(number)},
+                             usnam=doc.usnam)
+        except copa.CopaError as error:  # checked a moment ago: customizing changed
+            raise ABAPRuntimeError(error.message, 4, "UPDATE_TERMINATED", error.msg_class,
+                                   "A", error.number, *error.variables[:2]) from error
 
 
 def _bseg(doc: Document, belnr: str, gjahr: str, number: int, line: Line) -> dict[str, Any]:
@@ -68,6 +86,7 @@ def _bseg(doc: Document, belnr: str, gjahr: str, number: int, line: Line) -> dic
         "KUNNR": line.kunnr, "LIFNR": line.lifnr, "KOKRS": doc.kokrs if co else "",
         "KOSTL": co.kostl if co else "", "AUFNR": co.aufnr if co else "",
         "PROJK": co.projk if co and co.projk else "00000000", "PRCTR": line.prctr,
+        "PAOBJNR": co.paobjnr if co and co.paobjnr else "0000000000",
         "SGTXT": line.text, "ZUONR": line.zuonr, "MWSKZ": line.mwskz, "VALUT": line.valut,
     }
 

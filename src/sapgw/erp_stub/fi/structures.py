@@ -80,6 +80,7 @@ BAPIACGL09 = structure(
     ("NETWORK", CHAR(12), "Network"),
     ("WBS_ELEMENT", CHAR(24), "WBS element (external key)"),
     ("ORDERID", CHAR(12), "Order number"),
+    ("PROFIT_SEGM_NO", NUMC(10), "Profitability segment number (CO-PA)"),
     ("ORDER_ITNO", NUMC(4), "Order item"),
     ("ROUTING_NO", NUMC(10), "Routing number of operations"),
     ("ACTIVITY", CHAR(4), "Operation/activity"),

@@ -56,6 +56,7 @@ class BSEG(ErpTable, table=True):
     KOSTL: str = char(10)
     AUFNR: str = char(12)
     PROJK: str = numc(8)                 # WBS element, internal number (PRPS-PSPNR)
+    PAOBJNR: str = numc(10)              # profitability segment (CE4S001), CO-PA record B
     PRCTR: str = char(10)                # profit center
     SGTXT: str = char(50)
     ZUONR: str = char(18)                # assignment number

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas.api import (
     GLAccount,
     company_code,
@@ -198,6 +199,20 @@ def _gl_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, Any],
             messages.error("KO", "905", doc.kokrs, **where, field="GL_ACCOUNT")
         elif area.WAERS != doc.hwaer:
             messages.error("RW", "909", area.WAERS, doc.hwaer, **where, field="GL_ACCOUNT")
+        if line.co.paobjnr:
+            _segment(ctx, doc, line, where, messages)
+
+
+def _segment(ctx: CallContext, doc: Document, line: Line, where: dict[str, Any],
+             messages: Messages) -> None:
+    """What CO-PA would refuse of the line's direct posting to its profitability segment."""
+    if line.co is None:
+        return
+    try:
+        copa.check_direct(ctx, kokrs=doc.kokrs, paobjnr=line.co.paobjnr, kstar=line.hkont,
+                          budat=doc.budat)
+    except copa.CopaError as error:
+        messages.rows.append(error.bapiret2(system=messages.system, **where))
 
 
 def _partner_line(ctx: CallContext, doc: Document, line: Line, item: dict[str, Any],

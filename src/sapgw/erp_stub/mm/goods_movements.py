@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.erp_stub.basis.api import unit, unit_by_iso
 from sapgw.erp_stub.co.api import cost_center, order
+from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
@@ -56,6 +57,7 @@ HEADER, CODE, ITEM = "GOODSMVT_HEADER", "GOODSMVT_CODE", "GOODSMVT_ITEM"
 SERIAL = "GOODSMVT_SERIALNUMBER"
 STOCK_TYPE = "SL Unrestricted-use"
 FAILED_KEY = "$"
+ASSIGNMENTS = ("COSTCENTER", "ORDERID", "PROFIT_SEGM_NO")   # one account assignment an item
 
 
 class Messages:
@@ -158,8 +160,10 @@ def _item(ctx: CallContext, movement: Movement, gm: GmCode, row: int,
         if item[name].strip("0"):
             messages.error("M7", "913", name, ITEM, **where, field=name)
     for name in [*gm.required, *(mt.required if mt else ())]:
-        if not item[name].strip("0"):
-            messages.error("M7", "908", name, row, **where, field=name)
+        alternatives = name.split("/")          # one of them (201: cost center or segment)
+        if not any(str(item[one]).strip("0") for one in alternatives):
+            messages.error("M7", "908", "/".join(alternatives), row, **where,
+                           field=alternatives[0])
     matnr = materials.matnr(item["MATERIAL"])
     master = _material(ctx, matnr, row, messages)
     plant = _plant(ctx, matnr, master, item, row, messages)
@@ -254,14 +258,32 @@ def _decimals(quantity: Decimal) -> int:
 
 def _account_assignment(ctx: CallContext, item: dict[str, Any], bukrs: str, row: int,
                         messages: Messages) -> None:
-    """Cost center and order must exist (in the plant's controlling area)."""
+    """Cost center, order or profitability segment - one of them - must exist (in the
+    plant's controlling area)."""
     company = fbas.company_code(ctx, bukrs)
     kokrs = company.KOKRS if company is not None else ""
+    given = [name for name in ASSIGNMENTS if str(item[name]).strip("0")]
+    if len(given) > 1:
+        messages.error("M7", "917", row, ", ".join(given), row=row, field=given[1])
     kostl = alpha(item["COSTCENTER"], 10)
     if kostl and cost_center(ctx, kokrs, kostl) is None:
         messages.error("KI", "100", kostl, kokrs, row=row, field="COSTCENTER")
     if item["ORDERID"] and order(ctx, item["ORDERID"]) is None:
         messages.error("KO", "013", item["ORDERID"], row=row, field="ORDERID")
+    paobjnr = segment(item)
+    if paobjnr:
+        found = copa.segment_characteristics(ctx, paobjnr)
+        if found is None:
+            messages.error("KE", "920", paobjnr, row=row, field="PROFIT_SEGM_NO")
+        elif found["KOKRS"] and found["KOKRS"] != kokrs:
+            messages.error("KE", "921", paobjnr, found["KOKRS"], kokrs, row=row,
+                           field="PROFIT_SEGM_NO")
+
+
+def segment(item: dict[str, Any]) -> str:
+    """The item's profitability segment (PAOBJNR, 10 digits), blank when none."""
+    value = str(item["PROFIT_SEGM_NO"] or "")
+    return value.zfill(10) if value.strip("0") else ""
 
 
 def _receiving(ctx: CallContext, item: dict[str, Any], row: int, messages: Messages) -> None:
@@ -391,6 +413,8 @@ def _accounting_documents(ctx: CallContext, movement: Movement, header: dict[str
                 gl["COSTCENTER"] = alpha(line.item["COSTCENTER"], 10)
             if assigned and line.item["ORDERID"]:
                 gl["ORDERID"] = line.item["ORDERID"]
+            if assigned and segment(line.item):
+                gl["PROFIT_SEGM_NO"] = segment(line.item)
             params["ACCOUNTGL"].append(gl)
             params["CURRENCYAMOUNT"].append({"ITEMNO_ACC": number, "CURRENCY": line.waers,
                                              "AMT_DOCCUR": amount})
@@ -446,7 +470,8 @@ def _mseg(mblnr: str, mjahr: str, number: int, line: Line) -> dict[str, Any]:
         "LGORT": line.lgort, "CHARG": item["BATCH"], "SHKZG": line.shkzg, "MENGE": line.menge,
         "MEINS": line.meins, "ERFMG": line.erfmg, "ERFME": line.erfme, "DMBTR": line.value,
         "WAERS": line.waers, "BUKRS": line.bukrs, "KOSTL": alpha(item["COSTCENTER"], 10),
-        "AUFNR": alpha(item["ORDERID"], 12), "EBELN": item["PO_NUMBER"],
+        "AUFNR": alpha(item["ORDERID"], 12), "PAOBJNR": segment(item) or "0000000000",
+        "EBELN": item["PO_NUMBER"],
         "EBELP": item["PO_ITEM"], "KZBEW": item["MVT_IND"], "LIFNR": alpha(item["VENDOR"], 10),
         "KUNNR": alpha(item["CUSTOMER"], 10), "UMWRK": line.werks if line.umlgo else "",
         "UMLGO": line.umlgo, "SGTXT": item["ITEM_TEXT"], "GRUND": item["MOVE_REAS"],

@@ -23,6 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "914": "Receiving storage location &1 is the issuing one in item &2",
         "915": "Posting date from &1 is after posting date to &2",
         "916": "No material documents found",
+        "917": "Item &1: enter one account assignment, not &2",
     },
     "M8": {
         "147": "Account determination for entry &1 &2 &3 &4 not possible",

@@ -75,6 +75,7 @@ BAPI2017_GM_ITEM_CREATE = structure(
     ("MVT_IND", CHAR(1), "Movement indicator: B purchase order, F order, blank other"),
     ("MOVE_REAS", NUMC(4), "Reason for movement"),
     ("WBS_ELEM", CHAR(24), "WBS element"),
+    ("PROFIT_SEGM_NO", NUMC(10), "Profitability segment number (CO-PA)"),
 )
 
 BAPI2017_GM_SERIALNUMBER = structure(

@@ -93,6 +93,7 @@ class MSEG(ErpTable, table=True):
     BUKRS: str = char(4)
     KOSTL: str = char(10)                # cost center (201)
     AUFNR: str = char(12)                # order (261)
+    PAOBJNR: str = numc(10)              # profitability segment (201 to CO-PA)
     EBELN: str = char(10)                # purchase order (101)
     EBELP: str = numc(5)
     KZBEW: str = char(1)                 # movement indicator (B: PO, F: order)

@@ -33,8 +33,8 @@ def save(ctx: CallContext, doc: SalesOrder, usnam: str, header: dict[str, Any]) 
         "VBELN": vbeln, "POSNR": item.posnr, "MATNR": item.matnr, "ARKTX": item.arktx[:40],
         "PSTYV": item.pstyv, "KWMENG": item.kwmeng, "VRKME": item.vrkme,
         "NETPR": item.netpr, "KPEIN": item.kpein, "KMEIN": item.kmein, "NETWR": item.netwr,
-        "WAERK": doc.waerk, "WERKS": item.werks, "AUFNR": item.aufnr, "ERDAT": erdat,
-        "ERNAM": usnam} for item in doc.items])
+        "WAVWR": item.wavwr, "WAERK": doc.waerk, "WERKS": item.werks, "AUFNR": item.aufnr,
+        "ERDAT": erdat, "ERNAM": usnam} for item in doc.items])
     schedules = [{"VBELN": vbeln, "POSNR": item.posnr, "ETENR": etenr,
                   "EDATU": edatu or header["REQ_DATE_H"] or erdat, "WMENG": quantity,
                   "VRKME": item.vrkme}

@@ -10,9 +10,10 @@ checked (BAPI_ACC_DOCUMENT_CHECK) before the billing document number is drawn.
 
 Items without an internal order transfer to CO-PA at billing (record type F, in the same
 LUW): one line item each, characteristics from the billing document (customer, material,
-billing type, sales order and item, company code, plant, sales area), PR00 through KE4I into
-its value field, reference RBELN/RPOSN = the billing item. Items with an internal order do
-not: their revenue reaches CO-PA when the order is settled (record type C).
+billing type, sales order and item, company code, plant, sales area), PR00 and VPRS (the
+item's cost, VBRP-WAVWR, copied from the sales document item) through KE4I into their value
+fields (revenue, cost of sales), reference RBELN/RPOSN = the billing item. Items with an
+internal order do not: their revenue reaches CO-PA when the order is settled (record type C).
 
 At commit, the billing status of each item moves from A to C in the statement that checks it
 is still A: a second LUW billing the same item terminates (VF 904) and writes nothing. The
@@ -41,6 +42,7 @@ from sapgw.rfc.structures import errors
 
 CHECK_KEY = "$"          # OBJ_KEY while the number is not drawn yet (as MM does)
 PROFITABILITY_RECORD_TYPE = "F"   # CO-PA record type of billing data
+COST = "VPRS"                     # cost condition (statistical): cost of sales in CO-PA
 
 
 def post(ctx: CallContext, invoices: list[Invoice], usnam: str, testrun: bool
@@ -137,7 +139,8 @@ def _register(ctx: CallContext, invoice: Invoice, vbeln: str, usnam: str, posted
         item, posnr = entry.item, f"{number * 10:06d}"
         items.append({
             "VBELN": vbeln, "POSNR": posnr, "FKIMG": item["KWMENG"], "VRKME": item["VRKME"],
-            "NETWR": item["NETWR"], "MATNR": item["MATNR"], "ARKTX": item["ARKTX"],
+            "NETWR": item["NETWR"], "WAVWR": item["WAVWR"], "MATNR": item["MATNR"],
+            "ARKTX": item["ARKTX"],
             "PSTYV": item["PSTYV"], "WERKS": item["WERKS"], "AUBEL": item["VBELN"],
             "AUPOS": item["POSNR"], "VGBEL": item["VBELN"], "VGPOS": item["POSNR"],
             "VGTYP": ORDER_CATEGORY, "AUFNR": item["AUFNR"], "SAKN1": entry.account,
@@ -173,7 +176,7 @@ def _to_profitability_analysis(ctx: CallContext, invoice: Invoice, kokrs: str, v
         try:
             copa.post_conditions(ctx, kokrs=kokrs, record_type=PROFITABILITY_RECORD_TYPE,
                                  budat=invoice.fkdat, characteristics=characteristics,
-                                 conditions=[(PRICE, item["NETWR"])],
+                                 conditions=[(PRICE, item["NETWR"]), (COST, item["WAVWR"])],
                                  reference={"RBELN": vbeln, "RPOSN": posnr},
                                  currency=order["WAERK"], usnam=usnam)
         except copa.CopaError as error:  # checked before numbering: customizing changed

@@ -16,6 +16,7 @@ from typing import Any
 
 from sapgw.erp_stub.basis.api import unit
 from sapgw.erp_stub.co.api import order
+from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
@@ -49,6 +50,7 @@ class Item:
     kpein: Decimal = Decimal(1)
     kmein: str = ""
     netwr: Decimal = Decimal(0)
+    wavwr: Decimal = Decimal(0)        # VPRS: cost at standard price, statistical
     werks: str = ""
     aufnr: str = ""
     schedules: list[tuple[str, str, Decimal]] = field(default_factory=list)
@@ -93,6 +95,7 @@ def check(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
             messages.error("V1", "911", item.posnr, parameter=ITEMS, row=item.row,
                            field="TARGET_QTY")
     _prices(ctx, doc, numbers, conditions, messages)
+    _costs(ctx, doc)
     return doc, messages
 
 
@@ -216,6 +219,21 @@ def _schedule_lines(numbers: dict[str, Item], schedules: list[dict[str, Any]],
         quantities[item.posnr] = quantities.get(item.posnr, Decimal(0)) + quantity
     for posnr, quantity in quantities.items():
         numbers[posnr].kwmeng = quantity
+
+
+def _costs(ctx: CallContext, doc: SalesOrder) -> None:
+    """VPRS per item (statistical, no effect on the net value): the material's standard
+    price (MBEW) x order quantity / price unit, half up at the document currency's
+    decimals. Ours: 0 when the plant's company code currency is not the document currency
+    (no translation) and for a material that is not valuated in the plant."""
+    decimals = currency_decimals(ctx, doc.waerk) if doc.waerk else None
+    for item in doc.items:
+        plant = mm.plant(ctx, item.werks) if item.werks and item.matnr else None
+        company = fbas.company_code(ctx, plant.bukrs) if plant is not None else None
+        if decimals is None or company is None or company.WAERS != doc.waerk:
+            continue
+        price, per = mm.standard_price(ctx, item.matnr, item.werks)
+        item.wavwr = round_amount(item.kwmeng * price / per, decimals)
 
 
 def _prices(ctx: CallContext, doc: SalesOrder, numbers: dict[str, Item],
