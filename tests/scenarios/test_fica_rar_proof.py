@@ -1,0 +1,230 @@
+"""Issue 11's proof: a CRM provider contract through FI-CA to Revenue Accounting, every figure
+RAR shows checked against fica_rar.md §7's formulas computed here from the inputs.
+
+The chain, all over public interfaces of the in-process gateway: CRM_PROVCONTRACT BDoc
+(REST) → FI-CA contract and order items; one-off charges, recurring fees and a month of
+rated consumption as billable items (`/1FE/0SAP_BIT_CREATE_API`, JSON RFC); billing and
+invoicing (JSON RFC); FP_RAI_TRANSF (FKK_RAI_TRANSFER) → the ERP's qRFC to destination RAR;
+RAR raw → processable → processed (FARR_RAI_TRANSFER, FARR_RAI_PROCESS), the posting run
+(FARR_REVENUE_POSTING) and the consistency check (FARR_CHECK_CONS)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from sapgw.clock import Clock
+from sapgw.gateway.api.app import create_app
+from sapgw.gateway.runtime import Gateway
+
+from .fica_rar_support import (
+    ZERO,
+    allocate,
+    bill_and_invoice,
+    billable_item,
+    contract_bdoc,
+    contract_item,
+    create_bits,
+    cumulative,
+    master_data,
+    position,
+    send_bdoc,
+    sent_items,
+    time_based,
+    transfer,
+)
+
+D = Decimal
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(frozen_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def gateway(clock: Clock) -> Iterator[Gateway]:
+    gw = Gateway.in_memory(clock=clock)
+    yield gw
+    gw.close()
+
+
+@pytest.fixture
+def http(gateway: Gateway) -> Iterator[TestClient]:
+    with TestClient(create_app(gateway, run_schedulers=False)) as client:
+        yield client
+
+
+def at(clock: Clock, day: str) -> None:
+    clock.set(datetime(int(day[:4]), int(day[4:6]), int(day[6:]), 9, 0, tzinfo=UTC))
+
+
+def rar_process(gateway: Gateway) -> None:
+    """The queue to RAR, then RAR's raw → processable → processed."""
+    gateway.run_until_idle()
+    rar = gateway.destination("RAR")
+    transferred = rar.call("FARR_RAI_TRANSFER")["ET_RETURN"]
+    assert [m["TYPE"] for m in transferred] == ["S"], transferred
+    processed = rar.call("FARR_RAI_PROCESS")["ET_RETURN"]
+    assert all(m["TYPE"] in "SI" for m in processed), processed
+
+
+def post(gateway: Gateway, month: str) -> list[dict[str, Any]]:
+    result = gateway.destination("RAR").call("FARR_REVENUE_POSTING", IV_BUKRS="1000",
+                                             IV_GJAHR=month[:4], IV_POPER=month[4:])
+    assert [m["TYPE"] for m in result["ET_RETURN"]] == ["S"], result["ET_RETURN"]
+    return list(result["ET_POSTINGS"])
+
+
+def rar_state(gateway: Gateway) -> dict[str, Any]:
+    return dict(gateway.destination("RAR").call("FARR_CONTRACT_READ"))
+
+
+def contract_of(state: dict[str, Any], reference: str) -> str:
+    [contract] = [c for c in state["ET_CONTRACTS"] if c["REFERENCE_ID"] == reference]
+    return str(contract["CONTRACT_ID"])
+
+
+def pobs_by_name(state: dict[str, Any], contract: str) -> dict[str, dict[str, Any]]:
+    return {p["POB_NAME"]: p for p in state["ET_POBS"] if p["CONTRACT_ID"] == contract}
+
+
+def schedule(state: dict[str, Any], pob_id: str) -> dict[str, Decimal]:
+    """REV_AMT_DELTA per YYYYMM of one POB."""
+    return {row["GJAHR"] + row["POPER"][1:]: row["REV_AMT_DELTA"]
+            for row in state["ET_DEFITEMS"] if row["POB_ID"] == pob_id
+            and row["REV_AMT_DELTA"]}
+
+
+def latest_position(state: dict[str, Any], contract: str) -> tuple[str, Decimal]:
+    keys = [k for k in state["ET_RECON_KEYS"] if k["CONTRACT_ID"] == contract]
+    last = max(keys, key=lambda k: k["RECON_KEY"])
+    return str(last["LIAB_ASSET_FLAG"]), abs(last["NET_POSITION"])
+
+
+def totals(lines: list[dict[str, Any]], contract: str) -> dict[tuple[str, str], Decimal]:
+    """Posted amount per (category, side) of one contract; debits equal credits."""
+    result: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line["CONTRACT_ID"] == contract:
+            result[(line["POST_CAT"], line["SHKZG"])] += line["BETRW"]
+    debit = sum((v for (_c, side), v in result.items() if side == "S"), ZERO)
+    assert debit == sum((v for (_c, side), v in result.items() if side == "H"), ZERO)
+    return result
+
+
+def check_cons(gateway: Gateway, http: TestClient) -> list[dict[str, Any]]:
+    result = gateway.destination("RAR").call("FARR_CHECK_CONS", IT_SENT=sent_items(http))
+    return list(result["ET_FINDINGS"])
+
+
+# The inputs of the proof (fica_rar.md §7.2's Example A, items as FI-CA has them).
+DEVICE_PRICE, DEVICE_SSP = D("90.00"), D("100.00")
+SERVICE_PRICE, SERVICE_SSP = D("30.00"), D("50.00")
+ONE_OFF = D("25.00")
+CONSUMPTION = [("20261203", "1.50"), ("20261203", "1.50"), ("20261207", "1.25"),
+               ("20261219", "2.10"), ("20261230", "0.95")]
+DEVICE_UPFRONT, SERVICE_FEE = D("90.00"), D("2.50")   # invoiced in December
+RENEWED_PRICE, RENEWED_END = D("36.00"), "20281130"
+
+
+def test_the_proof_from_a_crm_contract_to_revenue_accounting(
+        gateway: Gateway, http: TestClient, clock: Clock) -> None:
+    gpart, vkont = master_data(http)
+    first = send_bdoc(http, contract_bdoc("PC-4711", gpart, [
+        contract_item("10", vkont, str(DEVICE_PRICE), "2026-12-01", "2027-11-30",
+                      str(DEVICE_SSP), QUANTITY="2", UNIT="PC"),
+        contract_item("20", vkont, str(SERVICE_PRICE), "2026-12-01", "2027-11-30",
+                      str(SERVICE_SSP), PRICE="2.50", PERIOD_UNIT="MON", PERIOD_LENGTH="1")],
+        [{"ITEM_NO": "20", "SERVICE_TYPE": "USAGE"}]))
+    gateway.run_until_idle()
+    assert gateway.bdoc(first)["state"] == "F04"
+
+    # December: the charging system sends a one-off charge, the recurring fees and the usage
+    at(clock, "20261210")
+    results = create_bits(http, [
+        billable_item("ONE-1", vkont, "PC-4711", "10", str(ONE_OFF), "20261205", "ONCE"),
+        billable_item("FEE-10", vkont, "PC-4711", "10", str(DEVICE_UPFRONT), "20261201",
+                      "RECF", SERVICE_TYPE="RECFEE"),
+        billable_item("FEE-20", vkont, "PC-4711", "20", str(SERVICE_FEE), "20261201",
+                      "RECF", SERVICE_TYPE="RECFEE"),
+        *(billable_item(f"USG-{n}", vkont, "PC-4711", "20", amount, day, "USAG",
+                        BIT_QUANTITY="1", BIT_QTY_UNIT="MIN")
+          for n, (day, amount) in enumerate(CONSUMPTION))])
+    assert {r["BITSTATUS"] for r in results} == {"2"}, results
+    at(clock, "20261231")
+    bill_and_invoice(http, vkont, "20261231")
+    log = transfer(http)["ET_LOG"]
+    assert {row["SRCDOC_TYPE"]: row["SENT"] for row in log} == {
+        "CAOI": 3, "CABO": 1, "CAFI": 4, "CAIN": 4}   # usage: one fulfilment item per day
+    rar_process(gateway)
+    december = post(gateway, "202612")
+
+    state = rar_state(gateway)
+    c1 = contract_of(state, "PC-4711")
+    pobs = pobs_by_name(state, c1)
+    device, service = pobs["PC-4711/000010 RECFEE"], pobs["PC-4711/000020 RECFEE"]
+    one_off, usage = pobs["ONE-1/00000000 ONEOFF"], pobs["PC-4711/000020/USAGE USAGE"]
+    # Step 4: allocation by SSP (the one-off charge's SSP is its price; usage outside)
+    expected = allocate([DEVICE_PRICE, SERVICE_PRICE, ONE_OFF],
+                        [DEVICE_SSP, SERVICE_SSP, ONE_OFF])
+    assert [device["ALLOC_AMT"], service["ALLOC_AMT"], one_off["ALLOC_AMT"]] == expected
+    assert sum(expected, ZERO) == DEVICE_PRICE + SERVICE_PRICE + ONE_OFF
+    consumed = sum((D(a) for _d, a in CONSUMPTION), ZERO)
+    assert usage["ALLOC_AMT"] == consumed and usage["PREVENT_ALLOC"] == "X"
+    effects = [p["ALLOC_AMT"] - p["TRX_PRICE"] for p in (device, service, one_off)]
+    assert sum(effects, ZERO) == 0
+    [contract] = [c for c in state["ET_CONTRACTS"] if c["CONTRACT_ID"] == c1]
+    assert contract["ALLOC_DIFFER"] == sum((e for e in effects if e > 0), ZERO)
+    # Step 5: revenue per period
+    device_plan = time_based(expected[0], "20261201", "20271130")
+    service_plan = time_based(expected[1], "20261201", "20271130")
+    assert schedule(state, device["POB_ID"]) == device_plan
+    assert schedule(state, service["POB_ID"]) == service_plan
+    assert schedule(state, one_off["POB_ID"]) == {"202612": expected[2]}
+    assert schedule(state, usage["POB_ID"]) == {"202612": consumed}
+    # contract asset / liability at the end of December
+    revenue = device_plan["202612"] + service_plan["202612"] + expected[2] + consumed
+    invoiced = DEVICE_UPFRONT + SERVICE_FEE + ONE_OFF + consumed
+    posted = totals(december, c1)
+    assert posted[("RV", "H")] == revenue and posted[("IC", "S")] == invoiced
+    flag, amount = position(revenue, invoiced)
+    assert latest_position(state, c1) == (flag, amount) == ("CL", D("86.43"))  # 38.37 - 124.80
+    assert posted[(flag, "H" if flag == "CL" else "S")] == amount
+    assert check_cons(gateway, http) == []
+
+    # January: the renewal with change reason RN opens a new revenue contract (prospective)
+    at(clock, "20270115")
+    renewal = send_bdoc(http, contract_bdoc("PC-4711", gpart, [
+        contract_item("20", vkont, str(RENEWED_PRICE), "2026-12-01", "2028-11-30",
+                      str(SERVICE_SSP), PRICE="2.50", PERIOD_UNIT="MON", PERIOD_LENGTH="1",
+                      CHANGE_REASON="RN")], [{"ITEM_NO": "20", "SERVICE_TYPE": "USAGE"}]))
+    gateway.run_until_idle()
+    assert gateway.bdoc(renewal)["state"] == "F04"
+    at(clock, "20270131")
+    assert {row["SRCDOC_TYPE"]: row["SENT"] for row in transfer(http)["ET_LOG"]}["CAOI"] == 2
+    rar_process(gateway)
+    january = post(gateway, "202701")
+
+    state = rar_state(gateway)
+    c2 = contract_of(state, "PC-4711-0002")
+    renewed = pobs_by_name(state, c2)
+    assert renewed["PC-4711/000020 RECFEE"]["CONTRACT_ID"] == c2
+    [alloc2] = allocate([RENEWED_PRICE], [SERVICE_SSP])
+    assert renewed["PC-4711/000020 RECFEE"]["ALLOC_AMT"] == alloc2
+    plan2 = time_based(alloc2, "20270115", RENEWED_END)   # from the effective date
+    assert schedule(state, renewed["PC-4711/000020 RECFEE"]["POB_ID"]) == plan2
+    assert latest_position(state, c2) == position(plan2["202701"], ZERO)
+    assert totals(january, c2)[("RV", "H")] == plan2["202701"]
+    # the first contract goes on as it was: one more month of device and service
+    revenue1 = (cumulative(device_plan, "202701") + cumulative(service_plan, "202701")
+                + expected[2] + consumed)
+    assert totals(january, c1)[("RV", "H")] == device_plan["202701"] + service_plan["202701"]
+    assert latest_position(state, c1) == position(revenue1, invoiced)
+    assert check_cons(gateway, http) == []
