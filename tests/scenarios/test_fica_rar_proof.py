@@ -228,3 +228,56 @@ def test_the_proof_from_a_crm_contract_to_revenue_accounting(
     assert totals(january, c1)[("RV", "H")] == device_plan["202701"] + service_plan["202701"]
     assert latest_position(state, c1) == position(revenue1, invoiced)
     assert check_cons(gateway, http) == []
+
+
+# A second contract with other figures: three items of equal SSP (the residue rule of §7.4),
+# terms of 7, 5 and 12 months (splits that round), an upfront invoice of the first item.
+OTHER = [("10", D("50.00"), D("70.00"), "20270101", "20270731"),
+         ("20", D("30.00"), D("70.00"), "20270101", "20270531"),
+         ("30", D("20.00"), D("70.00"), "20270101", "20271231")]
+UPFRONT = D("50.00")
+
+
+def iso(day: str) -> str:
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+
+
+def test_another_contract_by_the_same_formulas_rounding_included(
+        gateway: Gateway, http: TestClient, clock: Clock) -> None:
+    at(clock, "20261228")
+    gpart, vkont = master_data(http)
+    sent = send_bdoc(http, contract_bdoc("PC-0815", gpart, [
+        contract_item(no, vkont, str(price), iso(start), iso(end), str(ssp))
+        for no, price, ssp, start, end in OTHER]))
+    gateway.run_until_idle()
+    assert gateway.bdoc(sent)["state"] == "F04"
+    at(clock, "20270110")
+    create_bits(http, [billable_item("UP-1", vkont, "PC-0815", "10", str(UPFRONT), "20270110",
+                                     "RECF", SERVICE_TYPE="RECFEE")])
+    at(clock, "20270131")
+    bill_and_invoice(http, vkont, "20270131")
+    transfer(http)
+    rar_process(gateway)
+    january = post(gateway, "202701")
+    at(clock, "20270228")
+    february = post(gateway, "202702")
+
+    state = rar_state(gateway)
+    contract = contract_of(state, "PC-0815")
+    pobs = pobs_by_name(state, contract)
+    expected = allocate([price for _n, price, *_ in OTHER], [ssp for _n, _p, ssp, *_ in OTHER])
+    assert expected == [D("33.33"), D("33.33"), D("33.34")]   # 100.00 / 3, residue to the last
+    plans = [time_based(alloc, start, end)
+             for alloc, (_n, _p, _s, start, end) in zip(expected, OTHER, strict=True)]
+    for (no, *_), alloc, plan in zip(OTHER, expected, plans, strict=True):
+        pob = pobs[f"PC-0815/0000{no} RECFEE"]
+        assert pob["ALLOC_AMT"] == alloc
+        assert schedule(state, pob["POB_ID"]) == plan
+        assert sum(plan.values(), ZERO) == alloc
+    assert plans[0]["202707"] == D("4.77") and plans[1]["202705"] == D("6.65")
+    for month, lines in (("202701", january), ("202702", february)):
+        revenue = sum((plan[month] for plan in plans), ZERO)
+        assert totals(lines, contract)[("RV", "H")] == revenue
+    revenue = sum((cumulative(plan, "202702") for plan in plans), ZERO)
+    assert latest_position(state, contract) == position(revenue, UPFRONT)
+    assert check_cons(gateway, http) == []
