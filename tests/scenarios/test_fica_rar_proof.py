@@ -236,6 +236,7 @@ OTHER = [("10", D("50.00"), D("70.00"), "20270101", "20270731"),
          ("20", D("30.00"), D("70.00"), "20270101", "20270531"),
          ("30", D("20.00"), D("70.00"), "20270101", "20271231")]
 UPFRONT = D("50.00")
+WHOLE_TERM = D("30.00")   # item 20 invoiced for its whole term: its final invoice
 
 
 def iso(day: str) -> str:
@@ -252,8 +253,11 @@ def test_another_contract_by_the_same_formulas_rounding_included(
     gateway.run_until_idle()
     assert gateway.bdoc(sent)["state"] == "F04"
     at(clock, "20270110")
-    create_bits(http, [billable_item("UP-1", vkont, "PC-0815", "10", str(UPFRONT), "20270110",
-                                     "RECF", SERVICE_TYPE="RECFEE")])
+    create_bits(http, [
+        billable_item("UP-1", vkont, "PC-0815", "10", str(UPFRONT), "20270110", "RECF",
+                      SERVICE_TYPE="RECFEE"),
+        billable_item("UP-2", vkont, "PC-0815", "20", str(WHOLE_TERM), "20270110", "RECF",
+                      SERVICE_TYPE="RECFEE", BITDATE_FROM="20270101", BITDATE_TO="20270531")])
     at(clock, "20270131")
     bill_and_invoice(http, vkont, "20270131")
     transfer(http)
@@ -279,5 +283,11 @@ def test_another_contract_by_the_same_formulas_rounding_included(
         revenue = sum((plan[month] for plan in plans), ZERO)
         assert totals(lines, contract)[("RV", "H")] == revenue
     revenue = sum((cumulative(plan, "202702") for plan in plans), ZERO)
-    assert latest_position(state, contract) == position(revenue, UPFRONT)
+    assert latest_position(state, contract) == position(revenue, UPFRONT + WHOLE_TERM)
     assert check_cons(gateway, http) == []
+    # the invoice items carry what FI-CA's invoicing document says (DFKKINVDOC_H-FAEDN …)
+    invoices = {item["VTPOS"]: item for item in state["ET_ITEMS"]
+                if item["SRCDOC_TYPE"] == "CAIN"}
+    assert {(vtpos, i["INVOICE_TYPE"], i["DUE_DATE"], i["FINAL_INVOICE"], i["REVERSAL"])
+            for vtpos, i in invoices.items()} == {
+        ("000010", "IN", "20270214", "", ""), ("000020", "IN", "20270214", "X", "")}
