@@ -10,118 +10,40 @@ RAR raw → processable → processed (FARR_RAI_TRANSFER, FARR_RAI_PROCESS), the
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
 from sapgw.clock import Clock
-from sapgw.gateway.api.app import create_app
 from sapgw.gateway.runtime import Gateway
 
-from .fica_rar_support import (
+from .support import (
     ZERO,
     allocate,
+    at,
     bill_and_invoice,
     billable_item,
+    check_cons,
     contract_bdoc,
     contract_item,
+    contract_of,
     create_bits,
     cumulative,
+    latest_position,
     master_data,
+    pobs_by_name,
     position,
+    post,
+    rar_process,
+    rar_state,
+    schedule,
     send_bdoc,
-    sent_items,
     time_based,
+    totals,
     transfer,
 )
 
 D = Decimal
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(frozen_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def gateway(clock: Clock) -> Iterator[Gateway]:
-    gw = Gateway.in_memory(clock=clock)
-    yield gw
-    gw.close()
-
-
-@pytest.fixture
-def http(gateway: Gateway) -> Iterator[TestClient]:
-    with TestClient(create_app(gateway, run_schedulers=False)) as client:
-        yield client
-
-
-def at(clock: Clock, day: str) -> None:
-    clock.set(datetime(int(day[:4]), int(day[4:6]), int(day[6:]), 9, 0, tzinfo=UTC))
-
-
-def rar_process(gateway: Gateway) -> None:
-    """The queue to RAR, then RAR's raw → processable → processed."""
-    gateway.run_until_idle()
-    rar = gateway.destination("RAR")
-    transferred = rar.call("FARR_RAI_TRANSFER")["ET_RETURN"]
-    assert [m["TYPE"] for m in transferred] == ["S"], transferred
-    processed = rar.call("FARR_RAI_PROCESS")["ET_RETURN"]
-    assert all(m["TYPE"] in "SI" for m in processed), processed
-
-
-def post(gateway: Gateway, month: str) -> list[dict[str, Any]]:
-    result = gateway.destination("RAR").call("FARR_REVENUE_POSTING", IV_BUKRS="1000",
-                                             IV_GJAHR=month[:4], IV_POPER=month[4:])
-    assert [m["TYPE"] for m in result["ET_RETURN"]] == ["S"], result["ET_RETURN"]
-    return list(result["ET_POSTINGS"])
-
-
-def rar_state(gateway: Gateway) -> dict[str, Any]:
-    return dict(gateway.destination("RAR").call("FARR_CONTRACT_READ"))
-
-
-def contract_of(state: dict[str, Any], reference: str) -> str:
-    [contract] = [c for c in state["ET_CONTRACTS"] if c["REFERENCE_ID"] == reference]
-    return str(contract["CONTRACT_ID"])
-
-
-def pobs_by_name(state: dict[str, Any], contract: str) -> dict[str, dict[str, Any]]:
-    return {p["POB_NAME"]: p for p in state["ET_POBS"] if p["CONTRACT_ID"] == contract}
-
-
-def schedule(state: dict[str, Any], pob_id: str) -> dict[str, Decimal]:
-    """REV_AMT_DELTA per YYYYMM of one POB."""
-    return {row["GJAHR"] + row["POPER"][1:]: row["REV_AMT_DELTA"]
-            for row in state["ET_DEFITEMS"] if row["POB_ID"] == pob_id
-            and row["REV_AMT_DELTA"]}
-
-
-def latest_position(state: dict[str, Any], contract: str) -> tuple[str, Decimal]:
-    keys = [k for k in state["ET_RECON_KEYS"] if k["CONTRACT_ID"] == contract]
-    last = max(keys, key=lambda k: k["RECON_KEY"])
-    return str(last["LIAB_ASSET_FLAG"]), abs(last["NET_POSITION"])
-
-
-def totals(lines: list[dict[str, Any]], contract: str) -> dict[tuple[str, str], Decimal]:
-    """Posted amount per (category, side) of one contract; debits equal credits."""
-    result: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for line in lines:
-        if line["CONTRACT_ID"] == contract:
-            result[(line["POST_CAT"], line["SHKZG"])] += line["BETRW"]
-    debit = sum((v for (_c, side), v in result.items() if side == "S"), ZERO)
-    assert debit == sum((v for (_c, side), v in result.items() if side == "H"), ZERO)
-    return result
-
-
-def check_cons(gateway: Gateway, http: TestClient) -> list[dict[str, Any]]:
-    result = gateway.destination("RAR").call("FARR_CHECK_CONS", IT_SENT=sent_items(http))
-    return list(result["ET_FINDINGS"])
 
 
 # The inputs of the proof (fica_rar.md §7.2's Example A, items as FI-CA has them).
