@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from sapgw.clock import Clock
+from sapgw.erp_stub.farr.tables import FARR_D_RAI_MI
 from sapgw.gateway.runtime import Gateway
 
 from .support import (
@@ -213,3 +215,14 @@ def test_another_contract_by_the_same_formulas_rounding_included(
     assert {(vtpos, i["INVOICE_TYPE"], i["DUE_DATE"], i["FINAL_INVOICE"], i["REVERSAL"])
             for vtpos, i in invoices.items()} == {
         ("000010", "IN", "20270214", "", ""), ("000020", "IN", "20270214", "X", "")}
+
+    # the check finds exactly one tampered amount (test only: written behind RAR's back)
+    rar = gateway.destinations.local_system("RAR")
+    items = FARR_D_RAI_MI.__table__  # type: ignore[attr-defined]
+    with rar.db.write() as conn:
+        conn.execute(update(items).where(items.c.SRCDOC_ID == "PC-0815/000020")
+                     .values(BETRW=D("31.00")))
+    [finding] = check_cons(gateway, http)
+    assert (finding["CHECK"], finding["SRCDOC_TYPE"], finding["SRCDOC_ID"]) == (
+        "AMT", "CAOI", "PC-0815/000020")
+    assert finding["MESSAGE"] == "Item CAOI PC-0815/000020: amount 30.00 sent, 31.00 stored"
