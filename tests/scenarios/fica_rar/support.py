@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from starlette.testclient import TestClient
+import httpx
 
 from sapgw.clock import Clock
 from sapgw.gateway.runtime import Gateway
@@ -31,14 +31,14 @@ ZERO = Decimal(0)
 
 
 # -- the public calls -------------------------------------------------------------------------
-def rfc(http: TestClient, function: str, **params: Any) -> dict[str, Any]:
+def rfc(http: httpx.Client, function: str, **params: Any) -> dict[str, Any]:
     """One JSON RFC call (functions that commit themselves)."""
     response = http.post(f"/sap/bc/rfc/{function}", json=params)
     assert response.status_code == 200, response.text
     return dict(response.json())
 
 
-def in_session(http: TestClient, function: str, **params: Any) -> dict[str, Any]:
+def in_session(http: httpx.Client, function: str, **params: Any) -> dict[str, Any]:
     """A BAPI and BAPI_TRANSACTION_COMMIT in one JSON RFC session (one LUW)."""
     opened = http.post(f"/sap/bc/rfc/{function}", headers={"sap-contextid-accept": "header"},
                        json=params)
@@ -48,7 +48,7 @@ def in_session(http: TestClient, function: str, **params: Any) -> dict[str, Any]
     return dict(opened.json())
 
 
-def master_data(http: TestClient) -> tuple[str, str]:
+def master_data(http: httpx.Client) -> tuple[str, str]:
     gpart = str(in_session(http, "BAPI_BUPA_CREATE_FROM_DATA", PARTNERCATEGORY="2",
                            CENTRALDATAORGANIZATION={"NAME1": "Telco Customer GmbH"}
                            )["BUSINESSPARTNER"])
@@ -80,7 +80,7 @@ def contract_item(no: str, vkont: str, total: str, start: str, end: str, ssp: st
     return item
 
 
-def send_bdoc(http: TestClient, payload: dict[str, Any]) -> str:
+def send_bdoc(http: httpx.Client, payload: dict[str, Any]) -> str:
     response = http.post("/api/bdocs", json=payload)
     assert response.status_code == 201, response.text
     return str(response.json()["bdoc_id"])
@@ -93,13 +93,13 @@ def billable_item(ident: str, vkont: str, vtref: str, vtpos: str, amount: str, d
             "BIT_CURR": "EUR", "BITDATE": date, **more}
 
 
-def create_bits(http: TestClient, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def create_bits(http: httpx.Client, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The charging system's call: /1FE/0SAP_BIT_CREATE_API over JSON RFC, committed."""
     result = in_session(http, "%2F1FE%2F0SAP_BIT_CREATE_API", IT_BIT_IT=items)
     return list(result["ET_BIT_RESULT"])
 
 
-def bill_and_invoice(http: TestClient, vkont: str, date: str) -> dict[str, Any]:
+def bill_and_invoice(http: httpx.Client, vkont: str, date: str) -> dict[str, Any]:
     billed = rfc(http, "FKK_BIX_BILL_SINGLE", VKONT=vkont, DATE_TO=date)
     assert [m["TYPE"] for m in billed["RETURN"]] == ["S"], billed["RETURN"]
     invoiced = rfc(http, "FKK_INV_INVOICE_SINGLE", VKONT=vkont, BUDAT=date)
@@ -107,14 +107,14 @@ def bill_and_invoice(http: TestClient, vkont: str, date: str) -> dict[str, Any]:
     return invoiced
 
 
-def transfer(http: TestClient) -> dict[str, Any]:
+def transfer(http: httpx.Client) -> dict[str, Any]:
     """FP_RAI_TRANSF over JSON RFC (FKK_RAI_TRANSFER)."""
     result = rfc(http, "FKK_RAI_TRANSFER")
     assert all(m["TYPE"] == "S" for m in result["RETURN"]), result["RETURN"]
     return result
 
 
-def sent_items(http: TestClient) -> list[dict[str, Any]]:
+def sent_items(http: httpx.Client) -> list[dict[str, Any]]:
     """FI-CA's transfer records with a send date, as FARR_CHECK_CONS's IT_SENT."""
     fields = ["SRCDOC_COMP", "SRCDOC_LOGSYS", "SRCDOC_TYPE", "SRCDOC_ID", "TIMESTAMP_UTC",
               "BETRW", "SENTDATE"]
@@ -185,7 +185,7 @@ def totals(lines: list[dict[str, Any]], contract: str) -> dict[tuple[str, str], 
     return result
 
 
-def check_cons(gateway: Gateway, http: TestClient) -> list[dict[str, Any]]:
+def check_cons(gateway: Gateway, http: httpx.Client) -> list[dict[str, Any]]:
     result = gateway.destination("RAR").call("FARR_CHECK_CONS", IT_SENT=sent_items(http))
     return list(result["ET_FINDINGS"])
 
