@@ -68,8 +68,10 @@ def postgres_database() -> Iterator[Database]:
 @contextmanager
 def postgres_gateway(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
     """The repository's config.ini with the gateway and its ERP stub on PostgreSQL, each in a
-    fresh schema of its own; both schemas are dropped afterwards."""
+    fresh schema of its own; those schemas and the ones of the other local systems (RAR's
+    `<erp schema>_rar`) are dropped afterwards."""
     from sapgw.gateway.config import parse_settings
+    from sapgw.gateway.rfc.destinations import local_database
     from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
 
     monkeypatch.delenv("SAPGW_DB_URL", raising=False)
@@ -83,11 +85,14 @@ def postgres_gateway(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         parser[section]["db_url"] = url
         parser[section]["db_schema"] = schema
     settings = parse_settings(parser, DEFAULT_CONFIG.parent, None)
+    own = {local_database(settings, dest) for dest in settings.destinations.values()
+           if dest.type == "local"}
+    drop = set(schemas.values()) | {schema for db_url, schema in own if db_url == url and schema}
     try:
         with Gateway(settings, clock) as gw:
             yield gw
     finally:
-        for schema in schemas.values():
+        for schema in sorted(drop):
             db = Database(url, schema)
             db.drop_schema()
             db.dispose()

@@ -125,17 +125,19 @@ class Database:
                 conn.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
                 conn.commit()
 
-    def create_all(self, metadata: MetaData) -> None:
+    def create_all(self, metadata: MetaData, tables: list[Table] | None = None) -> None:
         """Create the tables that do not exist yet and add the columns (and their indexes)
-        that tables made by an older release lack (`add_missing_columns`). On PostgreSQL,
+        that tables made by an older release lack (`add_missing_columns`); `tables`: only
+        these of `metadata` (a system's own). On PostgreSQL,
         processes starting at once (several `sapgw worker`) take turns through an advisory
         lock, so none trips over a table another is creating or altering."""
         with self.engine.begin() as conn:
             if not self.is_sqlite:
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
                              {"name": f"sapgw-ddl-{self.schema or 'public'}"})
-            metadata.create_all(conn)
-            add_missing_columns(conn, metadata, None if self.is_sqlite else self.schema)
+            metadata.create_all(conn, tables=tables)
+            add_missing_columns(conn, metadata, None if self.is_sqlite else self.schema,
+                                tables)
 
     def drop_schema(self) -> None:
         """Drop this system's PostgreSQL schema with everything in it (tests)."""
@@ -151,8 +153,8 @@ class SchemaUpgradeError(RuntimeError):
     """A table made by an older release lacks a column that cannot be added in place."""
 
 
-def add_missing_columns(conn: Connection, metadata: MetaData, schema: str | None = None
-                        ) -> list[str]:
+def add_missing_columns(conn: Connection, metadata: MetaData, schema: str | None = None,
+                        tables: list[Table] | None = None) -> list[str]:
     """Bring tables an older release created up to `metadata`: add each missing column with
     ALTER TABLE ... ADD COLUMN (SQLite and PostgreSQL), then the missing indexes on it.
 
@@ -165,7 +167,7 @@ def add_missing_columns(conn: Connection, metadata: MetaData, schema: str | None
     existing_tables = set(inspector.get_table_names(schema=schema))
     preparer = conn.dialect.identifier_preparer
     plan: list[tuple[Table, list[tuple[Column[Any], str]]]] = []
-    for table in metadata.sorted_tables:
+    for table in metadata.sorted_tables if tables is None else tables:
         if table.name not in existing_tables:
             continue
         present = {c["name"] for c in inspector.get_columns(table.name, schema=schema)}

@@ -88,7 +88,7 @@ def test_a_renewal_sends_the_changed_item_with_its_reason_and_own_reference(
     assert [(row[2], row[4], row[8], row[10], row[11], row[14]) for row in new] == [
         ("PC-1/000020", "36.00", "20281130", "PC-1-0002", "RN", "20261122"),
         ("PC-1/000020/USAGE", "0.00", "20281130", "PC-1-0002", "RN", "20261122")]
-    assert new[0][15] == "20261122120000"
+    assert new[0][15] == "20261122120001"  # saved in version 1's second: one later
     assert len(read(conn, "DFKKRA_RAI_MI", ["RAI_ID"])) == 5  # the first ones are kept
 
 

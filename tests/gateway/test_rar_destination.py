@@ -66,6 +66,22 @@ def test_the_erp_reaches_rar_in_process_with_its_own_database(gateway: Gateway) 
     assert queue_list(erp.db, erp.outbound.store.schema) == []
 
 
+def test_each_system_creates_only_its_own_tables(gateway: Gateway) -> None:
+    """The kernel's tables in both databases; FARR_* only in RAR's, FI-CA's only in the ERP's."""
+    from sqlalchemy import inspect
+
+    erp = gateway.destinations.local_system("ERP")
+    rar = gateway.destinations.local_system("RAR")
+    with erp.db.engine.connect() as conn:
+        erp_tables = set(inspect(conn).get_table_names())
+    with rar.db.engine.connect() as conn:
+        rar_tables = set(inspect(conn).get_table_names())
+    assert {"T100", "NRIV", "TRFCQOUT"} <= erp_tables & rar_tables
+    assert {"DFKKRA_RAI_MI", "DFKK_VT_I", "BKPF"} <= erp_tables - rar_tables
+    assert {"FARR_D_POB", "FARR_D_RAI_MI", "FARR_C_POBTYPE"} <= rar_tables - erp_tables
+    assert not {t for t in rar_tables if t.startswith(("DFKK", "BKPF", "CATS", "VBAK"))}
+
+
 def test_a_rar_that_is_down_is_cpicerr_and_retried_once_by_tid(gateway: Gateway) -> None:
     erp = gateway.destinations.local_system("ERP")
     working = erp.outbound._destinations["RAR"]

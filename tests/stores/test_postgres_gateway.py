@@ -85,3 +85,28 @@ def test_missing_trade_promotion_fails_then_reprocess_repairs(gateway: Gateway):
     gateway.run_until_idle()
     assert gateway.bdoc(fu)["state"] == "F04"
     assert gateway.queues("out") == []
+
+
+def test_the_fixture_drops_rar_schema_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RAR (destination RAR, local) lives in `<erp schema>_rar`; the fixture drops it."""
+    from sqlalchemy import create_engine, inspect
+
+    from tests.conftest import POSTGRES_URL
+
+    with postgres_gateway(Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC)),
+                          monkeypatch) as gw:
+        rar = gw.destinations.local_system("RAR")
+        schema = rar.db.schema
+        assert schema == f"{gw.settings.erp_db_schema}_rar"
+        with gw.destination("RAR") as conn:
+            conn.call("FARR_CONTRACT_READ")
+        engine = create_engine(POSTGRES_URL)
+        try:
+            assert schema in inspect(engine).get_schema_names()
+        finally:
+            engine.dispose()
+    engine = create_engine(POSTGRES_URL)
+    try:
+        assert schema not in inspect(engine).get_schema_names()
+    finally:
+        engine.dispose()

@@ -15,7 +15,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.money import currency_decimals
 
-ORDER = "CA01"
+ORDER, TIME = "CA01", "T"
 Reason = tuple[str, tuple[str, ...]]  # message number, variables
 
 
@@ -30,8 +30,12 @@ def item_reason(ctx: CallContext, item: dict[str, Any], conditions: list[dict[st
     if item["RAI_CLASS"] == ORDER:
         if customizing.reference_type(ctx, item["RA_REFTYPE"]) is None:
             return "012", (item["RA_REFTYPE"],)
-        if customizing.pob_type(ctx, item["SERVICE_TYPE"]) is None:
+        kind = customizing.pob_type(ctx, item["SERVICE_TYPE"])
+        if kind is None:
             return "013", (item["SERVICE_TYPE"],)
+        if (kind.FULFILL_TYPE == TIME and not item["END_DATE"]
+                and item["X_ESTIMATED_QUAN"] != "X" and not int(kind.DEFAULT_TERM or 0)):
+            return "017", (item["SRCDOC_ID"], item["SERVICE_TYPE"])
         for condition in conditions:
             if customizing.condition_role(ctx, condition["CONDITION_TYPE"]) is None:
                 return "014", (condition["CONDITION_TYPE"],)

@@ -4,6 +4,8 @@ from demo.toml."""
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sapgw.erp_stub.farr.tables import (
@@ -45,6 +47,20 @@ def pob_type(ctx: CallContext, service_type: str) -> Any:
     return ctx.buffered(FARR_C_POBTYPE).get(service_type)
 
 
+def default_end(kind: Any, start: str) -> str:
+    """The end date of a time-based POB whose order item has none (an open-ended contract
+    item: FI-CA sends END_DATE blank): START_DATE + the POB type's DEFAULT_TERM months - 1
+    day (ours; SAP derives it in BRF+ rules that are not public); blank without a term."""
+    months = int(kind.DEFAULT_TERM or 0)
+    if not months or not start:
+        return ""
+    year, month = divmod(int(start[4:6]) - 1 + months, 12)
+    year += int(start[:4])
+    day = min(int(start[6:]), monthrange(year, month + 1)[1])
+    end = date(year, month + 1, day) - timedelta(days=1)
+    return end.strftime("%Y%m%d")
+
+
 def retrospective(ctx: CallContext, chrsn: str) -> bool:
     """A change with this reason is retrospective; blank or unknown reasons: prospective."""
     row = ctx.buffered(FARR_C_CHRSN).get(chrsn) if chrsn else None
@@ -70,6 +86,7 @@ def seed(system: ErpSystem, data: DataSet) -> None:
     system.seed_rows(FARR_C_POBTYPE, [
         {"SERVICE_TYPE": key, "POB_TYPE": spec.get("pob_type", key)[:10],
          "FULFILL_TYPE": spec.get("fulfill_type", "E"), "EVENT_TYPE": spec.get("event_type", ""),
+         "DEFAULT_TERM": f"{int(spec.get('default_term', 0)):03d}",
          "TEXT": spec.get("text", "")[:40]}
         for key, spec in data.table("farr_pob_types").items()])
     system.seed_rows(FARR_C_CHRSN, [

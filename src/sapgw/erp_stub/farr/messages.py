@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "014": "Condition type &1 is not defined in revenue accounting",
         "015": "Order item &1 &2 of item &3 is not there or not processable",
         "016": "Source document &1 has another item that cannot be processed",
+        "017": "Item &1 has no end date and service type &2 no default term (time-based)",
         "020": "&1 raw items checked: &2 became processable, &3 stay raw",
         "021": "&1 items processed into &2 revenue contracts",
         "022": "Item &1: no performance obligation for its order item &2",

@@ -111,6 +111,14 @@ def _sign(item: dict[str, Any]) -> int:
     return -1 if item["REVERSAL"] == "X" else 1
 
 
+def _default_end(kind: Any, item: dict[str, Any], start: str) -> str:
+    """An order item without END_DATE: a time-based POB runs its type's default term from
+    the item's start (customizing.default_end); any other ends at its start."""
+    if kind.FULFILL_TYPE == schedule.TIME and item["X_ESTIMATED_QUAN"] != "X":
+        return customizing.default_end(kind, item["START_DATE"] or start) or start
+    return start
+
+
 def _order_item(ctx: CallContext, state: Contracts, item: dict[str, Any],
                 conditions: list[dict[str, Any]]) -> tuple[str, str]:
     key = (item["SRCDOC_COMP"], item["SRCDOC_LOGSYS"], item["SRCDOC_TYPE"], item["SRCDOC_ID"])
@@ -121,7 +129,7 @@ def _order_item(ctx: CallContext, state: Contracts, item: dict[str, Any],
     values = {
         "TRX_PRICE": ZERO if estimated else price * _sign(item), "SSP": ssp,
         "QUANTITY": item["QUANTITY"] or Decimal(1), "QUANTITY_UNIT": item["QUANTITY_UNIT"],
-        "START_DATE": start, "END_DATE": item["END_DATE"] or start,
+        "START_DATE": start, "END_DATE": item["END_DATE"] or _default_end(kind, item, start),
         "SRC_TIMESTAMP": item["TIMESTAMP_UTC"]}
     retro = customizing.retrospective(ctx, item["CHRSN"])
     change_period = schedule.period_of(item["EFFECTIVE_DATE"] or start)

@@ -289,6 +289,7 @@ class FARR_C_POBTYPE(ErpTable, table=True):
     POB_TYPE: str = char(10)
     FULFILL_TYPE: str = char(1)          # E event-based, T time-based
     EVENT_TYPE: str = char(2)            # FI fulfilment items, SD fulfilled at start date
+    DEFAULT_TERM: str = numc(3)          # months a time-based POB without end date runs
     TEXT: str = char(40)
 
 

@@ -12,7 +12,7 @@ answers what changed, for what follows a save (revenue accounting order items).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -227,7 +227,23 @@ def _change(ctx: CallContext, vtkey: str, item: Item, stamp: Decimal) -> SavedIt
     if not changed:
         return None
     return SavedItem(vtpos, f"{int(current['VERSN']) + 1:04d}", CHANGED, changed, values,
-                     types, old_types, stamp)
+                     types, old_types, later_than(stamp, _last_stamp(ctx, vtkey, vtpos)))
+
+
+def _last_stamp(ctx: CallContext, vtkey: str, vtpos: str) -> Decimal:
+    versions = item_versions(ctx, vtkey, vtpos)
+    return max((row["CHANGED_TS"] for row in versions), default=Decimal(0))
+
+
+def later_than(stamp: Decimal, last: Decimal) -> Decimal:
+    """The version's timestamp (UTC, DEC15 = seconds): `stamp`, or one second after the
+    item's previous version when that was saved in the same second (or, with a clock set
+    back, later). A version's timestamp is the revenue accounting source item's
+    TIMESTAMP_UTC, so two versions must never share it (ours: SAP's rule is not public)."""
+    if stamp > last:
+        return stamp
+    moment = datetime.strptime(f"{int(last):014d}", "%Y%m%d%H%M%S") + timedelta(seconds=1)
+    return Decimal(moment.strftime("%Y%m%d%H%M%S"))
 
 
 def save(ctx: CallContext, contract: Contract, saved: list[SavedItem], user: str) -> bool:

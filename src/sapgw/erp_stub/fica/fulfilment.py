@@ -108,6 +108,7 @@ def _item(ctx: CallContext, items: Records, rows: list[dict[str, Any]], componen
         "HEADER_ID": header_of(first), "ITEM_ID": first["VTPOS"],
         "ORIGDOC_TYPE": first["ORIGDOC_TYPE"], "ORIGDOC_ID": first["ORIGDOC_ID"],
         "SERVICE_TYPE": first["SERVICE_TYPE"], "CHIND": "", "X_ESTIMATED_QUAN": "",
+        "REVERSAL": first["REVERSAL"],
         "PARTNER": first["GPART"], "VKONT": first["VKONT"], "VTREF": first["VTREF"],
         "VTPOS": first["VTPOS"], "SUBAP": first["SUBAP"], "BUKRS": first["BUKRS"],
         "BETRW": amount, "WAERS": first["BIT_CURR"], "QUANTITY": quantity,

@@ -3,7 +3,10 @@ item per invoicing document item that is relevant (RAREL X) and whose service ty
 (TFK_RA_SERVTYP-XINVOICE), with a condition of the service type's condition type for the
 invoiced amount. Its origin is the contract item's order item (CAOI <contract>/<item>): RAR
 posts the invoice correction to that performance obligation. Written with the invoicing
-document, in the caller's LUW.
+document, in the caller's LUW. From the invoicing document: DUE_DATE = its net due date
+(FAEDN), INVOICE_TYPE = the FI-CA document type of its posting (DFKKKO-BLART, IN; ours, SAP's
+values are not public), FINAL_INVOICE = X when the item bills up to the contract item's end
+of validity (ours); REVERSAL stays blank (invoicing reversal is not built).
 """
 
 from __future__ import annotations
@@ -47,10 +50,21 @@ def record(ctx: CallContext, invdocno: str, header: dict[str, Any],
             "END_DATE": item["DATE_TO"], "POSTING_DATE": header["BUDAT"],
             "RA_REFTYPE": contract_item.get("RA_REFTYPE") or DEFAULT_REFTYPE,
             "RA_REFID": contract_item.get("RA_REFID") or item["VTREF"] or header["VKONT"],
-            "CHRSN": ""})
+            "CHRSN": "", "INVOICE_TYPE": header["BLART"], "DUE_DATE": header["FAEDN"],
+            "FINAL_INVOICE": "X" if _final(contract_item, item["DATE_TO"]) else "",
+            "REVERSAL": ""})
         add_condition(records, rai_id, {
             "SRCDOC_TYPE": INVOICE, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
             "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
             "BETRW": item["BETRW"], "WAERS": item["WAERS"], "MAIN_COND_TYPE": "X",
             "STATISTIC": "", "CHIND": ""})
     return write(ctx, records) if records else []
+
+
+def _final(contract_item: dict[str, Any], billed_to: str) -> bool:
+    """The contract item's last invoice (ours): it bills up to the item's end of validity;
+    an open-ended item (VALTO blank or end of time) has none."""
+    valto = contract_item.get("VALTO") or Decimal(0)
+    if not valto or valto >= contracts.END_OF_TIME or not billed_to:
+        return False
+    return bool(billed_to >= f"{int(valto):014d}"[:8])

@@ -205,7 +205,8 @@ def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str,
         for number, line in enumerate(invoice.lines, start=1)]
     ctx.insert(DFKKINVDOC_I, items)
     invoice_items.record(ctx, invdocno, {"GPART": invoice.gpart, "VKONT": invoice.vkont,
-                                         "BUDAT": budat}, items)
+                                         "BUDAT": budat, "FAEDN": faedn,
+                                         "BLART": DOCUMENT_TYPE}, items)
     ctx.insert(DFKKINVDOC_P, {"INVDOCNO": invdocno, "OPBEL": opbel, "XNEWDOC": "X"})
     for billdocno in invoice.billdocs:
         ctx.update(DFKKINVBILL_H, {"BILLDOCNO": billdocno},

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from sapgw.clock import Clock
 from sapgw.db import Database
@@ -135,9 +135,18 @@ class ErpSystem:
 
         return ErpIsolation(self)
 
+    def own_tables(self) -> list[Table]:
+        """The kernel's tables and those of this system's applications (each table records
+        its owner, `Application`): the ERP's database holds no FARR_* table, the Revenue
+        Accounting system's no FI-CA or other ERP table, although one process imports both."""
+        own = {app.name for app in self.applications}
+        return [table for table in ErpTable.metadata.sorted_tables
+                if table.info.get("application") in (None, *own)]
+
     def create_tables(self) -> None:
-        """Create (or upgrade) the tables, then seed the kernel's rows and each application's."""
-        self.db.create_all(ErpTable.metadata)
+        """Create (or upgrade) this system's own tables, then seed the kernel's rows and each
+        application's."""
+        self.db.create_all(ErpTable.metadata, self.own_tables())
         with self.db.serialized("sapgw-erp-seed"):  # processes starting together seed once
             self.seed_rows(messages.T100, self._t100_rows(), update_existing=True)
             tcurc, tcurx = currency_rows(self.data.table("currencies"))
