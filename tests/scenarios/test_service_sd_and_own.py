@@ -98,3 +98,31 @@ def test_confirmation_without_predecessor_gets_its_own_order(sapgw: Gateway, htt
                         f"OBJNR = '{own['OBJECT_NO']}' AND WRTTP = '04'")
     assert sorted((row["VRGNG"], amount(row["WKGBTR"])) for row in posted) == [
         ("COIN", standard_value(http, "SP-2000", "5")), ("RKL", tool.quantize(Decimal("0.01")))]
+
+
+def test_confirmation_without_predecessor_delivers_its_sales_items(sapgw: Gateway, http,
+                                                                   erp) -> None:
+    receive_stock(erp, "2", "FG-3000")
+    walk_in = send(http, transaction("7000000203", "SRVC", [SALES_ITEM], released="",
+                                     completed="X"))
+    sapgw.run_until_idle()
+
+    assert bdoc(http, walk_in)["state"] == "F04", bdoc(http, walk_in)["log"]
+    [own] = read_table(http, "CRMSRV_DOCS", ["OBJECT_NO", "VBELN"],
+                       "OBJECT_ID = '7000000203'")
+    aufnr = own["OBJECT_NO"][2:]
+    [vbap] = read_table(http, "VBAP", ["VBELN", "POSNR", "AUFNR", "NETWR"])
+    assert (vbap["VBELN"], vbap["AUFNR"], Decimal(vbap["NETWR"])) == (
+        own["VBELN"], aufnr, Decimal("380.00")), "its own sales document, on its own order"
+    [likp] = read_table(http, "LIKP", ["VBELN", "WBSTK"])
+    [lips] = read_table(http, "LIPS", ["VGBEL", "VGPOS", "AUFNR", "LFIMG"])
+    assert (likp["WBSTK"], lips["VGBEL"], lips["VGPOS"], lips["AUFNR"]) == (
+        "C", own["VBELN"], vbap["POSNR"], aufnr), "delivered and issued in the same LUW"
+    [flow] = read_table(http, "VBFA", ["VBELN"], f"VBELV = '{own['VBELN']}' AND VBTYP_N = 'J'")
+    assert flow["VBELN"] == likp["VBELN"]
+    cost = standard_value(http, "FG-3000", "2")
+    [mseg] = read_table(http, "MSEG", ["DMBTR", "AUFNR"], "BWART = '601'")
+    assert (Decimal(mseg["DMBTR"]), mseg["AUFNR"]) == (cost, aufnr)
+    coin = read_table(http, "COEP", ["WKGBTR"],
+                      f"OBJNR = '{own['OBJECT_NO']}' AND VRGNG = 'COIN' AND WRTTP = '04'")
+    assert [amount(row["WKGBTR"]) for row in coin] == [cost]

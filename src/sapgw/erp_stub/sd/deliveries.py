@@ -21,9 +21,14 @@ from sqlalchemy import select
 
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.mm import api as mm
-from sapgw.erp_stub.sd.documents import document_flow, sales_document, sales_items
+from sapgw.erp_stub.sd.documents import (
+    document_flow,
+    register_flows,
+    sales_document,
+    sales_items,
+)
 from sapgw.erp_stub.sd.returns import Messages
-from sapgw.erp_stub.sd.tables import LIKP, LIPS, VBFA
+from sapgw.erp_stub.sd.tables import LIKP, LIPS
 
 ITEMS = "SALES_ORDER_ITEMS"
 ORDER, DELIVERY, GOODS_ISSUE = "C", "J", "R"
@@ -132,7 +137,7 @@ def save(ctx: CallContext, delivery: Delivery, usnam: str, ship_point: str, due_
                         "DELIV_NUMB": vbeln, "DELIV_ITEM": posnr, "MATERIAL": item["MATNR"],
                         "DLV_QTY": item["KWMENG"], "SALES_UNIT": item["VRKME"]})
     ctx.insert(LIPS, lips)
-    ctx.insert(VBFA, flows)
+    register_flows(ctx, flows)
     ctx.luw.memory.setdefault(_CREATED, {})[vbeln] = (dict(likp), lips)
     return vbeln, created
 
