@@ -3,6 +3,8 @@
 ZKKA_RA_ORDER       KKA2-like: one order, one period; RESULTS shows each RA value.
 ZKKA_RA_COLLECTIVE  KKAI-like: every internal order of a controlling area with an RA key
                     that is not closed (CLSD).
+ZKKA_RA_CANCEL      KKA2 "cancel": the period's RA data of one order reversed (the last
+                    period with RA data only).
 ZKKA_RA_DISPLAY     KKA3-like: the saved result of an order through a period.
 
 Like the transactions they save at their end (COMMIT WORK) unless TESTRUN = 'X'; an order
@@ -19,6 +21,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.ra import results
+from sapgw.erp_stub.ra.cancel import cancel
 from sapgw.erp_stub.ra.run import VERSION, analyse, ra_orders
 from sapgw.erp_stub.ra.valuation import Category
 from sapgw.rfc.ddic import CHAR, CUKY, CURR, NUMC, structure
@@ -62,6 +65,24 @@ def zkka_ra_order(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
     outcome = analyse(ctx, ORDERID, gjahr=period[0], period=period[1],
                       versn=RA_VERSION or VERSION, save=TESTRUN != "X")
     if not outcome.failed and TESTRUN != "X":
+        ctx.commit()
+    return {"RESULTS": _rows(outcome.aufnr, outcome.lines), "RETURN": outcome.messages}
+
+
+@group.function(interface("ZKKA_RA_CANCEL", [
+    importing("ORDERID", CHAR(12), optional=False, text="Order"), *_PERIOD,
+    tables("RESULTS", ZRA_RESULT, text="Cancelled values (PERIOD_VALUE: the reversal)"),
+    tables("RETURN", BAPIRET2, text="Log"),
+], text="Results analysis: cancel a period's result (KKA2 cancel, ours)"))
+def zkka_ra_cancel(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
+                   RA_VERSION: str, RESULTS: list[dict[str, Any]],
+                   RETURN: list[dict[str, Any]]) -> dict[str, Any]:
+    period = _period(ctx, FISC_YEAR, PERIOD)
+    if isinstance(period, dict):
+        return {"RESULTS": [], "RETURN": [period]}
+    outcome = cancel(ctx, ORDERID, gjahr=period[0], period=period[1],
+                     versn=RA_VERSION or VERSION)
+    if not outcome.failed:
         ctx.commit()
     return {"RESULTS": _rows(outcome.aufnr, outcome.lines), "RETURN": outcome.messages}
 

@@ -12,6 +12,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "010": "Collective processing: &1 orders selected, &2 processed, &3 with errors",
         "013": "No internal orders with a results analysis key in controlling area &1",
         "014": "Order &1, period &2/&3: &4 RA values saved",
+        "015": "Cancellation of the results analysis of order &1, period &2/&3, RA version &4",
+        "016": "Results of order &1 for period &2/&3 cancelled (RA document &4)",
         "901": "Order &1 has no results analysis key",
         "902": "Results analysis key &1 of order &2 is not defined",
         "903": "No valuation for RA key &1 in RA version &2 of controlling area &3",
@@ -24,5 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "910": "Currency &1 is not defined",
         "911": "Valuation method &1 of RA key &2 is not supported (01, 03, 13)",
         "912": "Order &1 does not exist",
+        "915": "Order &1 has results analysis data in the later period &2/&3: cancel that first",
+        "917": "Order &1 has no results analysis data in period &2/&3 to cancel",
     },
 }

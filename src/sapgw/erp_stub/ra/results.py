@@ -77,3 +77,46 @@ def replace_period(ctx: CallContext, *, kokrs: str, objnr: str, versn: str, gjah
             } for number, ((abkat, kstar), value) in enumerate(lines, start=1)])
 
     ctx.task(run)
+
+
+def later_period(ctx: CallContext, objnr: str, versn: str, gjahr: int, period: int
+                 ) -> tuple[int, int] | None:
+    """The last (year, period) after the given one in which the object has RA data."""
+    query = select(_COSB).where(_COSB.c.OBJNR == objnr, _COSB.c.VERSN == versn,
+                                _COSB.c.WRTTP == RA_VALUE_TYPE,
+                                _COSB.c.GJAHR >= f"{gjahr:04d}")
+    found: list[tuple[int, int]] = []
+    with ctx.read() as conn:
+        for row in conn.execute(query).mappings():
+            year = int(row["GJAHR"])
+            found += [(year, p) for p in PERIODS
+                      if (year, p) > (gjahr, period) and row[period_field("WKG", p)]]
+    return max(found) if found else None
+
+
+def cancel_period(ctx: CallContext, *, kokrs: str, objnr: str, versn: str, gjahr: int,
+                  period: int, changes: Values, currency: str, usnam: str) -> str:
+    """Cancel the period's result (KKA2 cancel): its COSB columns back to 0, so the
+    cumulative values are the previous period's again, and its line items reversed by
+    COEPB lines of opposite sign under a new RA document number (returned). A later run
+    for the period replaces both (`replace_period`)."""
+    year, perio = f"{gjahr:04d}", f"{period:03d}"
+    columns = [period_field(prefix, period) for prefix in AMOUNT_PREFIXES]
+    lines = [(key, -value) for key, value in sorted(changes.items()) if value]
+    belnr = ctx.numbers.next("RA_BELEG", kokrs, "01")
+    cpudt = ctx.clock.now().strftime("%Y%m%d")
+
+    def run(conn: Connection) -> None:
+        conn.execute(update(_COSB).where(_COSB.c.OBJNR == objnr, _COSB.c.GJAHR == year,
+                                         _COSB.c.VERSN == versn)
+                     .values(dict.fromkeys(columns, ZERO)))
+        conn.execute(insert(_COEPB), [{
+            "KOKRS": kokrs, "BELNR": belnr, "BUZEI": f"{number:03d}", "GJAHR": year,
+            "PERIO": perio, "OBJNR": objnr, "WRTTP": RA_VALUE_TYPE, "VERSN": versn,
+            "ABKAT": abkat, "KSTAR": kstar, "VRGNG": RA_TRANSACTION,
+            "BEKNZ": "S" if value >= 0 else "H", "WKGBTR": value, "WTGBTR": value,
+            "TWAER": currency, "CPUDT": cpudt, "USNAM": usnam,
+        } for number, ((abkat, kstar), value) in enumerate(lines, start=1)])
+
+    ctx.task(run)
+    return belnr

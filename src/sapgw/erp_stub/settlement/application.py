@@ -14,6 +14,7 @@ from sapgw.erp_stub.settlement.tables import (
     COBRB,
     COSBD,
     TKB1A,
+    ZAUA_RA,
     ZKB1_RECEIVERS,
     ZKB5_ASSIGN,
     ZKB_STRATEGY,
@@ -25,9 +26,10 @@ CUSTOMIZING = (TKB1A, ZKB1_RECEIVERS, ZKB5_ASSIGN, ZKKA_POSTING, ZKB_STRATEGY)
 SETTLEMENT = Application(
     name="settlement",
     text="Settlement of internal orders: profiles, allocation structures, RA posting rules, "
-         "settlement rules COBRA/COBRB, KO88/KO8G-like runs, documents AUAK/AUAA, COSBD",
+         "settlement rules COBRA/COBRB, KO88/KO8G-like runs and reversal, documents AUAK/AUAA, "
+         "COSBD",
     groups=(group,),
-    tables=(*CUSTOMIZING, COBRA, COBRB, AUAK, AUAA, COSBD),
+    tables=(*CUSTOMIZING, COBRA, COBRB, AUAK, AUAA, COSBD, ZAUA_RA),
     customizing=CUSTOMIZING,
     data=(Path(__file__).with_name("demo.toml"),),
     seed=seed,

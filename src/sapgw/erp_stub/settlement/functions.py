@@ -3,6 +3,8 @@
 ZKO_SETTLE_ORDER       KO88-like: one order, one period; LINES shows what went where.
 ZKO_SETTLE_COLLECTIVE  KO8G-like: every internal order of a controlling area with a
                        settlement rule (status SETC) that is not closed.
+ZKO_SETTLE_REVERSE     KO88 "Reverse": the order's last settlement of the period undone
+                       (FI, CO, CO-PA and COSBD); LINES show the reversal's segments.
 ZKO_RULE_MAINTAIN      KO02-like for testers: (re)generate an order's settlement rule from a
                        settlement profile and strategy sequence, to a cost center, a given
                        profitability segment or the segment of CHARACTERISTICS.
@@ -21,6 +23,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.settlement.errors import SettlementError
+from sapgw.erp_stub.settlement.reversal import reverse
 from sapgw.erp_stub.settlement.rules import generate_rule
 from sapgw.erp_stub.settlement.run import settle, settlement_orders
 from sapgw.rfc.ddic import CHAR, CUKY, CURR, NUMC, structure
@@ -70,6 +73,21 @@ def zko_settle_order(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str
     if isinstance(period, dict):
         return {"LINES": [], "RETURN": [period]}
     outcome = settle(ctx, ORDERID, gjahr=period[0], period=period[1], test=TESTRUN == "X")
+    if not outcome.failed and TESTRUN != "X":
+        ctx.commit()
+    return {"LINES": _rows(outcome), "RETURN": outcome.messages}
+
+
+@group.function(interface("ZKO_SETTLE_REVERSE", [
+    importing("ORDERID", CHAR(12), optional=False, text="Order"), *_PERIOD,
+], text="Reverse an order's last settlement of a period (KO88 reverse, ours)"))
+def zko_settle_reverse(ctx: CallContext, ORDERID: str, FISC_YEAR: str, PERIOD: str,
+                       TESTRUN: str, LINES: list[dict[str, Any]],
+                       RETURN: list[dict[str, Any]]) -> dict[str, Any]:
+    period = _period(ctx, FISC_YEAR, PERIOD)
+    if isinstance(period, dict):
+        return {"LINES": [], "RETURN": [period]}
+    outcome = reverse(ctx, ORDERID, gjahr=period[0], period=period[1], test=TESTRUN == "X")
     if not outcome.failed and TESTRUN != "X":
         ctx.commit()
     return {"LINES": _rows(outcome), "RETURN": outcome.messages}

@@ -7,6 +7,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "003": "&1 &2 under &3: &4 &5",
         "005": "Settlement document &1 posted for order &2",
         "006": "Test run: order &1 not settled",
+        "007": "Reversal of settlement document &1 of order &2, period &3/&4, posted &5",
+        "008": "Settlement document &1 reversed by &2 for order &3",
         "010": "Collective settlement: &1 orders selected, &2 settled, &3 with errors",
         "013": "No internal orders with a settlement rule in controlling area &1",
         "901": "Settlement profile &1 is not defined",
@@ -23,5 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "920": "Nothing to settle for order &1 in period &2/&3",
         "921": "Period &1 of fiscal year &2 is not valid (001 to 016)",
         "922": "Settlement rule of order &1 saved: receiver &2 &3",
+        "930": "Order &1 has no settlement in period &2/&3 that can be reversed",
+        "931": "Order &1 was settled in the later period &2/&3: reverse that before &4/&5",
     },
 }

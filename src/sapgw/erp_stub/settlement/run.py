@@ -36,7 +36,7 @@ from sapgw.erp_stub.ra import api as ra
 from sapgw.erp_stub.settlement import customizing
 from sapgw.erp_stub.settlement.periods import period_end
 from sapgw.erp_stub.settlement.rules import COST_CENTER, SEGMENT, receiver_of, rule
-from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB, COSBD
+from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB, COSBD, ZAUA_RA
 from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
@@ -331,13 +331,17 @@ def _register(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Pla
     changes = {key: value for key, value in plan.ra_changes.items() if key[0]}
     if changes:
         ctx.task(_settled(order["OBJNR"], year, period, order["WAERS"], changes))
+        ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
+                              "WAERS": order["WAERS"]}
+                             for (abkat, kstar), value in sorted(changes.items())])
     ctx.update(COBRA, {"OBJNR": order["OBJNR"]}, {"LETJA": year, "LETPE": perio})
     ctx.task(_rule_used(order["OBJNR"], year, perio))
 
 
 def _settled(objnr: str, year: str, period: int, currency: str,
              changes: dict[tuple[str, str], Decimal]) -> Any:
-    """Update task: add the settled RA changes to COSBD's period columns."""
+    """Update task: add the settled RA changes to COSBD's period columns (a reversal adds
+    them with the opposite sign)."""
     columns = [f"{prefix}{period:03d}" for prefix in ("WTG", "WOG", "WKG")]
 
     def run(conn: Connection) -> None:

@@ -4,7 +4,8 @@ settled portion of the RA data (COSBD). reference/controlling.md §7.
 
 Ours where SAP's table is not public: ZKB1_RECEIVERS (receiver types of a profile: SAP keeps
 them in the profile, field names unknown), ZKB5_ASSIGN (allocation structure assignments),
-ZKKA_POSTING (OKG8 posting rules), ZKB_STRATEGY (strategy sequences).
+ZKKA_POSTING (OKG8 posting rules), ZKB_STRATEGY (strategy sequences), ZAUA_RA (the RA data
+one settlement document took into COSBD, so its reversal gives exactly that back).
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ class AUAK(ErpTable, table=True):
     PABELNR: str = char(10)              # CO-PA line item, ours name
     CPUDT: str = dats()
     USNAM: str = char(12)
+    STFLG: str = char(1)                 # X: this is a reversal document (as COBK-STFLG)
+    STOKZ: str = char(1)                 # X: this document was reversed (as COBK-STOKZ)
+    STBEL: str = char(10)                # the reversal / the reversed document (ours)
 
 
 class AUAA(ErpTable, table=True):
@@ -140,4 +144,16 @@ class AUAA(ErpTable, table=True):
     KSTAR: str = char(10)                # cost element settled under
     SKSTAR: str = char(10)               # source cost element (RA cost element / original)
     WKGBTR: Decimal = curr(23, 2)        # value settled (receiver's sign)
+    WAERS: str = cuky()
+
+
+class ZAUA_RA(ErpTable, table=True):
+    """RA data a settlement document added to COSBD (ours): per RA category and RA cost
+    element the settled change, so a reversal takes exactly that back."""
+
+    __tablename__ = "ZAUA_RA"
+    BELNR: str = char(10, key=True)
+    ABKAT: str = numc(2, key=True)
+    KSTAR: str = char(10, key=True)
+    WKGBTR: Decimal = curr(23, 2)
     WAERS: str = cuky()

@@ -1,0 +1,227 @@
+"""Reversal of an order's settlement (KO88 "Reverse"): the last settlement of a period undone.
+
+SAP reverses settlements backwards: only the order's last settlement document that is not
+reversed, and only when no later period was settled after it (KD 931). The reversal is a
+settlement document of its own (AUAK-STFLG, AUAK-STBEL the reversed document; the reversed
+one gets STOKZ and STBEL the reversal) with the reversed document's receiver segments (AUAA)
+at the opposite sign, posted on the reversed document's posting date:
+- the FI document of the RA data: the same accounts at the opposite sign (a new FI document,
+  AWTYP AUAK, AWKEY the reversal; ours: FI's own reversal link BKPF-STBLG is not set);
+- the CO document: the order's credit and a cost center's debit back (VRGNG KOAO);
+- the CO-PA line item of a profitability segment: the same segment and PA transfer
+  structure at the opposite sign (record type C);
+- COSBD: the RA data the reversed document settled (ZAUA_RA) taken back, so the next
+  settlement sends the same values again. Without RA the delta comes from AUAA, which the
+  reversal's mirrored segments bring back to what was settled before.
+Everything is checked before anything is registered (the FI document first, CO-PA refuses
+before it registers); all in the caller's LUW.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from sapgw.erp_stub.co import api as co
+from sapgw.erp_stub.copa import api as copa
+from sapgw.erp_stub.fbas import api as fbas
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.settlement import customizing
+from sapgw.erp_stub.settlement.rules import COST_CENTER, SEGMENT, rule
+from sapgw.erp_stub.settlement.run import (
+    CHECK_KEY,
+    RECORD_TYPE,
+    SEGMENT_ADMIN_FIELDS,
+    SETTLEMENT,
+    Outcome,
+    _Log,
+    _settled,
+)
+from sapgw.erp_stub.settlement.tables import AUAA, AUAK, ZAUA_RA
+from sapgw.rfc.errors import ABAPRuntimeError
+from sapgw.rfc.structures import errors
+
+GL = "SK"
+_AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
+_AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
+_ZAUA_RA: Any = ZAUA_RA.__table__  # type: ignore[attr-defined]
+
+
+def reverse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool = False,
+            usnam: str = "") -> Outcome:
+    """Reverse the order's last settlement of the period (see the module); registered in
+    the caller's LUW unless `test` or an error. LINES show the reversal's segments."""
+    outcome = Outcome(aufnr)
+    say = _Log(ctx, outcome.messages)
+    order = co.order(ctx, aufnr)
+    if order is None:
+        say("E", "904", aufnr, field_name="ORDERID")
+        return outcome
+    outcome.aufnr = order["AUFNR"]
+    year, perio = f"{gjahr:04d}", f"{period:03d}"
+    documents = _open_documents(ctx, order["OBJNR"])
+    in_period = [doc for doc in documents if (doc["GJAHR"], doc["PERIO"]) == (year, perio)]
+    if not in_period:
+        say("E", "930", order["AUFNR"], perio, year, field_name="ORDERID")
+        return outcome
+    later = [doc for doc in documents if (doc["GJAHR"], doc["PERIO"]) > (year, perio)]
+    if later:
+        say("E", "931", order["AUFNR"], later[-1]["PERIO"], later[-1]["GJAHR"], perio, year)
+        return outcome
+    original = in_period[-1]
+    segments = _segments(ctx, original["BELNR"])
+    say("S", "007", original["BELNR"], order["AUFNR"], perio, year, original["BUDAT"])
+    fi_params = _fi_document(ctx, order, original, segments, usnam)
+    if fi_params is not None:
+        failed = errors(ctx.call("BAPI_ACC_DOCUMENT_CHECK", **fi_params)["RETURN"])
+        if failed:
+            outcome.messages += failed
+            return outcome
+    outcome.lines = [{"KONTY": s["KONTY"], "RECEIVER": s["EMPGE"], "KSTAR": s["KSTAR"],
+                      "SOURCE": s["SKSTAR"], "AMOUNT": -s["WKGBTR"], "CURRENCY": s["WAERS"]}
+                     for s in segments]
+    for line in outcome.lines:
+        say("S", "003", line["KONTY"], line["RECEIVER"], line["KSTAR"],
+            f"{line['AMOUNT']:.2f}", order["WAERS"])
+    if test:
+        say("S", "006", order["AUFNR"])
+        return outcome
+    outcome.belnr = belnr = ctx.numbers.next("AUAK", "", "01")
+    receivers = [s for s in segments if s["KONTY"] != GL]
+    pa_belnr = _to_segment(ctx, order, original, receivers, belnr, usnam, say)
+    if pa_belnr is None:
+        return outcome
+    awkey = ""
+    if fi_params is not None:
+        fi_params["DOCUMENTHEADER"].update(OBJ_KEY=belnr, REF_DOC_NO=belnr)
+        result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
+        failed = errors(result["RETURN"])
+        if failed:  # checked a moment ago: only a number range can fail here
+            first = failed[-1]
+            raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
+                                   first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
+        awkey = result["OBJ_KEY"]
+    co_belnr = _co_document(ctx, order, original, receivers, belnr, usnam)
+    _register(ctx, order, original, segments, belnr, co_belnr, awkey, pa_belnr, usnam)
+    say("S", "008", original["BELNR"], belnr, order["AUFNR"])
+    return outcome
+
+
+def _open_documents(ctx: CallContext, objnr: str) -> list[dict[str, Any]]:
+    """The order's settlement documents that are neither reversed nor reversals, in order."""
+    query = (select(_AUAK).where(_AUAK.c.OBJNR == objnr, _AUAK.c.STFLG == "",
+                                 _AUAK.c.STOKZ == "")
+             .order_by(_AUAK.c.GJAHR, _AUAK.c.PERIO, _AUAK.c.BELNR))
+    with ctx.read() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _segments(ctx: CallContext, belnr: str) -> list[dict[str, Any]]:
+    with ctx.read() as conn:
+        return [dict(row) for row in conn.execute(
+            select(_AUAA).where(_AUAA.c.BELNR == belnr).order_by(_AUAA.c.LFDNR)).mappings()]
+
+
+def _fi_document(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
+                 segments: list[dict[str, Any]], usnam: str) -> dict[str, Any] | None:
+    """The reversed FI document's lines at the opposite sign, or None without one."""
+    lines = [s for s in segments if s["KONTY"] == GL]
+    if not lines or not original["AWKEY"]:
+        return None
+    company = fbas.company_code(ctx, order["BUKRS"])
+    found = rule(ctx, order["OBJNR"])
+    profile = customizing.profile(ctx, found[0]["APROF"]) if found is not None else None
+    gl, amounts = [], []
+    for number, line in enumerate(lines, start=1):
+        gl.append({"ITEMNO_ACC": f"{number:010d}", "GL_ACCOUNT": line["EMPGE"],
+                   "COMP_CODE": order["BUKRS"], "ALLOC_NMBR": order["AUFNR"],
+                   "ITEM_TEXT": f"Reversal {line['KSTAR']} order {order['AUFNR']}"})
+        amounts.append({"ITEMNO_ACC": f"{number:010d}", "CURRENCY": line["WAERS"],
+                        "AMT_DOCCUR": -line["WKGBTR"]})
+    return {
+        "DOCUMENTHEADER": {
+            "OBJ_TYPE": "AUAK", "OBJ_KEY": CHECK_KEY, "OBJ_SYS": ctx.logical_system,
+            "BUS_ACT": SETTLEMENT, "USERNAME": usnam,
+            "COMP_CODE": company.BUKRS if company is not None else order["BUKRS"],
+            "DOC_DATE": original["BUDAT"], "PSTNG_DATE": original["BUDAT"],
+            "DOC_TYPE": profile.BLART if profile is not None else "SA",
+            "REF_DOC_NO": CHECK_KEY,
+            "HEADER_TXT": f"Reversal {original['BELNR']}"},
+        "ACCOUNTGL": gl, "CURRENCYAMOUNT": amounts}
+
+
+def _to_segment(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
+                receivers: list[dict[str, Any]], belnr: str, usnam: str, say: _Log
+                ) -> str | None:
+    """The opposite CO-PA line item ('' without a segment receiver), None when refused."""
+    segment = [s for s in receivers if s["KONTY"] == SEGMENT]
+    if not segment or not original["PABELNR"]:
+        return ""
+    paobjnr = segment[0]["EMPGE"]
+    characteristics = copa.characteristics_of(ctx, paobjnr)
+    found = rule(ctx, order["OBJNR"])
+    if characteristics is None or found is None:
+        say("E", "906", paobjnr)
+        return None
+    given = {name: value for name, value in characteristics.items()
+             if name not in SEGMENT_ADMIN_FIELDS}
+    try:
+        return copa.post_by_cost_element(
+            ctx, kokrs=order["KOKRS"], record_type=RECORD_TYPE, budat=original["BUDAT"],
+            characteristics=given, structure=found[0]["ERSCH"], usnam=usnam,
+            amounts=[(s["KSTAR"], -s["WKGBTR"]) for s in segment],
+            reference={"RBELN": belnr, "RKAUFNR": order["AUFNR"]})
+    except copa.CopaError as error:
+        say.messages.append(error.bapiret2(system=ctx.logical_system))
+        return None
+
+
+def _co_document(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
+                 receivers: list[dict[str, Any]], belnr: str, usnam: str) -> str:
+    """The reversed CO document's lines at the opposite sign: the order debited back."""
+    if not receivers or not original["BELCO"]:
+        return ""
+    objnr, kokrs = order["OBJNR"], order["KOKRS"]
+    text = f"Reversal {belnr} of {original['BELNR']}"
+    lines: list[co.CoLine] = []
+    for segment in receivers:
+        amount = segment["WKGBTR"]
+        partner = (f"KS{kokrs}{segment['EMPGE']}" if segment["KONTY"] == COST_CENTER
+                   else f"EO{segment['EMPGE']}")
+        lines.append(co.CoLine(objnr, segment["KSTAR"], amount, parob=partner, beknz="A",
+                               bukrs=order["BUKRS"], text=text))
+        if segment["KONTY"] == COST_CENTER:
+            lines.append(co.CoLine(partner, segment["KSTAR"], -amount, parob=objnr,
+                                   uspob=objnr, bukrs=order["BUKRS"], text=text))
+    return co.post_line_items(
+        ctx, kokrs=kokrs, budat=original["BUDAT"], lines=lines, vrgng=SETTLEMENT,
+        usnam=usnam, reference=co.CoReference("A", belnr, order["BUKRS"], original["GJAHR"],
+                                              "AUAK", belnr),
+        text=f"Reversal of settlement {original['BELNR']}")
+
+
+def _register(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
+              segments: list[dict[str, Any]], belnr: str, co_belnr: str, awkey: str,
+              pa_belnr: str, usnam: str) -> None:
+    ctx.insert(AUAK, {"BELNR": belnr, "KOKRS": original["KOKRS"], "OBJNR": original["OBJNR"],
+                      "GJAHR": original["GJAHR"], "PERIO": original["PERIO"],
+                      "BUDAT": original["BUDAT"], "VRGNG": SETTLEMENT, "BELCO": co_belnr,
+                      "AWKEY": awkey, "PABELNR": pa_belnr,
+                      "CPUDT": ctx.clock.now().strftime("%Y%m%d"), "USNAM": usnam,
+                      "STFLG": "X", "STOKZ": "", "STBEL": original["BELNR"]})
+    if segments:
+        ctx.insert(AUAA, [{**segment, "BELNR": belnr, "WKGBTR": -segment["WKGBTR"]}
+                          for segment in segments])
+    ctx.update(AUAK, {"BELNR": original["BELNR"]}, {"STOKZ": "X", "STBEL": belnr})
+    with ctx.read() as conn:
+        settled = {(row["ABKAT"], row["KSTAR"]): row["WKGBTR"] for row in conn.execute(
+            select(_ZAUA_RA).where(_ZAUA_RA.c.BELNR == original["BELNR"])).mappings()}
+    if settled:
+        back = {key: -value for key, value in settled.items()}
+        ctx.task(_settled(original["OBJNR"], original["GJAHR"], int(original["PERIO"]),
+                          order["WAERS"], back))
+        ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
+                              "WAERS": order["WAERS"]}
+                             for (abkat, kstar), value in sorted(back.items())])
+
