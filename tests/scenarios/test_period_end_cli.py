@@ -71,3 +71,24 @@ def test_analyse_and_settle_from_the_command_line(config: Path) -> None:
     assert refused.returncode == 1 and "E KD 904" in refused.stdout
     wrong = sapgw(config, "erp", "kka2", aufnr, "--period", "11/2026", check=False)
     assert wrong.returncode == 2
+
+
+def test_reverse_the_settlement_and_cancel_the_results(config: Path) -> None:
+    aufnr, period = order_with_hours(config)
+    sapgw(config, "erp", "kka2", aufnr, "--period", period)
+    sapgw(config, "erp", "ko88", aufnr, "--period", period)
+
+    reversed_ = sapgw(config, "erp", "ko88", aufnr, "--period", period, "--reverse").stdout
+    assert "S KD 007" in reversed_ and "S KD 008" in reversed_ and "0000079000" in reversed_
+    again = sapgw(config, "erp", "ko88", aufnr, "--period", period, "--reverse", check=False)
+    assert again.returncode == 1 and "E KD 930" in again.stdout
+    cancelled = json.loads(sapgw(config, "erp", "kka2", aufnr, "--period", period, "--cancel",
+                                 "--json").stdout)
+    assert [m["NUMBER"] for m in cancelled["RETURN"]] == ["015", "016"]
+    assert [(r["CATEGORY"], r["PERIOD_VALUE"]) for r in cancelled["RESULTS"]] == [
+        ("WIPR", "-255.00")], cancelled["RESULTS"]
+    nothing = sapgw(config, "erp", "ko88", aufnr, "--period", period).stdout
+    assert "S KD 920" in nothing
+    no_test = sapgw(config, "erp", "kka2", aufnr, "--period", period, "--cancel", "--test",
+                    check=False)
+    assert no_test.returncode == 2 and "--cancel" in no_test.stderr

@@ -1,7 +1,8 @@
 """`sapgw erp kka2|kkai|ko88|ko8g`: results analysis and settlement at period end.
 
 Each command calls its RFC function (ZKKA_RA_ORDER, ZKKA_RA_COLLECTIVE, ZKO_SETTLE_ORDER,
-ZKO_SETTLE_COLLECTIVE; ours, docs/CONTRACT.md) through the client like any RFC client, prints
+ZKO_SETTLE_COLLECTIVE; `kka2 --cancel` ZKKA_RA_CANCEL, `ko88 --reverse` ZKO_SETTLE_REVERSE;
+ours, docs/CONTRACT.md) through the client like any RFC client, prints
 the log in SAP's message terms (`TYPE ID NUMBER text`) and the result table, or the whole
 answer with --json. Exit 0 when the log has no error, 1 when it has one, 2 for a period that
 is not YYYY/PP.
@@ -35,6 +36,13 @@ def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
         command = erp_sub.add_parser(name, parents=[common], help=HELP[name])
         if name in ("kka2", "ko88"):
             command.add_argument("order", help="internal order number, e.g. 100000")
+        if name == "kka2":
+            command.add_argument("--cancel", action="store_true",
+                                 help="cancel the period's results (ZKKA_RA_CANCEL)")
+        elif name == "ko88":
+            command.add_argument("--reverse", action="store_true",
+                                 help="reverse the period's last settlement "
+                                      "(ZKO_SETTLE_REVERSE)")
         else:
             command.add_argument("--area", default="1000", help="controlling area")
         command.add_argument("--period", required=True, help="fiscal year/period: 2026/11")
@@ -49,8 +57,16 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int:
     year, number = period
     params: dict[str, Any] = {"FISC_YEAR": year, "PERIOD": number,
                               "TESTRUN": "X" if args.test else ""}
-    if args.erp_command == "kka2":
+    if args.erp_command == "kka2" and args.cancel:
+        if args.test:
+            print("sapgw: --cancel has no --test run", file=sys.stderr)
+            return 2
+        result = client.rfc("ZKKA_RA_CANCEL", ORDERID=args.order, FISC_YEAR=year,
+                            PERIOD=number)
+    elif args.erp_command == "kka2":
         result = client.rfc("ZKKA_RA_ORDER", ORDERID=args.order, **params)
+    elif args.erp_command == "ko88" and args.reverse:
+        result = client.rfc("ZKO_SETTLE_REVERSE", ORDERID=args.order, **params)
     elif args.erp_command == "kkai":
         result = client.rfc("ZKKA_RA_COLLECTIVE", CO_AREA=args.area, **params)
     elif args.erp_command == "ko88":
