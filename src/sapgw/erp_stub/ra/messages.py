@@ -12,7 +12,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "010": "Collective processing: &1 orders selected, &2 processed, &3 with errors",
         "013": "No internal orders with a results analysis key in controlling area &1",
         "014": "Order &1, period &2/&3: &4 RA values saved",
-        "015": "Cancellation of the results analysis of order &1, period &2/&3, RA version &4",
+        "015": "Cancel results analysis of order &1, period &2/&3, RA version &4",
         "016": "Results of order &1 for period &2/&3 cancelled (RA document &4)",
         "901": "Order &1 has no results analysis key",
         "902": "Results analysis key &1 of order &2 is not defined",
