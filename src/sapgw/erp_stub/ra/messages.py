@@ -26,7 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "910": "Currency &1 is not defined",
         "911": "Valuation method &1 of RA key &2 is not supported (01, 03, 13)",
         "912": "Order &1 does not exist",
-        "915": "Order &1 has results analysis data in the later period &2/&3: cancel that first",
-        "917": "Order &1 has no results analysis data in period &2/&3 to cancel",
+        "915": "Order &1 has RA data in the later period &2/&3: cancel that first",
+        "917": "Order &1 has no RA data in period &2/&3 to cancel",
     },
 }
