@@ -41,7 +41,8 @@ def erp_kka3(request: Request, order: str = "", period: str = "") -> HTMLRespons
             return _page(request, TITLE, form, status=400, error="; ".join(errors))
         aufnr = shown["RESULTS"][0]["ORDERID"] if shown["RESULTS"] else order.zfill(12)
         documents = read_table(conn, "AUAK", ["BELNR", "GJAHR", "PERIO", "BUDAT", "BELCO",
-                                              "AWKEY", "PABELNR"], [f"OBJNR = 'OR{aufnr}'"])
+                                              "AWKEY", "PABELNR", "STFLG", "STOKZ", "STBEL"],
+                               [f"OBJNR = 'OR{aufnr}'"])
         segments = [read_table(conn, "AUAA", ["BELNR", "LFDNR", "KONTY", "EMPGE", "KSTAR",
                                               "SKSTAR", "WKGBTR", "WAERS"],
                                [f"BELNR = '{doc['BELNR']}'"]) for doc in documents]
@@ -56,10 +57,11 @@ def erp_kka3(request: Request, order: str = "", period: str = "") -> HTMLRespons
                            _money(r["CUMULATIVE"]), _money(r["PERIOD_VALUE"]),
                            _e(r["CURRENCY"])) for r in shown["RESULTS"]],
                      "no results analysis saved")
-    settled = _table(["Settlement doc.", "Period", "Posted", "CO doc.", "FI AWKEY",
+    settled = _table(["Settlement doc.", "Reversal", "Period", "Posted", "CO doc.", "FI AWKEY",
                       "CO-PA doc.", "#", "Receiver type", "Receiver", "Cost element",
                       "Source", "Amount"],
-                     [_row(_e(doc["BELNR"]), _e(f"{doc['GJAHR']}/{doc['PERIO']}"),
+                     [_row(_e(doc["BELNR"]), _e(_reversal(doc)),
+                           _e(f"{doc['GJAHR']}/{doc['PERIO']}"),
                            _e(doc["BUDAT"]), _e(doc["BELCO"]), _e(doc["AWKEY"]),
                            _e(doc["PABELNR"]), _e(seg["LFDNR"]), _e(seg["KONTY"]),
                            _e(seg["EMPGE"]), _e(seg["KSTAR"]), _e(seg["SKSTAR"]),
@@ -74,3 +76,10 @@ def erp_kka3(request: Request, order: str = "", period: str = "") -> HTMLRespons
 
 def _money(value: Any) -> str:
     return _e(f"{Decimal(str(value or 0)):,.2f}")
+
+
+def _reversal(doc: dict[str, str]) -> str:
+    """'reverses X' for a reversal document, 'reversed by Y' for a reversed one."""
+    if doc.get("STFLG"):
+        return f"reverses {doc['STBEL']}"
+    return f"reversed by {doc['STBEL']}" if doc.get("STOKZ") else ""
