@@ -78,5 +78,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "067": "&1 of &2 was transferred by another run at the same time",
         "068": "Processing level &1 is not defined (1 or 2, TFKRA_ACT)",
         "070": "&1 fulfilment items would be aggregated from &2 billable item records",
+        "071": "Contract account &1 not invoiced: its orders stay for a later run",
     },
 }
