@@ -56,9 +56,9 @@ def customer_scenario(tmp_path: Path, **adapter: object) -> CrmScenario:
 
 def test_the_gateway_scenarios_declare_every_type_once():
     scenarios = Scenarios(SCENARIOS)
-    assert sorted(scenarios.types) == ["BUPA_MAIN", "BUS_TRANS_MSG", "CRM_FM_FPO", "CRM_FM_FU",
-                                       "CRM_MKTPL", "CRM_PROVCONTRACT", "CRM_VEHICLE",
-                                       "VEND_MAIN"]
+    assert sorted(scenarios.types) == ["BUAG_MAIN", "BUPA_MAIN", "BUS_TRANS_MSG",
+                                       "CRM_FM_FPO", "CRM_FM_FU", "CRM_MKTPL",
+                                       "CRM_PROVCONTRACT", "CRM_VEHICLE", "VEND_MAIN"]
     assert scenarios.scenario_of("BUPA_MAIN") is bupa.SCENARIO
     assert scenarios.from_site("CUSTOMER_MAIN").bdoc_type == "BUPA_MAIN"
     assert scenarios.scenario_of("CRM_FM_FPO") is funds.SCENARIO

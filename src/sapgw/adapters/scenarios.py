@@ -6,13 +6,14 @@ Adding a scenario is a module beside its mapping module that declares `SCENARIO`
 
 from __future__ import annotations
 
-from sapgw.adapters import bupa, funds, marketing, provcontract, service, vehicle
+from sapgw.adapters import buag, bupa, funds, marketing, provcontract, service, vehicle
 from sapgw.adapters.scenario import CrmScenario
 
 SCENARIOS: tuple[CrmScenario, ...] = (
     marketing.SCENARIO,
     funds.SCENARIO,
     bupa.SCENARIO,
+    buag.SCENARIO,
     provcontract.SCENARIO,
     service.SCENARIO,
     vehicle.SCENARIO,

@@ -6,6 +6,7 @@ from sapgw.erp_stub.fica import (
     api,
     bit_exceptions,
     bits,
+    buag,
     contract_functions,
     fulfilment,
     rai_monitor,
@@ -23,7 +24,7 @@ from sapgw.erp_stub.fica.tables import MASTER_DATA
 from sapgw.erp_stub.kernel.application import Application
 
 # The function modules register themselves in the group when imported.
-_FUNCTIONS = (bit_exceptions, bits, contract_functions, fulfilment, rai_monitor,
+_FUNCTIONS = (bit_exceptions, bits, buag, contract_functions, fulfilment, rai_monitor,
               run_functions, transfer_function)
 
 FICA = Application(

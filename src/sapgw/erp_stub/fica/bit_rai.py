@@ -9,8 +9,10 @@ billable (status 2) and is relevant (RAREL X).
   code, contract account, provider contract item, service type, currency, unit, date.
 - Recurring charges (category R) give none: the contract item's order item covers them.
 
-Both carry the contract item's order item as origin (ORIGDOC_TYPE CAOI, ORIGDOC_ID
-<contract>/<item>) and its reference type and ID, so that RAR puts them into its contract.
+The one-off order item goes through event 8205 before it is saved (bits.py: simulation, then
+for real), as a contract's order items do. Both carry the contract item's order item as
+origin (ORIGDOC_TYPE CAOI, ORIGDOC_ID <contract>/<item>) and its reference type and ID, so
+that RAR puts them into its contract.
 """
 
 from __future__ import annotations
@@ -19,47 +21,62 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.fica import contracts
-from sapgw.erp_stub.fica.customizing import ONE_OFF, USAGE, ra_settings, service_type
+from sapgw.erp_stub.fica.customizing import (
+    ONE_OFF,
+    USAGE,
+    RaSettings,
+    ServiceType,
+    ra_settings,
+    service_type,
+)
 from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_condition, write
 from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, DFKKBIXBIT_RAI, FULFILMENT
 from sapgw.erp_stub.fica.rai_tables import ONE_OFF as ONE_OFF_ITEM
 from sapgw.erp_stub.kernel.context import CallContext
 
 
-def record(ctx: CallContext, row: dict[str, Any]) -> None:
-    """Register the transfer records of a billable item just stored billable."""
-    if row.get("RAREL") != "X":
-        return
-    settings = ra_settings(ctx)
-    kind = service_type(ctx, row["SERVICE_TYPE"])
-    if not settings.active or kind is None or kind.category not in (ONE_OFF, USAGE):
+def one_off(ctx: CallContext, row: dict[str, Any]) -> Records | None:
+    """The order item (CABO) of a one-off charge about to be stored billable, with its price
+    condition (provisional RAI_ID $1), or None when the item gives none."""
+    settings, kind = _relevant(ctx, row)
+    if kind is None or kind.category != ONE_OFF:
+        return None
+    reftype, refid, origin = _reference(ctx, row)
+    srcdoc = f"{row['SRCTAID']}/{row['BITPACKCNO']}"
+    stamp = Decimal(ctx.clock.now().strftime("%Y%m%d%H%M%S"))
+    records = Records()
+    records.mi.append({
+        "RAI_ID": "$1", "SRCDOC_COMP": settings.source_component,
+        "SRCDOC_LOGSYS": ctx.logical_system, "SRCDOC_TYPE": ONE_OFF_ITEM,
+        "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp, "HEADER_ID": row["SRCTAID"][:20],
+        "ITEM_ID": row["BITPACKCNO"], "ORIGDOC_TYPE": CONTRACT_ITEM if origin else "",
+        "ORIGDOC_ID": origin, "SERVICE_TYPE": kind.code, "CHIND": "",
+        "X_ESTIMATED_QUAN": "", "PARTNER": row["GPART"], "VKONT": row["VKONT"],
+        "VTREF": row["VTREF"], "VTPOS": row["VTPOS"], "SUBAP": "P" if origin else "",
+        "BUKRS": row["BUKRS"], "BETRW": row["BIT_AMOUNT"], "WAERS": row["BIT_CURR"],
+        "QUANTITY": row.get("BIT_QUANTITY") or Decimal(1),
+        "QUANTITY_UNIT": row.get("BIT_QTY_UNIT") or "", "START_DATE": row["BITDATE"],
+        "END_DATE": row["BITDATE"], "EFFECTIVE_DATE": row["BITDATE"],
+        "RA_REFTYPE": reftype, "RA_REFID": refid, "CHRSN": ""})
+    add_condition(records, "$1", {
+        "SRCDOC_TYPE": ONE_OFF_ITEM, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
+        "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
+        "BETRW": row["BIT_AMOUNT"], "WAERS": row["BIT_CURR"], "MAIN_COND_TYPE": "X",
+        "STATISTIC": "", "CHIND": ""})
+    return records
+
+
+def record(ctx: CallContext, row: dict[str, Any], order_item: Records | None = None) -> None:
+    """Register the transfer records of a billable item just stored billable; a one-off
+    charge's order item as `one_off` built it and event 8205 enriched it (bits.py)."""
+    kind = _relevant(ctx, row)[1]
+    if kind is None:
         return
     reftype, refid, origin = _reference(ctx, row)
     now = ctx.clock.now()
     rai_id = ""
     if kind.category == ONE_OFF:
-        srcdoc = f"{row['SRCTAID']}/{row['BITPACKCNO']}"
-        stamp = Decimal(now.strftime("%Y%m%d%H%M%S"))
-        records = Records()
-        records.mi.append({
-            "RAI_ID": "$1", "SRCDOC_COMP": settings.source_component,
-            "SRCDOC_LOGSYS": ctx.logical_system, "SRCDOC_TYPE": ONE_OFF_ITEM,
-            "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp, "HEADER_ID": row["SRCTAID"][:20],
-            "ITEM_ID": row["BITPACKCNO"], "ORIGDOC_TYPE": CONTRACT_ITEM if origin else "",
-            "ORIGDOC_ID": origin, "SERVICE_TYPE": kind.code, "CHIND": "",
-            "X_ESTIMATED_QUAN": "", "PARTNER": row["GPART"], "VKONT": row["VKONT"],
-            "VTREF": row["VTREF"], "VTPOS": row["VTPOS"], "SUBAP": "P" if origin else "",
-            "BUKRS": row["BUKRS"], "BETRW": row["BIT_AMOUNT"], "WAERS": row["BIT_CURR"],
-            "QUANTITY": row["BIT_QUANTITY"] or Decimal(1),
-            "QUANTITY_UNIT": row["BIT_QTY_UNIT"], "START_DATE": row["BITDATE"],
-            "END_DATE": row["BITDATE"], "EFFECTIVE_DATE": row["BITDATE"],
-            "RA_REFTYPE": reftype, "RA_REFID": refid, "CHRSN": ""})
-        add_condition(records, "$1", {
-            "SRCDOC_TYPE": ONE_OFF_ITEM, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
-            "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
-            "BETRW": row["BIT_AMOUNT"], "WAERS": row["BIT_CURR"], "MAIN_COND_TYPE": "X",
-            "STATISTIC": "", "CHIND": ""})
-        [rai_id] = write(ctx, records)
+        [rai_id] = write(ctx, order_item or one_off(ctx, row) or Records())
     ctx.insert(DFKKBIXBIT_RAI, {
         **{name: row[name] for name in ("SRCTATYPE", "SRCTAID", "BITPACKUUID", "BITPACKCNO",
                                         "BITCAT", "BUKRS", "GPART", "VKONT", "VTREF",
@@ -71,6 +88,16 @@ def record(ctx: CallContext, row: dict[str, Any]) -> None:
         "ORIGDOC_TYPE": CONTRACT_ITEM if origin else "", "ORIGDOC_ID": origin,
         "RA_REFTYPE": reftype, "RA_REFID": refid, "REVERSAL": "",
         "CRDATE": now.strftime("%Y%m%d"), "CRTIME": now.strftime("%H%M%S")})
+
+
+def _relevant(ctx: CallContext, row: dict[str, Any]) -> tuple[RaSettings, ServiceType | None]:
+    """The RA settings and the item's service type when it gives transfer records (relevant,
+    integration active, one-off or usage), else None."""
+    settings = ra_settings(ctx)
+    if row.get("RAREL") != "X" or not settings.active:
+        return settings, None
+    kind = service_type(ctx, row["SERVICE_TYPE"])
+    return settings, kind if kind is not None and kind.category in (ONE_OFF, USAGE) else None
 
 
 def _reference(ctx: CallContext, row: dict[str, Any]) -> tuple[str, str, str]:

@@ -7,19 +7,22 @@ name SAP's pattern (/1FE/1<class>0IT_API "Structure Type API - Main Items"). A c
 refused whole (RETURN type E, nothing saved) for what the sender must fix in its own data: a
 missing key, an item given twice or already stored. Every other problem is the item's: it is
 stored raw with its reason (ET_BIT_RESULT, and the item's RAW_* fields), its package with it;
-the rest is stored billable, with its revenue accounting transfer records (bit_rai.py).
+the rest is stored billable, with its revenue accounting transfer records (bit_rai.py); a
+one-off charge's order item first goes through event 8205 (simulation, then for real), and
+a module that fails keeps the item raw with FKK_CI 050-054.
 Written in the caller's LUW.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from sapgw.erp_stub.fica import bit_checks, bit_rai
+from sapgw.erp_stub.fica import bit_checks, bit_rai, event_8205
 from sapgw.erp_stub.fica.bit_tables import BILLABLE, BIT_TABLES, KEY, RAW, STATUSES, BitFields
 from sapgw.erp_stub.fica.master_data import group
+from sapgw.erp_stub.fica.order_items import Records
 from sapgw.erp_stub.fica.returns import Problems
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.registry import FunctionGroup
@@ -76,19 +79,53 @@ def package(ctx: CallContext, bitcat: str, status: str, uuid: str) -> list[dict[
             table.c.BITPACKUUID == uuid).order_by(table.c.BITPACKCNO)).mappings()]
 
 
-def classify(ctx: CallContext, rows: list[dict[str, Any]]) -> list[bit_checks.Reason | None]:
-    """Check every row; a package with one failing row stays raw whole (FKK_CI 033)."""
+class Classified(NamedTuple):
+    """Per row: why it stays raw (None: billable), and a one-off charge's order item as
+    event 8205 left it (None: the item gives none)."""
+
+    reasons: list[bit_checks.Reason | None]
+    order_items: list[Records | None]
+
+
+def classify(ctx: CallContext, rows: list[dict[str, Any]], testrun: bool = False
+             ) -> Classified:
+    """Check every row and pass the order item of each one-off charge through event 8205;
+    a package with one failing row stays raw whole (FKK_CI 033)."""
     reasons = [bit_checks.check(ctx, row) for row in rows]
+    order_items: list[Records | None] = []
+    for number, row in enumerate(rows):
+        enriched = None
+        if reasons[number] is None:
+            reasons[number], enriched = _event_8205(ctx, row, testrun)
+        order_items.append(enriched)
     failing = {row["BITPACKUUID"]: row["BITPACKCNO"] for row, reason in
                zip(rows, reasons, strict=True) if reason is not None}
-    return [reason if reason is not None or row["BITPACKUUID"] not in failing else
-            bit_checks.Reason("FKK_CI", PACKAGE_HAS_ERRORS, (row["BITPACKUUID"],
-                                                failing[row["BITPACKUUID"]]))
-            for row, reason in zip(rows, reasons, strict=True)]
+    return Classified([
+        reason if reason is not None or row["BITPACKUUID"] not in failing else
+        bit_checks.Reason("FKK_CI", PACKAGE_HAS_ERRORS, (row["BITPACKUUID"],
+                                                         failing[row["BITPACKUUID"]]))
+        for row, reason in zip(rows, reasons, strict=True)], order_items)
+
+
+def _event_8205(ctx: CallContext, row: dict[str, Any], testrun: bool
+                ) -> tuple[bit_checks.Reason | None, Records | None]:
+    """The one-off order item after event 8205 (simulation, then unless a test run for
+    real); a module that fails (FKK_CI 050-054) keeps the item raw with that reason, to be
+    released by FKK_BIX_BITRAW_CORRECT once the module is corrected."""
+    records = bit_rai.one_off(ctx, row)
+    if records is None:
+        return None, None
+    try:
+        simulated = event_8205.run(ctx, records, [], simulation=True)
+        enriched = simulated if testrun else event_8205.run(ctx, records, [], simulation=False)
+    except event_8205.EventError as error:
+        return bit_checks.Reason("FKK_CI", error.number, tuple(error.variables)), None
+    return None, enriched
 
 
 def write(ctx: CallContext, bitcat: str, row: dict[str, Any],
-          reason: bit_checks.Reason | None) -> dict[str, Any]:
+          reason: bit_checks.Reason | None, order_item: Records | None = None
+          ) -> dict[str, Any]:
     """Register the item raw or billable; its ET_BIT_RESULT row."""
     status = BILLABLE if reason is None else RAW
     now = ctx.clock.now()
@@ -100,7 +137,7 @@ def write(ctx: CallContext, bitcat: str, row: dict[str, Any],
                   RAW_TEXT=reason.text[:220] if reason else "")
     ctx.insert(BIT_TABLES[bitcat][status], values)
     if status == BILLABLE:
-        bit_rai.record(ctx, values)
+        bit_rai.record(ctx, values, order_item)
     return {**{name: row[name] for name in (*SOURCE, "VKONT", "SERVICE_TYPE", "RAREL")},
             "BITSTATUS": status, "MSGID": values["RAW_MSGID"],
             "MSGNO": values["RAW_MSGNO"], "MESSAGE": values["RAW_TEXT"]}
@@ -151,13 +188,13 @@ def create(ctx: CallContext, bitcat: str, testrun: bool, items: list[dict[str, A
         results[:] = []
         messages[:] = problems.rows
         return {ITEMS: items, "ET_BIT_RESULT": results, "RETURN": messages}
-    reasons = classify(ctx, rows)
+    reasons, order_items = classify(ctx, rows, testrun)
     if testrun:
         results[:] = [_result(row, reason) for row, reason in zip(rows, reasons, strict=True)]
         messages[:] = [problems.success("FKK_CI", "008")]
     else:
-        results[:] = [write(ctx, bitcat, row, reason)
-                      for row, reason in zip(rows, reasons, strict=True)]
+        results[:] = [write(ctx, bitcat, row, reason, order_item) for row, reason, order_item
+                      in zip(rows, reasons, order_items, strict=True)]
         raw = sum(reason is not None for reason in reasons)
         messages[:] = [problems.success("FKK_CI", "036", len(rows), len(rows) - raw, raw)]
     return {ITEMS: items, "ET_BIT_RESULT": results, "RETURN": messages}
@@ -205,7 +242,7 @@ def bitraw_correct(ctx: CallContext, BITCAT: str, IT_BIT_IT: list[dict[str, Any]
     old = [row for uuid in packages for row in package(ctx, BITCAT, RAW, uuid)]
     rows = [{**row, **corrections.get(tuple(row[name] for name in SOURCE), {})}
             for row in old]
-    reasons = classify(ctx, rows) if not problems else []
+    reasons, order_items = classify(ctx, rows) if not problems else Classified([], [])
     for row, reason in zip(rows, reasons, strict=True):
         if reason is not None and reason.msgno != PACKAGE_HAS_ERRORS:
             problems.error(reason.msgid, reason.msgno, *reason.variables, parameter=ITEMS,
@@ -216,7 +253,8 @@ def bitraw_correct(ctx: CallContext, BITCAT: str, IT_BIT_IT: list[dict[str, Any]
     else:
         for row in old:
             ctx.delete(BIT_TABLES[BITCAT][RAW], {name: row[name] for name in KEY})
-        ET_BIT_RESULT[:] = [write(ctx, BITCAT, row, None) for row in rows]
+        ET_BIT_RESULT[:] = [write(ctx, BITCAT, row, None, order_item)
+                            for row, order_item in zip(rows, order_items, strict=True)]
         RETURN[:] = [problems.success("FKK_CI", "039", len(rows))]
     return {ITEMS: IT_BIT_IT, "ET_BIT_RESULT": ET_BIT_RESULT, "RETURN": RETURN}
 

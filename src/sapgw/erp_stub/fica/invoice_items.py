@@ -6,7 +6,9 @@ posts the invoice correction to that performance obligation. Written with the in
 document, in the caller's LUW. From the invoicing document: DUE_DATE = its net due date
 (FAEDN), INVOICE_TYPE = the FI-CA document type of its posting (DFKKKO-BLART, IN; ours, SAP's
 values are not public), FINAL_INVOICE = X when the item bills up to the contract item's end
-of validity (ours); REVERSAL stays blank (invoicing reversal is not built).
+of validity (ours); REVERSAL stays blank (invoicing reversal is not built). Event 8205 sees
+them before they are saved, as it sees a contract's order items (simulation, then for
+real); a module that fails stops the account's invoicing document (invoicing.py).
 """
 
 from __future__ import annotations
@@ -14,19 +16,32 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sapgw.erp_stub.fica import contracts
+from sapgw.erp_stub.fica import contracts, event_8205
 from sapgw.erp_stub.fica.customizing import ra_settings, service_type
 from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_condition, write
 from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, INVOICE
 from sapgw.erp_stub.kernel.context import CallContext
 
 
-def record(ctx: CallContext, invdocno: str, header: dict[str, Any],
-           items: list[dict[str, Any]]) -> list[str]:
-    """Register the invoice items of an invoicing document; their RAI_IDs."""
+def prepare(ctx: CallContext, invdocno: str, header: dict[str, Any],
+            items: list[dict[str, Any]]) -> Records:
+    """The invoice items of an invoicing document after event 8205 (simulation, then for
+    real); raises event_8205.EventError, before anything of the document is registered."""
+    records = _invoice_items(ctx, invdocno, header, items)
+    event_8205.run(ctx, records, [], simulation=True)
+    return event_8205.run(ctx, records, [], simulation=False)
+
+
+def record(ctx: CallContext, records: Records) -> list[str]:
+    """Register the prepared invoice items in the caller's LUW; their RAI_IDs."""
+    return write(ctx, records) if records else []
+
+
+def _invoice_items(ctx: CallContext, invdocno: str, header: dict[str, Any],
+                   items: list[dict[str, Any]]) -> Records:
     settings = ra_settings(ctx)
     if not settings.active:
-        return []
+        return Records()
     stamp = Decimal(ctx.clock.now().strftime("%Y%m%d%H%M%S"))
     records = Records()
     for item in items:
@@ -58,7 +73,7 @@ def record(ctx: CallContext, invdocno: str, header: dict[str, Any],
             "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
             "BETRW": item["BETRW"], "WAERS": item["WAERS"], "MAIN_COND_TYPE": "X",
             "STATISTIC": "", "CHIND": ""})
-    return write(ctx, records) if records else []
+    return records
 
 
 def _final(contract_item: dict[str, Any], billed_to: str) -> bool:

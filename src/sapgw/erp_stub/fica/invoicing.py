@@ -12,7 +12,8 @@ days (ours: no payment terms are emulated). An account whose accounts cannot be 
 or whose posting period is closed is not invoiced: its orders stay, its problems are
 answered, the others are invoiced. Two runs invoicing one order at once: the second one's
 commit terminates (FKK_CI 047), nothing of it posted. Relevant items give revenue
-accounting invoice items (invoice_items.py).
+accounting invoice items (invoice_items.py); when event 8205 refuses them, that account is
+not invoiced (its orders stay, FKK_CI 050-054 and 071), the others are.
 """
 
 from __future__ import annotations
@@ -153,7 +154,10 @@ def _accounts(ctx: CallContext, invoice: Invoice, budat: str, problems: Problems
 
 def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str, user: str
          ) -> Posted:
-    """Register the invoicing document and its FI-CA document in the caller's LUW."""
+    """Register the invoicing document and its FI-CA document in the caller's LUW.
+
+    Raises event_8205.EventError (FKK_CI 050-054) before registering anything when the
+    event's module refuses the document's invoice items."""
     now = ctx.clock.now()
     cpudt, cputm = now.strftime("%Y%m%d"), now.strftime("%H%M%S")
     company = fbas.company_code(ctx, invoice.bukrs)
@@ -171,6 +175,19 @@ def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str,
         revenue[line["HKONT"]] -= line["BILL_AMOUNT"]
     if sum(receivable.values()) + sum(revenue.values()) != 0:
         raise ValueError(f"FI-CA document of {invoice.vkont} does not balance")
+    items = [{
+        "INVDOCNO": invdocno, "INVDOCITEM": f"{number:06d}", "BUKRS": invoice.bukrs,
+        "VTREF": line["VTREF"], "VTPOS": line["VTPOS"], "SUBAP": line["SUBAP"],
+        "HVORG": line["HVORG"], "TVORG": line["TVORG"], "WAERS": invoice.currency,
+        "BETRW": line["BILL_AMOUNT"], "MENGE": line["QUANTITY"], "MEINS": line["QTY_UNIT"],
+        "RAREL": line["RAREL"], "SERVICE_TYPE": line["SERVICE_TYPE"],
+        "DATE_FROM": line["DATE_FROM"], "DATE_TO": line["DATE_TO"], "HKONT": line["HKONT"],
+        "OPBEL": opbel, "SRCDOCCAT": SOURCE_BILLING, "SRCDOCNO": line["BILLDOCNO"],
+        "SRCDOCITEM": line["BILLDOCITEM"]}
+        for number, line in enumerate(invoice.lines, start=1)]
+    rai_items = invoice_items.prepare(ctx, invdocno, {
+        "GPART": invoice.gpart, "VKONT": invoice.vkont, "BUDAT": budat, "FAEDN": faedn,
+        "BLART": DOCUMENT_TYPE}, items)   # event 8205 may refuse: before anything is written
     ctx.insert(DFKKKO, {"OPBEL": opbel, "FIKEY": fikey, "APPLK": CONVERGENT,
                         "BLART": DOCUMENT_TYPE, "HERKF": ORIGIN, "WAERS": invoice.currency,
                         "BLDAT": budat, "BUDAT": budat, "GJAHR": f"{year:04d}",
@@ -193,20 +210,8 @@ def post(ctx: CallContext, invoice: Invoice, budat: str, fikey: str, runno: str,
         "VKONT": invoice.vkont, "BUKRS": invoice.bukrs, "INVRUNNO": runno, "FIKEY": fikey,
         "BUDAT": budat, "BLDAT": budat, "FAEDN": faedn, "TOTAL_CURR": invoice.currency,
         "TOTAL_AMT": total, "CRNAME": user, "CRDATE": cpudt, "CRTIME": cputm})
-    items = [{
-        "INVDOCNO": invdocno, "INVDOCITEM": f"{number:06d}", "BUKRS": invoice.bukrs,
-        "VTREF": line["VTREF"], "VTPOS": line["VTPOS"], "SUBAP": line["SUBAP"],
-        "HVORG": line["HVORG"], "TVORG": line["TVORG"], "WAERS": invoice.currency,
-        "BETRW": line["BILL_AMOUNT"], "MENGE": line["QUANTITY"], "MEINS": line["QTY_UNIT"],
-        "RAREL": line["RAREL"], "SERVICE_TYPE": line["SERVICE_TYPE"],
-        "DATE_FROM": line["DATE_FROM"], "DATE_TO": line["DATE_TO"], "HKONT": line["HKONT"],
-        "OPBEL": opbel, "SRCDOCCAT": SOURCE_BILLING, "SRCDOCNO": line["BILLDOCNO"],
-        "SRCDOCITEM": line["BILLDOCITEM"]}
-        for number, line in enumerate(invoice.lines, start=1)]
     ctx.insert(DFKKINVDOC_I, items)
-    invoice_items.record(ctx, invdocno, {"GPART": invoice.gpart, "VKONT": invoice.vkont,
-                                         "BUDAT": budat, "FAEDN": faedn,
-                                         "BLART": DOCUMENT_TYPE}, items)
+    invoice_items.record(ctx, rai_items)
     ctx.insert(DFKKINVDOC_P, {"INVDOCNO": invdocno, "OPBEL": opbel, "XNEWDOC": "X"})
     for billdocno in invoice.billdocs:
         ctx.update(DFKKINVBILL_H, {"BILLDOCNO": billdocno},

@@ -12,6 +12,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "903": "Enter &1 for a business partner of category &2",
         "904": "Business partner &1 has been created",
         "905": "Business partner &1 already exists",
+        "906": "Business partner &1 has been changed",
     },
     "FKK_CI": {
         "001": "Contract account &1 has been created",
@@ -78,5 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "067": "&1 of &2 was transferred by another run at the same time",
         "068": "Processing level &1 is not defined (1 or 2, TFKRA_ACT)",
         "070": "&1 fulfilment items would be aggregated from &2 billable item records",
+        "072": "Contract account &1 has been changed",
+        "071": "Contract account &1 not invoiced: its orders stay for a later run",
     },
 }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sapgw.erp_stub.fica import billing, invoicing
+from sapgw.erp_stub.fica import billing, event_8205, invoicing
 from sapgw.erp_stub.fica.bit_tables import BIT_TABLES, DEMO_CLASS
 from sapgw.erp_stub.fica.master_data import RFC_USER, contract_account, group
 from sapgw.erp_stub.fica.returns import Problems
@@ -136,13 +136,14 @@ def _invoice(ctx: CallContext, vkont: str | None, budat: str, fikey: str, mass: 
             runno = ctx.numbers.next("FKK_RUN") if mass else ""
             key = invoicing.reconciliation_key(ctx, "" if mass else fikey, budat, runno,
                                                RFC_USER, problems)
-        posted = [] if problems.refused(KEY_CLOSED) else [
-            invoicing.post(ctx, invoice, budat, key, runno, RFC_USER) for invoice in invoices]
+        posted = [] if problems.refused(KEY_CLOSED) else _post(
+            ctx, invoices, budat, key, runno, failed, problems)
     except NumberRangeError as error:
         problems.number_range(error)
         ctx.rollback()
         posted = []
     if not posted:
+        ctx.rollback()   # a key opened for documents event 8205 then refused
         messages[:] = problems.rows
         return "", ""
     if mass or not fikey:
@@ -156,6 +157,23 @@ def _invoice(ctx: CallContext, vkont: str | None, budat: str, fikey: str, mass: 
     if mass:
         messages.append(problems.success("FKK_CI", "048", len(posted), len(failed)))
     return runno, key
+
+
+def _post(ctx: CallContext, invoices: list[invoicing.Invoice], budat: str, key: str,
+          runno: str, failed: list[str], problems: Problems) -> list[invoicing.Posted]:
+    """Post each invoice; one whose invoice items event 8205 refuses is not invoiced (its
+    orders stay, FKK_CI 050-054 and 071; nothing of it registered), the others are."""
+    posted = []
+    for invoice in invoices:
+        try:
+            posted.append(invoicing.post(ctx, invoice, budat, key, runno, RFC_USER))
+        except event_8205.EventError as error:
+            problems.error("FKK_CI", error.number, *error.variables, parameter="VKONT",
+                           field="VKONT")
+            problems.error("FKK_CI", "071", invoice.vkont, parameter="VKONT", field="VKONT")
+            if invoice.vkont not in failed:
+                failed.append(invoice.vkont)
+    return posted
 
 
 @group.function(interface("FKK_INV_INVOICE_SINGLE", [
