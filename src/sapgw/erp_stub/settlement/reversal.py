@@ -37,9 +37,9 @@ from sapgw.erp_stub.settlement.run import (
     Outcome,
     _Log,
     _settled,
+    post_fi,
 )
 from sapgw.erp_stub.settlement.tables import AUAA, AUAK, ZAUA_RA
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 GL = "SK"
@@ -92,16 +92,7 @@ def reverse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool
     pa_belnr = _to_segment(ctx, order, original, receivers, belnr, usnam, say)
     if pa_belnr is None:
         return outcome
-    awkey = ""
-    if fi_params is not None:
-        fi_params["DOCUMENTHEADER"].update(OBJ_KEY=belnr, REF_DOC_NO=belnr)
-        result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
-        failed = errors(result["RETURN"])
-        if failed:  # checked a moment ago: only a number range can fail here
-            first = failed[-1]
-            raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
-                                   first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
-        awkey = result["OBJ_KEY"]
+    awkey = post_fi(ctx, fi_params, belnr) if fi_params is not None else ""
     co_belnr = _co_document(ctx, order, original, receivers, belnr, usnam)
     _register(ctx, order, original, segments, belnr, co_belnr, awkey, pa_belnr, usnam)
     say("S", "008", original["BELNR"], belnr, order["AUFNR"])

@@ -155,16 +155,7 @@ def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool 
     pa_belnr = _to_segment(ctx, order, head, receiver, plan, budat, belnr, usnam, say)
     if pa_belnr is None:
         return outcome
-    awkey = ""
-    if fi_params is not None:
-        fi_params["DOCUMENTHEADER"].update(OBJ_KEY=belnr, REF_DOC_NO=belnr)
-        result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
-        failed = errors(result["RETURN"])
-        if failed:  # checked a moment ago: only a number range can fail here
-            first = failed[-1]
-            raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
-                                   first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
-        awkey = result["OBJ_KEY"]
+    awkey = post_fi(ctx, fi_params, belnr) if fi_params is not None else ""
     co_belnr = _co_document(ctx, order, receiver, plan, budat, belnr, gjahr, usnam)
     _register(ctx, order, receiver, plan, belnr, gjahr, period, budat, co_belnr, awkey,
               pa_belnr, usnam)
@@ -379,3 +370,16 @@ def settlement_orders(ctx: CallContext, kokrs: str) -> list[str]:
     """KO8G's worklist: the area's internal orders with a settlement rule, not closed."""
     return [order["AUFNR"] for order in co.orders(ctx, kokrs=kokrs)
             if "SETC" in (active := co.statuses(ctx, order["OBJNR"])) and "CLSD" not in active]
+
+
+def post_fi(ctx: CallContext, fi_params: dict[str, Any], belnr: str) -> str:
+    """Post the settlement document's FI document (checked before): its reference key.
+    Only a number range can fail here, and then the whole LUW must go."""
+    fi_params["DOCUMENTHEADER"].update(OBJ_KEY=belnr, REF_DOC_NO=belnr)
+    result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
+    failed = errors(result["RETURN"])
+    if failed:
+        first = failed[-1]
+        raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
+                               first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
+    return str(result["OBJ_KEY"])
