@@ -56,17 +56,22 @@ _RESERVED = frozenset({"func_name", "options"})
 
 
 def rfc_routes(connect: Connect, *, session_timeout: float = 600,
-               max_sessions: int = 1000, inline: bool = False) -> list[Route]:
+               max_sessions: int = 1000, inline: bool = False,
+               units_inline: bool | None = None) -> list[Route]:
     """The JSON RFC routes for the app to mount, serving the system `connect` opens.
 
-    `inline` runs stateless calls and units on the event loop instead of a worker thread.
-    Only for a server that is the sole user of an in-process system on SQLite
-    (`sapgw erp serve`): its calls are CPU-bound and serialised by the GIL anyway, so the
-    thread hand-off (about a third of a call's server time) buys nothing there; but a call
-    that waits (a lock held by another process, a remote database) holds every request.
+    `inline` runs stateless calls on the event loop instead of a worker thread, and so do
+    units unless `units_inline` is False. Only for an in-process system on SQLite: its calls
+    are CPU-bound and serialised by the GIL anyway, so the thread hand-off (about a third of
+    a call's server time) buys nothing there; but a call that waits (a lock held by another
+    thread or process, a remote database) holds every request meanwhile. `sapgw erp serve`
+    is the sole user of its database and runs both inline; `sapgw serve` shares its
+    databases with its schedulers and runs only the stateless calls inline.
     """
     sessions = Sessions(connect, session_timeout, max_sessions)
-    run = _run_inline if inline else run_in_threadpool
+    run_call = _run_inline if inline else run_in_threadpool
+    run = (_run_inline if (inline if units_inline is None else units_inline)
+           else run_in_threadpool)
 
     async def call_function(request: Request) -> Response:
         function = request.path_params["FUNCTION"]
@@ -85,7 +90,7 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             return _response(*await run(
                 _submit_once, connect, tid, queue, [RfcCall(function, params)]))
         if context_id is None and headers.get(CONTEXT_ACCEPT, "").lower() != "header":
-            return _response(await run(_call_once, connect, function, params))
+            return _response(await run_call(_call_once, connect, function, params))
         try:
             owner = caller(request)
             session = await (sessions.open(owner) if context_id is None
