@@ -334,8 +334,11 @@ class ServedConnection(RfcConnection):
 
     def submit_units(self, units: list[tuple[str, list[RfcCall], str | None]]
                      ) -> tuple[int, Exception | None]:
-        """ERP units only (the usual inbound queue): the ERP's batch in one transaction."""
-        if self.queue_units or any(self.served.is_gateway_unit(calls) for _, calls, _ in units):
+        """ERP units only (the usual inbound queue, or a partner's tRFC units that arrived
+        together): the ERP's batch in one transaction. A partner's qRFC units go to the
+        inbound queue one by one, gateway functions run one by one."""
+        if ((self.queue_units and any(queue is not None for _, _, queue in units))
+                or any(self.served.is_gateway_unit(calls) for _, calls, _ in units)):
             return super().submit_units(units)
         return self.erp().submit_units(units)
 
