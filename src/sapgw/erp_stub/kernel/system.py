@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 
 from sapgw.clock import Clock
 from sapgw.db import Database
+from sapgw.driver_insert import insert_rows
 from sapgw.erp_stub.kernel import messages
 from sapgw.erp_stub.kernel.application import Application, check_applications
 from sapgw.erp_stub.kernel.buffer import TableBuffer, is_buffered, table_of, write_ddlog
@@ -270,8 +271,8 @@ class ErpSystem:
                             failure = exc
                             break
                     done += 1
-                if executed:
-                    conn.execute(_TID_INSERT, executed)
+                if executed:  # compiled once, on the driver (driver_insert)
+                    insert_rows(conn, _ARFC, executed)
                 self._write_confirmations(conn)
         except Exception:
             self.numbers.forget()
@@ -295,7 +296,7 @@ class ErpSystem:
     def _record(self, conn: Connection, luw: Luw, tid: str, queue: str | None) -> None:
         """The unit's writes and its TID, in the caller's transaction."""
         luw.flush(conn)
-        conn.execute(_TID_INSERT, self._tid_row(tid, queue))
+        insert_rows(conn, _ARFC, [self._tid_row(tid, queue)])
 
     def _tid_row(self, tid: str, queue: str | None) -> dict[str, str]:
         """ARFCRSTATE's record of an executed unit: its TID is never executed again."""
@@ -346,7 +347,6 @@ _ARFC = ARFCRSTATE.__table__  # type: ignore[attr-defined]
 _TID_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID == bindparam("tid"))
 _TIDS_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID.in_(bindparam("tids",
                                                                           expanding=True)))
-_TID_INSERT = _ARFC.insert()
 _TID_CONFIRM = (_ARFC.update().where(_ARFC.c.ARFCTID == bindparam("tid"))
                 .values(ARFCSTATE="CONFIRMD"))
 
