@@ -182,6 +182,17 @@ class ErpSystem:
                 write_ddlog(conn, [table.name], self.clock.now())
         return written
 
+    def preload_buffer(self) -> int:
+        """Load every buffered (customizing) table into the table buffer now, as a server
+        that starts (`sapgw serve`), so its first call does not pay for the loads (issue 15:
+        the first posting took ~18 ms, the later ones ~0.5 ms). Answers how many tables."""
+        tables = [table for table in ErpTable.metadata.sorted_tables if is_buffered(table)]
+        with self.db.read() as conn:
+            self.buffer.sync(conn)
+            for table in tables:
+                self.buffer.rows(conn, table)
+        return len(tables)
+
     def sync_buffer(self) -> None:
         """Drop buffered tables changed by any process since the last look (DDLOG)."""
         with self.db.read() as conn:

@@ -106,7 +106,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> GatewayApp:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if run_schedulers:
             if gateway.settings.rfc_destination:  # built now, so the first call is not slower
-                gateway.served_rfc.names()
+                gateway.served_rfc.warm_up()
             gateway.start()
         yield
         gateway.close()

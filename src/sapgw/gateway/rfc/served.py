@@ -184,6 +184,15 @@ class ServedRfc:
         erp = self._erp_system().registry.names() if self.destination else []
         return sorted({*self.functions.names(), *erp})
 
+    def warm_up(self) -> None:
+        """Build the served system now and fill its table buffer (a server's start), so
+        that the first call is no slower than the later ones."""
+        if self.destination:
+            system = self._erp_system()
+            preload = getattr(system, "preload_buffer", None)
+            if preload is not None:
+                preload()
+
     def _erp_system(self) -> Any:
         return self.gateway.destinations.local_system(self.destination)
 
