@@ -319,13 +319,14 @@ def test_units_arriving_together_commit_together_and_a_failure_stays_its_own(erp
     tids = [new_tid() for _ in range(4)]
     units = [(tids[0], "A", ""), (tids[1], "B", "X"), (tids[2], "C", ""), (tids[0], "A", "")]
 
-    async def main():
-        batches = UnitBatches(connect)
+    batches = UnitBatches(connect)
+
+    async def main(units):
         return await asyncio.gather(*(
             batches.submit(tid, [RfcCall("Z_JSONRFC_POST", {"KEY": key, "FAIL": fail})])
             for tid, key, fail in units))
 
-    answers = asyncio.run(main())
+    answers = asyncio.run(main(units))
     assert [status for (status, _), _ in answers] == [200, 500, 200, 200]
     assert [headers.get("sap-trfc-state") for _, headers in answers] == [
         "EXECUTED", None, "EXECUTED", "EXECUTED"]
@@ -333,3 +334,5 @@ def test_units_arriving_together_commit_together_and_a_failure_stays_its_own(erp
     assert arfcrstate(erp, tids[1]) is None and arfcrstate(erp, tids[2]) is not None
     with erp.connect() as conn:
         assert conn.call("Z_JSONRFC_COUNT")["COUNT"] == 2  # A once, C; B left nothing
+    (status, _), headers = asyncio.run(main([(new_tid(), "D", "")]))[0]  # another loop
+    assert (status, headers["sap-trfc-state"]) == (200, "EXECUTED")

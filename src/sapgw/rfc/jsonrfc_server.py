@@ -166,10 +166,12 @@ class UnitBatches:
         self._drain: asyncio.Task[None] | None = None
 
     async def submit(self, tid: str, calls: list[RfcCall]) -> tuple[Answer, dict[str, str]]:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
         self._pending.append((tid, calls, future))
-        if self._drain is None:
-            self._drain = asyncio.get_running_loop().create_task(self._run())
+        drain = self._drain  # none running, or one that died with its loop (a test's)
+        if drain is None or drain.done() or drain.get_loop() is not loop:
+            self._drain = loop.create_task(self._run())
         result: tuple[Answer, dict[str, str]] = await future
         return result
 
@@ -187,7 +189,8 @@ class UnitBatches:
                     if not future.done():
                         future.set_result(answer)
         finally:
-            self._drain = None
+            if self._drain is asyncio.current_task():
+                self._drain = None
 
 
 def _submit_together(connect: Connect, units: list[tuple[str, list[RfcCall]]]
