@@ -2,8 +2,10 @@
 
 The routes serve whatever system the `connect` factory gives (the ERP stub in production);
 this module knows nothing of it. They are plain Starlette routes on the hot path: the body
-is parsed once, the synchronous call runs in a worker thread so the event loop never
-blocks, and the answer is one `Response` with the whole body, so it goes out in one write.
+is parsed once, the synchronous call runs in a worker thread (or, where it cannot wait on
+anything, on the event loop: `rfc_routes`), tRFC units arriving together are committed
+together (`UnitBatches`), and the answer is one `Response` with the whole body, so it goes
+out in one write.
 
 A call without a session runs in a fresh connection that is closed afterwards (uncommitted
 work is discarded, as when a pyrfc connection closes without commit). Stateful sessions
