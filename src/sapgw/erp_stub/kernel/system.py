@@ -253,13 +253,13 @@ class ErpSystem:
         """
         if self.db.single_connection:
             return self._execute_one_by_one(units)
-        self.sync_buffer()
         done, failure = 0, None
         tids = [tid for tid, _, _ in units]
         committed: list[Luw] = []
         executed: list[dict[str, str]] = []
         try:
             with self.db.write() as conn:
+                self.buffer.sync(conn)  # the DDLOG check in this transaction, not one more
                 seen = {row.ARFCTID for row in conn.execute(_TIDS_SEEN, {"tids": tids})}
                 for tid, calls, queue in units:
                     if tid not in seen:
