@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, inspect, select, update
 
 from sapgw.clock import Clock
 from sapgw.db import Database
@@ -186,8 +186,13 @@ class ErpSystem:
         """Load every buffered (customizing) table into the table buffer now, as a server
         that starts (`sapgw serve`), so its first call does not pay for the loads (issue 15:
         the first posting took ~18 ms, the later ones ~0.5 ms). Answers how many tables."""
-        tables = [table for table in ErpTable.metadata.sorted_tables if is_buffered(table)]
         with self.db.read() as conn:
+            # only the tables this system's database has (another system, e.g. RAR, has
+            # its own set although one process imports every table class)
+            present = set(inspect(conn).get_table_names(
+                schema=None if self.db.is_sqlite else self.db.schema))
+            tables = [table for table in ErpTable.metadata.sorted_tables
+                      if is_buffered(table) and table.name in present]
             self.buffer.sync(conn)
             for table in tables:
                 self.buffer.rows(conn, table)
