@@ -35,7 +35,16 @@ def test_serve_answers_healthz(tmp_path):
                 time.sleep(0.1)
         assert response.status_code == 200
         assert response.json()["status"] == "ok"
+        # JSON RFC on its short path (GatewayApp), the ERP stub built at start
+        ping = httpx.post(f"http://127.0.0.1:{port}/sap/bc/rfc/RFC_PING", content=b"{}")
+        missing = httpx.post(f"http://127.0.0.1:{port}/sap/bc/rfc/Z_NOT_THERE", content=b"{}")
+        assert (ping.status_code, ping.json()) == (200, {})
+        assert missing.json()["key"] == "FU_NOT_FOUND"
     finally:
         proc.terminate()
         proc.wait(10)
         log.close()
+    access = (tmp_path / "serve.log").read_text()
+    assert '"GET /healthz HTTP/1.1" 200' in access
+    assert "/sap/bc/rfc/Z_NOT_THERE" in access  # errors stay in the access log
+    assert "/sap/bc/rfc/RFC_PING" not in access  # answered RFC calls do not (as SAP's ICM)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,6 +59,8 @@ class Database:
         # read transaction cannot stay open while another part writes.
         path = url.split("///", 1)[1] if "///" in url else ""
         self.single_connection = self.is_sqlite and path in ("", ":memory:")
+        self._writer = (_writer_lock(path) if self.is_sqlite and not self.single_connection
+                        else None)
         self.engine = self._create_engine(url, schema)
 
     def _create_engine(self, url: str, schema: str | None) -> Engine:
@@ -83,7 +87,28 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: committed on success, rolled back on any exception."""
+        """A write transaction: committed on success, rolled back on any exception.
+
+        On a SQLite file the threads of this process queue for the write lock on a Python
+        lock first (`_writer_lock`): SQLite's own busy handler makes a waiting BEGIN
+        IMMEDIATE sleep 1, 2, 5, 10 ... ms between tries, so with four threads writing most
+        of the time went to sleeping (issue 15: 4 client threads were slower than 1).
+        Other processes still meet at SQLite's lock.
+        """
+        if self._writer is None:
+            with self._write() as conn:
+                yield conn
+            return
+        queued = self._writer.acquire(timeout=_WRITER_WAIT)
+        try:
+            with self._write() as conn:
+                yield conn
+        finally:
+            if queued:
+                self._writer.release()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             if self.is_sqlite:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
@@ -221,6 +246,19 @@ def _default_sql(conn: Connection, column: Column[Any]) -> str | None:
     value = default.arg  # type: ignore[attr-defined]
     return str(literal(value, column.type).compile(dialect=conn.dialect,
                                                    compile_kwargs={"literal_binds": True}))
+
+
+# SQLite file -> the lock this process's writers of it queue on; reentrant, so a nested
+# write in one thread meets SQLite's busy timeout as before instead of hanging here.
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+_WRITER_WAIT = 30.0  # seconds, as busy_timeout; then BEGIN IMMEDIATE waits at SQLite's lock
+
+
+def _writer_lock(path: str) -> threading.RLock:
+    key = os.path.realpath(path)
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
 
 
 def _sqlite_setup(engine: Engine, wal: bool) -> None:

@@ -199,3 +199,16 @@ def test_accessors_answer_none_for_what_does_not_exist(erp: ErpSystem) -> None:
     assert fbas.document_type(ctx, "ZZ") is None
     assert fbas.company_code(ctx, "1000").KOKRS == "1000"
     assert fbas.company_codes(ctx, "1000") == ["1000"]
+
+
+def test_preload_fills_the_table_buffer_with_the_buffered_tables(tmp_path: Path) -> None:
+    """`sapgw serve` fills the buffer at start (issue 15), so its first call reads none."""
+    from sapgw.erp_stub.fbas.tables import T001
+
+    system = create_system(f"sqlite:///{tmp_path}/erp.db")
+    try:
+        assert system.buffer.loaded(T001) is None
+        assert system.preload_buffer() > 10
+        assert ("1000",) in {key[-1:] for key in system.buffer.loaded(T001)}
+    finally:
+        system.db.dispose()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from sapgw.db import StorageUnavailable
 from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.idoc import process_codes
@@ -204,14 +206,14 @@ def test_bad_list_and_profile_input_is_a_400(web):
 
 def test_an_idoc_the_database_failed_on_stays_in_50_for_bd87(web, sapgw, monkeypatch):
     store = sapgw.idocs.store
-    set_status = store.set_status
+    set_statuses = store.set_statuses
 
-    def failing_once(conn, docnum, status, text, messages=None):
-        if status == "64" and docnum == "0000000000000001":
+    def failing_once(conn, docnum, steps):  # 64 and 62 are written together
+        if steps[0][0] == "64" and docnum == "0000000000000001":
             raise StorageUnavailable("storage error after 5 tries: database is locked")
-        set_status(conn, docnum, status, text, messages)
+        set_statuses(conn, docnum, steps)
 
-    monkeypatch.setattr(store, "set_status", failing_once)
+    monkeypatch.setattr(store, "set_statuses", failing_once)
     body = write_idoc_xml([acc_document("IDOC13"), acc_document("IDOC14")])
     first, second = web.post("/sap/bc/idoc_xml", content=body, headers=JSON).json()
 
@@ -222,3 +224,23 @@ def test_an_idoc_the_database_failed_on_stays_in_50_for_bd87(web, sapgw, monkeyp
     monkeypatch.undo()
     assert web.post(f"/api/idocs/{first['DOCNUM']}/reprocess").json()["STATUS"] == "53"
     assert len(documents(sapgw, "IDOC13")) == 1
+
+
+def test_one_idoc_is_stored_and_checked_in_one_commit_or_not_at_all(sapgw, monkeypatch):
+    """Issue 15: 50, 64 and 62 of a single IDoc commit together; a failure before that
+    commit leaves no IDoc behind (the sender, unanswered, sends it again), never a 50 alone."""
+    inbound, store = sapgw.idocs.inbound, sapgw.idocs.store
+
+    def broken(conn, docnum, steps):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "set_statuses", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        inbound.receive_xml(write_idoc_xml([acc_document("IDOC20")]))
+    assert store.count() == 0
+    monkeypatch.undo()
+    result = inbound.receive_xml(write_idoc_xml([acc_document("IDOC20")]))[0]
+    assert result["STATUS"] == "53" and result["DOCNUM"] == "0000000000000001"
+    assert [s["STATUS"] for s in store.detail(result["DOCNUM"])["status"]] == [
+        "50", "64", "62", "53"]
+    assert len(documents(sapgw, "IDOC20")) == 1

@@ -294,3 +294,45 @@ def test_unit_with_an_unknown_function_is_404(client):
                                                       "CALLS": [["Z_NOPE", {}]]})
     assert response.status_code == 404
     assert response.json()["key"] == "FU_NOT_FOUND"
+
+
+def test_units_arriving_together_commit_together_and_a_failure_stays_its_own(erp):
+    """Group commit (UnitBatches): one batch for units that wait together; the failing one
+    answers its error and leaves no trace, the ones after it still run, a TID twice runs once."""
+    import asyncio
+
+    from sapgw.rfc.jsonrfc_server import UnitBatches
+    from sapgw.types import RfcCall
+
+    batches_run: list[int] = []
+
+    def connect():
+        conn = erp.connect()
+        submit_units = conn.submit_units
+
+        def counted(units):
+            batches_run.append(len(units))
+            return submit_units(units)
+        conn.submit_units = counted
+        return conn
+
+    tids = [new_tid() for _ in range(4)]
+    units = [(tids[0], "A", ""), (tids[1], "B", "X"), (tids[2], "C", ""), (tids[0], "A", "")]
+
+    batches = UnitBatches(connect)
+
+    async def main(units):
+        return await asyncio.gather(*(
+            batches.submit(tid, [RfcCall("Z_JSONRFC_POST", {"KEY": key, "FAIL": fail})])
+            for tid, key, fail in units))
+
+    answers = asyncio.run(main(units))
+    assert [status for (status, _), _ in answers] == [200, 500, 200, 200]
+    assert [headers.get("sap-trfc-state") for _, headers in answers] == [
+        "EXECUTED", None, "EXECUTED", "EXECUTED"]
+    assert batches_run == [4, 2]  # all four together; after the failure, the two behind it
+    assert arfcrstate(erp, tids[1]) is None and arfcrstate(erp, tids[2]) is not None
+    with erp.connect() as conn:
+        assert conn.call("Z_JSONRFC_COUNT")["COUNT"] == 2  # A once, C; B left nothing
+    (status, _), headers = asyncio.run(main([(new_tid(), "D", "")]))[0]  # another loop
+    assert (status, headers["sap-trfc-state"]) == (200, "EXECUTED")

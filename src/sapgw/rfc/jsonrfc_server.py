@@ -2,8 +2,10 @@
 
 The routes serve whatever system the `connect` factory gives (the ERP stub in production);
 this module knows nothing of it. They are plain Starlette routes on the hot path: the body
-is parsed once, the synchronous call runs in a worker thread so the event loop never
-blocks, and the answer is one `Response` with the whole body, so it goes out in one write.
+is parsed once, the synchronous call runs in a worker thread (or, where it cannot wait on
+anything, on the event loop: `rfc_routes`), tRFC units arriving together are committed
+together (`UnitBatches`), and the answer is one `Response` with the whole body, so it goes
+out in one write.
 
 A call without a session runs in a fresh connection that is closed afterwards (uncommitted
 work is discarded, as when a pyrfc connection closes without commit). Stateful sessions
@@ -13,6 +15,7 @@ headers). A call with a TID header is a tRFC/qRFC unit of one call (`units`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -43,7 +46,14 @@ from sapgw.rfc.jsonvalues import (
     loads,
 )
 from sapgw.rfc.sessions import SessionNotFound, Sessions, caller, close_quietly
-from sapgw.rfc.units import TRFC_TID, state_headers, submit, unit_from_headers, unit_id
+from sapgw.rfc.units import (
+    TRFC_STATE,
+    TRFC_TID,
+    state_headers,
+    submit,
+    unit_from_headers,
+    unit_id,
+)
 from sapgw.types import RfcCall, is_tid
 
 log = logging.getLogger(__name__)
@@ -56,17 +66,23 @@ _RESERVED = frozenset({"func_name", "options"})
 
 
 def rfc_routes(connect: Connect, *, session_timeout: float = 600,
-               max_sessions: int = 1000, inline: bool = False) -> list[Route]:
+               max_sessions: int = 1000, inline: bool = False,
+               units_inline: bool | None = None) -> list[Route]:
     """The JSON RFC routes for the app to mount, serving the system `connect` opens.
 
-    `inline` runs stateless calls and units on the event loop instead of a worker thread.
-    Only for a server that is the sole user of an in-process system on SQLite
-    (`sapgw erp serve`): its calls are CPU-bound and serialised by the GIL anyway, so the
-    thread hand-off (about a third of a call's server time) buys nothing there; but a call
-    that waits (a lock held by another process, a remote database) holds every request.
+    `inline` runs stateless calls on the event loop instead of a worker thread, and so do
+    units unless `units_inline` is False. Only for an in-process system on SQLite: its calls
+    are CPU-bound and serialised by the GIL anyway, so the thread hand-off (about a third of
+    a call's server time) buys nothing there; but a call that waits (a lock held by another
+    thread or process, a remote database) holds every request meanwhile. `sapgw erp serve`
+    is the sole user of its database and runs both inline; `sapgw serve` shares its
+    databases with its schedulers and runs only the stateless calls inline.
     """
     sessions = Sessions(connect, session_timeout, max_sessions)
-    run = _run_inline if inline else run_in_threadpool
+    inline_units = inline if units_inline is None else units_inline
+    run_call = _run_inline if inline else run_in_threadpool
+    run = _run_inline if inline_units else run_in_threadpool
+    batches = UnitBatches(connect)
 
     async def call_function(request: Request) -> Response:
         function = request.path_params["FUNCTION"]
@@ -82,10 +98,12 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             return _response(error_answer(error))
         if unit is not None:
             tid, queue = unit
-            return _response(*await run(
-                _submit_once, connect, tid, queue, [RfcCall(function, params)]))
+            calls = [RfcCall(function, params)]
+            if queue is None and not inline_units:  # tRFC: group commit with its neighbours
+                return _response(*await batches.submit(tid, calls))
+            return _response(*await run(_submit_once, connect, tid, queue, calls))
         if context_id is None and headers.get(CONTEXT_ACCEPT, "").lower() != "header":
-            return _response(await run(_call_once, connect, function, params))
+            return _response(await run_call(_call_once, connect, function, params))
         try:
             owner = caller(request)
             session = await (sessions.open(owner) if context_id is None
@@ -105,6 +123,8 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
             tid, queue, calls = _unit(await request.body())
         except RFCLibError as error:
             return _response(error_answer(error))
+        if queue is None and not inline_units:
+            return _response(*await batches.submit(tid, calls))
         return _response(*await run(_submit_once, connect, tid, queue, calls))
 
     async def submit_units(request: Request) -> Response:
@@ -126,6 +146,77 @@ def rfc_routes(connect: Connect, *, session_timeout: float = 600,
         Route(UNITS_PATH, submit_units, methods=["POST"]),
         Route(f"{UNIT_PATH}/{{TID}}/confirm", confirm_unit, methods=["POST"]),
     ]
+
+
+# -- group commit of tRFC units ----------------------------------------------------------
+class UnitBatches:
+    """tRFC units that arrive while the ones before them run go together in one transaction.
+
+    A unit request waits for its batch's commit before it is answered, so EXECUTED still
+    means committed (crash safety as for one unit). The batch runs in a worker thread on one
+    connection (`submit_units`: each unit in a savepoint, TID check and record in the same
+    transaction, so exactly once holds as for one unit); a unit that fails is answered with
+    its error and leaves no trace, the units after it run again in the next batch. While a
+    batch commits, the next requests queue here: with one client the batch has one unit, with
+    four each commit carries about four (issue 15: four threads had been slower than one).
+    """
+
+    def __init__(self, connect: Connect, max_units: int = 64) -> None:
+        self.connect = connect
+        self.max_units = max_units
+        self._pending: list[tuple[str, list[RfcCall], asyncio.Future[Any]]] = []
+        self._drain: asyncio.Task[None] | None = None
+
+    async def submit(self, tid: str, calls: list[RfcCall]) -> tuple[Answer, dict[str, str]]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._pending.append((tid, calls, future))
+        drain = self._drain  # none running, or one that died with its loop (a test's)
+        if drain is None or drain.done() or drain.get_loop() is not loop:
+            self._drain = loop.create_task(self._run())
+        result: tuple[Answer, dict[str, str]] = await future
+        return result
+
+    async def _run(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[:self.max_units]
+                del self._pending[:self.max_units]
+                try:
+                    answers = await run_in_threadpool(
+                        _submit_together, self.connect, [(tid, calls) for tid, calls, _ in batch])
+                except Exception as exc:  # not expected: _submit_together answers errors
+                    answers = [(error_answer(exc), {TRFC_TID: tid}) for tid, _, _ in batch]
+                for (_, _, future), answer in zip(batch, answers, strict=True):
+                    if not future.done():
+                        future.set_result(answer)
+        finally:
+            if self._drain is asyncio.current_task():
+                self._drain = None
+
+
+def _submit_together(connect: Connect, units: list[tuple[str, list[RfcCall]]]
+                     ) -> list[tuple[Answer, dict[str, str]]]:
+    """Each unit's answer and headers, the units run in as few transactions as they allow."""
+    answers: list[tuple[Answer, dict[str, str]]] = []
+    rest = units
+    while rest:
+        try:
+            with connect() as conn:
+                done, failure = conn.submit_units([(tid, calls, None) for tid, calls in rest])
+        except Exception as exc:
+            done, failure = 0, exc
+        for tid, _ in rest[:done]:
+            answers.append(((200, dumps({"TID": tid, "STATE": "EXECUTED"})),
+                            {TRFC_TID: tid, TRFC_STATE: "EXECUTED"}))
+        if failure is not None and done < len(rest):
+            answers.append((error_answer(failure), {TRFC_TID: rest[done][0]}))
+            done += 1
+        elif done == 0:  # a partial answer that ran nothing: one by one, as before
+            answers.append(_submit_once(connect, rest[0][0], None, rest[0][1]))
+            done = 1
+        rest = rest[done:]
+    return answers
 
 
 # -- work in a worker thread (or inline) ---------------------------------------------------

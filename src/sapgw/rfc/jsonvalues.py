@@ -15,6 +15,8 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import orjson
+
 # Stateful sessions, named after the ICF's: the client asks for a session with
 # `sap-contextid-accept: header`, the server answers its id in `sap-contextid`, the client
 # sends that id back, and `sap-contextid-close: X` ends the session after the call.
@@ -45,15 +47,44 @@ def _default(value: Any) -> Any:
     raise TypeError(f"a value of type {type(value).__name__} cannot be sent as JSON")
 
 
+# orjson (issue 15: the codec was a tenth of a call's server time) hands dates, times,
+# datetimes and dataclasses to `_default` as the standard library does, keys that are not
+# strings become strings as there.
+_ORJSON = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+           | orjson.OPT_NON_STR_KEYS)
+
+
 def dumps(value: Any) -> bytes:
     """Encode parameters or a result as compact UTF-8 JSON (Decimals as strings)."""
-    return json.dumps(value, default=_default, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+    try:
+        return orjson.dumps(value, default=_default, option=_ORJSON)
+    except orjson.JSONEncodeError:  # the standard library's error text (or an int > 64 bits)
+        return json.dumps(value, default=_default, ensure_ascii=False,
+                          separators=(",", ":")).encode()
 
 
-def loads(content: bytes) -> Any:
-    """Decode a JSON body; numbers with a fraction become Decimal (money is never float)."""
-    return json.loads(content, parse_float=Decimal)
+def loads(content: bytes | str) -> Any:
+    """Decode a JSON body; numbers with a fraction become Decimal (money is never float).
+
+    orjson reads fractions as float, so a body that has one is read again by the standard
+    library with `parse_float=Decimal` (RFC amounts usually travel as strings); so is one
+    orjson refuses, for the standard library's error text and its NaN and big integers.
+    """
+    try:
+        value = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content, parse_float=Decimal)
+    if _has_float(value):
+        return json.loads(content, parse_float=Decimal)
+    return value
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_float(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_float(item) for item in value)
+    return isinstance(value, float)
 
 
 def decimal_fields(params_rows: list[dict[str, Any]]) -> DecimalFields:

@@ -1,10 +1,19 @@
 """The HTTP app, assembled in one place.
 
-FastAPI serves the REST API (`/api/...`, OpenAPI at `/docs`); the hot RFC routes
-(`/sap/bc/rfc/...`) are plain Starlette routes added to the same router. Error mapping is
-outermost: every failure answers JSON with a message, never a traceback. Inside it, the
-auth middleware (`api.auth`) lets a request through only with a user allowed to make it,
-the RFC routes included; only `/healthz` stays open.
+FastAPI serves the REST API (`/api/...`, OpenAPI at `/docs`), the pages and SOAP RFC. The hot
+JSON RFC routes (`/sap/bc/rfc/...`, `/sap/bc/rfc_unit...`) are plain Starlette routes that
+`GatewayApp` dispatches to before FastAPI: behind the same auth middleware, but without
+scanning every REST and page route first and without FastAPI's middleware stack (issue 15:
+that was a fifth of a call's server time). Error mapping is outermost for the rest: every
+failure answers JSON with a message, never a traceback (the RFC routes answer their errors
+themselves, `rfc.jsonrfc_server`). The auth middleware (`api.auth`) lets a request through
+only with a user allowed to make it, the RFC routes included; only `/healthz` stays open.
+
+Which calls run where (docs/ARCHITECTURE.md, "Where a call runs"): with the gateway and the
+served ERP on SQLite, stateless JSON RFC calls run on the event loop (they read, and their
+CPU is serialised by the GIL anyway; a thread hop cost a quarter of a call); units and
+stateful sessions, which write and may wait for the write lock, and every call on
+PostgreSQL, run in the thread pool.
 """
 
 from __future__ import annotations
@@ -16,6 +25,8 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sapgw import __version__
 from sapgw.bdoc.states import IllegalTransition
@@ -44,9 +55,11 @@ from sapgw.gateway.monitor import (
     rar_pages,
     scheduler_pages,
 )
+from sapgw.gateway.rfc.destinations import local_database
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
 from sapgw.rfc.jsonrfc_server import rfc_routes
+from sapgw.rfc.jsonvalues import RFC_PATH
 from sapgw.rfc.soap_server import soap_routes
 
 log = logging.getLogger("sapgw.api")
@@ -63,15 +76,42 @@ def _bad_input(request: Request, message: str) -> Response:
     return pages.bad_input(request, message)
 
 
-def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
+class GatewayApp(FastAPI):
+    """FastAPI, with the JSON RFC paths (`/sap/bc/rfc...`) dispatched to `rfc` before it."""
+
+    rfc: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (self.rfc is not None and scope["type"] == "http"
+                and scope["path"].startswith(RFC_PATH)):
+            scope["app"] = self
+            await self.rfc(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def inline_calls(gateway: Gateway) -> bool:
+    """May stateless JSON RFC calls run on the event loop? Only with the gateway and the
+    served system on SQLite files (no network round trips, no PostgreSQL lock waits)."""
+    settings = gateway.settings
+    dest = settings.destinations.get(settings.rfc_destination)
+    if dest is None or not gateway.db.is_sqlite:
+        return False
+    url, _schema = local_database(settings, dest)
+    return url.startswith("sqlite:///") and ":memory:" not in url
+
+
+def create_app(gateway: Gateway, run_schedulers: bool = True) -> GatewayApp:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if run_schedulers:
+            if gateway.settings.rfc_destination:  # built now, so the first call is not slower
+                gateway.served_rfc.warm_up()
             gateway.start()
         yield
         gateway.close()
 
-    app = FastAPI(title="sapgw", version=__version__, lifespan=lifespan,
+    app = GatewayApp(title="sapgw", version=__version__, lifespan=lifespan,
                   description="SAP CRM Middleware and ERP stub emulator",
                   dependencies=[Depends(reject_unknown_query)],
                   docs_url=None, redoc_url=None)  # /docs from the package: api/openapi.py
@@ -104,7 +144,9 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> FastAPI:
     app.router.routes.append(metrics.metrics_route())
     if gateway.settings.rfc_destination:  # gateway functions, and the ERP stub behind them
         served = gateway.served_rfc
-        app.router.routes.extend(rfc_routes(served.connect))
+        json_rfc = rfc_routes(served.connect, inline=inline_calls(gateway), units_inline=False)
+        app.rfc = AuthMiddleware(Router(routes=json_rfc), authenticator=app.state.auth)
+        app.router.routes.extend(json_rfc)  # listed for the route rules and OpenAPI checks
         app.router.routes.extend(soap_routes(served.connect, served.interface, served.names))
 
     @app.get("/healthz", tags=["health"])

@@ -8,6 +8,11 @@ Each step is its own commit, so the history shows how far an IDoc got. 64 and 62
 together with the check, under a lock of the IDoc's EDIDC row, which makes it the claim: a
 second reprocess of the same IDoc waits for it, finds 62 and is refused. Reprocess (BD87)
 repeats the check, so fixing a partner profile helps.
+A request of one IDoc stores it (50) and checks it (64 and 62, or 56) in one commit: after a
+crash either nothing is stored and the sender, unanswered, sends again, or all three status
+records are, as when the two commits had both happened (issue 15: one commit, and the IDoc
+not read back, instead of two commits and a reload). A packet of several is stored whole
+first, then each is checked and passed on, as before.
 The channels (HTTP, IDOC_INBOUND_ASYNCHRONOUS, a file port) only read; all store here.
 """
 
@@ -58,8 +63,22 @@ class IdocInbound:
         return self.receive(parse_records(controls, data, source))
 
     def receive(self, idocs: list[Idoc]) -> list[dict[str, Any]]:
-        """Store every IDoc (status 50) before processing any, then process each."""
+        """Store every IDoc (status 50) before processing any, then process each; one IDoc
+        is stored and checked in one commit."""
+        if len(idocs) == 1:
+            return [self._receive_one(idocs[0])]
         return self.process(self.store_all(idocs))
+
+    def _receive_one(self, idoc: Idoc) -> dict[str, Any]:
+        control = dict(idoc.control)
+
+        def work(conn: Connection) -> tuple[str, dict[str, Any] | None, Any]:
+            idoc.control = dict(control)  # a retry numbers it again
+            docnum = self.store_received(conn, [idoc])[0]
+            return (docnum, *self._check(conn, docnum, idoc))
+
+        docnum, done, passed = self.db.write_retrying(work)
+        return done if done is not None else self._post(docnum, idoc, *passed)
 
     def store_all(self, idocs: list[Idoc]) -> list[str]:
         """Store IDocs with status 50 in one commit (all or none, tried again after a
@@ -75,15 +94,14 @@ class IdocInbound:
 
     def store_received(self, conn: Connection, idocs: list[Idoc]) -> list[str]:
         """Store IDocs with status 50 in the caller's transaction (e.g. with a tRFC TID)."""
-        docnums = []
+        senders = [idoc.control.get("DOCNUM", "") for idoc in idocs]
         for idoc in idocs:
-            sender_docnum = idoc.control.get("DOCNUM", "")
             idoc.control.update(TABNAM="EDI_DC40", DIRECT="2")
-            docnum = self.store.insert(conn, idoc)
+        docnums = self.store.insert_many(conn, idocs)
+        for docnum, sender_docnum in zip(docnums, senders, strict=True):
             text = TEXTS["50"] + (f" (sender's DOCNUM {sender_docnum})"
                                   if sender_docnum else "")
             self.store.set_status(conn, docnum, "50", text)
-            docnums.append(docnum)
         return docnums
 
     def process(self, docnums: list[str]) -> list[dict[str, Any]]:
@@ -123,18 +141,31 @@ class IdocInbound:
             if current not in allowed:
                 raise ActionRefused(f"IDoc {docnum} has status {current}; only "
                                     f"{', '.join(sorted(allowed))} can be processed")
-            problems = idoc.problems + (syntax_problems(idoc) if not idoc.problems else [])
-            profile, handler = None, None
-            if not problems:
-                profile, handler, problem = self._profile(conn, idoc)
-                problems += [problem] if problem else []
-            if problems or profile is None or handler is None:
-                messages = [message(p) for p in problems]
-                self.store.set_status(conn, docnum, "56", "; ".join(problems), messages)
-                return self._result(docnum, "56", messages)
-            self.store.set_status(conn, docnum, "64", TEXTS["64"])
-            self.store.set_status(conn, docnum, "62", f"{TEXTS['62']} (process code "
-                                  f"{profile.EVCODE}, destination {profile.destination})")
+            done, passed = self._check(conn, docnum, idoc)
+        return done if done is not None else self._post(docnum, idoc, *passed)
+
+    def _check(self, conn: Connection, docnum: str, idoc: Idoc
+               ) -> tuple[dict[str, Any] | None, Any]:
+        """Syntax and partner profile, in the caller's transaction: 56 with the problems
+        (answered now), or 64 and 62 and what to pass the IDoc to."""
+        problems = idoc.problems + (syntax_problems(idoc) if not idoc.problems else [])
+        profile, handler = None, None
+        if not problems:
+            profile, handler, problem = self._profile(conn, idoc)
+            problems += [problem] if problem else []
+        if problems or profile is None or handler is None:
+            messages = [message(p) for p in problems]
+            self.store.set_status(conn, docnum, "56", "; ".join(problems), messages)
+            return self._result(docnum, "56", messages), ()
+        self.store.set_statuses(conn, docnum, [
+            ("64", TEXTS["64"], None),
+            ("62", f"{TEXTS['62']} (process code {profile.EVCODE}, destination "
+                   f"{profile.destination})", None)])
+        return None, (profile, handler)
+
+    def _post(self, docnum: str, idoc: Idoc, profile: PartnerProfile,
+              handler: process_codes.Handler) -> dict[str, Any]:
+        """Pass the IDoc (62) to the application; record 53 or 51 with its messages."""
         destination = profile.destination
         posted, messages = process_codes.run(handler, idoc,
                                              lambda: self.connect(destination))

@@ -4,20 +4,28 @@ gives 16-digit DOCNUMs, for inbound and outbound IDocs alike (DIRECT 2 and 1).
 
 Every status change writes an EDIDS row and the EDIDC status in the caller's transaction, so
 the history is never behind the header. Lists page by DOCNUM (keyset), newest first.
+
+The writes of the inbound path (EDIDC, EDID4, EDIDS rows, the status and the number range)
+are statements built once (`driver_insert` for the INSERTs, bound UPDATEs and SELECTs),
+not per IDoc: building them cost more than SQLite's work (issue 15). Inbound partner
+profiles are read through a cache of at most `PROFILE_SECONDS`, cleared by a WE20 save.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlmodel import Field
 
 from sapgw.clock import Clock
 from sapgw.db import Database
+from sapgw.driver_insert import insert_rows
 from sapgw.gateway.idoc.model import Idoc, Segment
 from sapgw.gateway.store.tables import GatewayTable
 
@@ -101,6 +109,18 @@ Q = EDP13.__table__  # type: ignore[attr-defined]
 N = IdocNumberRange.__table__  # type: ignore[attr-defined]
 TABLES = [C, D, S, P, Q, N]
 CONTROL_COLUMNS = ("IDOCTYP", "MESTYP", "SNDPRT", "SNDPRN", "RCVPRT", "RCVPRN")
+_WIDTHS = {name: C.c[name].type.length for name in CONTROL_COLUMNS}
+PROFILE_SECONDS = 1.0  # how long a read partner profile (or its absence) is used again
+
+# Statements of the hot path, built once (executed with bound values).
+_DRAW = (update(N).where(N.c.OBJECT == "EDIDOC")
+         .values(NRLEVEL=N.c.NRLEVEL + bindparam("count")))
+_LEVEL = select(N.c.NRLEVEL).where(N.c.OBJECT == "EDIDOC")
+_SET_STATUS = (update(C).where(C.c.DOCNUM == bindparam("docnum"))
+               .values(STATUS=bindparam("status"), updated_at=bindparam("now")))
+_STATUS = select(C.c.STATUS).where(C.c.DOCNUM == bindparam("docnum"))
+_PARTNER = select(P).where(P.c.SNDPRT == bindparam("sndprt"), P.c.SNDPRN == bindparam("sndprn"),
+                           P.c.MESTYP == bindparam("mestyp"))
 OUTPUT_MODES = {"2": "transfer IDoc immediately", "4": "collect IDocs"}
 
 
@@ -156,6 +176,8 @@ class IdocStore:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self._profiles: dict[tuple[str, str, str], tuple[float, PartnerProfile | None]] = {}
+        self._profiles_lock = threading.Lock()
         db.create_all(GatewayTable.metadata)
         with db.serialized("sapgw-idoc-nriv"), db.write() as conn:  # several starting at once
             if conn.execute(select(N.c.OBJECT).where(N.c.OBJECT == "EDIDOC")).first() is None:
@@ -163,45 +185,63 @@ class IdocStore:
 
     # -- writing --------------------------------------------------------------------------
     def next_docnum(self, conn: Connection) -> str:
-        conn.execute(update(N).where(N.c.OBJECT == "EDIDOC").values(NRLEVEL=N.c.NRLEVEL + 1))
-        level = conn.execute(select(N.c.NRLEVEL).where(N.c.OBJECT == "EDIDOC")).scalar_one()
-        return f"{level:016d}"
+        return self.next_docnums(conn, 1)[0]
+
+    def next_docnums(self, conn: Connection, count: int) -> list[str]:
+        """`count` DOCNUMs in a row from EDIDOC: one draw for a whole packet."""
+        conn.execute(_DRAW, {"count": count})
+        level = conn.execute(_LEVEL).scalar_one()
+        return [f"{number:016d}" for number in range(level - count + 1, level + 1)]
 
     def insert(self, conn: Connection, idoc: Idoc) -> str:
         """Store an IDoc under a new DOCNUM (no status yet); returns the DOCNUM."""
-        docnum = self.next_docnum(conn)
-        idoc.control["DOCNUM"] = docnum
+        return self.insert_many(conn, [idoc])[0]
+
+    def insert_many(self, conn: Connection, idocs: list[Idoc]) -> list[str]:
+        """Store IDocs under new DOCNUMs (no status yet), in order; their DOCNUMs."""
+        docnums = self.next_docnums(conn, len(idocs))
         now = self.clock.now()
-        c = idoc.control
-        # The header columns are search keys of fixed width; a longer value a partner sent
-        # (refused by the syntax check, 56) is cut here and kept whole in `control`, so that
-        # storing never fails (PostgreSQL would refuse it, SQLite would not).
-        conn.execute(insert(C).values(
-            DOCNUM=docnum, STATUS="", control=json.dumps(c), xml_root=idoc.xml_root[:120],
-            read_problems=json.dumps(idoc.problems), created_at=now, updated_at=now,
-            schema_version=SCHEMA_VERSION, DIRECT=c.get("DIRECT", "2")[:1],
-            **{name: c.get(name, "")[:C.c[name].type.length] for name in CONTROL_COLUMNS}))
-        if idoc.segments:
-            conn.execute(insert(D), [
-                {"DOCNUM": docnum, "SEGNUM": s.segnum, "SEGNAM": s.segnam[:30],
-                 "PSGNUM": s.psgnum, "HLEVEL": s.hlevel, "SDATA": s.sdata,
-                 "fields": None if s.fields is None else json.dumps(s.fields)}
-                for s in idoc.segments])
-        return docnum
+        headers, segments = [], []
+        for docnum, idoc in zip(docnums, idocs, strict=True):
+            idoc.control["DOCNUM"] = docnum
+            c = idoc.control
+            # The header columns are search keys of fixed width; a longer value a partner
+            # sent (refused by the syntax check, 56) is cut here and kept whole in
+            # `control`, so that storing never fails (PostgreSQL would refuse it).
+            headers.append({
+                "DOCNUM": docnum, "STATUS": "", "control": json.dumps(c),
+                "xml_root": idoc.xml_root[:120], "read_problems": json.dumps(idoc.problems),
+                "created_at": now, "updated_at": now, "schema_version": SCHEMA_VERSION,
+                "DIRECT": c.get("DIRECT", "2")[:1],
+                **{name: c.get(name, "")[:width] for name, width in _WIDTHS.items()}})
+            segments += [{"DOCNUM": docnum, "SEGNUM": s.segnum, "SEGNAM": s.segnam[:30],
+                          "PSGNUM": s.psgnum, "HLEVEL": s.hlevel, "SDATA": s.sdata,
+                          "fields": None if s.fields is None else json.dumps(s.fields)}
+                         for s in idoc.segments]
+        insert_rows(conn, C, headers)
+        if segments:
+            insert_rows(conn, D, segments)
+        return docnums
 
     def set_status(self, conn: Connection, docnum: str, status: str, text: str,
                    messages: list[dict[str, Any]] | None = None) -> None:
+        self.set_statuses(conn, docnum, [(status, text, messages)])
+
+    def set_statuses(self, conn: Connection, docnum: str,
+                     steps: list[tuple[str, str, list[dict[str, Any]] | None]]) -> None:
+        """Status records in order (EDIDS) and the last as the IDoc's status (EDIDC)."""
         now = self.clock.now()
-        conn.execute(insert(S).values(DOCNUM=docnum, STATUS=status, STATXT=text,
-                                      messages=json.dumps(messages or []), LOGDAT=now))
-        conn.execute(update(C).where(C.c.DOCNUM == docnum).values(STATUS=status, updated_at=now))
+        insert_rows(conn, S, [{"DOCNUM": docnum, "STATUS": status, "STATXT": text,
+                               "messages": json.dumps(messages or []), "LOGDAT": now}
+                              for status, text, messages in steps])
+        conn.execute(_SET_STATUS, {"docnum": docnum, "status": steps[-1][0], "now": now})
 
     def status(self, conn: Connection, docnum: str, lock: bool = False) -> str:
         """The IDoc's status; with `lock`, its EDIDC row stays locked until the caller's
         transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers),
         so a check-then-write on the status is a claim."""
-        query = select(C.c.STATUS).where(C.c.DOCNUM == docnum)
-        value = conn.execute(query.with_for_update() if lock else query).scalar()
+        query = _STATUS.with_for_update() if lock else _STATUS
+        value = conn.execute(query, {"docnum": docnum}).scalar()
         if value is None:
             raise IdocNotFound(docnum)
         return str(value)
@@ -281,14 +321,25 @@ class IdocStore:
     # -- partner profiles -----------------------------------------------------------------
     def partner(self, conn: Connection, sndprt: str, sndprn: str,
                 mestyp: str) -> PartnerProfile | None:
-        row = conn.execute(select(P).where(P.c.SNDPRT == sndprt, P.c.SNDPRN == sndprn,
-                                           P.c.MESTYP == mestyp)).mappings().first()
-        return PartnerProfile(**row) if row else None
+        """The inbound profile (WE20), read again at most every PROFILE_SECONDS: a save in
+        this process is seen at once, one in another process (a CLI) within that time."""
+        key, now = (sndprt, sndprn, mestyp), time.monotonic()
+        cached = self._profiles.get(key)
+        if cached is not None and now - cached[0] < PROFILE_SECONDS:
+            return cached[1]
+        row = conn.execute(_PARTNER, {"sndprt": sndprt, "sndprn": sndprn,
+                                      "mestyp": mestyp}).mappings().first()
+        profile = PartnerProfile(**row) if row else None
+        with self._profiles_lock:
+            self._profiles[key] = (now, profile)
+        return profile
 
     def put_partner(self, profile: PartnerProfile) -> None:
         """Create or replace a partner profile (WE20 save); refused with every problem."""
         self._save_profile(P, ("SNDPRT", "SNDPRN", "MESTYP"), profile,
                            f"inbound partner profile {profile.SNDPRN} {profile.MESTYP}")
+        with self._profiles_lock:
+            self._profiles.clear()
 
     def partners(self) -> list[PartnerProfile]:
         with self.db.read() as conn:

@@ -185,6 +185,15 @@ class ServedRfc:
         erp = self._erp_system().registry.names() if self.destination else []
         return sorted({*self.functions.names(), *erp})
 
+    def warm_up(self) -> None:
+        """Build the served system now and fill its table buffer (a server's start), so
+        that the first call is no slower than the later ones."""
+        if self.destination:
+            system = self._erp_system()
+            preload = getattr(system, "preload_buffer", None)
+            if preload is not None:
+                preload()
+
     def _erp_system(self) -> Any:
         return self.gateway.destinations.local_system(self.destination)
 
@@ -335,8 +344,11 @@ class ServedConnection(RfcConnection):
 
     def submit_units(self, units: list[tuple[str, list[RfcCall], str | None]]
                      ) -> tuple[int, Exception | None]:
-        """ERP units only (the usual inbound queue): the ERP's batch in one transaction."""
-        if self.queue_units or any(self.served.is_gateway_unit(calls) for _, calls, _ in units):
+        """ERP units only (the usual inbound queue, or a partner's tRFC units that arrived
+        together): the ERP's batch in one transaction. A partner's qRFC units go to the
+        inbound queue one by one, gateway functions run one by one."""
+        if ((self.queue_units and any(queue is not None for _, _, queue in units))
+                or any(self.served.is_gateway_unit(calls) for _, calls, _ in units)):
             return super().submit_units(units)
         return self.erp().submit_units(units)
 

@@ -1,0 +1,337 @@
+"""Issue 15's rows for `sapgw serve`: JSON RFC calls, committed tRFC units and start-up,
+each against the limit measured beside it, old and new checkouts in interleaved rounds.
+
+    python bench/serve_paths.py --src old=/tmp/old/src --src new=src [--rounds 5]
+        [--seconds 3] [--threads 1,4] [--paths call,unit,startup]
+
+Per round, in an order that rotates, each checkout's `sapgw serve` and the limit start
+fresh on SQLite files in a new temporary directory (the repository's config.ini with the
+databases replaced):
+
+- `call`: BAPI_ACC_DOCUMENT_POST over `POST /sap/bc/rfc/...`, keep-alive, 1 and 4 client
+  threads (`http.client`), a stateless call (checked, posted, not committed).
+- `unit`: the same call as a committed tRFC unit (`sap-trfc-tid`, a new TID per call):
+  the ERP's ARFCRSTATE record and the posting commit together.
+- `startup`: process start to the first `/healthz` answer (polled every 5 ms), then the
+  first RFC call's time and the median of the next ten.
+
+The limit for calls and units is a bare ASGI app under the same uvicorn, httptools and
+uvloop that parses the JSON body, does one SQLite INSERT and COMMIT (WAL,
+synchronous=NORMAL) and answers JSON; for start-up it is a stdlib `http.server` peer.
+Each figure is printed with the load average; the summary gives, per checkout and case,
+the median over the rounds of (checkout / limit in the same round), and of new / old.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PATH = "/sap/bc/rfc/BAPI_ACC_DOCUMENT_POST"
+LIMIT = "limit"
+
+
+def document(n: int) -> bytes:
+    """A balanced G/L document (the shape of bench/jsonrfc_calls.py)."""
+    return json.dumps({
+        "DOCUMENTHEADER": {"BUS_ACT": "RFBU", "USERNAME": "BENCH", "COMP_CODE": "1000",
+                           "DOC_DATE": "20261122", "PSTNG_DATE": "20261122", "DOC_TYPE": "SA",
+                           "REF_DOC_NO": f"BENCH{n}", "HEADER_TXT": "Bench posting"},
+        "ACCOUNTGL": [{"ITEMNO_ACC": "1", "GL_ACCOUNT": "0000113100"},
+                      {"ITEMNO_ACC": "2", "GL_ACCOUNT": "0000140000"}],
+        "CURRENCYAMOUNT": [{"ITEMNO_ACC": "1", "CURRENCY": "EUR", "AMT_DOCCUR": "100.00"},
+                           {"ITEMNO_ACC": "2", "CURRENCY": "EUR", "AMT_DOCCUR": "-100.00"}],
+    }).encode()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+# -- the limits ---------------------------------------------------------------------------
+def serve_limit(port: int, db: str) -> None:
+    """A bare ASGI app: parse the body, one SQLite INSERT + COMMIT, answer JSON."""
+    import sqlite3
+
+    import uvicorn
+
+    conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS doc (id INTEGER PRIMARY KEY, ref TEXT, body TEXT)")
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        params = json.loads(body) if body else {}
+        ref = params.get("DOCUMENTHEADER", {}).get("REF_DOC_NO", "")
+        conn.execute("BEGIN")
+        cursor = conn.execute("INSERT INTO doc (ref, body) VALUES (?, ?)", (ref, body))
+        conn.execute("COMMIT")
+        answer = json.dumps({"OBJ_KEY": f"{cursor.lastrowid:010d}10002026",
+                             "RETURN": [{"TYPE": "S", "ID": "RW", "NUMBER": "605"}]}).encode()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": answer})
+
+    uvicorn.run(app, host="127.0.0.1", port=port, http="httptools", loop="uvloop",
+                access_log=False, log_level="warning")
+
+
+STDLIB_PEER = """
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"status": "ok"}).encode()
+        self.send_response(200); self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body))); self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+
+
+# -- servers ------------------------------------------------------------------------------
+class Server:
+    """One fresh server process of a checkout (or the limit) in its own directory."""
+
+    def __init__(self, name: str, src: str | None, directory: Path, startup: bool = False
+                 ) -> None:
+        self.name, self.port = name, free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SAPGW_")}
+        self.log = (directory / f"{name}.log").open("wb")
+        if src is None:
+            args = ([sys.executable, "-c", STDLIB_PEER, str(self.port)] if startup else
+                    [sys.executable, __file__, "--serve-limit", str(self.port),
+                     str(directory / "limit.db")])
+        else:
+            env["PYTHONPATH"] = src
+            config = directory / f"{name}.ini"
+            write_config(config, f"sqlite:///{directory}/{name}-gw.db",
+                         f"sqlite:///{directory}/{name}-erp.db")
+            args = [sys.executable, "-m", "sapgw.gateway.cli", "--config", str(config),
+                    "serve", "--port", str(self.port)]
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(args, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, cwd=directory)
+
+    def wait_ready(self, health: str) -> float:
+        """Seconds from the process start to the first answer of `health` (GET)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                conn.request("GET", health)
+                conn.getresponse().read()
+                conn.close()
+                return time.perf_counter() - self.started
+            except OSError:
+                time.sleep(0.005)
+        raise SystemExit(f"{self.name} did not start: see {self.log.name}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def write_config(path: Path, gateway_url: str, erp_url: str) -> None:
+    import configparser
+
+    parser = configparser.ConfigParser(inline_comment_prefixes=(";", "#"), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(ROOT / "config.ini", encoding="utf-8")
+    parser["gateway"]["db_url"] = gateway_url
+    parser["erp"]["db_url"] = erp_url
+    with path.open("w", encoding="utf-8") as handle:
+        parser.write(handle)
+
+
+# -- clients ------------------------------------------------------------------------------
+_TIDS = iter(range(10**9))
+_TID_LOCK = threading.Lock()
+
+
+def next_tid() -> str:
+    with _TID_LOCK:
+        return f"BENCH{os.getpid():07d}{next(_TIDS):012d}"[:24]
+
+
+def call(conn: http.client.HTTPConnection, body: bytes, unit: bool) -> None:
+    headers = {"Content-Type": "application/json"}
+    if unit:
+        headers["sap-trfc-tid"] = next_tid()
+    conn.request("POST", PATH, body, headers)
+    response = conn.getresponse()
+    content = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"HTTP {response.status}: {content[:300]!r}")
+    answer = json.loads(content)
+    if unit and "OBJ_KEY" not in answer:  # the limit answers like a call
+        if answer.get("STATE") != "EXECUTED":
+            raise RuntimeError(f"unit not executed: {answer}")
+    elif not any(row.get("TYPE") == "S" for row in answer.get("RETURN", [])):
+        raise RuntimeError(f"no success message: {answer.get('RETURN')}")
+
+
+def client_loop(port: int, unit: bool, stop: float, counts: list[int], slot: int,
+                errors: list[str]) -> None:
+    body = document(slot)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        while time.perf_counter() < stop:
+            call(conn, body, unit)
+            counts[slot] += 1
+    except Exception as exc:  # reported by the main thread
+        errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
+def rate(port: int, threads: int, unit: bool, seconds: float) -> float:
+    """Calls/s of `threads` keep-alive clients for `seconds`, after a warm-up second."""
+    for warm_up in (True, False):
+        counts, errors = [0] * threads, []
+        started = time.perf_counter()
+        stop = started + (1.0 if warm_up else seconds)
+        workers = [threading.Thread(target=client_loop,
+                                    args=(port, unit, stop, counts, i, errors))
+                   for i in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - started
+        if errors:
+            raise SystemExit(f"call failed: {errors[0]}")
+    return sum(counts) / elapsed
+
+
+def startup(name: str, src: str | None, directory: Path) -> dict[str, float]:
+    server = Server(name, src, directory, startup=True)
+    try:
+        figures = {"healthz s": server.wait_ready("/healthz")}
+        if src is not None:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            times = []
+            for i in range(11):
+                begun = time.perf_counter()
+                call(conn, document(i), False)
+                times.append(time.perf_counter() - begun)
+            conn.close()
+            figures["first call ms"] = times[0] * 1000
+            figures["later calls ms"] = statistics.median(times[1:]) * 1000
+        return figures
+    finally:
+        server.stop()
+
+
+def throughput(name: str, src: str | None, directory: Path, paths: list[str],
+               threads: list[int], seconds: float) -> dict[str, float]:
+    server = Server(name, src, directory)
+    try:
+        server.wait_ready("/healthz" if src else "/")
+        return {f"{path} {n}t": rate(server.port, n, path == "unit", seconds)
+                for path in paths for n in threads}
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--src", action="append", default=[], metavar="NAME=DIR",
+                        help="a checkout's src directory (repeat: old=..., new=...)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0, help="timed seconds per case")
+    parser.add_argument("--threads", default="1,4")
+    parser.add_argument("--paths", default="call,unit,startup")
+    parser.add_argument("--serve-limit", nargs=2, metavar=("PORT", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_limit:
+        serve_limit(int(args.serve_limit[0]), args.serve_limit[1])
+        return 0
+    sources = dict(s.split("=", 1) for s in args.src) or {"new": str(ROOT / "src")}
+    sources = {k: str(Path(v).resolve()) for k, v in sources.items()}
+    paths = args.paths.split(",")
+    traffic = [p for p in paths if p in ("call", "unit")]
+    threads = [int(t) for t in args.threads.split(",")]
+    print(f"python {platform.python_version()} · {os.cpu_count()} CPUs · load {load():.2f} · "
+          f"sources {sources}")
+    results: dict[str, list[dict[str, float]]] = defaultdict(list)
+    names = [LIMIT, *sources]
+    for number in range(args.rounds):
+        order = names[number % len(names):] + names[:number % len(names)]
+        for name in order:
+            with tempfile.TemporaryDirectory(prefix="sapgw-paths-") as tmp:
+                src = sources.get(name)
+                figures: dict[str, float] = {}
+                if traffic:
+                    figures.update(throughput(name, src, Path(tmp), traffic, threads,
+                                              args.seconds))
+                if "startup" in paths:
+                    figures.update(startup(name, src, Path(tmp)))
+                results[name].append(figures)
+                shown = "  ".join(f"{k} {v:.3g}" for k, v in figures.items())
+                print(f"round {number + 1} {name:<6} {shown}  load {load():.2f}", flush=True)
+    summary(results, sources)
+    return 0
+
+
+def summary(results: dict[str, list[dict[str, float]]], sources: dict[str, str]) -> None:
+    """Medians of the figures, of each checkout's ratio to the limit and of new / old."""
+    print("\nmedian over rounds (ratio to the limit in the same round):")
+    for key in results[LIMIT][0]:
+        line = f"  {key:<15} limit {statistics.median(r[key] for r in results[LIMIT]):8.3g}"
+        for name in sources:
+            value = statistics.median(r[key] for r in results[name])
+            ratio = statistics.median(r[key] / lim[key]
+                                      for r, lim in zip(results[name], results[LIMIT],
+                                                        strict=True))
+            line += f"   {name} {value:8.3g} ({ratio:.2f})"
+        print(line)
+    extra = [k for k in results[next(iter(sources))][0] if k not in results[LIMIT][0]]
+    for key in extra:
+        print(f"  {key:<15} " + "   ".join(
+            f"{name} {statistics.median(r[key] for r in results[name]):.3g}"
+            for name in sources))
+    if {"old", "new"} <= set(sources):
+        print("median over rounds of new / old:")
+        pairs = list(zip(results["new"], results["old"], strict=True))
+        for key in results["new"][0]:
+            print(f"  {key:<15} {statistics.median(n[key] / o[key] for n, o in pairs):.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
