@@ -1,7 +1,7 @@
 """Named snapshots of one system's database: every table's rows, saved and put back whole.
 
-The gateway and the ERP stub each keep their own store (`label` "gateway" or "erp"); a
-snapshot of "both databases" is one save in each, under one name. How a snapshot is kept
+The gateway and each local system keep their own store (`label` "gateway", "erp", "rar"); a
+snapshot of "every database" is one save in each, under one name. How a snapshot is kept
 follows the database, so saving and restoring stay exact (types, NULLs, decimals) and fast:
 
 - SQLite: `VACUUM INTO <directory>/<name>/<label>.db`, a consistent copy of the file while
@@ -59,7 +59,7 @@ def check_name(name: str) -> str:
 @dataclass(frozen=True)
 class SnapshotInfo:
     name: str
-    label: str           # which system's database: gateway or erp
+    label: str           # which system's database: gateway, erp, rar (a destination)
     created_at: str      # ISO 8601, UTC
     tables: int
     rows: int

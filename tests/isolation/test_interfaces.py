@@ -44,10 +44,12 @@ def test_rest_needs_the_admin_role_and_audits(secured) -> None:
         assert "admin" in answer.json()["message"]
     saved = client.post("/api/admin/snapshots", json={"name": "one"}, headers=basic(ALICE))
     assert saved.status_code == 201 and saved.json()["erp"]["rows"] > 0
+    assert saved.json()["RAR"]["label"] == "rar"  # every local system, by destination name
     listed = client.get("/api/admin/snapshots", headers=basic(ALICE)).json()
-    assert [s["name"] for s in listed] == ["one"]
+    assert [s["name"] for s in listed] == ["one"] and listed[0]["RAR"]["rows"] > 0
     reset = client.post("/api/admin/reset", json={}, headers=basic(ALICE))
     assert reset.status_code == 200 and reset.json()["state"] == "demo"
+    assert reset.json()["RAR"]["rows"] > 0
     assert gateway.bdocs_list()["items"] == []
     restored = client.post("/api/admin/snapshots/one/restore", headers=basic(ALICE))
     assert restored.status_code == 200 and len(gateway.bdocs_list()["items"]) == 1
@@ -102,8 +104,9 @@ def test_cli_reset_snapshot_restore(config: Path, tmp_path: Path) -> None:
     assert saved.returncode == 0, saved.stderr
     assert saved.stdout.startswith("snapshot after-tpm saved: gateway ")
     assert (tmp_path / "var" / "snapshots" / "after-tpm" / "erp.db").is_file()
+    assert (tmp_path / "var" / "snapshots" / "after-tpm" / "rar.db").is_file()
     listed = json.loads(sapgw(config, "snapshot", "list", "--json").stdout)
-    assert [s["name"] for s in listed] == ["after-tpm"]
+    assert [s["name"] for s in listed] == ["after-tpm"] and listed[0]["RAR"]["rows"] > 0
     reset = sapgw(config, "reset", "renamed")
     assert reset.returncode == 0 and reset.stdout.startswith("reset to renamed:"), reset.stderr
     with Gateway.open(config) as gateway:

@@ -1,16 +1,18 @@
-"""Isolation: reset both systems to the demo or a named state; named snapshots of both.
+"""Isolation: reset every local system to the demo or a named state; named snapshots of all.
 
     gw.reset()                 # the demo: what `sapgw init` makes ([erp] customizing included)
     gw.reset("year-end")       # a named state: states_dir/year-end/*.toml over the demo
-    gw.snapshot("before")      # both databases, saved under one name
-    gw.restore("before")       # both back, exactly
+    gw.snapshot("before")      # every database, saved under one name
+    gw.restore("before")       # every one back, exactly
 
-The gateway's database and the ERP stub's are restored each in one transaction of its own
-(`sapgw.snapshots`), the gateway first. Both refuse, before anything changes, while a worker
-holds a queue lease (SMQ1/SMQ2 of the gateway, SMQ1 of the ERP), naming worker and queue.
-The audit log is never reset or restored: it records these actions. The ERP is reached as the
-gateway reaches it everywhere, through the local destination's system (`Gateway.local_erp`);
-without one only the gateway is reset, and the answer says so.
+The systems: the gateway, the ERP stub (`Gateway.local_erp`, key "erp") and every other
+`type = local` destination whose system has a database of its own (the Revenue Accounting
+system, key "RAR"): a user testing FI-CA -> RAR gets no stale revenue contracts after a
+reset. Each database is restored in one transaction of its own (`sapgw.snapshots`), the
+gateway first. All refuse, before anything changes, while a worker holds a queue lease
+(SMQ1/SMQ2 of the gateway, SMQ1 of each local system), naming worker and queue. The audit log
+is never reset or restored: it records these actions. Without a local ERP the answer's "erp"
+is None.
 
 After a reset or a restore the process forgets what it held: the ERP's buffers (every ERP
 system object of the process; other processes through DDLOG `$SYNC`), the gateway's worker
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from sapgw.gateway.runtime import Gateway
 
 LABEL = "gateway"
+ERP_LABEL = "erp"  # the ERP's snapshot files: <snapshot_dir>/<name>/erp.db
 KEEP = ("audit_log",)  # tables reset and restore leave alone
 DEMO = "demo"
 
@@ -53,74 +56,104 @@ class Isolation:
 
     # -- the Python API ----------------------------------------------------------------------
     def reset(self, state: str | None = None) -> dict[str, Any]:
-        """Both systems as a new installation with the demo data set, or a named state (a
+        """Every system as a new installation with the demo data set, or a named state (a
         folder of TOML files in `[gateway] states_dir`, or a path to one). A name that is no
         state but a saved snapshot restores that snapshot."""
         state_dir = self.state_directory(state)
         if state is not None and state_dir is None:
             return {**self.restore(state), "state": state}
-        self._refuse_if_leased("reset")
+        systems = self.systems()
+        self._refuse_if_leased("reset", systems)
         gateway = self._restore_gateway(self._gateway_template(), "reset")
-        erp = self.gw.local_erp()
         if state_dir is None:
             state_dir = self.gw.settings.erp_customizing
-        erp_rows = (None if erp is None else
-                    erp.isolation.reset(state_dir, self.directory))
+        rows = {key: _total(system.isolation.reset(state_dir, self.directory))
+                for key, system in systems.items()}
         self._forget()
-        return {"state": state or DEMO, "gateway": _total(gateway), "erp": _total(erp_rows)}
+        return {"state": state or DEMO, "gateway": _total(gateway), **_answer(rows)}
 
     def snapshot(self, name: str) -> dict[str, Any]:
-        """Save both databases under `name` (replacing a snapshot of that name)."""
+        """Save every database under `name` (replacing a snapshot of that name)."""
         check_name(name)
+        systems = self.systems()
+        stores = [self.store, *(s.isolation.store(self.directory) for s in systems.values())]
+        for store in stores:  # a name too long for one system's schema: refused for all
+            if not store.db.is_sqlite:
+                store.schema(name)
         created = self.gw.clock.now().isoformat()
         gateway = self.store.save(name, created, exclude=KEEP)
-        erp = self.gw.local_erp()
-        erp_info = None if erp is None else erp.isolation.snapshot(name, self.directory, created)
+        infos = {key: system.isolation.snapshot(name, self.directory, created).to_json()
+                 for key, system in systems.items()}
         return {"name": name, "created_at": created, "gateway": gateway.to_json(),
-                "erp": erp_info.to_json() if erp_info is not None else None}
+                **_answer(infos)}
 
     def restore(self, name: str) -> dict[str, Any]:
-        """Both databases as saved under `name`."""
+        """Every database as saved under `name`."""
         check_name(name)
-        erp = self.gw.local_erp()
-        missing = [label for label, store in (("gateway", self.store),
-                                              ("ERP", erp and erp.isolation.store(
-                                                  self.directory)))
-                   if store is not None and not store.exists(name)]
+        systems = self.systems()
+        stores = {"gateway": self.store, **{_title(key): system.isolation.store(self.directory)
+                                            for key, system in systems.items()}}
+        missing = [label for label, store in stores.items() if not store.exists(name)]
         if missing:
             known = ", ".join(s["name"] for s in self.snapshots()) or "none"
             raise UnknownSnapshot(f"snapshot {name!r} does not exist (missing for: "
                                   f"{', '.join(missing)}); saved snapshots: {known}")
-        self._refuse_if_leased("restore")
+        self._refuse_if_leased("restore", systems)
         gateway = self._restore_gateway(name, "restore")
-        erp_rows = None if erp is None else erp.isolation.restore(name, self.directory)
+        rows = {key: _total(system.isolation.restore(name, self.directory))
+                for key, system in systems.items()}
         self._forget()
-        return {"snapshot": name, "gateway": _total(gateway), "erp": _total(erp_rows)}
+        return {"snapshot": name, "gateway": _total(gateway), **_answer(rows)}
 
     def snapshots(self) -> list[dict[str, Any]]:
         """Saved snapshots by name, with each database's part (None where it is missing)."""
         found: dict[str, dict[str, Any]] = {}
-        erp = self.gw.local_erp()
-        parts = [("gateway", self.store.list())]
-        if erp is not None:
-            parts.append(("erp", erp.isolation.snapshots(self.directory)))
-        for label, infos in parts:
+        systems = self.systems()
+        empty = {"gateway": None, **_answer(dict.fromkeys(systems))}
+        parts = [("gateway", self.store.list()),
+                 *((key, system.isolation.snapshots(self.directory))
+                   for key, system in systems.items())]
+        for key, infos in parts:
             for info in infos:
-                entry = found.setdefault(info.name, {"name": info.name, "gateway": None,
-                                                     "erp": None})
-                entry[label] = info.to_json()
+                entry = found.setdefault(info.name, {"name": info.name, **empty})
+                entry[key] = info.to_json()
                 entry["created_at"] = info.created_at
         return [found[name] for name in sorted(found)]
 
     def delete(self, name: str) -> bool:
         check_name(name)
-        erp = self.gw.local_erp()
         gone = self.store.delete(name)
-        if erp is not None:
-            gone = erp.isolation.delete(name, self.directory) or gone
+        for system in self.systems().values():
+            gone = system.isolation.delete(name, self.directory) or gone
         if not gone:
             raise UnknownSnapshot(f"snapshot {name!r} does not exist")
         return gone
+
+    def systems(self) -> dict[str, Any]:
+        """The local systems with a database of their own, by their key in the answers:
+        "erp" for the ERP of `[gateway] serve_rfc`, then each other `type = local`
+        destination's system by the destination's name (the Revenue Accounting system:
+        "RAR"). A destination whose system or database is one already listed (or the
+        gateway's) is that system, not another. Each is named for its snapshots."""
+        settings = self.gw.settings
+        found: dict[str, Any] = {}
+        seen = {(self.gw.db.url, self.gw.db.schema)}
+        erp = self.gw.local_erp()
+        if erp is not None:
+            erp.isolation.name(ERP_LABEL, "ERP")
+            found["erp"] = erp
+            seen.add((erp.db.url, erp.db.schema))
+        for dest in sorted(settings.destinations.values(), key=lambda d: d.name):
+            if dest.type != "local" or dest.name == settings.rfc_destination:
+                continue
+            system = self.gw.destinations.local_system(dest.name)
+            where = (system.db.url, system.db.schema)
+            if where in seen or not hasattr(system, "isolation"):
+                continue
+            seen.add(where)
+            system.isolation.name(_label(dest.name, erp is not None), dest.name)
+            found[dest.name] = system
+        return found
 
     def states(self) -> list[str]:
         """The named states: folders of `[gateway] states_dir`."""
@@ -158,16 +191,16 @@ class Isolation:
                 system.isolation.close(self.directory)
 
     # -- internals ---------------------------------------------------------------------------
-    def _refuse_if_leased(self, action: str) -> None:
+    def _refuse_if_leased(self, action: str, systems: dict[str, Any]) -> None:
         """Refuse before anything changes; each restore checks again in its transaction."""
         with self.gw.db.read() as conn:
             leases = held_leases(conn, self.gw.queue_store.schema, self.gw.clock.now())
         if leases:
             raise RestoreRefused(lease_refusal(action, "gateway", leases))
-        erp = self.gw.local_erp()
-        leases = erp.isolation.held_leases() if erp is not None else []
-        if leases:
-            raise RestoreRefused(lease_refusal(action, "ERP", leases))
+        for key, system in systems.items():
+            leases = system.isolation.held_leases()
+            if leases:
+                raise RestoreRefused(lease_refusal(action, _title(key), leases))
 
     def _restore_gateway(self, name: str, action: str) -> dict[str, int]:
         def before(conn: Connection) -> None:
@@ -225,6 +258,25 @@ def _snapshot_like(name: str) -> bool:
     except SnapshotError:
         return False
     return True
+
+
+def _label(destination: str, with_erp: bool) -> str:
+    """The snapshot label of another local system: its destination's name in lower case
+    (`rar.db`), never one the gateway or the ERP use."""
+    label = destination.lower()
+    taken = (LABEL, ERP_LABEL) if with_erp else (LABEL,)
+    return f"dest_{label}" if label in taken else label
+
+
+def _title(key: str) -> str:
+    """A system's name in messages: "ERP", or the destination's name."""
+    return "ERP" if key == "erp" else key
+
+
+def _answer(parts: dict[str, Any]) -> dict[str, Any]:
+    """The systems' parts of an answer: "erp" always (None without a local ERP), then the
+    other systems by destination name."""
+    return {"erp": parts.get("erp"), **{k: v for k, v in parts.items() if k != "erp"}}
 
 
 def _total(counts: dict[str, int] | None) -> dict[str, int] | None:

@@ -7,8 +7,13 @@ reset, the state is seeded once per process into an empty database of the same k
 own seeds, then restored like any snapshot. So a reset gives exactly what a new database
 gets, in one transaction, and the second reset costs only the copy.
 
+The same code serves every system built on the kernel: the ERP and the Revenue Accounting
+system (RAR) each keep their snapshots under a label of their own (`erp`, `rar`: the file
+`<label>.db` of a SQLite snapshot; on PostgreSQL the system's own schema names the snapshot's),
+set by whoever runs them (`name`).
+
 A restore (of a template or a snapshot) refuses while a worker holds a lease on one of the
-ERP's outbound queues (SMQ1), and writes a DDLOG `$SYNC` row numbered above every row any
+system's outbound queues (SMQ1), and writes a DDLOG `$SYNC` row numbered above every row any
 process has seen, so every other process drops its table buffer, its number-range buffer and
 its caches at its next call. The ERP system objects of this process drop theirs at once
 (`drop_all_buffers`).
@@ -33,20 +38,28 @@ from sapgw.snapshots import RestoreRefused, SnapshotInfo, SnapshotStore
 if TYPE_CHECKING:
     from sapgw.erp_stub.kernel.system import ErpSystem
 
-LABEL = "erp"
+LABEL = "erp"  # the ERP's; another system is named by the gateway's destination (`name`)
 _DDLOG = DDLOG.__table__  # type: ignore[attr-defined]
 
 
 class ErpIsolation:
     def __init__(self, system: ErpSystem) -> None:
         self.system = system
+        self.label = LABEL   # the snapshot file's name: <directory>/<snapshot>/<label>.db
+        self.title = "ERP"   # the system's name in messages (lease refusals)
         self._templates: dict[tuple[str, str], str] = {}  # (directory, signature) -> name
 
+    def name(self, label: str, title: str) -> ErpIsolation:
+        """Name this system's snapshots and messages (the RAR system: "rar", "RAR"), so two
+        systems' snapshots in one folder do not clash."""
+        self.label, self.title = label, title
+        return self
+
     def store(self, directory: Path | None) -> SnapshotStore:
-        return SnapshotStore(self.system.db, LABEL, directory)
+        return SnapshotStore(self.system.db, self.label, directory)
 
     def held_leases(self) -> list[dict[str, Any]]:
-        """The ERP's outbound queues a sender holds now (refuses reset and restore)."""
+        """The system's outbound queues a sender holds now (refuses reset and restore)."""
         with self.system.db.read() as conn:
             return held_leases(conn, ERP_QUEUES, self.system.clock.now())
 
@@ -70,7 +83,7 @@ class ErpIsolation:
         def before(conn: Connection) -> None:
             leases = held_leases(conn, ERP_QUEUES, self.system.clock.now())
             if leases:
-                raise RestoreRefused(lease_refusal(action, "ERP", leases))
+                raise RestoreRefused(lease_refusal(action, self.title, leases))
             seen[0] = conn.execute(select(func.max(_DDLOG.c.SEQNO))).scalar() or 0
 
         def after(conn: Connection) -> None:
