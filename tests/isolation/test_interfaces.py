@@ -103,6 +103,7 @@ def test_cli_reset_snapshot_restore(config: Path, tmp_path: Path) -> None:
     saved = sapgw(config, "snapshot", "save", "after-tpm")
     assert saved.returncode == 0, saved.stderr
     assert saved.stdout.startswith("snapshot after-tpm saved: gateway ")
+    assert "; ERP " in saved.stdout and "; RAR " in saved.stdout, saved.stdout
     assert (tmp_path / "var" / "snapshots" / "after-tpm" / "erp.db").is_file()
     assert (tmp_path / "var" / "snapshots" / "after-tpm" / "rar.db").is_file()
     listed = json.loads(sapgw(config, "snapshot", "list", "--json").stdout)

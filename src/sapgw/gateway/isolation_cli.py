@@ -92,13 +92,17 @@ def _dispatch(args: argparse.Namespace, target: Any, audited: Any) -> int:
 
 
 def _parts(result: dict[str, Any]) -> str:
-    def one(label: str) -> str:
-        part = result.get(label.lower())
+    """`gateway … ; ERP … ; RAR …`: every system the action covered (other local systems
+    answer under their destination's name, e.g. "RAR")."""
+    def one(label: str, part: Any) -> str:
         if part is None:
             return f"{label} -"
         return f"{label} {part.get('tables')} tables, {part.get('rows')} rows"
 
-    return f"{one('gateway')}; {one('ERP')}"
+    others = [key for key, value in result.items()
+              if key.isupper() and isinstance(value, dict) and "tables" in value]
+    return "; ".join([one("gateway", result.get("gateway")), one("ERP", result.get("erp")),
+                      *(one(key, result[key]) for key in others)])
 
 
 def _show(args: argparse.Namespace, data: Any, text: str) -> None:
