@@ -160,3 +160,27 @@ def test_conflicting_changes_are_serialised_per_object_and_the_later_wins(gw: Ga
     assert accounting.search(gw, "1000")[0]["city"] == "Lübeck"       # CDB: the later
     assert erp_rows(gw, "KNA1", WHERE)[0]["ORT01"] == "Lübeck"       # ERP: the later
     assert gw.bdoc(later["bdoc_id"])["object_key"] == from_erp["object_key"]
+
+
+def test_a_data_handler_that_refuses_ends_e04_and_leaves_nothing(gw: Gateway,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    """The CDB save runs in a savepoint: a handler that writes and then refuses the data
+    (ValueError) leaves no row in the CDB, queues nothing for the ERP, and says why."""
+    from sapgw.gateway.cdb import handlers
+
+    real = handlers.HANDLERS["BUPA_MAIN"]
+
+    def refusing(*args: object) -> handlers.Saved:
+        real(*args)  # type: ignore[arg-type]
+        raise ValueError("sales area 1000/10/00 is blocked")
+
+    monkeypatch.setitem(handlers.HANDLERS, "BUPA_MAIN", refusing)
+    sent = gw.send("BUPA_MAIN", customer())
+    gw.run_until_idle()
+
+    bdoc = gw.bdoc(sent["bdoc_id"])
+    assert bdoc["state"] == "E04"
+    assert bdoc["error"] == ("Not saved in the CDB: ValueError: sales area 1000/10/00 is "
+                             "blocked")
+    assert accounting.search(gw, "1000") == []
+    assert bdoc["receivers"] == [] and erp_rows(gw, "KNA1", WHERE) == []
