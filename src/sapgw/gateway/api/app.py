@@ -101,11 +101,15 @@ def inline_calls(gateway: Gateway) -> bool:
     return url.startswith("sqlite:///") and ":memory:" not in url
 
 
-def create_app(gateway: Gateway, run_schedulers: bool = True) -> GatewayApp:
+def create_app(gateway: Gateway, run_schedulers: bool = True, warm_up: bool = True
+               ) -> GatewayApp:
+    """The app; `warm_up=False` when the caller has built the served system already
+    (`sapgw serve` does it in its build thread, `api.starting`)."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if run_schedulers:
-            if gateway.settings.rfc_destination:  # built now, so the first call is not slower
+            if warm_up and gateway.settings.rfc_destination:  # so the first call is not slower
                 gateway.served_rfc.warm_up()
             gateway.start()
         yield
