@@ -98,3 +98,33 @@ def test_a_failed_build_answers_503_with_the_cause_and_stops_the_server() -> Non
         await asyncio.wait_for(task, 5)
 
     asyncio.run(scenario())
+
+
+def test_the_early_app_serves_its_paths_while_the_rest_is_built() -> None:
+    release = threading.Event()
+
+    async def early_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": f"early {scope['path']}".encode()})
+
+    def build() -> Any:
+        app.serve_early(early_app)
+        assert release.wait(5)
+        return real_app
+
+    app = StartingApp(build, "9.9", early_prefix="/sap/bc/rfc")
+
+    async def scenario() -> None:
+        inbox, task = await lifespan_start(app)
+        rfc = await asyncio.wait_for(request(app, "/sap/bc/rfc/RFC_PING"), 5)
+        assert rfc == (200, b"early /sap/bc/rfc/RFC_PING")
+        page = asyncio.create_task(request(app, "/smw01"))
+        await asyncio.sleep(0.02)
+        assert not page.done()  # the rest waits for the whole app
+        release.set()
+        assert await asyncio.wait_for(page, 5) == (200, b"real /smw01")
+        assert await request(app, "/sap/bc/rfc/X") == (200, b"real /sap/bc/rfc/X")
+        await inbox.put({"type": "lifespan.shutdown"})
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(scenario())

@@ -698,18 +698,24 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
               f"in front of {bind}", file=sys.stderr)
 
     def build() -> Any:
-        from sapgw.gateway.api.app import create_app
+        from sapgw.gateway.api.auth import Authenticator
+        from sapgw.gateway.api.rfc_app import json_rfc
         from sapgw.gateway.runtime import Gateway
 
         gateway = Gateway(settings)
         try:
-            app = create_app(gateway, warm_up=False)
+            early = None
             if settings.rfc_destination:  # the ERP stub and its buffer, before the first call
                 gateway.served_rfc.warm_up()
+                early = json_rfc(gateway, Authenticator(settings.auth))
+                app.serve_early(early.app)  # JSON RFC now; the routers take ~0.4 s more
+            from sapgw.gateway.api.app import create_app
+
+            built = create_app(gateway, warm_up=False, early=early)
         except BaseException:
             gateway.close()
             raise
-        return app
+        return built
 
     def stop(_cause: str) -> None:
         server.should_exit = True
@@ -720,7 +726,7 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
             app.begin()  # listening now: the build cannot delay the bind
 
     app = StartingApp(build, __version__, lifespan=lambda a: a.router.lifespan_context(a),
-                      on_error=stop, deferred=True)
+                      on_error=stop, deferred=True, early_prefix=RFC_PATH)
     config = uvicorn.Config(app, host=bind, port=port or settings.port, loop="uvloop",
                             http="httptools", log_level="info")  # configures the loggers
     logging.getLogger("uvicorn.access").addFilter(quiet_rfc_successes)

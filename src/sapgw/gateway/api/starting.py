@@ -32,16 +32,18 @@ Send = Callable[[dict[str, Any]], Any]
 class StartingApp:
     """ASGI app that builds `build()` in a thread and serves it once built.
 
-    `build` returns the real app; `started(app)` (optional) gives its lifespan context,
+    `build` returns the real app; `lifespan(app)` (optional) gives its lifespan context,
     entered on the event loop once built (the schedulers start there, as before); `on_error`
     is called with the failure's text when the build fails (the server's stop). With
     `deferred`, the build starts at `begin()` rather than at the lifespan's start: the server
-    calls it once it listens, since a build thread holding the GIL delayed the bind ~0.7 s."""
+    calls it once it listens, since a build thread holding the GIL delayed the bind ~0.7 s.
+    Requests under `early_prefix` are served by the app the build hands `serve_early`, if
+    it does, before the rest is built."""
 
     def __init__(self, build: Callable[[], Any], version: str,
                  lifespan: Callable[[Any], AbstractAsyncContextManager[Any]] | None = None,
-                 on_error: Callable[[str], None] | None = None, deferred: bool = False
-                 ) -> None:
+                 on_error: Callable[[str], None] | None = None, deferred: bool = False,
+                 early_prefix: str | None = None) -> None:
         self._build, self._version = build, version
         self._lifespan, self._on_error = lifespan, on_error
         self.app: Any = None
@@ -50,6 +52,10 @@ class StartingApp:
         self._context: AbstractAsyncContextManager[Any] | None = None
         self._task: asyncio.Task[None] | None = None
         self._deferred = deferred
+        self._early: Any = None
+        self._early_prefix = early_prefix
+        self._early_ready: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -59,8 +65,13 @@ class StartingApp:
             if scope["type"] == "http" and scope["path"] == "/healthz" and not self.error:
                 await _answer(send, 200, {"status": "starting", "version": self._version})
                 return
-            if self._ready is not None:
-                await self._ready.wait()
+            early = scope["type"] == "http" and self._early_path(scope["path"])
+            waiting = self._early_ready if early else self._ready
+            if waiting is not None:
+                await waiting.wait()
+            if self.app is None and self._early is not None and early:
+                await self._early(scope, receive, send)
+                return
             if self.app is None:
                 if scope["type"] == "http":
                     await _answer(send, 503, {"error": "NOT_STARTED", "message":
@@ -73,7 +84,8 @@ class StartingApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self._ready = asyncio.Event()
+                self._ready, self._early_ready = asyncio.Event(), asyncio.Event()
+                self._loop = asyncio.get_running_loop()
                 if not self._deferred:
                     self.begin()
                 await send({"type": "lifespan.startup.complete"})
@@ -81,6 +93,16 @@ class StartingApp:
                 await self._stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    def serve_early(self, app: Any) -> None:
+        """From the build thread: serve paths under `early_prefix` with `app` until the
+        real app is built (the JSON RFC service, before the routers are imported)."""
+        self._early = app
+        if self._loop is not None and self._early_ready is not None:
+            self._loop.call_soon_threadsafe(self._early_ready.set)
+
+    def _early_path(self, path: str) -> bool:
+        return self._early_prefix is not None and path.startswith(self._early_prefix)
 
     def begin(self) -> None:
         """Start the build (on the event loop, after the lifespan's start; once)."""
@@ -105,6 +127,8 @@ class StartingApp:
                 self._on_error(self.error)
         finally:
             self._ready.set()
+            if self._early_ready is not None:
+                self._early_ready.set()
 
     async def _stop(self) -> None:
         if self._task is not None and not self._task.done():
