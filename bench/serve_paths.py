@@ -159,6 +159,20 @@ class Server:
                 time.sleep(0.005)
         raise SystemExit(f"{self.name} did not start: see {self.log.name}")
 
+    def wait_built(self) -> None:
+        """Until `/healthz` says "ok": `sapgw serve` answers "starting" while it builds its
+        app in a thread (api.starting), and the calls timed must not share the CPU with it."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            conn.request("GET", "/healthz")
+            status = json.loads(conn.getresponse().read()).get("status")
+            conn.close()
+            if status == "ok":
+                return
+            time.sleep(0.02)
+        raise SystemExit(f"{self.name} was not built: see {self.log.name}")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -267,6 +281,8 @@ def throughput(name: str, src: str | None, directory: Path, paths: list[str],
     server = Server(name, src, directory)
     try:
         server.wait_ready("/healthz" if src else "/")
+        if src:
+            server.wait_built()
         return {f"{path} {n}t": rate(server.port, n, path == "unit", seconds)
                 for path in paths for n in threads}
     finally:
