@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
-
-log = logging.getLogger("sapgw.api")
 
 Scope = dict[str, Any]
 Receive = Callable[[], Any]
@@ -119,8 +116,8 @@ class StartingApp:
                 await context.__aenter__()
                 self._context = context
             self.app = app
-        except Exception as exc:  # any cause: told to the waiting callers and on stderr
-            log.exception("sapgw serve: start failed")
+        except Exception as exc:  # any cause: told to the waiting callers and on stderr,
+            # in one line as the CLI's other errors (no traceback reaches a user)
             self.error = f"the server could not start: {type(exc).__name__}: {exc}"
             print(f"sapgw: {self.error}", file=sys.stderr)
             if self._on_error is not None:
