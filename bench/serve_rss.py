@@ -94,12 +94,13 @@ def main() -> int:
 def drive(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace,
           gateway_db: Path) -> int:
     with httpx.Client(base_url=url, timeout=120) as client:
-        for _ in range(300):
+        for _ in range(300):  # "starting" while `sapgw serve` builds its app (api.starting)
             try:
-                client.get("/healthz")
-                break
+                if client.get("/healthz").json().get("status") == "ok":
+                    break
             except httpx.HTTPError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         idle_mb = status_mb(server.pid, "VmRSS")
         samples: list[float] = []
         stop = threading.Event()

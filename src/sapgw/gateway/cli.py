@@ -682,10 +682,11 @@ def init(settings: Settings) -> int:
 
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:
+    """Listen at once; the app is built in a thread (`api.starting`, issue 15's start-up)."""
     import uvicorn
 
-    from sapgw.gateway.api.app import create_app
-    from sapgw.gateway.runtime import Gateway
+    from sapgw import __version__
+    from sapgw.gateway.api.starting import StartingApp
 
     bind = host or settings.host
     refusal = bind_refusal(settings, bind)
@@ -695,12 +696,43 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     if not _loopback(bind):
         print("sapgw: note: HTTP Basic sends passwords readable on the wire; put a TLS proxy "
               f"in front of {bind}", file=sys.stderr)
-    app = create_app(Gateway(settings))
+
+    def build() -> Any:
+        from sapgw.gateway.api.auth import Authenticator
+        from sapgw.gateway.api.rfc_app import json_rfc
+        from sapgw.gateway.runtime import Gateway
+
+        gateway = Gateway(settings)
+        try:
+            early = None
+            if settings.rfc_destination:  # the ERP stub and its buffer, before the first call
+                gateway.served_rfc.warm_up()
+                early = json_rfc(gateway, Authenticator(settings.auth))
+                app.serve_early(early.app)  # JSON RFC now; the routers take ~0.4 s more
+            from sapgw.gateway.api.app import create_app
+
+            built = create_app(gateway, warm_up=False, early=early)
+        except BaseException:
+            gateway.close()
+            raise
+        return built
+
+    def stop(_cause: str) -> None:
+        server.should_exit = True
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            app.begin()  # listening now: the build cannot delay the bind
+
+    app = StartingApp(build, __version__, lifespan=lambda a: a.router.lifespan_context(a),
+                      on_error=stop, deferred=True, early_prefix=RFC_PATH)
     config = uvicorn.Config(app, host=bind, port=port or settings.port, loop="uvloop",
                             http="httptools", log_level="info")  # configures the loggers
     logging.getLogger("uvicorn.access").addFilter(quiet_rfc_successes)
-    uvicorn.Server(config).run()
-    return 0
+    server = Server(config)
+    server.run()
+    return 1 if app.error else 0
 
 
 def quiet_rfc_successes(record: logging.LogRecord) -> bool:

@@ -14,7 +14,6 @@ import sys
 from typing import Any
 
 from sapgw.gateway.config import Settings
-from sapgw.snapshots import RestoreRefused, SnapshotError, UnknownSnapshot
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -30,7 +29,10 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    # here, not at the top: the parser imports this module for every command, and
+    # sapgw.snapshots brings SQLAlchemy (0.2 s before `sapgw serve` listened, issue 15)
     from sapgw.gateway.cli import password_for
+    from sapgw.snapshots import RestoreRefused, SnapshotError, UnknownSnapshot
 
     if args.url:
         from sapgw.gateway.isolation_remote import RemoteIsolation
@@ -60,6 +62,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _dispatch(args: argparse.Namespace, target: Any, audited: Any) -> int:
+    from sapgw.snapshots import SnapshotError
+
     def act(action: str, object_id: str, work: Any) -> Any:
         if audited is None:  # the server audits
             return work()

@@ -25,7 +25,6 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sapgw import __version__
@@ -34,6 +33,7 @@ from sapgw.gateway.actions import ActionRefused
 from sapgw.gateway.api import admin, openapi, rest
 from sapgw.gateway.api.auth import AccessDenied, Authenticator, AuthMiddleware, CsrfRefused
 from sapgw.gateway.api.problems import reject_unknown_query, validation_message
+from sapgw.gateway.api.rfc_app import JsonRfc, json_rfc
 from sapgw.gateway.audit import AuditedActions
 from sapgw.gateway.docflow import routes as docflow_routes
 from sapgw.gateway.faults import routes as fault_routes
@@ -55,10 +55,8 @@ from sapgw.gateway.monitor import (
     rar_pages,
     scheduler_pages,
 )
-from sapgw.gateway.rfc.destinations import local_database
 from sapgw.gateway.runtime import Gateway, NotIdle, UnknownBDocType
 from sapgw.gateway.store.bdocs import BDocNotFound
-from sapgw.rfc.jsonrfc_server import rfc_routes
 from sapgw.rfc.jsonvalues import RFC_PATH
 from sapgw.rfc.soap_server import soap_routes
 
@@ -90,22 +88,16 @@ class GatewayApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def inline_calls(gateway: Gateway) -> bool:
-    """May stateless JSON RFC calls run on the event loop? Only with the gateway and the
-    served system on SQLite files (no network round trips, no PostgreSQL lock waits)."""
-    settings = gateway.settings
-    dest = settings.destinations.get(settings.rfc_destination)
-    if dest is None or not gateway.db.is_sqlite:
-        return False
-    url, _schema = local_database(settings, dest)
-    return url.startswith("sqlite:///") and ":memory:" not in url
+def create_app(gateway: Gateway, run_schedulers: bool = True, warm_up: bool = True,
+               early: JsonRfc | None = None) -> GatewayApp:
+    """The app; `warm_up=False` when the caller has built the served system already, and
+    `early` the JSON RFC service it serves already (`sapgw serve`, `api.starting`): its
+    routes and authenticator are used, so nothing of it starts over."""
 
-
-def create_app(gateway: Gateway, run_schedulers: bool = True) -> GatewayApp:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if run_schedulers:
-            if gateway.settings.rfc_destination:  # built now, so the first call is not slower
+            if warm_up and gateway.settings.rfc_destination:  # so the first call is not slower
                 gateway.served_rfc.warm_up()
             gateway.start()
         yield
@@ -117,7 +109,7 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> GatewayApp:
                   docs_url=None, redoc_url=None)  # /docs from the package: api/openapi.py
     openapi.install(app)
     app.state.gateway = gateway
-    app.state.auth = Authenticator(gateway.settings.auth)
+    app.state.auth = early.authenticator if early else Authenticator(gateway.settings.auth)
     app.state.audit = AuditedActions(gateway)
     app.add_middleware(AuthMiddleware, authenticator=app.state.auth)
     app.include_router(rest.router)
@@ -144,9 +136,9 @@ def create_app(gateway: Gateway, run_schedulers: bool = True) -> GatewayApp:
     app.router.routes.append(metrics.metrics_route())
     if gateway.settings.rfc_destination:  # gateway functions, and the ERP stub behind them
         served = gateway.served_rfc
-        json_rfc = rfc_routes(served.connect, inline=inline_calls(gateway), units_inline=False)
-        app.rfc = AuthMiddleware(Router(routes=json_rfc), authenticator=app.state.auth)
-        app.router.routes.extend(json_rfc)  # listed for the route rules and OpenAPI checks
+        rfc = early or json_rfc(gateway, app.state.auth)
+        app.rfc = rfc.app
+        app.router.routes.extend(rfc.routes)  # listed for the route rules and OpenAPI checks
         app.router.routes.extend(soap_routes(served.connect, served.interface, served.names))
 
     @app.get("/healthz", tags=["health"])

@@ -15,7 +15,6 @@ import json
 from typing import Any
 
 from sapgw.gateway.cli_support import fail
-from sapgw.gateway.loads.service import LoadError, Range
 from sapgw.gateway.tables_text import render
 
 COLUMNS = [("load_id", "Load"), ("kind_text", "Type"), ("object", "Load object"),
@@ -73,6 +72,10 @@ def _load_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, client: Any) -> int:
+    # the service (and its tables) here, not at the top: the parser imports this module for
+    # every command, and the tables cost `sapgw serve` 0.35 s before it listened (issue 15)
+    from sapgw.gateway.loads.service import LoadError
+
     try:
         return _run(args, client)
     except LoadError as error:
@@ -80,6 +83,8 @@ def run(args: argparse.Namespace, client: Any) -> int:
 
 
 def _run(args: argparse.Namespace, client: Any) -> int:
+    from sapgw.gateway.loads.service import Range
+
     gateway = getattr(client, "gateway", None)
     command = args.load_command
     if command == "objects":
@@ -149,6 +154,8 @@ def _show(args: argparse.Namespace, data: Any, text: str) -> int:
 
 def _http(client: Any, method: str, path: str, body: Any = None) -> Any:
     """A call of the server's /api/loads; a refusal raises LoadError with its message."""
+    from sapgw.gateway.loads.service import LoadError
+
     response = client.http.request(method, path, json=body)
     if response.status_code in (400, 404) and "error" in response.json():
         answer = response.json()
