@@ -91,15 +91,20 @@ def main() -> int:
             log.close()
 
 
+def built(client: httpx.Client) -> bool:
+    """Whether the server's `/healthz` says "ok" (not listening yet, or "starting": no)."""
+    try:
+        return client.get("/healthz").json().get("status") == "ok"
+    except httpx.HTTPError:
+        return False
+
+
 def drive(server: subprocess.Popen[bytes], url: str, args: argparse.Namespace,
           gateway_db: Path) -> int:
     with httpx.Client(base_url=url, timeout=120) as client:
         for _ in range(300):  # "starting" while `sapgw serve` builds its app (api.starting)
-            try:
-                if client.get("/healthz").json().get("status") == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
+            if built(client):
+                break
             time.sleep(0.1)
         idle_mb = status_mb(server.pid, "VmRSS")
         samples: list[float] = []
