@@ -42,22 +42,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from jsonrfc_calls import document  # the same balanced G/L document as the older bench
+
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "/sap/bc/rfc/BAPI_ACC_DOCUMENT_POST"
 LIMIT = "limit"
-
-
-def document(n: int) -> bytes:
-    """A balanced G/L document (the shape of bench/jsonrfc_calls.py)."""
-    return json.dumps({
-        "DOCUMENTHEADER": {"BUS_ACT": "RFBU", "USERNAME": "BENCH", "COMP_CODE": "1000",
-                           "DOC_DATE": "20261122", "PSTNG_DATE": "20261122", "DOC_TYPE": "SA",
-                           "REF_DOC_NO": f"BENCH{n}", "HEADER_TXT": "Bench posting"},
-        "ACCOUNTGL": [{"ITEMNO_ACC": "1", "GL_ACCOUNT": "0000113100"},
-                      {"ITEMNO_ACC": "2", "GL_ACCOUNT": "0000140000"}],
-        "CURRENCYAMOUNT": [{"ITEMNO_ACC": "1", "CURRENCY": "EUR", "AMT_DOCCUR": "100.00"},
-                           {"ITEMNO_ACC": "2", "CURRENCY": "EUR", "AMT_DOCCUR": "-100.00"}],
-    }).encode()
 
 
 def free_port() -> int:
