@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sapgw.gateway.cli import build_parser, main
-from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
+from sapgw.gateway.runtime import Gateway
 
 
 def _leaves(parser: argparse.ArgumentParser, path: list[str]
@@ -48,14 +48,6 @@ def test_a_bad_option_shows_the_subcommands_usage(
     err = capsys.readouterr().err
     assert err.startswith(f"usage: sapgw {' '.join(path)}"), err
     assert "Traceback" not in err
-
-
-@pytest.fixture
-def cli(sapgw: Gateway, monkeypatch: pytest.MonkeyPatch) -> Gateway:
-    monkeypatch.setenv("SAPGW_CONFIG", str(DEFAULT_CONFIG))
-    monkeypatch.setenv("SAPGW_DB_URL", sapgw.settings.db_url)
-    monkeypatch.setenv("SAPGW_ERP_DB_URL", sapgw.settings.erp_db_url)
-    return sapgw
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -13,7 +13,7 @@ import pytest
 
 from sapgw.clock import Clock
 from sapgw.gateway.cli import main
-from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
+from sapgw.gateway.runtime import Gateway
 from tests.erp_stub.fica_support import bit, bits, contract_with_items, read
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +27,10 @@ def data(gw: Gateway) -> None:
 
 
 @pytest.fixture
-def cli(sapgw: Gateway, monkeypatch: pytest.MonkeyPatch) -> Gateway:
-    monkeypatch.setenv("SAPGW_CONFIG", str(DEFAULT_CONFIG))
-    monkeypatch.setenv("SAPGW_DB_URL", sapgw.settings.db_url)
-    monkeypatch.setenv("SAPGW_ERP_DB_URL", sapgw.settings.erp_db_url)
-    data(sapgw)
-    return sapgw
+def cli(cli: Gateway) -> Gateway:
+    """The gateway as the command finds it (tests/gateway/conftest.py), with PC-1's data."""
+    data(cli)
+    return cli
 
 
 def test_the_command_prints_the_log_and_exits_1_on_an_error(

@@ -5,27 +5,9 @@ import json
 
 import pytest
 
-from sapgw.gateway.cli import main
-from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
+from sapgw.gateway.runtime import Gateway
 from tests.erp_stub.rar_support import follower, order_item, send
-
-
-@pytest.fixture
-def cli(sapgw: Gateway, monkeypatch: pytest.MonkeyPatch) -> Gateway:
-    monkeypatch.setenv("SAPGW_CONFIG", str(DEFAULT_CONFIG))
-    monkeypatch.setenv("SAPGW_DB_URL", sapgw.settings.db_url)
-    monkeypatch.setenv("SAPGW_ERP_DB_URL", sapgw.settings.erp_db_url)
-    return sapgw
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
+from tests.gateway.test_cli_rules import _run as run
 
 
 def test_rar_commands(cli: Gateway, capsys: pytest.CaptureFixture[str]) -> None:
