@@ -66,9 +66,6 @@ class Role:
     dunning: Level                     # KNB5/LFB5: fields of the COMPANY rows
     area: Level
 
-    def levels(self) -> tuple[Level, ...]:
-        return (self.company, self.area)
-
 
 CUSTOMER = Role(
     "Customer", "BUPA_MAIN", "BUPA_MAIN", "KUNNR",
@@ -90,8 +87,6 @@ VENDOR = Role(
     area=Level("PURCHASING", "LFM1", ("EKORG", "WAERS", "ZTERM", "LOEVM")),
 )
 ROLES = {role.bdoc_type: role for role in (CUSTOMER, VENDOR)}
-KNA1_FIELDS = CUSTOMER.general.fields
-KNB1_FIELDS = CUSTOMER.company.fields
 
 
 class DownloadError(ValueError):

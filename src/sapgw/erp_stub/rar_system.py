@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from sapgw.clock import Clock
-from sapgw.db import Database
+from sapgw.erp_stub import applications
 from sapgw.erp_stub.basis.application import BASIS
 from sapgw.erp_stub.farr.application import FARR
 from sapgw.erp_stub.kernel.application import Application
-from sapgw.erp_stub.kernel.dataset import DataSet
 from sapgw.erp_stub.kernel.system import ErpSystem
 
 APPLICATIONS: tuple[Application, ...] = (BASIS, FARR)
@@ -21,8 +20,6 @@ APPLICATIONS: tuple[Application, ...] = (BASIS, FARR)
 
 def create_system(db_url: str, schema: str | None = None, customizing_dir: Path | None = None,
                   clock: Clock | None = None, logical_system: str = "RARCLNT100") -> ErpSystem:
-    """Build the RAR system with its tables created."""
-    data = DataSet.load((path for app in APPLICATIONS for path in app.data), customizing_dir)
-    system = ErpSystem(Database(db_url, schema), APPLICATIONS, data, clock, logical_system)
-    system.create_tables()
-    return system
+    """Build the RAR system with its tables created (as the ERP's, with its applications)."""
+    return applications.create_system(db_url, schema, customizing_dir, clock, logical_system,
+                                      applications=APPLICATIONS)

@@ -114,7 +114,3 @@ def deltas(plan: PobPlan, extra: set[str] = frozenset()) -> dict[str, Decimal]: 
         previous = now
     return result
 
-
-def fulfilled_quantity(plan: PobPlan, before: str) -> Decimal:
-    """Quantity fulfilled in the periods before `before`."""
-    return sum((q for p, q, _a in plan.fulfilments if p < before), Decimal(0))

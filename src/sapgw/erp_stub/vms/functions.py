@@ -103,8 +103,8 @@ VLCDIAVEHI = structure(
 def vlc_vehicle_create(ctx: CallContext, IS_VEHICLE: dict[str, Any], IV_ACTION: str,
                        IV_USER: str, IV_COMMIT: str, IT_CONFIG: list[dict[str, Any]],
                        RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    data = {**IS_VEHICLE, "DEALER": _kunnr(IS_VEHICLE["DEALER"]),
-            "ENDCUST": _kunnr(IS_VEHICLE["ENDCUST"])}
+    data = {**IS_VEHICLE, "DEALER": _key(IS_VEHICLE["DEALER"]),
+            "ENDCUST": _key(IS_VEHICLE["ENDCUST"])}
     vehicle, messages = vehicles.create(ctx, data, IT_CONFIG, IV_ACTION.strip().upper(),
                                         IV_USER.strip() or RFC_USER)
     RETURN += messages
@@ -129,14 +129,14 @@ def vlc_vehicle_create(ctx: CallContext, IS_VEHICLE: dict[str, Any], IV_ACTION: 
 def vlc_action_execute(ctx: CallContext, IV_VHVIN: str, IV_VHCLE: str, IV_ACTION: str,
                        IV_CRM_ORDER: str, IS_PARTNERS: dict[str, Any], IV_USER: str,
                        IV_COMMIT: str, RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    vin, vhcle = IV_VHVIN.strip().upper(), _vhcle(IV_VHCLE)
+    vin, vhcle = IV_VHVIN.strip().upper(), _key(IV_VHCLE)
     vehicle = vehicles.find(ctx, vin, vhcle)
     if vehicle is None:
         RETURN.append(vehicles.not_found(vin, vhcle, "IV_VHVIN" if vin else "IV_VHCLE"))
         return {"RETURN": RETURN}
-    changes = {"DEALER": _kunnr(IS_PARTNERS.get("DEALER", "")),
-               "ENDCUST": _kunnr(IS_PARTNERS.get("ENDCUST", "")),
-               "CRM_ORDER": _order(IV_CRM_ORDER)}
+    changes = {"DEALER": _key(IS_PARTNERS.get("DEALER", "")),
+               "ENDCUST": _key(IS_PARTNERS.get("ENDCUST", "")),
+               "CRM_ORDER": _key(IV_CRM_ORDER)}
     after, messages = vehicles.execute(ctx, vehicle, IV_ACTION.strip().upper(), changes,
                                        IV_USER.strip() or RFC_USER)
     RETURN += messages
@@ -159,14 +159,14 @@ def velo20_crms_execute(ctx: CallContext, VLCACTDATA_CS: dict[str, Any],
                         VLCDIAVEHI_CT: list[dict[str, Any]], RETURN: list[dict[str, Any]]
                         ) -> dict[str, Any]:
     aktion = VLCACTDATA_CS["AKTION"].strip().upper() or crm.ORDER_ACTION
-    order = _order(VLCACTDATA_CS["CRM_ORDER"])
+    order = _key(VLCACTDATA_CS["CRM_ORDER"])
     if aktion != crm.ORDER_ACTION:
         _raise("NOT_A_CRM_ORDER", bapiret2("E", "VELO", "917", aktion))
     if not order:
         _raise("NOT_A_CRM_ORDER", bapiret2("E", "VELO", "911", aktion, "CRM_ORDER"))
     found = []
     for row in VLCDIAVEHI_CT:  # every vehicle first: an unknown one stops before any change
-        vin, vhcle = row["VHVIN"].strip().upper(), _vhcle(row["VHCLE"])
+        vin, vhcle = row["VHVIN"].strip().upper(), _key(row["VHCLE"])
         vehicle = vehicles.find(ctx, vin, vhcle, row["VGUID"].strip())
         if vehicle is None:
             _raise("ACTION_NOT_PERFORMED", vehicles.not_found(vin, vhcle, "VLCDIAVEHI_CT"))
@@ -199,7 +199,7 @@ _EXCEPTION = dict((("912", "CRM_SETUP_ERROR"), ("918", "VEHICLE_TRANSFER_NOT_PER
 def vlc_vehicle_get_detail(ctx: CallContext, IV_VHVIN: str, IV_VHCLE: str,
                            ET_CONFIG: list[dict[str, Any]], ET_HISTORY: list[dict[str, Any]],
                            RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    vin, vhcle = IV_VHVIN.strip().upper(), _vhcle(IV_VHCLE)
+    vin, vhcle = IV_VHVIN.strip().upper(), _key(IV_VHCLE)
     vehicle = vehicles.find(ctx, vin, vhcle)
     if vehicle is None:
         RETURN.append(vehicles.not_found(vin, vhcle, "IV_VHVIN" if vin else "IV_VHCLE"))
@@ -222,13 +222,6 @@ def _raise(exception: str, message: dict[str, Any]) -> None:
                                message["MESSAGE_V4"])
 
 
-def _kunnr(value: str) -> str:
-    return alpha(value.strip(), 10) if value.strip() else ""
-
-
-def _vhcle(value: str) -> str:
-    return alpha(value.strip(), 10) if value.strip() else ""
-
-
-def _order(value: str) -> str:
+def _key(value: str) -> str:
+    """A customer, vehicle or CRM order number as stored (ALPHA, 10 places); blank stays."""
     return alpha(value.strip(), 10) if value.strip() else ""

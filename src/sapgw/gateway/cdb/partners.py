@@ -32,6 +32,7 @@ from sapgw.gateway.cdb.tables import (
     CRMM_BUT_SALES,
     CRMM_BUT_VENDNO,
 )
+from sapgw.gateway.inputs import alpha
 
 P = BUT000.__table__  # type: ignore[attr-defined]
 A = BUT020.__table__  # type: ignore[attr-defined]
@@ -77,8 +78,7 @@ class Saved:
 
 def number(value: str) -> str:
     """An ERP customer/vendor number as stored (ALPHA: numeric ones with leading zeros)."""
-    value = value.strip()
-    return value.zfill(10) if value.isdigit() else value.upper()
+    return alpha(value, 10)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -28,7 +28,15 @@ from sapgw.gateway import inputs
 from sapgw.gateway.cdb import iobjects
 from sapgw.gateway.inputs import InvalidInput
 from sapgw.gateway.monitor.cockpit_pages import _fields
-from sapgw.gateway.monitor.pages import _e, _not_found, _page, _row, _table, bad_input
+from sapgw.gateway.monitor.pages import (
+    _e,
+    _gw,
+    _not_found,
+    _page,
+    _row,
+    _table,
+    bad_input,
+)
 from sapgw.gateway.runtime import Gateway
 
 router = APIRouter(tags=["Automotive IC"])
@@ -36,10 +44,6 @@ pages = APIRouter(include_in_schema=False)
 TITLE = "Interaction Center for Automotive"
 VIN_PART = re.compile(r"[A-Z0-9]{1,35}")
 PARTNER_TEXT = {"DEALER": "Dealer", "ENDCUST": "End customer"}
-
-
-def _gw(request: Request) -> Gateway:
-    return request.app.state.gateway
 
 
 def criteria(vin: str, vehicle: str, customer: str) -> dict[str, str]:

@@ -184,9 +184,6 @@ class IdocStore:
                 conn.execute(insert(N).values(OBJECT="EDIDOC", NRLEVEL=0))
 
     # -- writing --------------------------------------------------------------------------
-    def next_docnum(self, conn: Connection) -> str:
-        return self.next_docnums(conn, 1)[0]
-
     def next_docnums(self, conn: Connection, count: int) -> list[str]:
         """`count` DOCNUMs in a row from EDIDOC: one draw for a whole packet."""
         conn.execute(_DRAW, {"count": count})

@@ -13,19 +13,17 @@ import threading
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from sapgw.gateway.api import auth
 from sapgw.gateway.loads.service import LoadError, Loads
-from sapgw.gateway.monitor.pages import _button, _e, _page, _row, _table
+from sapgw.gateway.monitor.pages import ACTION, _button, _e, _page, _row, _table
 
 router = APIRouter()
 log = logging.getLogger("sapgw.loads")
-ACTION: dict[str, Any] = {"response_class": HTMLResponse, "response_model": None,
-                          "dependencies": [Depends(auth.csrf_protect)]}
 
 
 def _loads(request: Request) -> Loads:

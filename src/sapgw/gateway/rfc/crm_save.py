@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sapgw.adapters.bupa import DownloadError
 from sapgw.adapters.scenario import MappingError
 from sapgw.gateway.config import SiteSettings
-from sapgw.gateway.loads.receive import is_load_block, receive_block
+from sapgw.gateway.loads.receive import is_load_block, message, receive_block
 from sapgw.gateway.rfc.served import GatewayCall, gateway_function
 from sapgw.rfc.ddic import CHAR, INT4, STRING, structure
 from sapgw.rfc.interface import importing, interface, tables
@@ -54,13 +54,6 @@ BAPIMTCS = structure(
 FLOW_CONTEXT = "MI0"
 
 
-def _message(number: str, text: str, *variables: str) -> dict[str, Any]:
-    row = {"TYPE": "E", "ID": "SMOF", "NUMBER": number, "MESSAGE": text[:220]}
-    for index, value in enumerate(variables[:4], 1):
-        row[f"MESSAGE_V{index}"] = str(value)[:50]
-    return row
-
-
 def sender_site(gateway: Gateway, logical_system: str) -> SiteSettings | None:
     """The R/3 site a logical system sends from: the one behind the served ERP for the
     ERP's own logical system, else the only R/3 site there is."""
@@ -84,11 +77,11 @@ def bapi_crm_save(call: GatewayCall, params: dict[str, Any]) -> dict[str, Any]:
     try:
         adapter = gateway.scenarios.from_site(objname)
     except MappingError as error:
-        return {"RETURN": [_message("901", f"Adapter object {objname or '(blank)'}: {error}",
+        return {"RETURN": [message("901", f"Adapter object {objname or '(blank)'}: {error}",
                                     objname)]}
     site = sender_site(gateway, header["SENDER"].strip())
     if site is None:
-        return {"RETURN": [_message(
+        return {"RETURN": [message(
             "904", f"No R/3 site sends as logical system {header['SENDER']}", header["SENDER"])]}
     if is_load_block(header):  # a block of an initial load or request (docs/LOADS.md)
         return receive_block(call, params, adapter, site.name)
@@ -97,8 +90,8 @@ def bapi_crm_save(call: GatewayCall, params: dict[str, Any]) -> dict[str, Any]:
     except MappingError as error:
         cause = error.__cause__
         if isinstance(cause, DownloadError):
-            return {"RETURN": [_message(cause.number, str(cause), *cause.variables)]}
-        return {"RETURN": [_message("905", str(error), adapter.mapping_module)]}
+            return {"RETURN": [message(cause.number, str(cause), *cause.variables)]}
+        return {"RETURN": [message("905", str(error), adapter.mapping_module)]}
     with gateway.db.write() as conn:
         accepted = gateway.accept(conn, adapter.bdoc_type, [data], site.name,
                                   FLOW_CONTEXT)
