@@ -25,22 +25,21 @@ from sqlalchemy import select
 
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.copa import api as copa
-from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.settlement import customizing
-from sapgw.erp_stub.settlement.rules import COST_CENTER, SEGMENT, rule
-from sapgw.erp_stub.settlement.run import (
-    CHECK_KEY,
-    RECORD_TYPE,
-    SEGMENT_ADMIN_FIELDS,
+from sapgw.erp_stub.settlement.documents import (
     SETTLEMENT,
-    Outcome,
-    _Log,
-    _settled,
+    FiLine,
+    ReceiverLine,
+    co_document,
+    fi_document,
     post_fi,
+    to_segment,
 )
+from sapgw.erp_stub.settlement.errors import SettlementError
+from sapgw.erp_stub.settlement.rules import SEGMENT, rule
+from sapgw.erp_stub.settlement.run import Outcome, _Log, _settled, present
 from sapgw.erp_stub.settlement.tables import AUAA, AUAK, ZAUA_RA
-from sapgw.rfc.structures import errors
 
 GL = "SK"
 _AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
@@ -73,27 +72,29 @@ def reverse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool
     segments = _segments(ctx, original["BELNR"])
     say("S", "007", original["BELNR"], order["AUFNR"], perio, year, original["BUDAT"])
     fi_params = _fi_document(ctx, order, original, segments, usnam)
-    if fi_params is not None:
-        failed = errors(ctx.call("BAPI_ACC_DOCUMENT_CHECK", **fi_params)["RETURN"])
-        if failed:
-            outcome.messages += failed
-            return outcome
-    outcome.lines = [{"KONTY": s["KONTY"], "RECEIVER": s["EMPGE"], "KSTAR": s["KSTAR"],
-                      "SOURCE": s["SKSTAR"], "AMOUNT": -s["WKGBTR"], "CURRENCY": s["WAERS"]}
-                     for s in segments]
-    for line in outcome.lines:
-        say("S", "003", line["KONTY"], line["RECEIVER"], line["KSTAR"],
-            f"{line['AMOUNT']:.2f}", order["WAERS"])
-    if test:
-        say("S", "006", order["AUFNR"])
+    shown = [{"KONTY": s["KONTY"], "RECEIVER": s["EMPGE"], "KSTAR": s["KSTAR"],
+              "SOURCE": s["SKSTAR"], "AMOUNT": -s["WKGBTR"], "CURRENCY": s["WAERS"]}
+             for s in segments]
+    if not present(ctx, outcome, say, fi_params, shown, order, test):
         return outcome
     outcome.belnr = belnr = ctx.numbers.next("AUAK", "", "01")
-    receivers = [s for s in segments if s["KONTY"] != GL]
-    pa_belnr = _to_segment(ctx, order, original, receivers, belnr, usnam, say)
-    if pa_belnr is None:
+    lines = [ReceiverLine(s["KONTY"], s["EMPGE"], s["KSTAR"], -s["WKGBTR"])
+             for s in segments if s["KONTY"] != GL]
+    to_copa = [line for line in lines if line.konty == SEGMENT]
+    try:
+        pa_belnr = _to_segment(ctx, order, original, to_copa, belnr, usnam) \
+            if to_copa and original["PABELNR"] else ""
+    except (copa.CopaError, SettlementError) as refused:
+        outcome.messages.append(refused.bapiret2(system=ctx.logical_system))
         return outcome
     awkey = post_fi(ctx, fi_params, belnr) if fi_params is not None else ""
-    co_belnr = _co_document(ctx, order, original, receivers, belnr, usnam)
+    co_belnr = co_document(
+        ctx, order, lines=lines, budat=original["BUDAT"], usnam=usnam,
+        line_text=f"Reversal {belnr} of {original['BELNR']}",
+        reference=co.CoReference("A", belnr, order["BUKRS"], original["GJAHR"], "AUAK",
+                                 belnr),
+        text=f"Reversal of settlement {original['BELNR']}") \
+        if lines and original["BELCO"] else ""
     _register(ctx, order, original, segments, belnr, co_belnr, awkey, pa_belnr, usnam)
     say("S", "008", original["BELNR"], belnr, order["AUFNR"])
     return outcome
@@ -117,79 +118,27 @@ def _segments(ctx: CallContext, belnr: str) -> list[dict[str, Any]]:
 def _fi_document(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
                  segments: list[dict[str, Any]], usnam: str) -> dict[str, Any] | None:
     """The reversed FI document's lines at the opposite sign, or None without one."""
-    lines = [s for s in segments if s["KONTY"] == GL]
-    if not lines or not original["AWKEY"]:
+    gl = [s for s in segments if s["KONTY"] == GL]
+    if not gl or not original["AWKEY"]:
         return None
-    company = fbas.company_code(ctx, order["BUKRS"])
     found = rule(ctx, order["OBJNR"])
     profile = customizing.profile(ctx, found[0]["APROF"]) if found is not None else None
-    gl, amounts = [], []
-    for number, line in enumerate(lines, start=1):
-        gl.append({"ITEMNO_ACC": f"{number:010d}", "GL_ACCOUNT": line["EMPGE"],
-                   "COMP_CODE": order["BUKRS"], "ALLOC_NMBR": order["AUFNR"],
-                   "ITEM_TEXT": f"Reversal {line['KSTAR']} order {order['AUFNR']}"})
-        amounts.append({"ITEMNO_ACC": f"{number:010d}", "CURRENCY": line["WAERS"],
-                        "AMT_DOCCUR": -line["WKGBTR"]})
-    return {
-        "DOCUMENTHEADER": {
-            "OBJ_TYPE": "AUAK", "OBJ_KEY": CHECK_KEY, "OBJ_SYS": ctx.logical_system,
-            "BUS_ACT": SETTLEMENT, "USERNAME": usnam,
-            "COMP_CODE": company.BUKRS if company is not None else order["BUKRS"],
-            "DOC_DATE": original["BUDAT"], "PSTNG_DATE": original["BUDAT"],
-            "DOC_TYPE": profile.BLART if profile is not None else "SA",
-            "REF_DOC_NO": CHECK_KEY,
-            "HEADER_TXT": f"Reversal {original['BELNR']}"},
-        "ACCOUNTGL": gl, "CURRENCYAMOUNT": amounts}
+    lines = [FiLine(line["EMPGE"], -line["WKGBTR"], line["WAERS"],
+                    f"Reversal {line['KSTAR']} order {order['AUFNR']}") for line in gl]
+    return fi_document(
+        ctx, bukrs=order["BUKRS"], aufnr=order["AUFNR"], lines=lines,
+        budat=original["BUDAT"], doc_type=profile.BLART if profile is not None else "SA",
+        header_text=f"Reversal {original['BELNR']}", usnam=usnam)
 
 
 def _to_segment(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
-                receivers: list[dict[str, Any]], belnr: str, usnam: str, say: _Log
-                ) -> str | None:
-    """The opposite CO-PA line item ('' without a segment receiver), None when refused."""
-    segment = [s for s in receivers if s["KONTY"] == SEGMENT]
-    if not segment or not original["PABELNR"]:
-        return ""
-    paobjnr = segment[0]["EMPGE"]
-    characteristics = copa.characteristics_of(ctx, paobjnr)
+                lines: list[ReceiverLine], belnr: str, usnam: str) -> str:
+    """The opposite CO-PA line item, through the PA transfer structure of the order's rule
+    as it is now."""
     found = rule(ctx, order["OBJNR"])
-    if characteristics is None or found is None:
-        say("E", "906", paobjnr)
-        return None
-    given = {name: value for name, value in characteristics.items()
-             if name not in SEGMENT_ADMIN_FIELDS}
-    try:
-        return copa.post_by_cost_element(
-            ctx, kokrs=order["KOKRS"], record_type=RECORD_TYPE, budat=original["BUDAT"],
-            characteristics=given, structure=found[0]["ERSCH"], usnam=usnam,
-            amounts=[(s["KSTAR"], -s["WKGBTR"]) for s in segment],
-            reference={"RBELN": belnr, "RKAUFNR": order["AUFNR"]})
-    except copa.CopaError as error:
-        say.messages.append(error.bapiret2(system=ctx.logical_system))
-        return None
-
-
-def _co_document(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
-                 receivers: list[dict[str, Any]], belnr: str, usnam: str) -> str:
-    """The reversed CO document's lines at the opposite sign: the order debited back."""
-    if not receivers or not original["BELCO"]:
-        return ""
-    objnr, kokrs = order["OBJNR"], order["KOKRS"]
-    text = f"Reversal {belnr} of {original['BELNR']}"
-    lines: list[co.CoLine] = []
-    for segment in receivers:
-        amount = segment["WKGBTR"]
-        partner = (f"KS{kokrs}{segment['EMPGE']}" if segment["KONTY"] == COST_CENTER
-                   else f"EO{segment['EMPGE']}")
-        lines.append(co.CoLine(objnr, segment["KSTAR"], amount, parob=partner, beknz="A",
-                               bukrs=order["BUKRS"], text=text))
-        if segment["KONTY"] == COST_CENTER:
-            lines.append(co.CoLine(partner, segment["KSTAR"], -amount, parob=objnr,
-                                   uspob=objnr, bukrs=order["BUKRS"], text=text))
-    return co.post_line_items(
-        ctx, kokrs=kokrs, budat=original["BUDAT"], lines=lines, vrgng=SETTLEMENT,
-        usnam=usnam, reference=co.CoReference("A", belnr, order["BUKRS"], original["GJAHR"],
-                                              "AUAK", belnr),
-        text=f"Reversal of settlement {original['BELNR']}")
+    return to_segment(ctx, order, paobjnr=lines[0].receiver,
+                      structure=found[0]["ERSCH"] if found is not None else None,
+                      lines=lines, budat=original["BUDAT"], belnr=belnr, usnam=usnam)
 
 
 def _register(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],

@@ -34,17 +34,23 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.ra import api as ra
 from sapgw.erp_stub.settlement import customizing
+from sapgw.erp_stub.settlement.documents import (
+    SETTLEMENT,
+    FiLine,
+    ReceiverLine,
+    check_fi,
+    co_document,
+    fi_document,
+    post_fi,
+    to_segment,
+)
+from sapgw.erp_stub.settlement.errors import SettlementError
 from sapgw.erp_stub.settlement.periods import period_end
-from sapgw.erp_stub.settlement.rules import COST_CENTER, SEGMENT, receiver_of, rule
+from sapgw.erp_stub.settlement.rules import SEGMENT, receiver_of, rule
 from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB, COSBD, ZAUA_RA
-from sapgw.rfc.errors import ABAPRuntimeError
-from sapgw.rfc.structures import errors
 
 ZERO = Decimal(0)
-ACTUAL, VERSION, SETTLEMENT, RECORD_TYPE = "04", "000", "KOAO", "C"
-CHECK_KEY = "$"
-# CE4 fields that are no characteristics: the number, who created it when; KOKRS is given.
-SEGMENT_ADMIN_FIELDS = frozenset({"PAOBJNR", "HZDAT", "USNAM", "KOKRS"})
+ACTUAL, VERSION = "04", "000"
 _COSBD: Any = COSBD.__table__  # type: ignore[attr-defined]
 _AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
 _AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
@@ -139,28 +145,46 @@ def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool 
         say("S", "920", order["AUFNR"], f"{period:03d}", f"{gjahr:04d}")
         return outcome
     fi_params = _fi_document(ctx, order, company, head, budat, plan, usnam)
-    if fi_params is not None:
-        failed = errors(ctx.call("BAPI_ACC_DOCUMENT_CHECK", **fi_params)["RETURN"])
-        if failed:
-            outcome.messages += failed
-            return outcome
-    outcome.lines = _display(order, receiver, plan)
-    for line in outcome.lines:
-        say("S", "003", line["KONTY"], line["RECEIVER"], line["KSTAR"],
-            f"{line['AMOUNT']:.2f}", order["WAERS"])
-    if test:
-        say("S", "006", order["AUFNR"])
+    if not present(ctx, outcome, say, fi_params, _display(order, receiver, plan),
+                   order, test):
         return outcome
     outcome.belnr = belnr = ctx.numbers.next("AUAK", "", "01")
-    pa_belnr = _to_segment(ctx, order, head, receiver, plan, budat, belnr, usnam, say)
-    if pa_belnr is None:
+    lines = [ReceiverLine(receiver.konty, receiver.name, settle_ce, amount)
+             for _, settle_ce, amount in plan.receiver_lines]
+    try:
+        pa_belnr = to_segment(ctx, order, paobjnr=receiver.paobjnr, structure=head["ERSCH"],
+                              lines=lines, budat=budat, belnr=belnr, usnam=usnam) \
+            if receiver.konty == SEGMENT and lines else ""
+    except (copa.CopaError, SettlementError) as refused:
+        outcome.messages.append(refused.bapiret2(system=ctx.logical_system))
         return outcome
     awkey = post_fi(ctx, fi_params, belnr) if fi_params is not None else ""
-    co_belnr = _co_document(ctx, order, receiver, plan, budat, belnr, gjahr, usnam)
+    co_belnr = co_document(
+        ctx, order, lines=lines, budat=budat, usnam=usnam, line_text=f"Settlement {belnr}",
+        reference=co.CoReference("A", belnr, order["BUKRS"], f"{gjahr:04d}", "AUAK", belnr),
+        text=f"Settlement of order {order['AUFNR']}") if lines else ""
     _register(ctx, order, receiver, plan, belnr, gjahr, period, budat, co_belnr, awkey,
               pa_belnr, usnam)
     say("S", "005", belnr, order["AUFNR"])
     return outcome
+
+
+def present(ctx: CallContext, outcome: Outcome, say: _Log, fi_params: dict[str, Any] | None,
+            lines: list[dict[str, Any]], order: dict[str, Any], test: bool) -> bool:
+    """What a settlement or its reversal would post, once FI has checked its document: the
+    lines in the outcome and the log (KD 003); False when FI refused or for a test run."""
+    failed = check_fi(ctx, fi_params)
+    if failed:
+        outcome.messages += failed
+        return False
+    outcome.lines = lines
+    for line in lines:
+        say("S", "003", line["KONTY"], line["RECEIVER"], line["KSTAR"],
+            f"{line['AMOUNT']:.2f}", order["WAERS"])
+    if test:
+        say("S", "006", order["AUFNR"])
+        return False
+    return True
 
 
 def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, period: int,
@@ -231,21 +255,12 @@ def _fi_document(ctx: CallContext, order: dict[str, Any], company: Any, head: di
     if not plan.fi_lines:
         return None
     profile = customizing.profile(ctx, head["APROF"])
-    gl, amounts = [], []
-    for number, (account, amount, abkat) in enumerate(plan.fi_lines, start=1):
-        gl.append({"ITEMNO_ACC": f"{number:010d}", "GL_ACCOUNT": account,
-                   "COMP_CODE": company.BUKRS, "ALLOC_NMBR": order["AUFNR"],
-                   "ITEM_TEXT": f"{ra.Category(abkat).name} order {order['AUFNR']}"})
-        amounts.append({"ITEMNO_ACC": f"{number:010d}", "CURRENCY": order["WAERS"],
-                        "AMT_DOCCUR": amount})
-    return {
-        "DOCUMENTHEADER": {
-            "OBJ_TYPE": "AUAK", "OBJ_KEY": CHECK_KEY, "OBJ_SYS": ctx.logical_system,
-            "BUS_ACT": SETTLEMENT, "USERNAME": usnam, "COMP_CODE": company.BUKRS,
-            "DOC_DATE": budat, "PSTNG_DATE": budat,
-            "DOC_TYPE": profile.BLART if profile is not None else "SA",
-            "REF_DOC_NO": CHECK_KEY, "HEADER_TXT": f"Settlement {order['AUFNR']}"},
-        "ACCOUNTGL": gl, "CURRENCYAMOUNT": amounts}
+    lines = [FiLine(account, amount, order["WAERS"],
+                    f"{ra.Category(abkat).name} order {order['AUFNR']}")
+             for account, amount, abkat in plan.fi_lines]
+    return fi_document(ctx, bukrs=company.BUKRS, aufnr=order["AUFNR"], lines=lines,
+                       budat=budat, doc_type=profile.BLART if profile is not None else "SA",
+                       header_text=f"Settlement {order['AUFNR']}", usnam=usnam)
 
 
 def _display(order: dict[str, Any], receiver: Any, plan: _Plan) -> list[dict[str, Any]]:
@@ -257,49 +272,6 @@ def _display(order: dict[str, Any], receiver: Any, plan: _Plan) -> list[dict[str
                "SOURCE": source, "AMOUNT": amount, "CURRENCY": currency}
               for source, settle_ce, amount in plan.receiver_lines]
     return lines
-
-
-def _to_segment(ctx: CallContext, order: dict[str, Any], head: dict[str, Any], receiver: Any,
-                plan: _Plan, budat: str, belnr: str, usnam: str, say: _Log) -> str | None:
-    """The CO-PA line item of a profitability segment receiver ('' for another receiver or
-    nothing to send), None when CO-PA refused it (nothing registered)."""
-    if receiver.konty != SEGMENT or not plan.receiver_lines:
-        return ""
-    characteristics = copa.characteristics_of(ctx, receiver.paobjnr)
-    if characteristics is None:
-        say("E", "906", receiver.paobjnr)
-        return None
-    given = {name: value for name, value in characteristics.items()
-             if name not in SEGMENT_ADMIN_FIELDS}
-    try:
-        return copa.post_by_cost_element(
-            ctx, kokrs=order["KOKRS"], record_type=RECORD_TYPE, budat=budat,
-            characteristics=given, structure=head["ERSCH"], usnam=usnam,
-            amounts=[(settle_ce, amount) for _, settle_ce, amount in plan.receiver_lines],
-            reference={"RBELN": belnr, "RKAUFNR": order["AUFNR"]})
-    except copa.CopaError as error:
-        say.messages.append(error.bapiret2(system=ctx.logical_system))
-        return None
-
-
-def _co_document(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Plan,
-                 budat: str, belnr: str, gjahr: int, usnam: str) -> str:
-    if not plan.receiver_lines:
-        return ""
-    objnr, kokrs = order["OBJNR"], order["KOKRS"]
-    partner = f"KS{kokrs}{receiver.kostl}" if receiver.konty == COST_CENTER \
-        else f"EO{receiver.paobjnr}"
-    lines: list[co.CoLine] = []
-    for _, settle_ce, amount in plan.receiver_lines:
-        lines.append(co.CoLine(objnr, settle_ce, -amount, parob=partner, beknz="A",
-                               bukrs=order["BUKRS"], text=f"Settlement {belnr}"))
-        if receiver.konty == COST_CENTER:
-            lines.append(co.CoLine(partner, settle_ce, amount, parob=objnr, uspob=objnr,
-                                   bukrs=order["BUKRS"], text=f"Settlement {belnr}"))
-    return co.post_line_items(
-        ctx, kokrs=kokrs, budat=budat, lines=lines, vrgng=SETTLEMENT, usnam=usnam,
-        reference=co.CoReference("A", belnr, order["BUKRS"], f"{gjahr:04d}", "AUAK", belnr),
-        text=f"Settlement of order {order['AUFNR']}")
 
 
 def _register(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Plan,
@@ -370,16 +342,3 @@ def settlement_orders(ctx: CallContext, kokrs: str) -> list[str]:
     """KO8G's worklist: the area's internal orders with a settlement rule, not closed."""
     return [order["AUFNR"] for order in co.orders(ctx, kokrs=kokrs)
             if "SETC" in (active := co.statuses(ctx, order["OBJNR"])) and "CLSD" not in active]
-
-
-def post_fi(ctx: CallContext, fi_params: dict[str, Any], belnr: str) -> str:
-    """Post the settlement document's FI document (checked before): its reference key.
-    Only a number range can fail here, and then the whole LUW must go."""
-    fi_params["DOCUMENTHEADER"].update(OBJ_KEY=belnr, REF_DOC_NO=belnr)
-    result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
-    failed = errors(result["RETURN"])
-    if failed:
-        first = failed[-1]
-        raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
-                               first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
-    return str(result["OBJ_KEY"])
