@@ -130,9 +130,11 @@ def _receiver(ctx: CallContext, record: dict[str, Any], row: int, kokrs: str, wo
         return _Receiver(rkostl, "", center.BUKRS)
     if given[0] == "PROFIT_SEGM_NO":
         paobjnr = str(record["PROFIT_SEGM_NO"]).zfill(10)
-        found = copa.segment_characteristics(ctx, paobjnr)
-        if found is None:
-            messages.error("KE", "920", paobjnr, row=row, field="PROFIT_SEGM_NO")
+        try:
+            found = copa.existing_segment(ctx, paobjnr)
+        except copa.CopaError as error:
+            messages.error(error.msg_class, error.number, *error.variables, row=row,
+                           field=error.field)
             return None
         return _Receiver("", "", found["BUKRS"], paobjnr)
     aufnr = alpha(record["REC_ORDER"], 12)

@@ -1,5 +1,6 @@
 """What other applications may use of CO-PA: post line items (by value field, by cost element
-through a PA transfer structure, by SD condition), profitability segments, the operating
+through a PA transfer structure, by SD condition), profitability segments (and the one check
+of a segment an account assignment names, `existing_segment`: KE 920/921), the operating
 concern of a controlling area, and the check of a PA transfer structure.
 
 Every posting function registers its line item in the caller's LUW and raises `CopaError`
@@ -14,6 +15,7 @@ from sapgw.erp_stub.copa.segments import characteristics_of, segment
 from sapgw.erp_stub.copa.transfer import check_structure
 
 check_direct = direct.check
+existing_segment = direct.existing_segment
 post_direct = direct.post
 segment_characteristics = direct.segment_characteristics
 DIRECT_POSTING = direct.DIRECT_POSTING
@@ -26,6 +28,7 @@ __all__ = [
     "check_direct",
     "check_structure",
     "concern_of",
+    "existing_segment",
     "post",
     "post_by_cost_element",
     "post_conditions",

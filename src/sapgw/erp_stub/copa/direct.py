@@ -46,16 +46,26 @@ def segment_characteristics(ctx: CallContext, paobjnr: str) -> dict[str, str] | 
     return {name: str(row[name]) for name in CHARACTERISTICS}
 
 
-def check(ctx: CallContext, *, kokrs: str, paobjnr: str, kstar: str, budat: str) -> None:
-    """Raise the CopaError `post` would raise for this segment and cost element: KE 901 no
-    operating concern, KE 920 unknown segment, KE 921 segment of another controlling area,
-    KE 919 no KEI2 structure, KE 907/908/909 cost element not mapped."""
-    concern = required_concern(ctx, kokrs)
+def existing_segment(ctx: CallContext, paobjnr: str, kokrs: str | None = None
+                     ) -> dict[str, str]:
+    """The characteristics of the segment an account assignment names (PROFIT_SEGM_NO):
+    CopaError KE 920 when there is no such segment, KE 921 when it belongs to another
+    controlling area than `kokrs` (not checked without one)."""
     found = segment_characteristics(ctx, paobjnr)
     if found is None:
         raise CopaError("KE", "920", paobjnr, field="PROFIT_SEGM_NO")
-    if found["KOKRS"] and found["KOKRS"] != kokrs:
+    if kokrs is not None and found["KOKRS"] and found["KOKRS"] != kokrs:
         raise CopaError("KE", "921", paobjnr, found["KOKRS"], kokrs, field="PROFIT_SEGM_NO")
+    return found
+
+
+def check(ctx: CallContext, *, kokrs: str, paobjnr: str, kstar: str, budat: str) -> None:
+    """Raise the CopaError `post` would raise for this segment and cost element: KE 901 no
+    operating concern, KE 920/921 unknown segment or one of another controlling area
+    (`existing_segment`), KE 919 no KEI2 structure, KE 907/908/909 cost element not
+    mapped."""
+    concern = required_concern(ctx, kokrs)
+    existing_segment(ctx, paobjnr, kokrs)
     transfer.value_fields(ctx, concern, kokrs, direct_structure(ctx, kokrs),
                           [(kstar, Decimal(0))], budat)
 

@@ -58,8 +58,11 @@ def resolve(ctx: CallContext, kokrs: str, item: dict[str, Any], row: int, messag
     elif field == "PROFIT_SEGM_NO":
         paobjnr = str(item["PROFIT_SEGM_NO"]).zfill(10)
         found = CoObject(f"EO{paobjnr}", paobjnr=paobjnr)
-        if copa.segment_characteristics(ctx, paobjnr) is None:
-            messages.error("KE", "920", paobjnr, parameter=ACCOUNTGL, row=row, field=field)
+        try:
+            copa.existing_segment(ctx, paobjnr)
+        except copa.CopaError as error:
+            messages.error(error.msg_class, error.number, *error.variables,
+                           parameter=ACCOUNTGL, row=row, field=error.field)
             found = None
     elif field == "WBS_ELEMENT":
         wbs = wbs_element(ctx, item["WBS_ELEMENT"])

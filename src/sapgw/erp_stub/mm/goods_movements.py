@@ -272,12 +272,11 @@ def _account_assignment(ctx: CallContext, item: dict[str, Any], bukrs: str, row:
         messages.error("KO", "013", item["ORDERID"], row=row, field="ORDERID")
     paobjnr = segment(item)
     if paobjnr:
-        found = copa.segment_characteristics(ctx, paobjnr)
-        if found is None:
-            messages.error("KE", "920", paobjnr, row=row, field="PROFIT_SEGM_NO")
-        elif found["KOKRS"] and found["KOKRS"] != kokrs:
-            messages.error("KE", "921", paobjnr, found["KOKRS"], kokrs, row=row,
-                           field="PROFIT_SEGM_NO")
+        try:
+            copa.existing_segment(ctx, paobjnr, kokrs)
+        except copa.CopaError as error:
+            messages.error(error.msg_class, error.number, *error.variables, row=row,
+                           field=error.field)
 
 
 def segment(item: dict[str, Any]) -> str:
