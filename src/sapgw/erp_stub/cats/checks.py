@@ -165,8 +165,7 @@ def _check_periods(ctx: CallContext, company_codes: set[str], workdate: str, row
                    messages: Messages) -> None:
     """OB52: the work date's posting period must be open where the allocation will post."""
     for bukrs in sorted(company_codes):
-        company = fbas.company_code(ctx, bukrs)
-        year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", workdate)
-        if not fbas.posting_period_open(ctx, bukrs, year, period):
+        if (closed := co.closed_period(ctx, bukrs, workdate)) is not None:
+            year, period = closed
             messages.error("LR", "910", f"{period:03d}", year, bukrs, row=row,
                            field="WORKDATE")

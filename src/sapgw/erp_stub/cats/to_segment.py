@@ -2,11 +2,11 @@
 
 SAP's activity allocation (BAPI_ACC_ACTIVITY_ALLOC_POST with CO-PA characteristics) credits
 the sender cost center/activity type and debits the segment. In costing-based CO-PA the
-segment is no CO object, so the CO document (VRGNG RKL, reference AWTYP CATS / AWKEY the
-record's COUNTER) holds the sender's credit only, partner object EO<PAOBJNR>, and the debit
-is a CE1S001 line item of record type B (CO-PA's direct posting, value field from the KEI2
-structure for the allocation cost element, reference RBELN/RPOSN = the CO document and its
-line). Quantity x planned price of the work date's period / price unit, rounded half up at
+segment is no CO object: CO-PA's `post_to_segments` (the one path of costs from CO to a
+segment, CRM Service's mass-object controlling takes it too) registers the CO document
+(VRGNG RKL, reference AWTYP CATS / AWKEY the record's COUNTER) with the sender's credit
+only, partner object EO<PAOBJNR>, and the debit as a CE1S001 line item of record type B.
+Quantity x planned price of the work date's period / price unit, rounded half up at
 the controlling area currency's decimals, posted on the work date - as for an order. The
 checks are CO's (sender, activity type, allocation cost element, price, open period) and
 CO-PA's (segment, KEI2 assignment); with any of them failing nothing is registered.
@@ -52,10 +52,8 @@ def allocate(ctx: CallContext, record: dict[str, Any], testrun: bool, username: 
     price = co.activity_price(ctx, kokrs, kostl, lstar, f"{year:04d}", period)
     if price is None:
         error("KI", "901", kostl, lstar, f"{year:04d}", f"{period:03d}")
-    company = fbas.company_code(ctx, center.BUKRS)
-    fyear, fperiod = fbas.fiscal_period(ctx, company.PERIV if company else "", budat)
-    if not fbas.posting_period_open(ctx, center.BUKRS, fyear, fperiod):
-        error("F5", "201", f"{fperiod:03d}", fyear)
+    if (closed := co.closed_period(ctx, center.BUKRS, budat)) is not None:
+        error("F5", "201", f"{closed[1]:03d}", closed[0])
     try:
         copa.check_direct(ctx, kokrs=kokrs, paobjnr=paobjnr, kstar=csla.VKSTA, budat=budat)
     except copa.CopaError as refused:
@@ -65,14 +63,11 @@ def allocate(ctx: CallContext, record: dict[str, Any], testrun: bool, username: 
     decimals = currency_decimals(ctx, area.WAERS)
     hours = Decimal(record["CATSHOURS"])
     value = round_amount(price.value(hours), 2 if decimals is None else decimals)
-    belnr = co.post_line_items(
+    belnr, _ = copa.post_to_segments(
         ctx, kokrs=kokrs, budat=budat, vrgng=ALLOCATION, usnam=username,
         reference=co.CoReference("K", awtyp="CATS", awkey=record["COUNTER"]),
         text=f"CATS document {record['BELNR']}",
-        lines=[co.CoLine(co.kl_object(kokrs, kostl, lstar), csla.VKSTA, -value,
-                         parob=f"EO{paobjnr}", quantity=-hours, unit=record["MEINH"],
-                         text=f"CATS {record['COUNTER']}", bukrs=center.BUKRS)])
-    copa.post_direct(ctx, kokrs=kokrs, paobjnr=paobjnr, budat=budat,
-                     amounts=[(csla.VKSTA, value)], reference={"RBELN": belnr, "RPOSN": "1"},
-                     usnam=username)
+        lines=[copa.SegmentLine(co.kl_object(kokrs, kostl, lstar), csla.VKSTA, value,
+                                paobjnr, center.BUKRS, quantity=hours, unit=record["MEINH"],
+                                text=f"CATS {record['COUNTER']}")])
     return belnr, []

@@ -126,13 +126,20 @@ def one_object(ctx: CallContext, head: Header, item: dict[str, Any], row: int, r
     return resolvers[given[0]](ctx, head, item[given[0]], problems, row, given[0])
 
 
+def closed_period(ctx: CallContext, bukrs: str, budat: str) -> tuple[int, int] | None:
+    """OB52: (fiscal year, period) of the posting date in the company code when that period
+    is closed there (F5 201 for the caller), None when it is open."""
+    company = fbas.company_code(ctx, bukrs)
+    year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", budat)
+    return None if fbas.posting_period_open(ctx, bukrs, year, period) else (year, period)
+
+
 def check_periods(ctx: CallContext, head: Header, company_codes: set[str],
                   problems: Problems) -> None:
     """OB52: the posting period must be open in every company code the document touches."""
     for bukrs in sorted(company_codes):
-        company = fbas.company_code(ctx, bukrs)
-        year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", head.budat)
-        if not fbas.posting_period_open(ctx, bukrs, year, period):
+        if (closed := closed_period(ctx, bukrs, head.budat)) is not None:
+            year, period = closed
             problems.error("F5", "201", f"{period:03d}", year, parameter=HEADER,
                            field="POSTGDATE")
 

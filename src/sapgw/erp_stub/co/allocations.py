@@ -160,11 +160,17 @@ def _item_lines(ctx: CallContext, head: Header, item: dict[str, Any], row: int,
             {sender.bukrs, receiver.bukrs})
 
 
+def allocation_element(ctx: CallContext, kokrs: str, csla: Any, on_date: str) -> Any:
+    """The activity type's allocation cost element (CSLA-VKSTA) if it is a category 43
+    element valid on the date, else None (KL 903 for the caller)."""
+    cskb = cost_element(ctx, kokrs, csla.VKSTA, on_date) if csla.VKSTA else None
+    return cskb if cskb is not None and cskb.KATYP == ALLOCATION_CATEGORY else None
+
+
 def _cost_element(ctx: CallContext, head: Header, csla: Any, row: int,
                   problems: Problems) -> bool:
     """The activity type's allocation cost element must be a category 43 element."""
-    cskb = cost_element(ctx, head.kokrs, csla.VKSTA, head.budat) if csla.VKSTA else None
-    if cskb is None or cskb.KATYP != ALLOCATION_CATEGORY:
+    if allocation_element(ctx, head.kokrs, csla, head.budat) is None:
         problems.error("KL", "903", csla.VKSTA or csla.LSTAR, head.kokrs, head.budat, row=row,
                        field="ACTTYPE")
         return False

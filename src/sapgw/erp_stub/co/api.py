@@ -1,8 +1,11 @@
 """What other applications may use of CO: its customizing and master data (controlling areas,
 company code assignment, order types, cost centers, cost elements, activity types, planned
-activity prices), internal orders, their system statuses (JEST), CO line items, totals and
-plan values."""
+activity prices), the checks of its actual postings that others make too (an activity type's
+allocation cost element, a closed posting period), internal orders, their system statuses
+(JEST), CO line items, totals and plan values."""
 
+from sapgw.erp_stub.co.actual_support import closed_period
+from sapgw.erp_stub.co.allocations import allocation_element
 from sapgw.erp_stub.co.master_data import (
     PRIMARY_CATEGORIES,
     SECONDARY_CATEGORIES,
@@ -25,7 +28,8 @@ from sapgw.erp_stub.co.totals import totals
 __all__ = [
     "PRIMARY_CATEGORIES", "SECONDARY_CATEGORIES", "ActivityPrice", "CoLine", "CoReference",
     "PlanLine",
-    "activity_price", "activity_type", "company_codes_of", "controlling_area",
+    "activity_price", "activity_type", "allocation_element", "closed_period",
+    "company_codes_of", "controlling_area",
     "controlling_area_of", "cost_center", "cost_element", "create_order", "kl_object", "order",
     "order_type", "orders", "plan_totals", "post_line_items", "post_plan", "run_period",
     "set_status", "statuses", "totals",

@@ -1,7 +1,8 @@
 """What other applications may use of CO-PA: post line items (by value field, by cost element
 through a PA transfer structure, by SD condition), profitability segments (and the one check
 of a segment an account assignment names, `existing_segment`: KE 920/921), the operating
-concern of a controlling area, and the check of a PA transfer structure.
+concern of a controlling area, the check of a PA transfer structure, and costs sent from CO
+to segments (`post_to_segments`: the CO document of the senders and the segments' line items).
 
 Every posting function registers its line item in the caller's LUW and raises `CopaError`
 (message class KE, `error.bapiret2(...)` gives the RETURN row) before registering anything.
@@ -12,6 +13,7 @@ from sapgw.erp_stub.copa.concern import Concern, concern_of
 from sapgw.erp_stub.copa.errors import CopaError
 from sapgw.erp_stub.copa.postings import post, post_by_cost_element, post_conditions
 from sapgw.erp_stub.copa.segments import characteristics_of, segment
+from sapgw.erp_stub.copa.to_segment import SegmentLine, post_to_segments
 from sapgw.erp_stub.copa.transfer import check_structure
 
 check_direct = direct.check
@@ -24,6 +26,7 @@ __all__ = [
     "DIRECT_POSTING",
     "Concern",
     "CopaError",
+    "SegmentLine",
     "characteristics_of",
     "check_direct",
     "check_structure",
@@ -33,6 +36,7 @@ __all__ = [
     "post_by_cost_element",
     "post_conditions",
     "post_direct",
+    "post_to_segments",
     "segment",
     "segment_characteristics",
 ]

@@ -13,12 +13,13 @@ Labour, parts and sales items go through logistics (`THROUGH_LOGISTICS`, posted 
 `confirmations`): CATS records with the segment as receiver (CATSDB-PAOBJNR, CAT7 posts
 them), a goods issue 201 to the segment (FI's CO-PA interface), the delivery and its 601
 (cost of sales reaches CO-PA at billing through VPRS).
-The CO document carries the sender's credit (the KL object of cost center/activity type, or
-the cost center KS) with the segment EO<PAOBJNR> as partner object, as settlement to CO-PA
-does here; the segment's debit is a CE1S001 line item of record type B (direct posting),
-its value fields from the controlling scenario's PA transfer structure (KEI2-like, IAOM_CRMSRV_CSC
-ERSCH, ours), referring to the CO document and line (RBELN/RPOSN). Values are rounded half up
-at the controlling area currency's decimals per line, as the CO BAPIs round them.
+CO-PA's `post_to_segments` posts them as CATS does a record with a segment receiver: the CO
+document carries the sender's credit (the KL object of cost center/activity type, or the
+cost center KS) with the segment EO<PAOBJNR> as partner object; the segment's debit is a
+CE1S001 line item of record type B (direct posting), its value fields from the controlling
+area's PA transfer structure for direct postings (KEI2), referring to the CO document and
+line (RBELN/RPOSN). Values are rounded half up at the controlling area currency's decimals
+per line, as the CO BAPIs round them.
 Everything is checked first (`check`: the checks the CO BAPIs make - cost center, activity
 type and its allocation cost element, price, cost element category, currency, open period -
 and CO-PA's: operating concern, segment, transfer structure); `post` registers; a CO-PA
@@ -44,8 +45,6 @@ from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 
 HEADER, ITEMS = "IS_HEADER", "IT_ITEMS"
 USER = "CRM_SRV"
-RECORD_TYPE = "B"                       # CO-PA record type of direct postings
-ALLOCATION_CATEGORY = "43"
 REPOSTABLE_CATEGORIES = frozenset({"01", "03", "04"})
 ALLOCATION, REPOSTING = "RKL", "RKU1"
 THROUGH_LOGISTICS = frozenset({cust.LABOUR, cust.PART, cust.SALES})
@@ -66,7 +65,10 @@ class Cost:
     unit: str
     text: str
     paobjnr: str
-    characteristics: dict[str, str]
+
+    def to_segment(self) -> copa.SegmentLine:
+        return copa.SegmentLine(self.sender, self.kstar, self.value, self.paobjnr, self.bukrs,
+                                quantity=self.quantity or None, unit=self.unit, text=self.text)
 
 
 @dataclass(frozen=True)
@@ -87,21 +89,22 @@ class Plan:
     """The direct costs (tools, expenses) of a confirmation, checked and ready to post."""
 
     setting: Setting
-    ersch: str
     costs: list[Cost]
 
 
 def check(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]], order: Any,
           budat: str, messages: Messages) -> Plan | None:
     """Check the confirmation's direct costs (tools, expenses) and what every item needs
-    (operating concern, transfer structure, item category); None, and the problems in
+    (controlling scenario, operating concern, item category); None, and the problems in
     `messages`, when anything fails. Labour, parts and sales items are the caller's
     (`confirmations`): CATS, goods issue 201 to the segment, delivery."""
-    ersch = _structure(ctx, header, order, budat, messages)
+    if cust.controlling_scenario(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat) is None:
+        messages.error("IAOM_CRMSRV", "102", order.PROCESS_TYPE, header["SERVICE_ORG"],
+                       parameter=HEADER, field="PREDECESSOR")
     area = co.controlling_area(ctx, order.KOKRS)
     if copa.concern_of(ctx, order.KOKRS) is None:
         messages.error("KE", "901", order.KOKRS, parameter=HEADER, field="PREDECESSOR")
-    if area is None or not ersch or messages.failed:
+    if area is None or messages.failed:
         return None
     decimals = currency_decimals(ctx, area.WAERS)
     setting = Setting(header, budat, order.KOKRS, order.BUKRS, area.WAERS,
@@ -111,15 +114,15 @@ def check(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
     if messages.failed:
         return None
     _check_periods(ctx, costs, messages)
-    _check_structure(ctx, setting, ersch, costs, messages)
+    _check_direct(ctx, setting, costs, messages)
     if messages.failed:
         return None
-    return Plan(setting, ersch, costs)
+    return Plan(setting, costs)
 
 
 def post(ctx: CallContext, plan: Plan) -> list[dict[str, Any]]:
     """Post the checked direct costs in the caller's LUW; what was posted."""
-    return _post(ctx, plan.setting, plan.ersch, plan.costs) if plan.costs else []
+    return _post(ctx, plan.setting, plan.costs) if plan.costs else []
 
 
 def segment_for(ctx: CallContext, header: dict[str, Any], item: dict[str, Any], order: Any,
@@ -127,21 +130,7 @@ def segment_for(ctx: CallContext, header: dict[str, Any], item: dict[str, Any], 
     """The item's profitability segment (CE4S001, created once): KNDNR sold-to party, ARTNR
     the product, VKORG, BUKRS/KOKRS of the order; blank with the problem in `messages`."""
     setting = Setting(header, "", order.KOKRS, order.BUKRS, "", 2, "")
-    return _segment(ctx, setting, row, item, messages)[0]
-
-
-def _structure(ctx: CallContext, header: dict[str, Any], order: Any, budat: str,
-               messages: Messages) -> str:
-    """The PA transfer structure of the order's controlling scenario (IAOM_CRMSRV_CSC)."""
-    csc = cust.controlling_scenario(ctx, order.PROCESS_TYPE, header["SERVICE_ORG"], budat)
-    if csc is None:
-        messages.error("IAOM_CRMSRV", "102", order.PROCESS_TYPE, header["SERVICE_ORG"],
-                       parameter=HEADER, field="PREDECESSOR")
-        return ""
-    if not csc.ERSCH:
-        messages.error("IAOM_CRMSRV", "126", order.PROCESS_TYPE, parameter=HEADER,
-                       field="PREDECESSOR")
-    return str(csc.ERSCH)
+    return _segment(ctx, setting, row, item, messages)
 
 
 def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
@@ -155,7 +144,7 @@ def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
         return None
     if category.KIND in THROUGH_LOGISTICS:
         return None                      # the caller's: CATS, goods issue 201, delivery
-    paobjnr, characteristics = _segment(ctx, setting, row, item, messages)
+    paobjnr = _segment(ctx, setting, row, item, messages)
     text = f"{setting.header['OBJECT_ID'].lstrip('0')}/{int(number)}"
     quantity = Decimal(item["QUANTITY"] or 0)
     if category.KIND == cust.TOOL:
@@ -173,24 +162,24 @@ def _cost(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
         if employee is None:
             return None
         return _expense(ctx, setting, row, item, employee.kostl, derived, paobjnr,
-                        characteristics, messages)
+                        messages)
     kostl, lstar, price_date, budat = sender
     return _allocation(ctx, setting, row, alpha(kostl, 10), lstar, price_date, budat,
-                       quantity, text, paobjnr, characteristics, messages)
+                       quantity, text, paobjnr, messages)
 
 
 def _segment(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
-             messages: Messages) -> tuple[str, dict[str, str]]:
-    """The item's profitability segment (created once, CE4S001) and its characteristics."""
+             messages: Messages) -> str:
+    """The item's profitability segment (created once, CE4S001); blank with the problem."""
     header = setting.header
     characteristics = {"KNDNR": header["SOLD_TO_PARTY"], "ARTNR": item["PRODUCT_ID"],
                        "VKORG": header["SALES_ORG"], "BUKRS": setting.bukrs,
                        "KOKRS": setting.kokrs}
     try:
-        return copa.segment(ctx, characteristics), characteristics
+        return copa.segment(ctx, characteristics)
     except copa.CopaError as error:
         messages.extend([error.bapiret2(system=ctx.logical_system, parameter=ITEMS)], row)
-        return "", characteristics
+        return ""
 
 
 def _employee(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
@@ -220,7 +209,7 @@ def _sender_center(ctx: CallContext, setting: Setting, row: int, kostl: str, bud
 
 def _allocation(ctx: CallContext, setting: Setting, row: int, kostl: str, lstar: str,
                 price_date: str, budat: str, quantity: Decimal, text: str, paobjnr: str,
-                characteristics: dict[str, str], messages: Messages) -> Cost | None:
+                messages: Messages) -> Cost | None:
     """RKL: quantity x planned price / price unit of the sender's cost center/activity type."""
     csks = _sender_center(ctx, setting, row, kostl, budat, messages)
     csla = co.activity_type(ctx, setting.kokrs, lstar, budat)
@@ -228,8 +217,7 @@ def _allocation(ctx: CallContext, setting: Setting, row: int, kostl: str, lstar:
         messages.error("KL", "906", lstar, setting.kokrs, budat, parameter=ITEMS, row=row,
                        field="ITM_TYPE")
         return None
-    element = co.cost_element(ctx, setting.kokrs, csla.VKSTA, budat) if csla.VKSTA else None
-    if element is None or element.KATYP != ALLOCATION_CATEGORY:
+    if co.allocation_element(ctx, setting.kokrs, csla, budat) is None:
         messages.error("KL", "903", csla.VKSTA or lstar, setting.kokrs, budat,
                        parameter=ITEMS, row=row, field="ITM_TYPE")
         return None
@@ -247,11 +235,11 @@ def _allocation(ctx: CallContext, setting: Setting, row: int, kostl: str, lstar:
         return None
     return Cost(row, ALLOCATION, budat, co.kl_object(setting.kokrs, kostl, lstar),
                 csks.BUKRS, csla.VKSTA, round_amount(price.value(quantity), setting.decimals),
-                quantity, csla.LEINH, text, paobjnr, characteristics)
+                quantity, csla.LEINH, text, paobjnr)
 
 
 def _expense(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any], kostl: str,
-             derived: Any, paobjnr: str, characteristics: dict[str, str],
+             derived: Any, paobjnr: str,
              messages: Messages) -> Cost | None:
     """RKU1: the expense's net value from the employee's cost center, on a primary element."""
     if derived is None or not derived.CATSCO_KSTAR:
@@ -280,60 +268,56 @@ def _expense(ctx: CallContext, setting: Setting, row: int, item: dict[str, Any],
            f"{setting.header['OBJECT_ID'].lstrip('0')}/{int(item['NUMBER_INT'])}"
     return Cost(row, REPOSTING, setting.budat, csks.OBJNR or f"KS{setting.kokrs}{kostl}",
                 csks.BUKRS, derived.CATSCO_KSTAR, value, Decimal(item["QUANTITY"] or 0),
-                item["UNIT"], text, paobjnr, characteristics)
+                item["UNIT"], text, paobjnr)
 
 
 def _check_periods(ctx: CallContext, costs: list[Cost], messages: Messages) -> None:
     """OB52: each posting date's period open in each sender's company code."""
     for bukrs, budat in sorted({(cost.bukrs, cost.budat) for cost in costs}):
-        company = fbas.company_code(ctx, bukrs)
-        year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", budat)
-        if not fbas.posting_period_open(ctx, bukrs, year, period):
+        if (closed := co.closed_period(ctx, bukrs, budat)) is not None:
+            year, period = closed
             messages.error("F5", "201", f"{period:03d}", year, parameter=HEADER,
                            field="POSTING_DATE")
 
 
-def _check_structure(ctx: CallContext, setting: Setting, ersch: str, costs: list[Cost],
-                     messages: Messages) -> None:
-    """KEI2's check for the cost elements posted: each in exactly one assignment line."""
-    used = {cost.kstar: cost.row for cost in costs}
-    for problem in copa.check_structure(ctx, ersch, setting.kokrs, setting.budat):
-        element = problem.variables[0] if problem.number in ("907", "909") else ""
-        if problem.number == "906" or element in used:
-            messages.extend([problem.bapiret2(system=ctx.logical_system, parameter=ITEMS)],
-                            used.get(element, 0))
+def _check_direct(ctx: CallContext, setting: Setting, costs: list[Cost],
+                  messages: Messages) -> None:
+    """What CO-PA would refuse of each cost element posted (`copa.check_direct`: the KEI2
+    structure of the area maps it to one value field), once per element, at its last row."""
+    used = {cost.kstar: cost for cost in costs}
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    for kstar, cost in used.items():
+        try:
+            copa.check_direct(ctx, kokrs=setting.kokrs, paobjnr=cost.paobjnr, kstar=kstar,
+                              budat=cost.budat)
+        except copa.CopaError as problem:
+            key = (problem.msg_class, problem.number, problem.variables)
+            if key not in seen:
+                seen.add(key)
+                messages.extend([problem.bapiret2(system=ctx.logical_system,
+                                                  parameter=ITEMS)], cost.row)
 
 
-def _post(ctx: CallContext, setting: Setting, ersch: str, costs: list[Cost]
-          ) -> list[dict[str, Any]]:
+def _post(ctx: CallContext, setting: Setting, costs: list[Cost]) -> list[dict[str, Any]]:
     """One CO document per business transaction and posting date, and a CO-PA line item
-    per line, in the caller's LUW."""
+    per line (`copa.post_to_segments`), in the caller's LUW."""
     posted: list[dict[str, Any]] = []
     groups: dict[tuple[str, str], list[Cost]] = {}
     for cost in costs:
         groups.setdefault((cost.vrgng, cost.budat), []).append(cost)
     object_id = setting.header["OBJECT_ID"]
     for (vrgng, budat), group in groups.items():
-        belnr = co.post_line_items(
-            ctx, kokrs=setting.kokrs, budat=budat, vrgng=vrgng, usnam=USER,
-            reference=co.CoReference("K", awtyp="CRMSC", awkey=object_id),
-            text=f"Confirmation {object_id.lstrip('0')}",
-            lines=[co.CoLine(cost.sender, cost.kstar, -cost.value, parob=f"EO{cost.paobjnr}",
-                             quantity=-cost.quantity if cost.quantity else None,
-                             unit=cost.unit, text=cost.text, bukrs=cost.bukrs)
-                   for cost in group])
-        posted.append(_result(vrgng, belnr))
-        for line, cost in enumerate(group, start=1):
-            try:
-                pa_belnr = copa.post_by_cost_element(
-                    ctx, kokrs=setting.kokrs, record_type=RECORD_TYPE, budat=budat,
-                    characteristics=cost.characteristics, structure=ersch, usnam=USER,
-                    amounts=[(cost.kstar, cost.value)],
-                    reference={"RBELN": belnr, "RPOSN": str(line)})
-            except copa.CopaError as error:
-                abort(error.bapiret2(system=ctx.logical_system))
-            else:
-                posted.append(_result("COPA", pa_belnr))
+        try:
+            belnr, pa_numbers = copa.post_to_segments(
+                ctx, kokrs=setting.kokrs, budat=budat, vrgng=vrgng, usnam=USER,
+                reference=co.CoReference("K", awtyp="CRMSC", awkey=object_id),
+                text=f"Confirmation {object_id.lstrip('0')}",
+                lines=[cost.to_segment() for cost in group])
+        except copa.CopaError as error:
+            abort(error.bapiret2(system=ctx.logical_system))
+        else:
+            posted.append(_result(vrgng, belnr))
+            posted += [_result("COPA", number) for number in pa_numbers]
     return posted
 
 

@@ -30,7 +30,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "122": "Mass-object controlling for &1: no order, postings go to CO-PA",
         "124": "Employee &1 has no organizational assignment (PA0001) on &2",
         "125": "Item &1 (&2): no goods issue to a profitability segment (mass-object)",
-        "126": "Controlling scenario of &1 names no PA transfer structure (mass-object)",
         "127": "Sales item &1 (&2): no undelivered item of it on sales document &3",
     },
 }

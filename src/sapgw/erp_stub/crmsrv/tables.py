@@ -46,8 +46,8 @@ class IAOM_CRMSRV_CSC(ErpTable, table=True):
     SD_AUART: str = char(4)         # sales document type billing the service (ours)
     VTWEG: str = char(2)            # its distribution channel (ours)
     SPART: str = char(2)            # its division (ours)
-    ERSCH: str = char(2)            # PA transfer structure of direct postings to CO-PA
-                                    # (mass-object controlling; ours)
+    ERSCH: str = char(2)            # ours, not read: mass-object controlling takes CO-PA's
+                                    # KEI2 structure (kept: older databases have the column)
 
 
 class CRMC_CATS_CO(ErpTable, table=True):

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sapgw.erp_stub.basis.api import unit, unit_by_iso
-from sapgw.erp_stub.co.api import cost_center, order
+from sapgw.erp_stub.co.api import closed_period, cost_center, order
 from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
@@ -299,9 +299,8 @@ def _receiving(ctx: CallContext, item: dict[str, Any], row: int, messages: Messa
 def _periods(ctx: CallContext, movement: Movement, messages: Messages) -> None:
     """MMPV/OB52: the posting date's period must be open in every company code concerned."""
     for bukrs in sorted({line.bukrs for line in movement.lines if line.bukrs}):
-        company = fbas.company_code(ctx, bukrs)
-        year, period = fbas.fiscal_period(ctx, company.PERIV if company else "", movement.budat)
-        if not fbas.posting_period_open(ctx, bukrs, year, period):
+        if (closed := closed_period(ctx, bukrs, movement.budat)) is not None:
+            year, period = closed
             messages.error("F5", "201", f"{period:03d}", year, parameter=HEADER,
                            field="PSTNG_DATE")
 
