@@ -81,8 +81,7 @@ def aggregate(ctx: CallContext, records: list[dict[str, Any]]) -> list[dict[str,
         _item(ctx, items, rows, settings.source_component, stamp)
     if not items:
         return []
-    event_8205.run(ctx, items, [], simulation=True)   # both runs start from the items built
-    items = event_8205.run(ctx, items, [], simulation=False)
+    items = event_8205.before_save(ctx, items)
     rai_ids = write(ctx, items, own_id=True)
     done = []
     for rai_id, item, rows in zip(rai_ids, items.mi, groups.values(), strict=True):

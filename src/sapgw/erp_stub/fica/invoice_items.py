@@ -27,9 +27,7 @@ def prepare(ctx: CallContext, invdocno: str, header: dict[str, Any],
             items: list[dict[str, Any]]) -> Records:
     """The invoice items of an invoicing document after event 8205 (simulation, then for
     real); raises event_8205.EventError, before anything of the document is registered."""
-    records = _invoice_items(ctx, invdocno, header, items)
-    event_8205.run(ctx, records, [], simulation=True)
-    return event_8205.run(ctx, records, [], simulation=False)
+    return event_8205.before_save(ctx, _invoice_items(ctx, invdocno, header, items))
 
 
 def record(ctx: CallContext, records: Records) -> list[str]:
