@@ -18,7 +18,7 @@ from typing import Any
 
 from sapgw.erp_stub.fica import contracts, event_8205
 from sapgw.erp_stub.fica.customizing import ra_settings, service_type
-from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_condition, write
+from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_main_condition, write
 from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, INVOICE
 from sapgw.erp_stub.kernel.context import CallContext
 
@@ -66,11 +66,7 @@ def _invoice_items(ctx: CallContext, invdocno: str, header: dict[str, Any],
             "CHRSN": "", "INVOICE_TYPE": header["BLART"], "DUE_DATE": header["FAEDN"],
             "FINAL_INVOICE": "X" if _final(contract_item, item["DATE_TO"]) else "",
             "REVERSAL": ""})
-        add_condition(records, rai_id, {
-            "SRCDOC_TYPE": INVOICE, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
-            "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
-            "BETRW": item["BETRW"], "WAERS": item["WAERS"], "MAIN_COND_TYPE": "X",
-            "STATISTIC": "", "CHIND": ""})
+        add_main_condition(records, rai_id, kind)
     return records
 
 
