@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import Any
 
-from sapgw.gateway.cli_support import choice_arg, fail, failed_return
+from sapgw.gateway.cli_support import choice_arg, fail, failed_return, return_summary
 from sapgw.gateway.tables_text import render
 
 RUNS = {
@@ -113,16 +113,13 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int | None:
     if args.erp_command == "fkkinv_s":
         params["FIKEY"] = args.fikey
     result = client.rfc(function, **params)
-    messages = [f"{row['TYPE']} {row['ID']} {row['NUMBER']} {row['MESSAGE']}"
-                for row in result.get("RETURN", [])]
-    errors = [row for row in result.get("RETURN", []) if row.get("TYPE") in ("E", "A")]
-    if errors and not args.json:
-        for line in messages:
-            print(line, file=sys.stderr)
+    messages = return_summary(result)
+    failed = failed_return(result) is not None
+    if failed and not args.json:
+        print(messages, file=sys.stderr)
         return 1
-    show(result, render(result.get(table, []), columns, "(no documents)") + "\n"
-         + "\n".join(messages))
-    return 1 if errors else 0
+    show(result, render(result.get(table, []), columns, "(no documents)") + "\n" + messages)
+    return 1 if failed else 0
 
 
 def _values(text: str) -> list[dict[str, str]]:
@@ -142,8 +139,7 @@ def transfer(args: argparse.Namespace, client: Any, show: Any) -> int:
     result = client.rfc("FKK_RAI_TRANSFER", SEL_TO=args.to, TESTRUN="X" if args.test else "",
                         IT_SRCDOC_TYPE=_values(args.type), IT_BUKRS=_values(args.bukrs),
                         IT_PARTNER=_values(args.partner))
-    messages = "\n".join(f"{row['TYPE']} {row['ID']} {row['NUMBER']} {row['MESSAGE']}"
-                         for row in result["RETURN"])
+    messages = return_summary(result)
     headline = failed_return(result)
     if headline and not result["ET_LOG"] and not args.json:
         return fail(headline)

@@ -15,7 +15,7 @@ import argparse
 from decimal import Decimal
 from typing import Any
 
-from sapgw.gateway.cli_support import alpha_arg, fail
+from sapgw.gateway.cli_support import alpha_arg, fail, failed_return, return_summary
 from sapgw.gateway.tables_text import render
 
 CONTRACTS = [("CONTRACT_ID", "Contract"), ("COMPANY_CODE", "CoCd"),
@@ -84,10 +84,9 @@ def _call(args: argparse.Namespace, client: Any, function: str, **params: Any
         connection.close()
 
 
-def _messages(result: dict[str, Any]) -> tuple[list[str], bool]:
-    rows = result.get("ET_RETURN", [])
-    return ([f"{r['TYPE']} {r['ID']} {r['NUMBER']} {r['MESSAGE']}" for r in rows],
-            any(r["TYPE"] in ("E", "A") for r in rows))
+def _returned(*results: dict[str, Any]) -> dict[str, Any]:
+    """RAR's ET_RETURN rows of one or more calls as a RETURN (what the CLI helpers read)."""
+    return {"RETURN": [row for result in results for row in result.get("ET_RETURN", [])]}
 
 
 def run(args: argparse.Namespace, client: Any, show: Any) -> int:
@@ -95,10 +94,9 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int:
     if command == "process":
         transfer = _call(args, client, "FARR_RAI_TRANSFER", IV_BUKRS=args.bukrs)
         result = _call(args, client, "FARR_RAI_PROCESS", IV_BUKRS=args.bukrs)
-        lines = _messages(transfer)[0] + _messages(result)[0]
         show({"transfer": transfer, "process": result},
              render(result["ET_CONTRACTS"], [("CONTRACT_ID", "Contract changed")],
-                    "(no contract changed)") + "\n" + "\n".join(lines))
+                    "(no contract changed)") + "\n" + return_summary(_returned(transfer, result)))
         return 0
     if command == "post":
         period = args.period.strip()
@@ -106,11 +104,11 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int:
             return fail(f"period {args.period!r}: expected YYYYMM, e.g. 202701", 2)
         result = _call(args, client, "FARR_REVENUE_POSTING", IV_BUKRS=args.bukrs or "1000",
                        IV_GJAHR=period[:4], IV_POPER=period[4:], IV_TEST="X" if args.test else "")
-        lines, error = _messages(result)
+        error = failed_return(_returned(result))
         if error and not args.json:
-            return fail(lines[0].split(" ", 1)[1])
+            return fail(error)
         show(result, render(result["ET_POSTINGS"], POSTINGS, "(nothing to post)") + "\n"
-             + "\n".join(lines))
+             + return_summary(_returned(result)))
         return 1 if error else 0
     if command == "check":
         return _check(args, client, show)
@@ -157,9 +155,9 @@ def _check(args: argparse.Namespace, client: Any, show: Any) -> int:
     sent = [] if args.contract else _sent(args, client)
     result = _call(args, client, "FARR_CHECK_CONS", IV_BUKRS=args.bukrs,
                    IV_CONTRACT_ID=args.contract or "", IT_SENT=sent)
-    lines, error = _messages(result)
+    error = failed_return(_returned(result))
     if error and not args.json:
-        return fail(lines[0].split(" ", 1)[1])
+        return fail(error)
     show(result, render(result["ET_FINDINGS"], FINDINGS, "(no findings)") + "\n"
-         + "\n".join(lines))
+         + return_summary(_returned(result)))
     return 1 if error or result["ET_FINDINGS"] else 0

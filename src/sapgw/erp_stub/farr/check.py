@@ -18,9 +18,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
-from sapgw.erp_stub.farr import checks, schedule
+from sapgw.erp_stub.farr import checks, reads, schedule
 from sapgw.erp_stub.farr.tables import (
     FARR_D_CONTRACT,
     FARR_D_DEFITEM,
@@ -52,11 +50,9 @@ FINDING = structure(
     ("MESSAGE", CHAR(220), "Finding"))
 
 
-def _all(ctx: CallContext, model: Any, **where: Any) -> list[dict[str, Any]]:
-    table = model.__table__
-    with ctx.read() as conn:
-        return [dict(r) for r in conn.execute(select(table).where(
-            *(table.c[k] == v for k, v in where.items() if v))).mappings()]
+def _selected(**options: str) -> dict[str, str]:
+    """The selection of IV_BUKRS / IV_CONTRACT_ID: a blank one selects all."""
+    return {name: value for name, value in options.items() if value}
 
 
 def _finding(number: str, check: str, *variables: Any, contract: str = "", pob: str = "",
@@ -67,7 +63,8 @@ def _finding(number: str, check: str, *variables: Any, contract: str = "", pob: 
 
 def sender_findings(ctx: CallContext, sent: list[dict[str, Any]], bukrs: str
                     ) -> list[dict[str, Any]]:
-    stored = {checks.key_of(row): row for row in _all(ctx, FARR_D_RAI_MI, BUKRS=bukrs)}
+    stored = {checks.key_of(row): row
+              for row in reads.rows(ctx, FARR_D_RAI_MI, **_selected(BUKRS=bukrs))}
     findings = []
     for row in sent:
         item = stored.get(checks.key_of(row))
@@ -86,17 +83,24 @@ def sender_findings(ctx: CallContext, sent: list[dict[str, Any]], bukrs: str
     return findings
 
 
-def contract_findings(ctx: CallContext, contract: dict[str, Any]) -> list[dict[str, Any]]:
+def posted_periods(ctx: CallContext, bukrs: str) -> dict[str, str]:
+    """The last period posted (YYYYPPP) per company code (blank `bukrs`: every one)."""
+    return {row["COMPANY_CODE"]: row["GJAHR"] + row["POPER"]
+            for row in reads.rows(ctx, FARR_D_POST_PERIOD, **_selected(COMPANY_CODE=bukrs))}
+
+
+def contract_findings(ctx: CallContext, contract: dict[str, Any], posted_to: str
+                      ) -> list[dict[str, Any]]:
+    """E1, C01, E2 and C13 of one contract; C13 up to `posted_to`, the last period its
+    company code posted (blank: none yet)."""
     contract_id = contract["CONTRACT_ID"]
-    pobs = _all(ctx, FARR_D_POB, CONTRACT_ID=contract_id)
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _all(ctx, FARR_D_DEFITEM, CONTRACT_ID=contract_id):
-        rows[row["POB_ID"]].append(row)
+    pobs = reads.rows(ctx, FARR_D_POB, CONTRACT_ID=contract_id)
+    deferrals: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in reads.rows(ctx, FARR_D_DEFITEM, CONTRACT_ID=contract_id):
+        deferrals[row["POB_ID"]].append(row)
     delivered: dict[str, Decimal] = defaultdict(Decimal)
-    for row in _all(ctx, FARR_D_FULFILLMT, CONTRACT_ID=contract_id):
+    for row in reads.rows(ctx, FARR_D_FULFILLMT, CONTRACT_ID=contract_id):
         delivered[row["POB_ID"]] += row["REPORTED_QTY"]
-    last = _all(ctx, FARR_D_POST_PERIOD, COMPANY_CODE=contract["COMPANY_CODE"])
-    posted_to = last[0]["GJAHR"] + last[0]["POPER"] if last else ""
     findings = []
     effect = sum((p["ALLOC_AMT"] - p["TRX_PRICE"] for p in pobs), ZERO)
     if effect:
@@ -106,7 +110,7 @@ def contract_findings(ctx: CallContext, contract: dict[str, Any]) -> list[dict[s
         findings.append(_finding("043", "C01", contract_id, allocated, contract["TRX_PRICE"],
                                  contract=contract_id))
     for pob in sorted(pobs, key=lambda p: p["POB_ID"]):
-        items = rows[pob["POB_ID"]]
+        items = deferrals[pob["POB_ID"]]
         total = sum((r["REV_AMT_DELTA"] for r in items), ZERO)
         complete = (pob["FULFILL_TYPE"] == schedule.TIME
                     or pob["EVENT_TYPE"] in (schedule.START_DATE, schedule.VALUE_BASED)
@@ -134,14 +138,16 @@ def contract_findings(ctx: CallContext, contract: dict[str, Any]) -> list[dict[s
 def farr_check_cons(ctx: CallContext, IV_BUKRS: str, IV_CONTRACT_ID: str,
                     IT_SENT: list[dict[str, Any]], ET_FINDINGS: list[dict[str, Any]],
                     ET_RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    contracts = _all(ctx, FARR_D_CONTRACT, COMPANY_CODE=IV_BUKRS, CONTRACT_ID=IV_CONTRACT_ID)
+    contracts = reads.rows(ctx, FARR_D_CONTRACT,
+                           **_selected(COMPANY_CODE=IV_BUKRS, CONTRACT_ID=IV_CONTRACT_ID))
     if IV_CONTRACT_ID and not contracts:
         ET_RETURN[:] = [bapiret2("E", "FARR_RAI", "048", IV_CONTRACT_ID,
                                  parameter="IV_CONTRACT_ID")]
         return {"IT_SENT": IT_SENT, "ET_FINDINGS": [], "ET_RETURN": ET_RETURN}
     findings = [] if IV_CONTRACT_ID else sender_findings(ctx, IT_SENT, IV_BUKRS)
+    posted = posted_periods(ctx, IV_BUKRS)
     for contract in sorted(contracts, key=lambda c: c["CONTRACT_ID"]):
-        findings += contract_findings(ctx, contract)
+        findings += contract_findings(ctx, contract, posted.get(contract["COMPANY_CODE"], ""))
     ET_FINDINGS[:] = findings
     ET_RETURN[:] = [bapiret2("W" if findings else "S", "FARR_RAI", "040", len(findings),
                              len(contracts))]

@@ -40,8 +40,7 @@ def item_reason(ctx: CallContext, item: dict[str, Any], conditions: list[dict[st
             if customizing.condition_role(ctx, condition["CONDITION_TYPE"]) is None:
                 return "014", (condition["CONDITION_TYPE"],)
         return None
-    if not item["ORIGDOC_ID"] or not order_ok(item["ORIGDOC_COMP"] or item["SRCDOC_COMP"],
-                                              item["ORIGDOC_TYPE"], item["ORIGDOC_ID"]):
+    if not item["ORIGDOC_ID"] or not order_ok(*origin_of(item)):
         return "015", (item["ORIGDOC_TYPE"], item["ORIGDOC_ID"], item["SRCDOC_ID"])
     return None
 
@@ -70,6 +69,11 @@ def unit_reasons(ctx: CallContext, items: list[dict[str, Any]],
 def key_of(item: dict[str, Any]) -> tuple[Any, ...]:
     return (item["SRCDOC_COMP"], item["SRCDOC_LOGSYS"], item["SRCDOC_TYPE"],
             item["SRCDOC_ID"], item["TIMESTAMP_UTC"])
+
+
+def origin_of(item: dict[str, Any]) -> tuple[str, str, str]:
+    """(component, type, ID) of the order item a fulfilment or invoice item belongs to."""
+    return item["ORIGDOC_COMP"] or item["SRCDOC_COMP"], item["ORIGDOC_TYPE"], item["ORIGDOC_ID"]
 
 
 def header_of(item: dict[str, Any]) -> tuple[str, str, str]:

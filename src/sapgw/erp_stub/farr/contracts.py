@@ -9,12 +9,11 @@ split keep their revenue; the posting figures of posted periods are never change
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
-from sapgw.erp_stub.farr import allocation, schedule
+from sapgw.erp_stub.farr import allocation, reads, schedule
 from sapgw.erp_stub.farr.customizing import company
 from sapgw.erp_stub.farr.tables import (
     FARR_D_CONTRACT,
@@ -28,13 +27,6 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.money import currency_decimals
 
 ZERO = Decimal(0)
-
-
-def _rows(ctx: CallContext, model: Any, **where: Any) -> list[dict[str, Any]]:
-    table = model.__table__
-    with ctx.read() as conn:
-        return [dict(row) for row in conn.execute(select(table).where(
-            *(table.c[name] == value for name, value in where.items()))).mappings()]
 
 
 def plan_of(pob: dict[str, Any], fulfilments: list[dict[str, Any]], decimals: int
@@ -57,6 +49,7 @@ class Contracts:
         self.fulfilments: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.invoices: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.mapping: dict[tuple[str, ...], dict[str, Any]] = {}
+        self.unmapped: set[tuple[str, ...]] = set()   # keys read and found without a mapping
         self.existing_pobs: set[str] = set()   # POBs stored before this run
         self.touched: set[str] = set()
         self.new_rows: list[tuple[Any, dict[str, Any]]] = []
@@ -66,18 +59,18 @@ class Contracts:
     def load(self, contract_id: str) -> dict[str, Any] | None:
         if contract_id in self.contracts:
             return self.contracts[contract_id]
-        rows = _rows(self.ctx, FARR_D_CONTRACT, CONTRACT_ID=contract_id)
+        rows = reads.rows(self.ctx, FARR_D_CONTRACT, CONTRACT_ID=contract_id)
         if not rows:
             return None
         self.contracts[contract_id] = rows[0]
-        for pob in _rows(self.ctx, FARR_D_POB, CONTRACT_ID=contract_id):
+        for pob in reads.rows(self.ctx, FARR_D_POB, CONTRACT_ID=contract_id):
             self.pobs[pob["POB_ID"]] = pob
             self.existing_pobs.add(pob["POB_ID"])
-        for row in _rows(self.ctx, FARR_D_DEFITEM, CONTRACT_ID=contract_id):
+        for row in reads.rows(self.ctx, FARR_D_DEFITEM, CONTRACT_ID=contract_id):
             self.defitems[row["POB_ID"]][row["GJAHR"] + row["POPER"]] = row
-        for row in _rows(self.ctx, FARR_D_FULFILLMT, CONTRACT_ID=contract_id):
+        for row in reads.rows(self.ctx, FARR_D_FULFILLMT, CONTRACT_ID=contract_id):
             self.fulfilments[row["POB_ID"]].append(row)
-        for row in _rows(self.ctx, FARR_D_INVOICE, CONTRACT_ID=contract_id):
+        for row in reads.rows(self.ctx, FARR_D_INVOICE, CONTRACT_ID=contract_id):
             self.invoices[row["POB_ID"]].append(row)
         return rows[0]
 
@@ -86,23 +79,34 @@ class Contracts:
             if (contract["COMPANY_CODE"], contract["REFERENCE_TYPE"],
                     contract["REFERENCE_ID"]) == (bukrs, reftype, refid):
                 return str(contract["CONTRACT_ID"])
-        rows = _rows(self.ctx, FARR_D_CONTRACT, COMPANY_CODE=bukrs, REFERENCE_TYPE=reftype,
-                     REFERENCE_ID=refid)
+        rows = reads.rows(self.ctx, FARR_D_CONTRACT, COMPANY_CODE=bukrs,
+                          REFERENCE_TYPE=reftype, REFERENCE_ID=refid)
         if not rows:
             return None
         self.load(rows[0]["CONTRACT_ID"])
         return str(rows[0]["CONTRACT_ID"])
 
+    def read_mappings(self, keys: Iterable[tuple[str, ...]]) -> None:
+        """Read the mappings of these source items (COMP, LOGSYS, TYPE, ID) in one query; a
+        key without one is remembered as unmapped, so that `mapped` reads nothing again."""
+        wanted = {key for key in keys if key not in self.mapping and key not in self.unmapped}
+        if not wanted:
+            return
+        ids = {key[3] for key in wanted}
+        for row in reads.rows_with(self.ctx, FARR_D_MAPPING, "SRCDOC_ID", ids):
+            key = (row["SRCDOC_COMP"], row["SRCDOC_LOGSYS"], row["SRCDOC_TYPE"],
+                   row["SRCDOC_ID"])
+            if key in wanted:
+                self.mapping[key] = row
+        self.unmapped |= {key for key in wanted if key not in self.mapping}
+
     def mapped(self, key: tuple[str, ...]) -> dict[str, Any] | None:
-        if key not in self.mapping:
-            comp, logsys, kind, ident = key
-            rows = _rows(self.ctx, FARR_D_MAPPING, SRCDOC_COMP=comp, SRCDOC_LOGSYS=logsys,
-                         SRCDOC_TYPE=kind, SRCDOC_ID=ident)
-            if not rows:
-                return None
-            self.mapping[key] = rows[0]
-            self.load(rows[0]["CONTRACT_ID"])
-        return self.mapping[key]
+        """The mapping of a source item, its contract loaded; None while it has none."""
+        self.read_mappings([key])
+        row = self.mapping.get(key)
+        if row is not None:
+            self.load(row["CONTRACT_ID"])
+        return row
 
     def pobs_of(self, contract_id: str) -> list[dict[str, Any]]:
         return sorted((p for p in self.pobs.values() if p["CONTRACT_ID"] == contract_id),
@@ -139,6 +143,7 @@ class Contracts:
             "ACCT_PRINCIPLE": contract["ACCT_PRINCIPLE"], "HEADER_ID": header,
             "REFERENCE_TYPE": contract["REFERENCE_TYPE"],
             "REFERENCE_ID": contract["REFERENCE_ID"]}
+        self.unmapped.discard(key)
         self.mapping_changed.add(key)
 
     def split(self, contract_id: str, period: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from sapgw.erp_stub.farr import checks, customizing
+from sapgw.erp_stub.farr import checks, customizing, reads
 from sapgw.erp_stub.farr.tables import (
     FARR_D_RAI_CO,
     FARR_D_RAI_MI,
@@ -87,9 +87,9 @@ def create(ctx: CallContext, rai_class: str, test: bool, main_items: list[dict[s
     by_item: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for condition in conditions:
         by_item[checks.key_of(condition)].append(condition)
-    reasons = checks.unit_reasons(
-        ctx, new, by_item, lambda comp, kind, ident: order_item_ready(ctx, comp, kind, ident),
-        raw_headers(ctx, {checks.header_of(item) for item in new}))
+    ready = ready_order_items(ctx, new)
+    reasons = checks.unit_reasons(ctx, new, by_item, lambda *origin: origin in ready,
+                                  raw_headers(ctx, {checks.header_of(item) for item in new}))
     raw = sum(1 for index in range(len(new)) if index in reasons)
     if test:
         messages.append(bapiret2("S", "FARR_RAI", "008"))
@@ -151,13 +151,19 @@ def stored_keys(ctx: CallContext, keys: list[tuple[Any, ...]]) -> set[tuple[Any,
     return {(a, b, c, d, Decimal(e)) for a, b, c, d, e in found}
 
 
-def order_item_ready(ctx: CallContext, comp: str, kind: str, ident: str) -> bool:
-    """An order item (any version) is stored processable or processed."""
+def ready_order_items(ctx: CallContext, items: list[dict[str, Any]]
+                      ) -> set[tuple[str, str, str]]:
+    """The order items (checks.origin_of) the fulfilment and invoice items among `items`
+    belong to that are stored processable or processed, in any version: one read for all."""
+    wanted = {checks.origin_of(item) for item in items
+              if item["RAI_CLASS"] != checks.ORDER and item["ORIGDOC_ID"]}
+    if not wanted:
+        return set()
     table = FARR_D_RAI_MI.__table__  # type: ignore[attr-defined]
-    with ctx.read() as conn:
-        return conn.execute(select(table.c.STATUS).where(
-            table.c.SRCDOC_COMP == comp, table.c.SRCDOC_TYPE == kind,
-            table.c.SRCDOC_ID == ident, table.c.STATUS != RAW).limit(1)).first() is not None
+    stored = reads.rows_with(ctx, FARR_D_RAI_MI, "SRCDOC_ID", {ident for *_, ident in wanted},
+                             table.c.STATUS != RAW)
+    return {(row["SRCDOC_COMP"], row["SRCDOC_TYPE"], row["SRCDOC_ID"])
+            for row in stored} & wanted
 
 
 def raw_headers(ctx: CallContext, headers: set[tuple[str, str, str]]

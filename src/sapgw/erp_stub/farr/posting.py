@@ -23,8 +23,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
+from sapgw.erp_stub.farr import reads
 from sapgw.erp_stub.farr.customizing import company
 from sapgw.erp_stub.farr.tables import (
     FARR_D_CONTRACT,
@@ -51,13 +50,6 @@ POSTING = structure(
     ("WAERS", CUKY, "Currency"), ("GJAHR", NUMC(4), "Year"), ("POPER", NUMC(3), "Period"))
 
 
-def _all(ctx: CallContext, model: Any, **where: Any) -> list[dict[str, Any]]:
-    table = model.__table__
-    with ctx.read() as conn:
-        return [dict(r) for r in conn.execute(select(table).where(
-            *(table.c[k] == v for k, v in where.items()))).mappings()]
-
-
 def _next(period: str) -> str:
     year, month = int(period[:4]), int(period[4:])
     return f"{year + 1:04d}001" if month == 12 else f"{year:04d}{month + 1:03d}"
@@ -78,9 +70,9 @@ def post_contract(ctx: CallContext, contract: dict[str, Any], period: str, run: 
     """The lines of one contract for `period` (registered in the LUW unless `test`)."""
     contract_id = contract["CONTRACT_ID"]
     rows: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in _all(ctx, FARR_D_DEFITEM, CONTRACT_ID=contract_id):
+    for row in reads.rows(ctx, FARR_D_DEFITEM, CONTRACT_ID=contract_id):
         rows[row["POB_ID"]][row["GJAHR"] + row["POPER"]] = row
-    keys = _all(ctx, FARR_D_RECON_KEY, CONTRACT_ID=contract_id)
+    keys = reads.rows(ctx, FARR_D_RECON_KEY, CONTRACT_ID=contract_id)
     previous = max(keys, key=lambda k: k["RECON_KEY"])["NET_POSITION"] if keys else ZERO
     recon_key = f"{period}{sum(1 for k in keys if k['RECON_KEY'].startswith(period)) + 1:03d}"
     base = {"RECON_KEY": recon_key, "CONTRACT_ID": contract_id,
@@ -90,7 +82,8 @@ def post_contract(ctx: CallContext, contract: dict[str, Any], period: str, run: 
     lines: list[dict[str, Any]] = []
     revenue = invoiced = ZERO
     updates = []
-    for pob in sorted(_all(ctx, FARR_D_POB, CONTRACT_ID=contract_id), key=lambda p: p["POB_ID"]):
+    pobs = reads.rows(ctx, FARR_D_POB, CONTRACT_ID=contract_id)
+    for pob in sorted(pobs, key=lambda p: p["POB_ID"]):
         items = rows[pob["POB_ID"]]
         posted = sum((r["REV_AMT_POSTED"] for r in items.values()), ZERO)
         rv = sum((r["REV_AMT_DELTA"] for p, r in items.items() if p <= period), ZERO) - posted
@@ -157,7 +150,7 @@ def run_period(ctx: CallContext, bukrs: str, year: str, month: str, test: bool
     if not (year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12):
         return [], [bapiret2("E", "FARR_RAI", "034", year, month, parameter="IV_POPER")]
     period = f"{year}{int(month):03d}"
-    last = _all(ctx, FARR_D_POST_PERIOD, COMPANY_CODE=bukrs)
+    last = reads.rows(ctx, FARR_D_POST_PERIOD, COMPANY_CODE=bukrs)
     if last:
         done = last[0]["GJAHR"] + last[0]["POPER"]
         if period < done:
@@ -166,7 +159,7 @@ def run_period(ctx: CallContext, bukrs: str, year: str, month: str, test: bool
             return [], [bapiret2("E", "FARR_RAI", "032", _show(_next(done)), bukrs)]
     run = "" if test else ctx.numbers.next("FARR_RUN")
     lines, contracts = [], 0
-    for contract in sorted(_all(ctx, FARR_D_CONTRACT, COMPANY_CODE=bukrs),
+    for contract in sorted(reads.rows(ctx, FARR_D_CONTRACT, COMPANY_CODE=bukrs),
                            key=lambda c: c["CONTRACT_ID"]):
         posted = post_contract(ctx, contract, period, run, test)
         contracts += bool(posted)

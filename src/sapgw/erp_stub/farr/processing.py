@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from sapgw.erp_stub.farr import checks, customizing, schedule
 from sapgw.erp_stub.farr.contracts import ZERO, Contracts
-from sapgw.erp_stub.farr.inbound import order_item_ready
+from sapgw.erp_stub.farr.inbound import ready_order_items
 from sapgw.erp_stub.farr.tables import (
     FARR_D_RAI_CO,
     FARR_D_RAI_MI,
@@ -81,10 +81,9 @@ def transfer(ctx: CallContext, bukrs: str) -> tuple[int, int]:
     orders = [item for item in items if item["RAI_CLASS"] == checks.ORDER]
     first = checks.unit_reasons(ctx, orders, conditions, lambda *_: True, set())
     ready = {(i["SRCDOC_COMP"], i["SRCDOC_TYPE"], i["SRCDOC_ID"])
-             for n, i in enumerate(orders) if n not in first}
-    reasons = checks.unit_reasons(
-        ctx, items, conditions, lambda comp, kind, ident: (comp, kind, ident) in ready
-        or order_item_ready(ctx, comp, kind, ident), set())
+             for n, i in enumerate(orders) if n not in first} | ready_order_items(ctx, items)
+    reasons = checks.unit_reasons(ctx, items, conditions, lambda *origin: origin in ready,
+                                  set())
     for index, item in enumerate(items):
         reason = reasons.get(index)
         ctx.update(FARR_D_RAI_MI, _key(item), {"STATUS": RAW if reason else PROCESSABLE,
@@ -121,7 +120,7 @@ def _default_end(kind: Any, item: dict[str, Any], start: str) -> str:
 
 def _order_item(ctx: CallContext, state: Contracts, item: dict[str, Any],
                 conditions: list[dict[str, Any]]) -> tuple[str, str]:
-    key = (item["SRCDOC_COMP"], item["SRCDOC_LOGSYS"], item["SRCDOC_TYPE"], item["SRCDOC_ID"])
+    key = _source_key(item)
     price, ssp, _ = _price(ctx, item, conditions)
     kind = customizing.pob_type(ctx, item["SERVICE_TYPE"])
     estimated = item["X_ESTIMATED_QUAN"] == "X"
@@ -165,14 +164,26 @@ def _order_item(ctx: CallContext, state: Contracts, item: dict[str, Any],
     return contract_id, pob["POB_ID"]
 
 
+def _source_key(item: dict[str, Any]) -> tuple[str, ...]:
+    """The source item an order item's POB is mapped from."""
+    return item["SRCDOC_COMP"], item["SRCDOC_LOGSYS"], item["SRCDOC_TYPE"], item["SRCDOC_ID"]
+
+
+def _origin_keys(item: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The mappings a fulfilment or invoice item's POB is found by: its order item's
+    additional service type <ORIGDOC_ID>/<SERVICE_TYPE>, and the order item itself."""
+    comp, kind, ident = checks.origin_of(item)
+    base = (comp, item["SRCDOC_LOGSYS"], kind)
+    return (*base, f"{ident}/{item['SERVICE_TYPE']}"), (*base, ident)
+
+
 def resolve(state: Contracts, item: dict[str, Any]) -> dict[str, Any] | None:
     """The POB a fulfilment or invoice item belongs to (see the module)."""
-    comp = item["ORIGDOC_COMP"] or item["SRCDOC_COMP"]
-    base = (comp, item["SRCDOC_LOGSYS"], item["ORIGDOC_TYPE"])
-    own = state.mapped((*base, f"{item['ORIGDOC_ID']}/{item['SERVICE_TYPE']}"))
+    own_key, origin_key = _origin_keys(item)
+    own = state.mapped(own_key)
     if own is not None:
         return state.pobs[own["POB_ID"]]
-    origin = state.mapped((*base, item["ORIGDOC_ID"]))
+    origin = state.mapped(origin_key)
     if origin is None:
         return None
     same = [p for p in state.pobs_of(origin["CONTRACT_ID"])
@@ -184,6 +195,8 @@ def process(ctx: CallContext, bukrs: str) -> tuple[int, set[str], list[dict[str,
     """Process every processable item: (items processed, contracts, warnings)."""
     items, conditions = _items(ctx, PROCESSABLE, bukrs)
     state, warnings, done = Contracts(ctx), [], 0
+    state.read_mappings(key for item in items for key in (
+        (_source_key(item),) if item["RAI_CLASS"] == checks.ORDER else _origin_keys(item)))
     today = ctx.clock.now().strftime("%Y%m%d")
     for item in items:
         rows = conditions.get(checks.key_of(item), [])

@@ -24,10 +24,9 @@ from sqlalchemy import Connection, delete, select
 from sapgw.erp_stub.fica.bit_tables import BILLABLE, BILLED, BIT_TABLES, KEY, BitFields
 from sapgw.erp_stub.fica.customizing import CONVERGENT
 from sapgw.erp_stub.fica.invoicing_tables import DFKKINV_TRIG, DFKKINVBILL_H, DFKKINVBILL_I
+from sapgw.erp_stub.fica.returns import update_terminated
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
-from sapgw.rfc.errors import ABAPRuntimeError
 
 DEFAULT_HVORG, DEFAULT_TVORG = "0100", "0020"
 PROVIDER_CONTRACT = "P"   # SUBAP of items with a provider contract reference
@@ -101,9 +100,7 @@ def take_billable(model: Any, row: dict[str, Any]) -> Task:
         result = conn.execute(delete(table).where(
             *(table.c[name] == row[name] for name in KEY)))
         if result.rowcount != 1:
-            raise ABAPRuntimeError(text("FKK_CI", "049", row["SRCTAID"], row["BITPACKCNO"]),
-                                   4, "UPDATE_TERMINATED", "FKK_CI", "A", "049",
-                                   row["SRCTAID"], row["BITPACKCNO"])
+            raise update_terminated("FKK_CI", "049", row["SRCTAID"], row["BITPACKCNO"])
 
     return run
 

@@ -29,7 +29,7 @@ from sapgw.erp_stub.fica.customizing import (
     ra_settings,
     service_type,
 )
-from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_condition, write
+from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_main_condition, write
 from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, DFKKBIXBIT_RAI, FULFILMENT
 from sapgw.erp_stub.fica.rai_tables import ONE_OFF as ONE_OFF_ITEM
 from sapgw.erp_stub.kernel.context import CallContext
@@ -58,11 +58,7 @@ def one_off(ctx: CallContext, row: dict[str, Any]) -> Records | None:
         "QUANTITY_UNIT": row.get("BIT_QTY_UNIT") or "", "START_DATE": row["BITDATE"],
         "END_DATE": row["BITDATE"], "EFFECTIVE_DATE": row["BITDATE"],
         "RA_REFTYPE": reftype, "RA_REFID": refid, "CHRSN": ""})
-    add_condition(records, "$1", {
-        "SRCDOC_TYPE": ONE_OFF_ITEM, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
-        "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
-        "BETRW": row["BIT_AMOUNT"], "WAERS": row["BIT_CURR"], "MAIN_COND_TYPE": "X",
-        "STATISTIC": "", "CHIND": ""})
+    add_main_condition(records, "$1", kind)
     return records
 
 

@@ -116,8 +116,7 @@ def _event_8205(ctx: CallContext, row: dict[str, Any], testrun: bool
     if records is None:
         return None, None
     try:
-        simulated = event_8205.run(ctx, records, [], simulation=True)
-        enriched = simulated if testrun else event_8205.run(ctx, records, [], simulation=False)
+        enriched = event_8205.before_save(ctx, records, testrun=testrun)
     except event_8205.EventError as error:
         return bit_checks.Reason("FKK_CI", error.number, tuple(error.variables)), None
     return None, enriched

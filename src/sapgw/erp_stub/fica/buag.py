@@ -17,22 +17,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.fica.customizing import CONVERGENT
 from sapgw.erp_stub.fica.master_data import (
-    ORGANIZATION,
-    PERSON,
-    RFC_USER,
+    PARTNER_DATA,
+    Fields,
+    account_detail,
     account_partners,
+    check_account_data,
+    check_partner_data,
     contract_account,
+    create_account,
+    create_partner,
     group,
     partner,
+    partner_data,
 )
 from sapgw.erp_stub.fica.returns import Problems
 from sapgw.erp_stub.fica.tables import BUT000, FKKVK, FKKVKP
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
-from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.rfc.ddic import CHAR, CUKY, structure
 from sapgw.rfc.interface import exporting, importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
@@ -50,7 +53,9 @@ FKK_BUAG_ACCOUNT = structure(
     ("OPBUK", CHAR(4), "Company code group (blank: STDBK)"),
     ("STDBK", CHAR(4), "Standard company code"),
     ("KOFIZ", CHAR(2), "Account determination ID"), ("INV_CURR", CUKY, "Invoicing currency"))
-NAMES = ("BU_GROUP", "NAME_ORG1", "NAME_FIRST", "NAME_LAST")
+PARTNER_FIELDS: Fields = {name: ("IS_PARTNER", name) for name in PARTNER_DATA}
+ACCOUNT_FIELDS: Fields = {name: ("IS_ACCOUNT", name)
+                          for name in ("VKTYP", "STDBK", "OPBUK", "INV_CURR")}
 
 
 def _partner_problems(ctx: CallContext, data: dict[str, Any], problems: Problems) -> str:
@@ -60,14 +65,8 @@ def _partner_problems(ctx: CallContext, data: dict[str, Any], problems: Problems
     elif not data["TYPE"]:
         if partner(ctx, gpart) is None:
             problems.error("R11", "901", gpart, parameter="IS_PARTNER", field="PARTNER")
-    elif data["TYPE"] not in (PERSON, ORGANIZATION):
-        problems.error("R11", "902", data["TYPE"], parameter="IS_PARTNER", field="TYPE")
-    elif data["TYPE"] == PERSON and not data["NAME_LAST"]:
-        problems.error("R11", "903", "NAME_LAST", PERSON, parameter="IS_PARTNER",
-                       field="NAME_LAST")
-    elif data["TYPE"] == ORGANIZATION and not data["NAME_ORG1"]:
-        problems.error("R11", "903", "NAME_ORG1", ORGANIZATION, parameter="IS_PARTNER",
-                       field="NAME_ORG1")
+    else:
+        check_partner_data(problems, data, PARTNER_FIELDS)
     return gpart
 
 
@@ -79,32 +78,18 @@ def _account_problems(ctx: CallContext, data: dict[str, Any], gpart: str,
     elif gpart and contract_account(ctx, vkont) is not None and gpart not in (
             account_partners(ctx, vkont)):
         problems.error("FKK_CI", "003", vkont, gpart, parameter="IS_ACCOUNT", field="VKONT")
-    if not data["VKTYP"]:
-        problems.required("VKTYP", "IS_ACCOUNT")
-    if not data["STDBK"]:
-        problems.required("STDBK", "IS_ACCOUNT")
-    elif fbas.company_code(ctx, data["STDBK"]) is None:
-        problems.error("FKK_CI", "004", data["STDBK"], parameter="IS_ACCOUNT", field="STDBK")
-    if data["OPBUK"] and fbas.company_code(ctx, data["OPBUK"]) is None:
-        problems.error("FKK_CI", "004", data["OPBUK"], parameter="IS_ACCOUNT", field="OPBUK")
-    if data["INV_CURR"] and currency_decimals(ctx, data["INV_CURR"]) is None:
-        problems.error("FKK_CI", "006", data["INV_CURR"], parameter="IS_ACCOUNT",
-                       field="INV_CURR")
+    check_account_data(ctx, problems, data, data, ACCOUNT_FIELDS)
     return vkont
 
 
 def _save_partner(ctx: CallContext, data: dict[str, Any], gpart: str,
                   problems: Problems) -> dict[str, Any]:
     """Create the partner or change its names; the success message."""
-    names = {name: data[name] for name in NAMES}
-    sort = data["BU_SORT1"] or (data["NAME_ORG1"] or data["NAME_LAST"]).upper()[:20]
+    row = partner_data(data, data["BU_SORT1"])
     if partner(ctx, gpart) is None:
-        now = ctx.clock.now()
-        ctx.insert(BUT000, {**names, "PARTNER": gpart, "TYPE": data["TYPE"], "BU_SORT1": sort,
-                            "CRUSR": RFC_USER, "CRDAT": now.strftime("%Y%m%d"),
-                            "CRTIM": now.strftime("%H%M%S")})
+        create_partner(ctx, gpart, row)
         return problems.success("R11", "904", gpart)
-    ctx.update(BUT000, {"PARTNER": gpart}, {**names, "TYPE": data["TYPE"], "BU_SORT1": sort})
+    ctx.update(BUT000, {"PARTNER": gpart}, row)
     return problems.success("R11", "906", gpart)
 
 
@@ -112,15 +97,11 @@ def _save_account(ctx: CallContext, data: dict[str, Any], vkont: str, gpart: str
                   problems: Problems) -> dict[str, Any]:
     """Create the account with this partner's data, or change both; the success message."""
     header = {"VKTYP": data["VKTYP"], "VKBEZ": data["VKBEZ"], "VKONA": data["VKONA"]}
-    detail = {"OPBUK": data["OPBUK"] or data["STDBK"], "STDBK": data["STDBK"],
-              "KOFIZ": data["KOFIZ"], "INV_CURR": data["INV_CURR"]}
     if contract_account(ctx, vkont) is None:
-        ctx.insert(FKKVK, {**header, "VKONT": vkont, "APPLK": CONVERGENT, "ERNAM": RFC_USER,
-                           "ERDAT": ctx.clock.today().strftime("%Y%m%d")})
-        ctx.insert(FKKVKP, {**detail, "VKONT": vkont, "GPART": gpart})
+        create_account(ctx, vkont, gpart, {**header, "APPLK": CONVERGENT}, data)
         return problems.success("FKK_CI", "001", vkont)
     ctx.update(FKKVK, {"VKONT": vkont}, header)
-    ctx.update(FKKVKP, {"VKONT": vkont, "GPART": gpart}, detail)
+    ctx.update(FKKVKP, {"VKONT": vkont, "GPART": gpart}, account_detail(data))
     return problems.success("FKK_CI", "072", vkont)
 
 

@@ -66,8 +66,7 @@ def _enriched(ctx: CallContext, contract: contracts.Contract,
     real; a failing module is answered and nothing is saved."""
     records = order_items.contract_order_items(ctx, contract, saved)
     try:
-        simulated = event_8205.run(ctx, records, saved, simulation=True)
-        return simulated if testrun else event_8205.run(ctx, records, saved, simulation=False)
+        return event_8205.before_save(ctx, records, saved, testrun)
     except event_8205.EventError as error:
         problems.error("FKK_CI", error.number, *error.variables, parameter=contracts.ITEMS)
         return order_items.Records()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -57,7 +57,7 @@ def module(ctx: CallContext) -> tuple[str, Module] | None:
     return row.FUNCN, function
 
 
-def run(ctx: CallContext, records: Records, changes: list[SavedItem], simulation: bool
+def _run(ctx: CallContext, records: Records, changes: Sequence[SavedItem], simulation: bool
         ) -> Records:
     """The records after the module (unchanged without one)."""
     found = module(ctx)
@@ -75,6 +75,15 @@ def run(ctx: CallContext, records: Records, changes: list[SavedItem], simulation
     except Exception as error:  # the module is the installation's code: report, never crash
         raise EventError("050", name, f"{type(error).__name__}: {error}"[:50]) from error
     return _merge(ctx, records, list(et_mi or []), list(et_co or []))
+
+
+def before_save(ctx: CallContext, records: Records, changes: Sequence[SavedItem] = (),
+                testrun: bool = False) -> Records:
+    """The records as they are saved: the module is called first with IX_SIMULATION = 'X',
+    then (unless a test run, which keeps the simulation's answer) for real, both times on
+    the records as built; raises EventError, before anything is registered."""
+    simulated = _run(ctx, records, changes, simulation=True)
+    return simulated if testrun else _run(ctx, records, changes, simulation=False)
 
 
 def _merge(ctx: CallContext, records: Records, et_mi: list[dict[str, Any]],

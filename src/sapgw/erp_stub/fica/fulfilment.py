@@ -24,19 +24,17 @@ from sqlalchemy import Connection, select, update
 from sapgw.erp_stub.fica import event_8205
 from sapgw.erp_stub.fica.customizing import ra_settings, service_type
 from sapgw.erp_stub.fica.master_data import group
-from sapgw.erp_stub.fica.order_items import Records, add_condition, write
+from sapgw.erp_stub.fica.order_items import Records, add_main_condition, write
 from sapgw.erp_stub.fica.rai_monitor import SELECTION
 from sapgw.erp_stub.fica.rai_tables import (
     DFKKBIXBIT_RAI,
     FULFILMENT,
 )
-from sapgw.erp_stub.fica.returns import Problems
+from sapgw.erp_stub.fica.returns import Problems, update_terminated
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
 from sapgw.rfc.ddic import CHAR, CUKY, DATS, INT4, NUMC, Elementary, structure
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -81,8 +79,7 @@ def aggregate(ctx: CallContext, records: list[dict[str, Any]]) -> list[dict[str,
         _item(ctx, items, rows, settings.source_component, stamp)
     if not items:
         return []
-    event_8205.run(ctx, items, [], simulation=True)   # both runs start from the items built
-    items = event_8205.run(ctx, items, [], simulation=False)
+    items = event_8205.before_save(ctx, items)
     rai_ids = write(ctx, items, own_id=True)
     done = []
     for rai_id, item, rows in zip(rai_ids, items.mi, groups.values(), strict=True):
@@ -115,11 +112,7 @@ def _item(ctx: CallContext, items: Records, rows: list[dict[str, Any]], componen
         "QUANTITY_UNIT": first["BIT_QTY_UNIT"], "EVENT_DATE": first["BITDATE"],
         "RA_REFTYPE": first["RA_REFTYPE"], "RA_REFID": first["RA_REFID"], "CHRSN": ""})
     if kind is not None and kind.condition_type:
-        add_condition(items, rai_id, {
-            "SRCDOC_TYPE": FULFILMENT, "SRCDOC_ID": "", "TIMESTAMP_UTC": stamp,
-            "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
-            "BETRW": amount, "WAERS": first["BIT_CURR"], "MAIN_COND_TYPE": "X",
-            "STATISTIC": "", "CHIND": ""})
+        add_main_condition(items, rai_id, kind)
 
 
 def header_of(record: dict[str, Any]) -> str:
@@ -136,9 +129,7 @@ def assign(row: dict[str, Any], rai_id: str) -> Task:
             *(table.c[name] == row[name] for name in RECORD_KEY), table.c.RAI_ID == "")
             .values(RAI_ID=rai_id))
         if result.rowcount != 1:
-            raise ABAPRuntimeError(text("FKK_CI", "059", row["SRCTAID"], row["BITPACKCNO"]),
-                                   4, "UPDATE_TERMINATED", "FKK_CI", "A", "059",
-                                   row["SRCTAID"], row["BITPACKCNO"])
+            raise update_terminated("FKK_CI", "059", row["SRCTAID"], row["BITPACKCNO"])
 
     return run
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sapgw.erp_stub.fica import contracts, event_8205
 from sapgw.erp_stub.fica.customizing import ra_settings, service_type
-from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_condition, write
+from sapgw.erp_stub.fica.order_items import DEFAULT_REFTYPE, Records, add_main_condition, write
 from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, INVOICE
 from sapgw.erp_stub.kernel.context import CallContext
 
@@ -27,9 +27,7 @@ def prepare(ctx: CallContext, invdocno: str, header: dict[str, Any],
             items: list[dict[str, Any]]) -> Records:
     """The invoice items of an invoicing document after event 8205 (simulation, then for
     real); raises event_8205.EventError, before anything of the document is registered."""
-    records = _invoice_items(ctx, invdocno, header, items)
-    event_8205.run(ctx, records, [], simulation=True)
-    return event_8205.run(ctx, records, [], simulation=False)
+    return event_8205.before_save(ctx, _invoice_items(ctx, invdocno, header, items))
 
 
 def record(ctx: CallContext, records: Records) -> list[str]:
@@ -68,11 +66,7 @@ def _invoice_items(ctx: CallContext, invdocno: str, header: dict[str, Any],
             "CHRSN": "", "INVOICE_TYPE": header["BLART"], "DUE_DATE": header["FAEDN"],
             "FINAL_INVOICE": "X" if _final(contract_item, item["DATE_TO"]) else "",
             "REVERSAL": ""})
-        add_condition(records, rai_id, {
-            "SRCDOC_TYPE": INVOICE, "SRCDOC_ID": srcdoc, "TIMESTAMP_UTC": stamp,
-            "SERVICE_TYPE": kind.code, "CONDITION_TYPE": kind.condition_type,
-            "BETRW": item["BETRW"], "WAERS": item["WAERS"], "MAIN_COND_TYPE": "X",
-            "STATISTIC": "", "CHIND": ""})
+        add_main_condition(records, rai_id, kind)
     return records
 
 

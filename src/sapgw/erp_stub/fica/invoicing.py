@@ -42,11 +42,9 @@ from sapgw.erp_stub.fica.invoicing_tables import (
     FKKFIKEY,
 )
 from sapgw.erp_stub.fica.posting_areas import RECEIVABLES, REVENUE, determine
-from sapgw.erp_stub.fica.returns import Problems
+from sapgw.erp_stub.fica.returns import Problems, update_terminated
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
-from sapgw.rfc.errors import ABAPRuntimeError
 
 DOCUMENT_TYPE, ORIGIN = "IN", "IV"     # ours: DFKKKO-BLART / HERKF of invoicing postings
 DUE_DAYS = 14
@@ -228,8 +226,7 @@ def take_order(billdocno: str) -> Task:
     def run(conn: Connection) -> None:
         result = conn.execute(delete(table).where(table.c.BILLDOCNO == billdocno))
         if result.rowcount != 1:
-            raise ABAPRuntimeError(text("FKK_CI", "047", billdocno), 4, "UPDATE_TERMINATED",
-                                   "FKK_CI", "A", "047", billdocno)
+            raise update_terminated("FKK_CI", "047", billdocno)
 
     return run
 

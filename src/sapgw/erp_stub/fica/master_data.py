@@ -10,6 +10,7 @@ objects BU_PARTNER (SAP's) and FKK_VKONT (ours) unless the caller gives one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -83,6 +84,87 @@ def _one(ctx: CallContext, model: Any, **key: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+# Where a caller's interface carries a field of BUT000 / FKKVK / FKKVKP: the parameter and
+# the field there, for RETURN's PARAMETER and FIELD (and the field named in the message).
+Fields = Mapping[str, tuple[str, str]]
+PARTNER_DATA = ("TYPE", "BU_GROUP", "NAME_ORG1", "NAME_FIRST", "NAME_LAST")
+NAME_OF = {PERSON: "NAME_LAST", ORGANIZATION: "NAME_ORG1"}   # the name a category needs
+
+
+def check_partner_data(problems: Problems, data: Mapping[str, Any], fields: Fields) -> None:
+    """R11 902/903: a category SAP knows (1 person, 2 organization) and the name it needs."""
+    needed = NAME_OF.get(data["TYPE"])
+    if needed is None:
+        problems.error("R11", "902", data["TYPE"], **_where(fields, "TYPE"))
+    elif not data[needed]:
+        problems.error("R11", "903", fields[needed][1], data["TYPE"], **_where(fields, needed))
+
+
+def partner_data(data: Mapping[str, Any], search_term: str) -> dict[str, Any]:
+    """BUT000's data fields (PARTNER_DATA) and BU_SORT1: the search term given, else the
+    name in capitals."""
+    row = {name: data[name] for name in PARTNER_DATA}
+    row["BU_SORT1"] = search_term or (row["NAME_ORG1"] or row["NAME_LAST"]).upper()[:20]
+    return row
+
+
+def create_partner(ctx: CallContext, gpart: str, row: dict[str, Any]) -> None:
+    """Register BUT000 of a new partner (partner_data) in the caller's LUW."""
+    now = ctx.clock.now()
+    ctx.insert(BUT000, {**row, "PARTNER": gpart, "CRUSR": RFC_USER,
+                        "CRDAT": now.strftime("%Y%m%d"), "CRTIM": now.strftime("%H%M%S")})
+
+
+def check_account_data(ctx: CallContext, problems: Problems, header: Mapping[str, Any],
+                       detail: Mapping[str, Any], fields: Fields) -> None:
+    """A contract account's category and standard company code are given; the company
+    codes and the invoicing currency exist (FKK_CI 004/005/006). OPBUK is checked where
+    the caller names it in `fields` (BAPI_CTRACCONTRACTACCOUNT_CR1 takes it as given)."""
+    if not header["VKTYP"]:
+        problems.required(fields["VKTYP"][1], fields["VKTYP"][0])
+    if not detail["STDBK"]:
+        problems.required(fields["STDBK"][1], fields["STDBK"][0])
+    elif fbas.company_code(ctx, detail["STDBK"]) is None:
+        problems.error("FKK_CI", "004", detail["STDBK"], **_where(fields, "STDBK"))
+    if "OPBUK" in fields and detail["OPBUK"] and fbas.company_code(
+            ctx, detail["OPBUK"]) is None:
+        problems.error("FKK_CI", "004", detail["OPBUK"], **_where(fields, "OPBUK"))
+    if detail["INV_CURR"] and currency_decimals(ctx, detail["INV_CURR"]) is None:
+        problems.error("FKK_CI", "006", detail["INV_CURR"], **_where(fields, "INV_CURR"))
+
+
+def _where(fields: Fields, name: str) -> dict[str, str]:
+    """RETURN's PARAMETER and FIELD of a table field, as the caller's interface names it."""
+    parameter, field = fields[name]
+    return {"parameter": parameter, "field": field}
+
+
+def account_detail(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """FKKVKP's data fields of one partner; the company code group is, unless given, the
+    standard company code."""
+    return {"OPBUK": detail["OPBUK"] or detail["STDBK"], "STDBK": detail["STDBK"],
+            "KOFIZ": detail["KOFIZ"], "INV_CURR": detail["INV_CURR"]}
+
+
+def create_account(ctx: CallContext, vkont: str, gpart: str, header: dict[str, Any],
+                   detail: Mapping[str, Any]) -> None:
+    """Register a new contract account (FKKVK: VKTYP, APPLK, VKBEZ, VKONA) with its partner's
+    data (FKKVKP, account_detail) in the caller's LUW."""
+    ctx.insert(FKKVK, {**header, "VKONT": vkont, "ERNAM": RFC_USER,
+                       "ERDAT": ctx.clock.today().strftime("%Y%m%d")})
+    ctx.insert(FKKVKP, {**account_detail(detail), "VKONT": vkont, "GPART": gpart})
+
+
+BUPA_FIELDS: Fields = {"TYPE": ("PARTNERCATEGORY", "PARTNERCATEGORY"),
+                       "NAME_LAST": ("CENTRALDATAPERSON", "LASTNAME"),
+                       "NAME_ORG1": ("CENTRALDATAORGANIZATION", "NAME1")}
+
+
+ACCOUNT_FIELDS: Fields = {"VKTYP": ("CTRACHEADERIN", "ACCT_CAT"),
+                          "STDBK": ("CTRACPARTNERDETAILIN", "STANDARD_COMP_CODE"),
+                          "INV_CURR": ("CTRACPARTNERDETAILIN", "INV_CURRENCY")}
+
+
 @group.function(interface("BAPI_BUPA_CREATE_FROM_DATA", [
     importing("BUSINESSPARTNEREXTERN", CHAR(10), text="External number (blank: internal)"),
     importing("PARTNERCATEGORY", CHAR(1), optional=False, text="1 person, 2 organization"),
@@ -99,19 +181,11 @@ def bupa_create(ctx: CallContext, BUSINESSPARTNEREXTERN: str, PARTNERCATEGORY: s
                 CENTRALDATAPERSON: dict[str, Any], CENTRALDATAORGANIZATION: dict[str, Any],
                 TESTRUN: str, RETURN: list[dict[str, Any]]) -> dict[str, Any]:
     problems = Problems(ctx)
-    row = {"TYPE": PARTNERCATEGORY, "BU_GROUP": PARTNERGROUP,
-           "NAME_ORG1": CENTRALDATAORGANIZATION["NAME1"],
-           "NAME_FIRST": CENTRALDATAPERSON["FIRSTNAME"],
-           "NAME_LAST": CENTRALDATAPERSON["LASTNAME"]}
-    if PARTNERCATEGORY == PERSON and not row["NAME_LAST"]:
-        problems.error("R11", "903", "LASTNAME", PERSON, parameter="CENTRALDATAPERSON",
-                       field="LASTNAME")
-    elif PARTNERCATEGORY == ORGANIZATION and not row["NAME_ORG1"]:
-        problems.error("R11", "903", "NAME1", ORGANIZATION,
-                       parameter="CENTRALDATAORGANIZATION", field="NAME1")
-    elif PARTNERCATEGORY not in (PERSON, ORGANIZATION):
-        problems.error("R11", "902", PARTNERCATEGORY, parameter="PARTNERCATEGORY",
-                       field="PARTNERCATEGORY")
+    data = {"TYPE": PARTNERCATEGORY, "BU_GROUP": PARTNERGROUP,
+            "NAME_ORG1": CENTRALDATAORGANIZATION["NAME1"],
+            "NAME_FIRST": CENTRALDATAPERSON["FIRSTNAME"],
+            "NAME_LAST": CENTRALDATAPERSON["LASTNAME"]}
+    check_partner_data(problems, data, BUPA_FIELDS)
     gpart = alpha(BUSINESSPARTNEREXTERN, 10) if BUSINESSPARTNEREXTERN else ""
     if gpart and partner(ctx, gpart) is not None:
         problems.error("R11", "905", gpart, parameter="BUSINESSPARTNEREXTERN",
@@ -122,11 +196,7 @@ def bupa_create(ctx: CallContext, BUSINESSPARTNEREXTERN: str, PARTNERCATEGORY: s
         except NumberRangeError as error:
             problems.number_range(error, "PARTNERCATEGORY")
     if not problems and TESTRUN != "X":
-        now = ctx.clock.now()
-        ctx.insert(BUT000, {**row, "PARTNER": gpart, "CRUSR": RFC_USER,
-                            "BU_SORT1": CENTRALDATA["SEARCHTERM1"] or (
-                                row["NAME_ORG1"] or row["NAME_LAST"]).upper()[:20],
-                            "CRDAT": now.strftime("%Y%m%d"), "CRTIM": now.strftime("%H%M%S")})
+        create_partner(ctx, gpart, partner_data(data, CENTRALDATA["SEARCHTERM1"]))
     RETURN[:] = problems.rows or [problems.success("R11", "904", gpart) if TESTRUN != "X"
                                   else problems.success("FKK_CI", "008")]
     return {"BUSINESSPARTNER": "" if problems or TESTRUN == "X" else gpart, "RETURN": RETURN}
@@ -146,25 +216,19 @@ def contract_account_create(ctx: CallContext, CONTRACTACCOUNT: str,
                             CTRACPARTNERDETAILIN: dict[str, Any], TESTRUN: str,
                             RETURN: list[dict[str, Any]]) -> dict[str, Any]:
     problems = Problems(ctx)
-    header, detail = CTRACHEADERIN, CTRACPARTNERDETAILIN
-    gpart = alpha(detail["BUSPARTNER"], 10) if detail["BUSPARTNER"] else ""
+    given = CTRACPARTNERDETAILIN
+    header = {"VKTYP": CTRACHEADERIN["ACCT_CAT"],
+              "APPLK": CTRACHEADERIN["APPL_AREA"] or CONVERGENT,
+              "VKBEZ": CTRACHEADERIN["DESCRIPTION"], "VKONA": CTRACHEADERIN["LEGACY_ACCT"]}
+    detail = {"OPBUK": given["COMP_CODE_GROUP"], "STDBK": given["STANDARD_COMP_CODE"],
+              "KOFIZ": given["ACCT_DETERM_ID"], "INV_CURR": given["INV_CURRENCY"]}
+    gpart = alpha(given["BUSPARTNER"], 10) if given["BUSPARTNER"] else ""
     if not gpart:
         problems.required("BUSPARTNER", "CTRACPARTNERDETAILIN")
     elif partner(ctx, gpart) is None:
         problems.error("R11", "901", gpart, parameter="CTRACPARTNERDETAILIN",
                        field="BUSPARTNER")
-    if not header["ACCT_CAT"]:
-        problems.required("ACCT_CAT", "CTRACHEADERIN")
-    bukrs = detail["STANDARD_COMP_CODE"]
-    if not bukrs:
-        problems.required("STANDARD_COMP_CODE", "CTRACPARTNERDETAILIN")
-    elif fbas.company_code(ctx, bukrs) is None:
-        problems.error("FKK_CI", "004", bukrs, parameter="CTRACPARTNERDETAILIN",
-                       field="STANDARD_COMP_CODE")
-    currency = detail["INV_CURRENCY"]
-    if currency and currency_decimals(ctx, currency) is None:
-        problems.error("FKK_CI", "006", currency, parameter="CTRACPARTNERDETAILIN",
-                       field="INV_CURRENCY")
+    check_account_data(ctx, problems, header, detail, ACCOUNT_FIELDS)
     vkont = alpha(CONTRACTACCOUNT, 12) if CONTRACTACCOUNT else ""
     if vkont and contract_account(ctx, vkont) is not None:
         problems.error("FKK_CI", "007", vkont, parameter="CONTRACTACCOUNT",
@@ -175,13 +239,7 @@ def contract_account_create(ctx: CallContext, CONTRACTACCOUNT: str,
         except NumberRangeError as error:
             problems.number_range(error, "CONTRACTACCOUNT")
     if not problems and TESTRUN != "X":
-        ctx.insert(FKKVK, {"VKONT": vkont, "VKTYP": header["ACCT_CAT"],
-                           "APPLK": header["APPL_AREA"] or CONVERGENT,
-                           "VKBEZ": header["DESCRIPTION"], "VKONA": header["LEGACY_ACCT"],
-                           "ERNAM": RFC_USER, "ERDAT": ctx.clock.today().strftime("%Y%m%d")})
-        ctx.insert(FKKVKP, {"VKONT": vkont, "GPART": gpart,
-                            "OPBUK": detail["COMP_CODE_GROUP"] or bukrs, "STDBK": bukrs,
-                            "KOFIZ": detail["ACCT_DETERM_ID"], "INV_CURR": currency})
+        create_account(ctx, vkont, gpart, header, detail)
     RETURN[:] = problems.rows or [problems.success("FKK_CI", "001", vkont) if TESTRUN != "X"
                                   else problems.success("FKK_CI", "008")]
     return {"CONTRACTACCOUNTOUT": "" if problems or TESTRUN == "X" else vkont,

@@ -25,7 +25,12 @@ from decimal import Decimal
 from typing import Any
 
 from sapgw.erp_stub.fica.contracts import END_OF_TIME, Contract, SavedItem
-from sapgw.erp_stub.fica.customizing import change_reason, ra_settings, service_type
+from sapgw.erp_stub.fica.customizing import (
+    ServiceType,
+    change_reason,
+    ra_settings,
+    service_type,
+)
 from sapgw.erp_stub.fica.rai_tables import CONTRACT_ITEM, DFKKRA_RAI_CO, DFKKRA_RAI_MI
 from sapgw.erp_stub.kernel.context import CallContext
 
@@ -130,6 +135,17 @@ def add_condition(records: Records, rai_id: str, values: dict[str, Any]) -> None
     """Add a condition to the main item `rai_id`, numbered per main item."""
     number = sum(1 for row in records.co if row["RAI_ID"] == rai_id) + 1
     records.co.append({**values, "RAI_ID": rai_id, "UUID": f"{rai_id}/{number:04d}"})
+
+
+def add_main_condition(records: Records, rai_id: str, kind: ServiceType) -> None:
+    """The one condition of a one-off charge's, fulfilment or invoice item: its service
+    type's condition type (MAIN_COND_TYPE X) for the main item's amount and currency."""
+    main = next(row for row in records.mi if row["RAI_ID"] == rai_id)
+    add_condition(records, rai_id, {
+        "SRCDOC_TYPE": main["SRCDOC_TYPE"], "SRCDOC_ID": main["SRCDOC_ID"],
+        "TIMESTAMP_UTC": main["TIMESTAMP_UTC"], "SERVICE_TYPE": kind.code,
+        "CONDITION_TYPE": kind.condition_type, "BETRW": main["BETRW"], "WAERS": main["WAERS"],
+        "MAIN_COND_TYPE": "X", "STATISTIC": "", "CHIND": ""})
 
 
 def write(ctx: CallContext, records: Records, own_id: bool = False) -> list[str]:
