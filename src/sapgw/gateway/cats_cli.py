@@ -13,6 +13,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any, cast
 
+from sapgw.gateway.cli_support import failed_return, return_summary
 from sapgw.gateway.monitor.erp_views import read_table
 from sapgw.gateway.tables_text import render
 from sapgw.rfc.connection import RfcConnection
@@ -52,11 +53,11 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int | None:
 
 def cat7(args: argparse.Namespace, client: Any, show: Any) -> int:
     result = client.rfc("CATS_TRANSFER_TO_CO", TESTRUN="X" if args.test else "")
-    log = "\n".join(message_line(row) for row in result["RETURN"])
+    log = return_summary(result)
     text = (render(result["RESULTS"], RESULT_COLUMNS) + "\n\n" + log) if result["RESULTS"] \
         else log
     show(result, text)
-    return 1 if any(row["TYPE"] in ("E", "A") for row in result["RETURN"]) else 0
+    return 1 if failed_return(result) is not None else 0
 
 
 def catsdb(args: argparse.Namespace, client: Any, show: Any) -> int:
@@ -82,11 +83,6 @@ def time_sheet(rfc: Callable[..., dict[str, Any]], pernr: str = "", order: str =
     return [{**record, "TRANSFER": transfers.get(record["COUNTER"], {}).get("TRANSFER", ""),
              "CO_BELNR": transfers.get(record["COUNTER"], {}).get("CO_BELNR", "")}
             for record in records]
-
-
-def message_line(row: dict[str, Any]) -> str:
-    """A RETURN row as SAP shows it: type, class, number, text."""
-    return f"{row['TYPE']} {row['ID']} {row['NUMBER']} {row['MESSAGE']}"
 
 
 def alpha(value: str, width: int) -> str:

@@ -6,6 +6,8 @@ codes. New commands use these instead of their own (see docs/CONTRACT.md, "CLI r
 - `failed_return(result)`: the headline error of an RFC result's RETURN as `ID NUMBER text`
   (container messages such as RW 609 skipped), None when the call succeeded; print it with
   `fail` and exit 1;
+- `return_summary(result)` / `return_lines(result)`: every RETURN row, as `T ID NUMBER text`
+  lines for a log, or as `ID NUMBER text` for a page's banner;
 - argument types `alpha_arg(length)` (ALPHA conversion of a numeric key), `states_arg`
   (BDoc states, unknown ones listed), `choice_arg(valid, what)` (case-insensitive enumerated
   values, the valid ones listed);
@@ -47,6 +49,11 @@ def failed_return(result: dict[str, Any]) -> str | None:
 def return_summary(result: dict[str, Any]) -> str:
     """Every RETURN row as `T ID NUMBER text`, one a line (what `erp call` prints first)."""
     return "\n".join(f"{row.get('TYPE', '')} {row_line(row)}" for row in return_rows(result))
+
+
+def return_lines(result: dict[str, Any]) -> list[str]:
+    """Every RETURN row as `ID NUMBER text` (a page's banner, where the colour is the type)."""
+    return [row_line(row) for row in return_rows(result)]
 
 
 def alpha_arg(length: int) -> Callable[[str], str]:

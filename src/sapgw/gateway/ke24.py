@@ -3,18 +3,19 @@ Z_COPA_LINE_ITEMS (ours), as any client would; the monitor page /erp/ke24 shares
 
 Works on the local ERP (the databases of config.ini) and over `--url` alike. Selections:
 record type, period (YYYY/PP), customer, order (internal order or sending order of a
-settlement), sales order. Errors print as SAP messages (`KE 916 …`) and exit 1.
+settlement), sales order. An ERP error prints its headline (`sapgw: KE 916 …`) and
+exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from sapgw.gateway.cli_support import fail, failed_return, return_lines
 from sapgw.gateway.tables_text import render
 
 FUNCTION = "Z_COPA_LINE_ITEMS"
@@ -43,14 +44,12 @@ def period(text: str) -> str:
 
 def line_items(call: Call, *, record_type: str = "", period_text: str = "", customer: str = "",
                order: str = "", sales_order: str = "") -> dict[str, Any]:
-    """{items, value_fields, messages, error}: the RFC answer, error = the first E message."""
+    """{items, value_fields, messages, error}: the RFC answer; messages `ID NUMBER text`,
+    error the headline of RETURN (blank when the selection worked)."""
     result = call(FUNCTION, RECORD_TYPE=record_type.upper(), PERIOD=period(period_text),
                   CUSTOMER=customer, ORDERID=order, SALES_ORDER=sales_order)
-    messages = [f"{m['ID']} {m['NUMBER']} {m['MESSAGE']}" for m in result["RETURN"]]
-    error = next((f"{m['ID']} {m['NUMBER']} {m['MESSAGE']}" for m in result["RETURN"]
-                  if m["TYPE"] in ("E", "A")), "")
     return {"items": result["LINE_ITEMS"], "value_fields": result["VALUE_FIELDS"],
-            "messages": messages, "error": error}
+            "messages": return_lines(result), "error": failed_return(result) or ""}
 
 
 def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
@@ -69,11 +68,9 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int:
                            customer=args.customer, order=args.order,
                            sales_order=args.sales_order)
     except SelectionError as error:
-        print(f"sapgw: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error), 2)
     if found["error"]:
-        print(found["error"], file=sys.stderr)
-        return 1
+        return fail(found["error"])
     show(found, text(found))
     return 0
 

@@ -11,9 +11,9 @@ is not YYYY/PP.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from sapgw.gateway.cli_support import fail, failed_return, return_summary
 from sapgw.gateway.tables_text import render
 
 COMMANDS = ("kka2", "kkai", "ko88", "ko8g")
@@ -52,15 +52,13 @@ def add_parsers(erp_sub: Any, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, client: Any, show: Any) -> int:
     period = _period(args.period)
     if period is None:
-        print(f"sapgw: --period {args.period!r} is not YYYY/PP", file=sys.stderr)
-        return 2
+        return fail(f"--period {args.period!r} is not YYYY/PP", 2)
     year, number = period
     params: dict[str, Any] = {"FISC_YEAR": year, "PERIOD": number,
                               "TESTRUN": "X" if args.test else ""}
     if args.erp_command == "kka2" and args.cancel:
         if args.test:
-            print("sapgw: --cancel has no --test run", file=sys.stderr)
-            return 2
+            return fail("--cancel has no --test run", 2)
         result = client.rfc("ZKKA_RA_CANCEL", ORDERID=args.order, FISC_YEAR=year,
                             PERIOD=number)
     elif args.erp_command == "kka2":
@@ -75,12 +73,9 @@ def run(args: argparse.Namespace, client: Any, show: Any) -> int:
         result = client.rfc("ZKO_SETTLE_COLLECTIVE", CO_AREA=args.area, **params)
     ra = args.erp_command.startswith("kka")
     rows = result.get("RESULTS" if ra else "LINES", [])
-    log = "\n".join(f"{m['TYPE']} {m['ID']} {m['NUMBER']} {m['MESSAGE']}"
-                    for m in result.get("RETURN", []))
-    show(result, log + "\n\n" + render(rows, RA_COLUMNS if ra else SETTLEMENT_COLUMNS,
-                                       "(no values)"))
-    failed = any(m.get("TYPE") in ("E", "A") for m in result.get("RETURN", []))
-    return 1 if failed else 0
+    show(result, return_summary(result) + "\n\n"
+         + render(rows, RA_COLUMNS if ra else SETTLEMENT_COLUMNS, "(no values)"))
+    return 1 if failed_return(result) is not None else 0
 
 
 def _period(text: str) -> tuple[str, str] | None:

@@ -2,7 +2,8 @@
 source item type and status, and those not yet sent, read over RFC (FKK_RAI_MON) with
 FP_RAI_TRANSF's selections, as `sapgw erp fp_rai_mon` does. Admins start FP_RAI_TRANSF
 (FKK_RAI_TRANSFER) for the same selections from the page, for real or as a test run (POST
-with the CSRF token, audited); the run's messages come back as the page's banner.
+with the CSRF token, audited); the run's messages come back as the page's banner, with
+the headline of a failed run (the most specific error) in red.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
 from sapgw.gateway.api import auth
+from sapgw.gateway.cli_support import failed_return, return_lines
 from sapgw.gateway.monitor.pages import ACTION, _audited, _button, _e, _gw, _page, _row, _table
 from sapgw.rfc.errors import RFCError
 
@@ -90,10 +92,8 @@ def fp_rai_transf(request: Request, item_types: str = Query("", alias="type"), b
                                           "FP_RAI_TRANSF", run)
     except RFCError as exc:
         return _back(selection, error=f"ERP: {exc}")
-    lines = [f"{row['ID']} {row['NUMBER']} {row['MESSAGE']}" for row in result["RETURN"]]
-    failed = [line for line, row in zip(lines, result["RETURN"], strict=True)
-              if row["TYPE"] in ("E", "A")]
-    return _back(selection, msg=" · ".join(lines), error=" · ".join(failed))
+    return _back(selection, msg=" · ".join(return_lines(result)),
+                 error=failed_return(result) or "")
 
 
 def _back(selection: dict[str, str], **banner: str) -> RedirectResponse:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
+from sapgw.gateway.cli_support import failed_return, return_lines
 from sapgw.gateway.monitor.erp_views import read_table
 from sapgw.gateway.monitor.pages import _e, _gw, _page, _row, _table
 from sapgw.rfc.errors import RFCError
@@ -36,9 +37,9 @@ def erp_kka3(request: Request, order: str = "", period: str = "") -> HTMLRespons
     try:
         shown = conn.call("ZKKA_RA_DISPLAY", ORDERID=order, FISC_YEAR=year,
                           PERIOD=f"{int(number):03d}")
-        errors = [m["MESSAGE"] for m in shown["RETURN"] if m["TYPE"] in ("E", "A")]
-        if errors:
-            return _page(request, TITLE, form, status=400, error="; ".join(errors))
+        error = failed_return(shown)
+        if error:
+            return _page(request, TITLE, form, status=400, error=error)
         aufnr = shown["RESULTS"][0]["ORDERID"] if shown["RESULTS"] else order.zfill(12)
         documents = read_table(conn, "AUAK", ["BELNR", "GJAHR", "PERIO", "BUDAT", "BELCO",
                                               "AWKEY", "PABELNR", "STFLG", "STOKZ", "STBEL"],
@@ -70,8 +71,7 @@ def erp_kka3(request: Request, order: str = "", period: str = "") -> HTMLRespons
                      "not settled")
     body = (form + f"<h2>Order {link}: results analysis through {_e(period)}</h2>" + results
             + "<h2>Settlement documents</h2>" + settled)
-    return _page(request, TITLE, body,
-                 message="; ".join(m["MESSAGE"] for m in shown["RETURN"]))
+    return _page(request, TITLE, body, message="; ".join(return_lines(shown)))
 
 
 def _money(value: Any) -> str:
