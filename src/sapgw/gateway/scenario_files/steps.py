@@ -17,6 +17,7 @@ from typing import Any
 from sapgw.gateway.idoc.model import IdocFormatError, build
 from sapgw.gateway.idoc.xml_format import write_idoc_xml
 from sapgw.idoc_schemas import idoc_type
+from sapgw.rfc.message_line import row_line
 
 # EDI_DC40 of an IDoc a partner system sends to the ERP (the demo partner profiles of WE20);
 # a step's `control` overrides any of these.
@@ -93,8 +94,8 @@ def _rfc(value: Any, options: dict[str, Any], _base: Path, driver: Any,
             if options.get("commit"):
                 erp.call("BAPI_TRANSACTION_ROLLBACK")
             raise StepFailed(f"{value} answered RETURN " + "; ".join(
-                f"{m.get('TYPE')} {m.get('ID', '')} {m.get('NUMBER', '')}: {m.get('MESSAGE')}"
-                for m in errors) + " (give `allow_error: true` if that is expected)")
+                f"{m['TYPE']} {row_line(m)}" for m in errors)
+                + " (give `allow_error: true` if that is expected)")
         if options.get("commit"):
             erp.call("BAPI_TRANSACTION_COMMIT", WAIT="X")
     if options.get("as"):
