@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlmodel import Field
 
@@ -136,9 +137,14 @@ class IdocNotFound(LookupError):
         super().__init__(f"IDoc {docnum} does not exist")
 
 
+def _json(value: Any) -> str:
+    """JSON text of a column (orjson: the stdlib encoder cost ~2 µs a value, ~8 per IDoc)."""
+    return orjson.dumps(value).decode()
+
+
 def _status_rows(docnum: str, steps: list[Step], now: datetime) -> list[dict[str, Any]]:
     return [{"DOCNUM": docnum, "STATUS": status, "STATXT": text,
-             "messages": json.dumps(messages or []), "LOGDAT": now}
+             "messages": _json(messages or []), "LOGDAT": now}
             for status, text, messages in steps]
 
 
@@ -234,14 +240,14 @@ class IdocStore:
             # `control`, so that storing never fails (PostgreSQL would refuse it).
             headers.append({
                 "DOCNUM": docnum, "STATUS": steps[-1][0] if steps else "",
-                "control": json.dumps(c), "xml_root": idoc.xml_root[:120],
-                "read_problems": json.dumps(idoc.problems), "created_at": now,
+                "control": _json(c), "xml_root": idoc.xml_root[:120],
+                "read_problems": _json(idoc.problems), "created_at": now,
                 "updated_at": now, "schema_version": SCHEMA_VERSION,
                 "DIRECT": c.get("DIRECT", "2")[:1],
                 **{name: c.get(name, "")[:width] for name, width in _WIDTHS.items()}})
             segments += [{"DOCNUM": docnum, "SEGNUM": s.segnum, "SEGNAM": s.segnam[:30],
                           "PSGNUM": s.psgnum, "HLEVEL": s.hlevel, "SDATA": s.sdata,
-                          "fields": None if s.fields is None else json.dumps(s.fields)}
+                          "fields": None if s.fields is None else _json(s.fields)}
                          for s in idoc.segments]
             statuses += _status_rows(docnum, steps, now)
         insert_rows(conn, C, headers)

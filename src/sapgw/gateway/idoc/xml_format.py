@@ -51,13 +51,14 @@ def _idoc(node: etree._Element, root_tag: str) -> Idoc:
 
 
 def _segment(node: etree._Element, idoc: Idoc, parent: int, level: int) -> None:
-    segment = Segment(sap_name(str(node.tag)), len(idoc.segments) + 1, parent, level, {})
+    fields: dict[str, str] = {}
+    segment = Segment(sap_name(str(node.tag)), len(idoc.segments) + 1, parent, level, fields)
     idoc.segments.append(segment)
     for child in node:
         if child.get("SEGMENT") is not None or len(child):
             _segment(child, idoc, segment.segnum, level + 1)
-        elif segment.fields is not None and (child.text or "") != "":
-            segment.fields[str(child.tag)] = child.text or ""
+        elif child.text:  # an empty field is no field
+            fields[str(child.tag)] = child.text
     if (node.text or "").strip():
         idoc.problems.append(f"line {node.sourceline}: text directly in segment {node.tag}")
 
