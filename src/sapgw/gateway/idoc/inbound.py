@@ -18,8 +18,9 @@ the records of what it did and none of what is still to come:
   and a reload): after a crash either nothing is stored or all of 50, 64 and 62 are, as when
   both commits had happened.
 - The application's outcome (53, or 51 with its messages) is a commit of its own after the
-  application's commit: the ERP is another database, so an IDoc left in 62 by a crash was
-  passed on with its outcome unknown, and is not run again by itself (it may have posted).
+  application's commit: the ERP is another database, so 62 is committed before the call and
+  an IDoc a crash left in 62 was handed over with its outcome unknown (the call may or may
+  not have posted); it is not run again by itself, and BD87 refuses it.
 
 A packet (several IDocs) is stored whole first; then each IDoc that passed the check is
 claimed and passed on in turn. If the database fails after storing, the IDocs not yet claimed
