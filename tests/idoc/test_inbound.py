@@ -231,10 +231,10 @@ def test_one_idoc_is_stored_and_checked_in_one_commit_or_not_at_all(sapgw, monke
     commit leaves no IDoc behind (the sender, unanswered, sends it again), never a 50 alone."""
     inbound, store = sapgw.idocs.inbound, sapgw.idocs.store
 
-    def broken(conn, docnum, steps):
+    def broken(conn, idocs, histories=None):  # the IDoc with its 50, 64 and 62
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "set_statuses", broken)
+    monkeypatch.setattr(store, "write", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         inbound.receive_xml(write_idoc_xml([acc_document("IDOC20")]))
     assert store.count() == 0

@@ -92,11 +92,11 @@ def _receive(inbound: IdocInbound, path: Path, directory: Path) -> FileResult:
         return FileResult(source, str(moved), error=reason)
     broken = any(idoc.problems for idoc in idocs)
     try:
-        docnums = inbound.store_all(idocs)
+        received = inbound.store_all(idocs)
     except Exception:  # nothing stored (one commit): back where it was, for the next poll
         os.replace(path, directory / path.name)
         raise
-    results = inbound.process(docnums)
+    results = inbound.process(received)
     moved = _move(path, directory / (ERROR if broken else PROCESSED))
     return FileResult(source, str(moved), results,
                       "some records could not be read (status 56)" if broken else "")

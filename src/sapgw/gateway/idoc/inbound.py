@@ -4,15 +4,28 @@
        -> 53 application document posted | 51 not posted (with the BAPI's messages)
     50 -> 56 IDoc with errors added: not understood (syntax) or no partner profile (WE20)
 
-Each step is its own commit, so the history shows how far an IDoc got. 64 and 62 are written
-together with the check, under a lock of the IDoc's EDIDC row, which makes it the claim: a
-second reprocess of the same IDoc waits for it, finds 62 and is refused. Reprocess (BD87)
-repeats the check, so fixing a partner profile helps.
-A request of one IDoc stores it (50) and checks it (64 and 62, or 56) in one commit: after a
-crash either nothing is stored and the sender, unanswered, sends again, or all three status
-records are, as when the two commits had both happened (issue 15: one commit, and the IDoc
-not read back, instead of two commits and a reload). A packet of several is stored whole
-first, then each is checked and passed on, as before.
+The status records tell how far an IDoc got, also after a crash, because each commit writes
+the records of what it did and none of what is still to come:
+
+- Storing is one commit, whatever the channel: every IDoc of the request (or file, or tRFC
+  unit with its TID) with 50, and one the check refuses (syntax, partner profile) with its
+  56 as well, since nothing more happens to it. After a crash before that commit nothing is
+  stored, and the sender, unanswered, sends again.
+- Passing an IDoc on is a claim: its status is read under a lock of its EDIDC row (50, or
+  for BD87 one of REPROCESSABLE) and 64 and 62 are written, so a second reprocess of the same
+  IDoc waits for it, finds 62 and is refused. A request of one IDoc writes 64 and 62 in its
+  storing commit (issue 15: one commit, and the IDoc not read back, instead of two commits
+  and a reload): after a crash either nothing is stored or all of 50, 64 and 62 are, as when
+  both commits had happened.
+- The application's outcome (53, or 51 with its messages) is a commit of its own after the
+  application's commit: the ERP is another database, so 62 is committed before the call and
+  an IDoc a crash left in 62 was handed over with its outcome unknown (the call may or may
+  not have posted); it is not run again by itself, and BD87 refuses it.
+
+A packet (several IDocs) is stored whole first; then each IDoc that passed the check is
+claimed and passed on in turn. If the database fails after storing, the IDocs not yet claimed
+keep 50 for BD87; the others are processed all the same. Reprocess (BD87) repeats the check,
+so fixing a partner profile helps.
 The channels (HTTP, IDOC_INBOUND_ASYNCHRONOUS, a file port) only read; all store here.
 """
 
@@ -20,6 +33,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -29,7 +43,7 @@ from sapgw.gateway.idoc import process_codes
 from sapgw.gateway.idoc.flat_format import parse_flat, parse_records
 from sapgw.gateway.idoc.model import Idoc, syntax_problems
 from sapgw.gateway.idoc.process_codes import message
-from sapgw.gateway.idoc.store import IdocStore, PartnerProfile
+from sapgw.gateway.idoc.store import IdocStore, PartnerProfile, Step
 from sapgw.gateway.idoc.xml_format import parse_idoc_xml
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.message_line import is_container, row_line
@@ -42,6 +56,17 @@ TEXTS = {"50": "IDoc added", "51": "Application document not posted",
          "53": "Application document posted", "56": "IDoc with errors added",
          "62": "IDoc passed to application",
          "64": "IDoc ready to be transferred to application"}
+Target = tuple[PartnerProfile, process_codes.Handler]  # what an IDoc is passed to
+
+
+@dataclass
+class Received:
+    """A stored IDoc and what its check found: answered already (56) or a target."""
+
+    docnum: str
+    idoc: Idoc
+    result: dict[str, Any] | None = None  # the answer, when the check ended it (56)
+    target: Target | None = None  # the profile and process code to pass it to
 
 
 class IdocInbound:
@@ -64,7 +89,7 @@ class IdocInbound:
 
     def receive(self, idocs: list[Idoc]) -> list[dict[str, Any]]:
         """Store every IDoc (status 50) before processing any, then process each; one IDoc
-        is stored and checked in one commit."""
+        is stored, checked and claimed in one commit."""
         if len(idocs) == 1:
             return [self._receive_one(idocs[0])]
         return self.process(self.store_all(idocs))
@@ -72,46 +97,66 @@ class IdocInbound:
     def _receive_one(self, idoc: Idoc) -> dict[str, Any]:
         control = dict(idoc.control)
 
-        def work(conn: Connection) -> tuple[str, dict[str, Any] | None, Any]:
+        def work(conn: Connection) -> Received:
             idoc.control = dict(control)  # a retry numbers it again
-            docnum = self.store_received(conn, [idoc])[0]
-            return (docnum, *self._check(conn, docnum, idoc))
+            return self._store(conn, [idoc], claim=True)[0]
 
-        docnum, done, passed = self.db.write_retrying(work)
-        return done if done is not None else self._post(docnum, idoc, *passed)
+        received = self.db.write_retrying(work)
+        if received.target is None:
+            return received.result or {}
+        return self._post(received.docnum, idoc, *received.target)
 
-    def store_all(self, idocs: list[Idoc]) -> list[str]:
-        """Store IDocs with status 50 in one commit (all or none, tried again after a
-        transient storage error); their DOCNUMs."""
+    def store_all(self, idocs: list[Idoc]) -> list[Received]:
+        """Store IDocs in one commit (all or none, tried again after a transient storage
+        error): each with 50, one the check refuses with 56 too."""
         controls = [dict(idoc.control) for idoc in idocs]  # storing numbers them
 
-        def work(conn: Connection) -> list[str]:
+        def work(conn: Connection) -> list[Received]:
             for idoc, control in zip(idocs, controls, strict=True):
                 idoc.control = dict(control)
             return self.store_received(conn, idocs)
 
         return self.db.write_retrying(work)
 
-    def store_received(self, conn: Connection, idocs: list[Idoc]) -> list[str]:
-        """Store IDocs with status 50 in the caller's transaction (e.g. with a tRFC TID)."""
+    def store_received(self, conn: Connection, idocs: list[Idoc]) -> list[Received]:
+        """Store IDocs in the caller's transaction (e.g. with a tRFC TID): each with 50, one
+        the check refuses with 56 too; `process` passes the others on."""
+        return self._store(conn, idocs, claim=False)
+
+    def _store(self, conn: Connection, idocs: list[Idoc], claim: bool) -> list[Received]:
+        """Number, check and store IDocs with their first status records; with `claim`,
+        the ones that passed the check get 64 and 62 in the same commit."""
         senders = [idoc.control.get("DOCNUM", "") for idoc in idocs]
         for idoc in idocs:
             idoc.control.update(TABNAM="EDI_DC40", DIRECT="2")
-        docnums = self.store.insert_many(conn, idocs)
-        for docnum, sender_docnum in zip(docnums, senders, strict=True):
-            text = TEXTS["50"] + (f" (sender's DOCNUM {sender_docnum})"
-                                  if sender_docnum else "")
-            self.store.set_status(conn, docnum, "50", text)
-        return docnums
+        docnums = self.store.number(conn, idocs)  # the check sees our DOCNUM, as stored
+        received, histories = [], []
+        for docnum, idoc, sender in zip(docnums, idocs, senders, strict=True):
+            added: Step = ("50", TEXTS["50"] + (f" (sender's DOCNUM {sender})" if sender
+                                                else ""), None)
+            problems, target = self._verdict(conn, idoc)
+            if target is None:
+                messages = [message(p) for p in problems]
+                histories.append([added, ("56", "; ".join(problems), messages)])
+                received.append(Received(docnum, idoc, self._result(docnum, "56", messages)))
+            else:
+                histories.append([added, *(_passed(target) if claim else [])])
+                received.append(Received(docnum, idoc, target=target))
+        self.store.write(conn, idocs, histories)
+        return received
 
-    def process(self, docnums: list[str]) -> list[dict[str, Any]]:
-        """Check and pass to the application IDocs stored with status 50. An IDoc that
-        cannot be processed now (the database gone) keeps its status for BD87; the others
-        are processed all the same."""
+    def process(self, received: list[Received]) -> list[dict[str, Any]]:
+        """Pass on the stored IDocs that passed the check (still 50), each in turn; the
+        others' answers as they are. An IDoc that cannot be claimed now (the database gone)
+        keeps its status for BD87; the others are processed all the same."""
         results = []
-        for docnum in docnums:
+        for item in received:
+            if item.target is None:  # answered by the check (56)
+                results.append(item.result or {})
+                continue
+            docnum = item.docnum
             try:
-                results.append(self._process(docnum, {"50"}))
+                results.append(self._pass_on(docnum, item.idoc, item.target))
             except ActionRefused as refused:  # BD87 was faster
                 results.append(self._result(docnum, self._status_now(docnum),
                                             [message(str(refused), "I")]))
@@ -131,37 +176,41 @@ class IdocInbound:
     def reprocess(self, docnum: str) -> dict[str, Any]:
         """BD87: run an IDoc in error (51, 56, 64 …) or one whose processing never started
         (50) again; refused for 53 and 62."""
-        return self._process(docnum, REPROCESSABLE)
-
-    # -- the steps ------------------------------------------------------------------------
-    def _process(self, docnum: str, allowed: set[str]) -> dict[str, Any]:
         idoc = self.store.load(docnum)
         with self.db.write() as conn:
-            current = self.store.status(conn, docnum, lock=True)
-            if current not in allowed:
-                raise ActionRefused(f"IDoc {docnum} has status {current}; only "
-                                    f"{', '.join(sorted(allowed))} can be processed")
-            done, passed = self._check(conn, docnum, idoc)
-        return done if done is not None else self._post(docnum, idoc, *passed)
+            self._claim(conn, docnum, REPROCESSABLE)
+            problems, target = self._verdict(conn, idoc)
+            if target is None:
+                messages = [message(p) for p in problems]
+                self.store.set_status(conn, docnum, "56", "; ".join(problems), messages)
+                return self._result(docnum, "56", messages)
+            self.store.set_statuses(conn, docnum, _passed(target))
+        return self._post(docnum, idoc, *target)
 
-    def _check(self, conn: Connection, docnum: str, idoc: Idoc
-               ) -> tuple[dict[str, Any] | None, Any]:
-        """Syntax and partner profile, in the caller's transaction: 56 with the problems
-        (answered now), or 64 and 62 and what to pass the IDoc to."""
+    # -- the steps ------------------------------------------------------------------------
+    def _pass_on(self, docnum: str, idoc: Idoc, target: Target) -> dict[str, Any]:
+        """Claim a stored IDoc (still 50) with 64 and 62, then pass it to the application."""
+        with self.db.write() as conn:
+            self._claim(conn, docnum, {"50"})
+            self.store.set_statuses(conn, docnum, _passed(target))
+        return self._post(docnum, idoc, *target)
+
+    def _claim(self, conn: Connection, docnum: str, allowed: set[str]) -> None:
+        """Read the status under a lock of the EDIDC row; refused unless it is `allowed`."""
+        current = self.store.status(conn, docnum, lock=True)
+        if current not in allowed:
+            raise ActionRefused(f"IDoc {docnum} has status {current}; only "
+                                f"{', '.join(sorted(allowed))} can be processed")
+
+    def _verdict(self, conn: Connection, idoc: Idoc) -> tuple[list[str], Target | None]:
+        """Syntax and partner profile: every problem (56), or what to pass the IDoc to."""
         problems = idoc.problems + (syntax_problems(idoc) if not idoc.problems else [])
-        profile, handler = None, None
-        if not problems:
-            profile, handler, problem = self._profile(conn, idoc)
-            problems += [problem] if problem else []
-        if problems or profile is None or handler is None:
-            messages = [message(p) for p in problems]
-            self.store.set_status(conn, docnum, "56", "; ".join(problems), messages)
-            return self._result(docnum, "56", messages), ()
-        self.store.set_statuses(conn, docnum, [
-            ("64", TEXTS["64"], None),
-            ("62", f"{TEXTS['62']} (process code {profile.EVCODE}, destination "
-                   f"{profile.destination})", None)])
-        return None, (profile, handler)
+        if problems:
+            return problems, None
+        profile, handler, problem = self._profile(conn, idoc)
+        if profile is None or handler is None:
+            return [problem], None
+        return [], (profile, handler)
 
     def _post(self, docnum: str, idoc: Idoc, profile: PartnerProfile,
               handler: process_codes.Handler) -> dict[str, Any]:
@@ -191,6 +240,13 @@ class IdocInbound:
     @staticmethod
     def _result(docnum: str, status: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
         return {"DOCNUM": docnum, "STATUS": status, "MESSAGES": messages}
+
+
+def _passed(target: Target) -> list[Step]:
+    profile = target[0]
+    return [("64", TEXTS["64"], None),
+            ("62", f"{TEXTS['62']} (process code {profile.EVCODE}, destination "
+                   f"{profile.destination})", None)]
 
 
 def _summary(status: str, messages: list[dict[str, Any]]) -> str:

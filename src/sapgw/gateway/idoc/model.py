@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sapgw.idoc_schemas import IdocType, idoc_type, record_layout
+from sapgw.idoc_schemas import IdocType, SegmentDef, idoc_type, record_layout
 
 CONTROL_FIELDS = tuple(f.name for f in record_layout("EDI_DC40"))
 CONTROL_LENGTHS = {f.name: f.length for f in record_layout("EDI_DC40")}
@@ -97,38 +97,70 @@ def build(control: dict[str, str], segments: list[tuple[str, dict[str, str]]]) -
     return idoc
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """A segment type with its field widths by name, for the syntax check."""
+
+    segment: SegmentDef
+    widths: dict[str, int]
+
+
+# (IDOCTYP, segment name as sent) -> layout; only names that exist are kept, so a partner's
+# made-up names cannot grow it.
+_LAYOUTS: dict[tuple[str, str], _Layout] = {}
+
+
+def _layout(definition: IdocType, segnam: str) -> _Layout | None:
+    """The layout of a segment name (type or definition name), looked up once per name: the
+    check runs for every IDoc, and `IdocType.segment`/`SegmentDef.field` scan lists."""
+    key = (definition.idoctyp, segnam)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        segment = definition.segment(segnam)
+        if segment is None:
+            return None
+        layout = _LAYOUTS[key] = _Layout(segment, {f.name: f.length for f in segment.fields})
+    return layout
+
+
 def syntax_problems(idoc: Idoc) -> list[str]:
     """Every reason the IDoc does not match its type (empty: it does), like SAP's syntax check."""
+    too_long = {name for name, value in idoc.control.items()
+                if len(value) > CONTROL_LENGTHS.get(name, len(value))}
     problems = [f"EDI_DC40: {name} longer than {length} characters"
-                for name, length in CONTROL_LENGTHS.items()
-                if len(idoc.control.get(name, "")) > length]
+                for name, length in CONTROL_LENGTHS.items() if name in too_long]
     definition = idoc.definition()
     if definition is None:
         return [*problems, f"IDoc type {idoc.idoctyp or '(none)'} is not defined"]
     by_number = {s.segnum: s for s in idoc.segments}
     counts: dict[str, int] = {}
     for segment in idoc.segments:
-        seg = definition.segment(segment.segnam)
-        where = f"segment {segment.segnum:06d} {segment.segnam}"
-        if seg is None:
-            problems.append(f"{where}: not part of IDoc type {definition.idoctyp}")
+        layout = _layout(definition, segment.segnam)
+        if layout is None:
+            problems.append(f"{_where(segment)}: not part of IDoc type {definition.idoctyp}")
             continue
+        seg = layout.segment
         counts[seg.name] = counts.get(seg.name, 0) + 1
         parent = by_number.get(segment.psgnum)
-        parent_name = definition.segment(parent.segnam) if parent else None
-        if (parent_name.name if parent_name else "") != seg.parent:
-            problems.append(f"{where}: must be under {seg.parent or 'IDOC'}")
+        parent_layout = _layout(definition, parent.segnam) if parent else None
+        if (parent_layout.segment.name if parent_layout else "") != seg.parent:
+            problems.append(f"{_where(segment)}: must be under {seg.parent or 'IDOC'}")
         if segment.fields is None:
-            problems.append(f"{where}: SDATA does not match the segment's layout")
+            problems.append(f"{_where(segment)}: SDATA does not match the segment's layout")
             continue
+        widths = layout.widths
         for name, value in segment.fields.items():
-            layout = seg.field(name)
-            if layout is None:
-                problems.append(f"{where}: unknown field {name}")
-            elif len(value) > layout.length:
-                problems.append(f"{where}: {name} longer than {layout.length} characters")
+            width = widths.get(name)
+            if width is None:
+                problems.append(f"{_where(segment)}: unknown field {name}")
+            elif len(value) > width:
+                problems.append(f"{_where(segment)}: {name} longer than {width} characters")
     for seg in definition.segments.values():
         if not seg.min <= counts.get(seg.name, 0) <= seg.max:
             problems.append(f"segment {seg.name}: {counts.get(seg.name, 0)} times, "
                             f"allowed {seg.min}..{seg.max}")
     return problems
+
+
+def _where(segment: Segment) -> str:
+    return f"segment {segment.segnum:06d} {segment.segnam}"

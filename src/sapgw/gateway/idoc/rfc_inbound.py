@@ -39,7 +39,7 @@ def idoc_inbound_asynchronous(call: GatewayCall, params: dict[str, Any]) -> dict
     except IdocFormatError as error:
         raise invalid_parameter(str(error)) from None
     with service.db.write() as conn:
-        docnums = service.inbound.store_received(conn, idocs)
+        received = service.inbound.store_received(conn, idocs)
         call.record_tid(conn)
-    service.inbound.process(docnums)  # stored and the TID recorded: failures are statuses
+    service.inbound.process(received)  # stored and the TID recorded: failures are statuses
     return {}

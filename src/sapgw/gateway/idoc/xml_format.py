@@ -15,6 +15,8 @@ from lxml import etree
 from sapgw.gateway.idoc.model import CONTROL_FIELDS, Idoc, IdocFormatError, Segment
 from sapgw.rfc.xml import parse_xml
 
+_CONTROL_NAMES = frozenset(CONTROL_FIELDS)  # looked up for each field of every EDI_DC40
+
 
 def xml_name(name: str) -> str:
     return name.replace("/", "_-")
@@ -38,7 +40,7 @@ def _idoc(node: etree._Element, root_tag: str) -> Idoc:
     children = list(node)
     if children and children[0].tag == "EDI_DC40":
         idoc.control = {str(c.tag): (c.text or "") for c in children[0] if c.text}
-        unknown = [str(c.tag) for c in children[0] if c.tag not in CONTROL_FIELDS]
+        unknown = [str(c.tag) for c in children[0] if c.tag not in _CONTROL_NAMES]
         if unknown:
             idoc.problems.append(f"line {children[0].sourceline}: EDI_DC40 has no field "
                                  f"{', '.join(unknown)}")
@@ -51,13 +53,14 @@ def _idoc(node: etree._Element, root_tag: str) -> Idoc:
 
 
 def _segment(node: etree._Element, idoc: Idoc, parent: int, level: int) -> None:
-    segment = Segment(sap_name(str(node.tag)), len(idoc.segments) + 1, parent, level, {})
+    fields: dict[str, str] = {}
+    segment = Segment(sap_name(str(node.tag)), len(idoc.segments) + 1, parent, level, fields)
     idoc.segments.append(segment)
     for child in node:
         if child.get("SEGMENT") is not None or len(child):
             _segment(child, idoc, segment.segnum, level + 1)
-        elif segment.fields is not None and (child.text or "") != "":
-            segment.fields[str(child.tag)] = child.text or ""
+        elif child.text:  # an empty field is no field
+            fields[str(child.tag)] = child.text
     if (node.text or "").strip():
         idoc.problems.append(f"line {node.sourceline}: text directly in segment {node.tag}")
 
