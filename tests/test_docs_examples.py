@@ -11,19 +11,23 @@ Everything else runs: json/yaml/ini blocks parse; python blocks with `def test_`
 pytest in a project of their own (with --sapgw-pyrfc, as the README says), other python blocks
 run as scripts; sh blocks run, in the order printed, against a live `sapgw serve` on
 temporary databases (localhost:8080 stands for it, `.venv/bin/sapgw` and `sapgw` for this
-checkout's command; `<bdoc id>` for the newest failed BDoc), each block exiting 0.
+checkout's command; `<bdoc id>` for the newest failed BDoc), each command exiting 0: the
+first block in bash with the real command, the others' plain `sapgw` lines in this process
+through the CLI's `main` (~60 s of process starts otherwise), the rest in bash.
 """
 
 from __future__ import annotations
 
 import configparser
+import contextlib
+import io
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,9 +35,8 @@ import httpx
 import pytest
 import yaml
 
-from sapgw.gateway.api.app import create_app
+from sapgw.gateway.cli import main
 from sapgw.gateway.runtime import DEFAULT_CONFIG, Gateway
-from sapgw.pytest_plugin import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = {"python", "json", "yaml", "ini", "sh", "text"}
@@ -123,41 +126,111 @@ def test_python_tests_pass(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Gateway, dict[str, str]]]:
-    """A live server on temporary databases, and the environment of commands that use them."""
-    gateway = Gateway.in_memory()
+def served(sapgw: Gateway, sapgw_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+           ) -> tuple[str, Gateway, dict[str, str]]:
+    """A live server on temporary databases, and the environment of commands that use them
+    (set in this process too, for the commands run in it)."""
     bin_dir = _project(tmp_path) / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
     command = bin_dir / "sapgw"
     command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m sapgw.gateway.cli "$@"\n')
     command.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "SAPGW_CONFIG": str(DEFAULT_CONFIG), "SAPGW_DB_URL": gateway.settings.db_url,
-           "SAPGW_ERP_DB_URL": gateway.settings.erp_db_url, "SAPGW_PASSWORD": "x"}
-    try:
-        with live_server(create_app(gateway)) as url:
-            yield url, gateway, env
-    finally:
-        gateway.close()
+    own = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "SAPGW_CONFIG": str(DEFAULT_CONFIG), "SAPGW_DB_URL": sapgw.settings.db_url,
+           "SAPGW_ERP_DB_URL": sapgw.settings.erp_db_url, "SAPGW_PASSWORD": "x"}
+    for name, value in own.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    return sapgw_server, sapgw, {**os.environ, **own}
+
+
+SAPGW = ("sapgw", ".venv/bin/sapgw")
+
+
+def commands(script: str) -> list[str]:
+    """The block's commands, one per line, a quoted argument that spans lines kept whole."""
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        try:
+            words = shlex.split(pending, comments=True)
+        except ValueError:  # a quote not closed yet: the command goes on
+            continue
+        if words:
+            found.append(pending)
+        pending = ""
+    assert not pending.strip(), f"an unclosed quote in {pending!r}"
+    return found
+
+
+def sapgw_arguments(command: str, env: dict[str, str], cwd: Path) -> list[str] | None:
+    """The arguments of a `sapgw ...` command without pipe, list or redirection, as bash
+    expands them (quotes, globs, variables; bash itself is started, not the command); None
+    for any other command."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    words = list(lexer)
+    if not words or words[0] not in SAPGW or any(set(w) <= set("();<>|&") for w in words):
+        return None
+    expanded = subprocess.run(["bash", "-c", f"words() {{ printf '%s\\0' \"$@\"; }}\n"
+                                             f"words {command}"],
+                              cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return expanded.stdout.split("\0")[1:-1]
+
+
+def run_command(command: str, env: dict[str, str], cwd: Path
+                ) -> subprocess.CompletedProcess[str]:
+    """A command of a block: `sapgw` through the CLI's `main` in this process (a process
+    per command costs its imports and a gateway's start), anything else in bash."""
+    argv = sapgw_arguments(command, env, cwd)
+    if argv is None:
+        return subprocess.run(["bash", "-e", "-c", command], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=300)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse: usage errors
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def test_block_commands_are_read_as_bash_reads_them(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").touch()
+    (tmp_path / "b.yaml").touch()
+    script = ("sapgw smq1        # SYSFAIL; with the error\n\n"
+              "sapgw erp call F '{\"A\": [1,\n  2]}' --where \"X = '1'\"\n"
+              "sapgw scenario check *.yaml\ncurl -s $HOME | cat\nsapgw smq1 > out.txt\n")
+    found = commands(script)
+    env = {**os.environ, "HOME": "/home"}
+    assert [sapgw_arguments(c, env, tmp_path) for c in found] == [
+        ["smq1"], ["erp", "call", "F", '{"A": [1,\n  2]}', "--where", "X = '1'"],
+        ["scenario", "check", "a.yaml", "b.yaml"], None, None]
 
 
 @pytest.mark.server
 def test_shell_blocks_run_against_a_server(served: tuple[str, Gateway, dict[str, str]],
                                            tmp_path: Path) -> None:
+    """Each block's commands in order; the first block as printed, in bash with the real
+    command (`.venv/bin/sapgw`, a process of its own), the others' `sapgw` lines in this
+    process through `main`, as the console script calls it."""
     url, gateway, env = served
     address = url.split("//", 1)[1]
     blocks = _of("sh")
     assert len(blocks) >= 10
-    for block in blocks:
+    assert blocks[0].body.startswith(SAPGW[1]), "the first block starts the real command"
+    for number, block in enumerate(blocks):
         httpx.post(f"{url}/api/idle", json={"timeout": 60}, timeout=90)
         failed = gateway.bdocs_list(state="E04,E06")["items"]
         script = (block.body.replace("localhost:8080", address)
                   .replace("127.0.0.1:8080", address)
                   .replace("<bdoc id>", failed[0]["bdoc_id"] if failed else "<bdoc id>"))
-        run = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, f"{block}:\n{script}\n{run.stdout}{run.stderr}"
-        assert "Traceback" not in run.stderr, block
+        for command in [script] if number == 0 else commands(script):
+            run = (subprocess.run(["bash", "-e", "-c", command], cwd=tmp_path, env=env,
+                                  capture_output=True, text=True, timeout=300)
+                   if number == 0 else run_command(command, env, tmp_path))
+            assert run.returncode == 0, f"{block}:\n{command}\n{run.stdout}{run.stderr}"
+            assert "Traceback" not in run.stderr, block
 
 
 def test_make_run_takes_port_and_host() -> None:

@@ -8,7 +8,9 @@
         erp.call("RFC_READ_TABLE", QUERY_TABLE="BKPF", ...)
 
 `sapgw_server` runs the same gateway behind a real uvicorn server on 127.0.0.1 and yields its
-base URL, for tests that go over HTTP. `--sapgw-config FILE` starts from your config.ini.
+base URL, for tests that go over HTTP. `--sapgw-config FILE` starts from your config.ini;
+a `sapgw_overrides` fixture of your own sets keys over it (`{"auth": {"users": ...}}`), as
+one named `sapgw_clock` freezes or shifts the time.
 
 `injected_fault(sapgw or sapgw_server's URL, kind=..., ...)` adds a failure injection rule
 for a with-block and deletes it after (docs/FAULTS.md); the `sapgw_fault` fixture adds
@@ -82,10 +84,19 @@ def sapgw_clock() -> Clock:
 
 
 @pytest.fixture
-def sapgw(request: pytest.FixtureRequest, sapgw_clock: Clock) -> Iterator[Gateway]:
+def sapgw_overrides() -> dict[str, dict[str, str]]:
+    """config.ini keys `sapgw` sets over its config, by section (none); override the fixture
+    in a module, or parametrize it for one test, for e.g. a gateway with `[auth]` users."""
+    return {}
+
+
+@pytest.fixture
+def sapgw(request: pytest.FixtureRequest, sapgw_clock: Clock,
+          sapgw_overrides: dict[str, dict[str, str]]) -> Iterator[Gateway]:
     """A gateway and ERP stub on temporary SQLite databases; queues run on `run_until_idle()`."""
     config = request.config.getoption("--sapgw-config")
-    gateway = Gateway.in_memory(clock=sapgw_clock, config=Path(config) if config else None)
+    gateway = Gateway.in_memory(clock=sapgw_clock, config=Path(config) if config else None,
+                                overrides=sapgw_overrides)
     try:
         marker = request.node.get_closest_marker("sapgw_state")
         if marker is not None:

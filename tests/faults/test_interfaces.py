@@ -2,7 +2,6 @@
 served layer's own functions; the BDoc type match."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,22 +16,17 @@ from sapgw.rfc.cassette import read_lines
 from tests.monitor.test_auth import ALICE, BOB, users_config
 from tests.scenarios.conftest import fund_posting, fund_usage, trade_promotion
 
-
-@pytest.fixture
-def secured(sapgw_clock: Clock) -> Iterator[Gateway]:
-    gateway = Gateway.in_memory(clock=sapgw_clock, overrides={"auth": {
-        "users": users_config(), "secret": "a-test-secret-of-some-length"}})
-    try:
-        yield gateway
-    finally:
-        gateway.close()
+# `sapgw` with [auth] users, for the test marked so (the others here run without)
+with_users = pytest.mark.parametrize("sapgw_overrides", [{"auth": {
+    "users": users_config(), "secret": "a-test-secret-of-some-length"}}], ids=["users"])
 
 
-def test_rest_is_admin_only_and_lists_adds_clears(secured: Gateway) -> None:
-    with TestClient(create_app(secured, run_schedulers=False)) as client:
+@with_users
+def test_rest_is_admin_only_and_lists_adds_clears(sapgw: Gateway) -> None:
+    with TestClient(create_app(sapgw, run_schedulers=False)) as client:
         assert client.get("/api/admin/faults", auth=BOB).status_code == 403
         refused = client.post("/api/admin/faults", auth=BOB, json={"kind": "down"})
-        assert refused.status_code == 403 and secured.faults.list() == []
+        assert refused.status_code == 403 and sapgw.faults.list() == []
         bad = client.post("/api/admin/faults", auth=ALICE, json={"kind": "return"})
         assert bad.status_code == 400 and "msg_class and msg_number" in bad.json()["message"]
         added = client.post("/api/admin/faults", auth=ALICE, json={

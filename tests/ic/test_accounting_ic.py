@@ -5,30 +5,25 @@ a customer not in the company code at the ERP)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from sapgw.clock import Clock
 from sapgw.gateway.api.app import create_app
 from sapgw.gateway.runtime import Gateway
 from tests.ic.support import NUMBER, customer, invoice
 
-START = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
 
 @pytest.fixture
-def gw() -> Iterator[Gateway]:
-    with Gateway.in_memory(clock=Clock(frozen_at=START)) as gateway:
-        gateway.send("BUPA_MAIN", customer())
-        gateway.run_until_idle()
-        invoice(gateway, NUMBER, "119.00", "20261110", "INV-1")
-        invoice(gateway, NUMBER, "-19.00", "20261115", "CRED-1")  # a credit memo
-        yield gateway
+def gw(sapgw: Gateway) -> Gateway:
+    """`sapgw` with the customer in the CDB and the ERP, an invoice and a credit memo."""
+    sapgw.send("BUPA_MAIN", customer())
+    sapgw.run_until_idle()
+    invoice(sapgw, NUMBER, "119.00", "20261110", "INV-1")
+    invoice(sapgw, NUMBER, "-19.00", "20261115", "CRED-1")  # a credit memo
+    return sapgw
 
 
 @pytest.fixture

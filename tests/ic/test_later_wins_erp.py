@@ -6,29 +6,14 @@ through `Gateway.send`, the ERP over RFC, both systems by `run_until_idle`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-
-import pytest
+from datetime import timedelta
 
 from sapgw.clock import Clock
 from sapgw.gateway.ic import accounting
 from sapgw.gateway.runtime import Gateway
 from tests.ic.support import NUMBER, customer, erp_rows
 
-START = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 WHERE = f"KUNNR = '{NUMBER}'"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(frozen_at=START)
-
-
-@pytest.fixture
-def gw(clock: Clock) -> Iterator[Gateway]:
-    with Gateway.in_memory(clock=clock) as gateway:
-        yield gateway
 
 
 def cdpos(gw: Gateway, changenr: str) -> list[dict[str, str]]:
@@ -54,67 +39,67 @@ def change_city_in_erp(gw: Gateway, city: str) -> None:
     assert result["RETURN"]["TYPE"] == "S", result
 
 
-def test_every_change_writes_a_change_document_with_its_fields(gw: Gateway,
-                                                               clock: Clock) -> None:
-    gw.send("BUPA_MAIN", customer(city="Hamburg"))
-    gw.run_until_idle()
-    clock.advance(timedelta(minutes=1))
-    change_city_in_erp(gw, "Berlin")
+def test_every_change_writes_a_change_document_with_its_fields(sapgw: Gateway,
+                                                               sapgw_clock: Clock) -> None:
+    sapgw.send("BUPA_MAIN", customer(city="Hamburg"))
+    sapgw.run_until_idle()
+    sapgw_clock.advance(timedelta(minutes=1))
+    change_city_in_erp(sapgw, "Berlin")
 
-    headers = erp_rows(gw, "CDHDR", f"OBJECTCLAS = 'DEBI' AND OBJECTID = '{NUMBER}'")
+    headers = erp_rows(sapgw, "CDHDR", f"OBJECTCLAS = 'DEBI' AND OBJECTID = '{NUMBER}'")
     assert sorted((h["TCODE"], h["CHANGE_IND"], h["UTIME"]) for h in headers) == [
         ("BAPI_CUSTOMER_CHANGE", "U", "120100"), ("CRM_UPLOAD_TRIGGER", "I", "120000")]
     changed, = (h for h in headers if h["CHANGE_IND"] == "U")
-    items = cdpos(gw, changed["CHANGENR"])
+    items = cdpos(sapgw, changed["CHANGENR"])
     assert [(i["TABNAME"], i["FNAME"], i["VALUE_OLD"], i["VALUE_NEW"]) for i in items] == [
         ("KNA1", "ORT01", "Hamburg", "Berlin")]
     created, = (h for h in headers if h["CHANGE_IND"] == "I")
-    inserted = cdpos(gw, created["CHANGENR"])
+    inserted = cdpos(sapgw, created["CHANGENR"])
     assert sorted(i["TABNAME"] for i in inserted) == ["KNA1", "KNB1", "KNVV"]
     assert {i["FNAME"] for i in inserted} == {"KEY"}
-    pointers = erp_rows(gw, "BDCP2", f"CDOBJID = '{NUMBER}'")
+    pointers = erp_rows(sapgw, "BDCP2", f"CDOBJID = '{NUMBER}'")
     assert sorted((p["MESTYPE"], p["CDCHGNO"]) for p in pointers) == sorted(
         ("DEBMAS", h["CHANGENR"]) for h in headers)
 
 
 def test_an_upload_older_than_an_erp_change_is_not_applied_and_smw01_says_why(
-        gw: Gateway, clock: Clock) -> None:
-    gw.send("BUPA_MAIN", customer(city="Hamburg"))
-    gw.run_until_idle()
-    clock.advance(timedelta(seconds=5))
+        sapgw: Gateway, sapgw_clock: Clock) -> None:
+    sapgw.send("BUPA_MAIN", customer(city="Hamburg"))
+    sapgw.run_until_idle()
+    sapgw_clock.advance(timedelta(seconds=5))
     # CRM changes the partner at 12:00:05; its upload has not reached the ERP yet ...
-    older = gw.send("BUPA_MAIN", customer(city="Lübeck"))
-    clock.advance(timedelta(seconds=5))
+    older = sapgw.send("BUPA_MAIN", customer(city="Lübeck"))
+    sapgw_clock.advance(timedelta(seconds=5))
     # ... when the ERP changes it at 12:00:10.
-    change_city_in_erp(gw, "Berlin")
-    gw.run_until_idle()
+    change_city_in_erp(sapgw, "Berlin")
+    sapgw.run_until_idle()
 
-    assert erp_rows(gw, "KNA1", WHERE)[0]["ORT01"] == "Berlin"       # ERP: its later change
-    assert accounting.search(gw, "1000")[0]["city"] == "Berlin"      # CDB: the same
-    bdoc = gw.bdoc(older["bdoc_id"])
+    assert erp_rows(sapgw, "KNA1", WHERE)[0]["ORT01"] == "Berlin"       # ERP: its later change
+    assert accounting.search(sapgw, "1000")[0]["city"] == "Berlin"      # CDB: the same
+    bdoc = sapgw.bdoc(older["bdoc_id"])
     assert bdoc["state"] == "F04"
     warning, = (line for line in bdoc["log"] if line["service"] == "ERP")
     assert warning["type"] == "W"
     assert warning["message"] == (
         f"Customer {NUMBER} not changed: CRM's change of 2026-11-22 12:00:05 UTC is older "
         "than ERP change 2026-11-22 12:00:10 UTC (" + warning["message"].rsplit("(", 1)[1])
-    uploads = erp_rows(gw, "CDHDR", f"OBJECTID = '{NUMBER}' AND TCODE = 'CRM_UPLOAD_TRIGGER'")
+    uploads = erp_rows(sapgw, "CDHDR", f"OBJECTID = '{NUMBER}' AND TCODE = 'CRM_UPLOAD_TRIGGER'")
     assert len(uploads) == 1                                        # only the first upload
 
 
-def test_an_upload_later_than_the_erp_change_is_applied(gw: Gateway, clock: Clock) -> None:
-    gw.send("BUPA_MAIN", customer(city="Hamburg"))
-    gw.run_until_idle()
-    clock.advance(timedelta(seconds=5))
-    change_city_in_erp(gw, "Berlin")
-    clock.advance(timedelta(seconds=5))
-    later = gw.send("BUPA_MAIN", customer(city="Lübeck"))
-    gw.run_until_idle()
+def test_an_upload_later_than_the_erp_change_is_applied(sapgw: Gateway, sapgw_clock: Clock) -> None:
+    sapgw.send("BUPA_MAIN", customer(city="Hamburg"))
+    sapgw.run_until_idle()
+    sapgw_clock.advance(timedelta(seconds=5))
+    change_city_in_erp(sapgw, "Berlin")
+    sapgw_clock.advance(timedelta(seconds=5))
+    later = sapgw.send("BUPA_MAIN", customer(city="Lübeck"))
+    sapgw.run_until_idle()
 
-    assert erp_rows(gw, "KNA1", WHERE)[0]["ORT01"] == "Lübeck"
-    assert accounting.search(gw, "1000")[0]["city"] == "Lübeck"
-    bdoc = gw.bdoc(later["bdoc_id"])
+    assert erp_rows(sapgw, "KNA1", WHERE)[0]["ORT01"] == "Lübeck"
+    assert accounting.search(sapgw, "1000")[0]["city"] == "Lübeck"
+    bdoc = sapgw.bdoc(later["bdoc_id"])
     assert bdoc["state"] == "F04"
     assert not [line for line in bdoc["log"] if line["service"] == "ERP"]
-    uploads = erp_rows(gw, "CDHDR", f"OBJECTID = '{NUMBER}' AND TCODE = 'CRM_UPLOAD_TRIGGER'")
+    uploads = erp_rows(sapgw, "CDHDR", f"OBJECTID = '{NUMBER}' AND TCODE = 'CRM_UPLOAD_TRIGGER'")
     assert len(uploads) == 2

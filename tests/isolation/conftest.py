@@ -22,8 +22,7 @@ def sapgw_clock() -> Clock:
 def gateway(request: pytest.FixtureRequest, sapgw_clock: Clock,
             monkeypatch: pytest.MonkeyPatch) -> Iterator[Gateway]:
     if request.param == "sqlite":
-        with Gateway.in_memory(clock=sapgw_clock) as gw:
-            yield gw
+        yield request.getfixturevalue("sapgw")
         return
     with postgres_gateway(sapgw_clock, monkeypatch) as gw:
         try:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from sapgw.clock import Clock
 from sapgw.gateway.api.app import create_app
 from sapgw.gateway.runtime import Gateway
 from tests.isolation.conftest import read
@@ -25,14 +24,19 @@ def basic(user: tuple[str, str]) -> dict[str, str]:
     return {"authorization": "Basic " + base64.b64encode(":".join(user).encode()).decode()}
 
 
+# `sapgw` with [auth] users, for the tests marked so (the others here run without)
+with_users = pytest.mark.parametrize("sapgw_overrides", [{"auth": {
+    "users": users_config(), "secret": "a-test-secret-of-some-length"}}], ids=["users"])
+
+
 @pytest.fixture
-def secured(sapgw_clock: Clock) -> Iterator[tuple[Gateway, TestClient]]:
-    gateway = Gateway.in_memory(clock=sapgw_clock, overrides={"auth": {
-        "users": users_config(), "secret": "a-test-secret-of-some-length"}})
-    with TestClient(create_app(gateway, run_schedulers=False)) as client:
-        yield gateway, client
+def secured(sapgw: Gateway) -> Iterator[tuple[Gateway, TestClient]]:
+    """`sapgw` (with users: the test is marked `with_users`) and a client of its app."""
+    with TestClient(create_app(sapgw, run_schedulers=False)) as client:
+        yield sapgw, client
 
 
+@with_users
 def test_rest_needs_the_admin_role_and_audits(secured) -> None:
     gateway, client = secured
     gateway.send("CRM_MKTPL", trade_promotion()["data"])
@@ -62,6 +66,7 @@ def test_rest_needs_the_admin_role_and_audits(secured) -> None:
         "deleted": True, "name": "one"}
 
 
+@with_users
 def test_rest_refusals_say_why(secured) -> None:
     gateway, client = secured
     gateway.send("CRM_MKTPL", trade_promotion()["data"])

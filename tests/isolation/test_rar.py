@@ -2,10 +2,9 @@
 database of its own) as they cover the ERP: no stale revenue contracts after a reset.
 
 The first three run on SQLite and PostgreSQL (`gateway`); the others, which test the code
-both share, on SQLite only (`sqlite_gateway`): a reset on PostgreSQL seeds fresh templates,
+both share, on SQLite only (the plugin's `sapgw`): a reset on PostgreSQL seeds fresh templates,
 some seconds each."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,17 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, text
 
-from sapgw.clock import Clock
 from sapgw.erp_stub.kernel.qout_tables import TRFCQSTATE
 from sapgw.gateway.runtime import Gateway
 from sapgw.snapshots import RestoreRefused, UnknownSnapshot
 from tests.erp_stub.rar_support import order_item, process, send
-
-
-@pytest.fixture
-def sqlite_gateway(sapgw_clock: Clock) -> Iterator[Gateway]:
-    with Gateway.in_memory(clock=sapgw_clock) as gw:
-        yield gw
 
 
 def rar_rows(gw: Gateway, table: str, field: str, where: str = "") -> list[str]:
@@ -102,48 +94,45 @@ def test_each_systems_snapshot_is_kept_apart(gateway: Gateway) -> None:
     assert gateway.isolation.delete("apart")
 
 
-def test_a_snapshot_without_rars_part_is_not_restored(sqlite_gateway: Gateway) -> None:
-    gw = sqlite_gateway
-    receive(gw, "C1/000001")
-    gw.snapshot("partial")
-    assert gw.destinations.local_system("RAR").isolation.delete(
-        "partial", gw.isolation.directory)
+def test_a_snapshot_without_rars_part_is_not_restored(sapgw: Gateway) -> None:
+    receive(sapgw, "C1/000001")
+    sapgw.snapshot("partial")
+    assert sapgw.destinations.local_system("RAR").isolation.delete(
+        "partial", sapgw.isolation.directory)
     with pytest.raises(UnknownSnapshot, match="missing for: RAR"):
-        gw.restore("partial")
-    assert rar_rows(gw, "FARR_D_RAI_MI", "SRCDOC_ID") == ["C1/000001"]  # untouched
-    assert gw.snapshots()[0]["RAR"] is None
+        sapgw.restore("partial")
+    assert rar_rows(sapgw, "FARR_D_RAI_MI", "SRCDOC_ID") == ["C1/000001"]  # untouched
+    assert sapgw.snapshots()[0]["RAR"] is None
 
 
-def test_refused_while_a_rar_sender_holds_a_lease(sqlite_gateway: Gateway) -> None:
-    gw = sqlite_gateway
-    receive(gw, "C1/000001")
-    gw.snapshot("held")
-    rar = gw.destinations.local_system("RAR")
-    now = gw.clock.now()
+def test_refused_while_a_rar_sender_holds_a_lease(sapgw: Gateway) -> None:
+    receive(sapgw, "C1/000001")
+    sapgw.snapshot("held")
+    rar = sapgw.destinations.local_system("RAR")
+    now = sapgw.clock.now()
     with rar.db.write() as conn:
         conn.execute(insert(TRFCQSTATE.__table__).values(
             QNAME="FARR_OUT_1", DEST="ERP", QSTATE="RUNNING", QLOCKED=False, QWAITING="",
             ERRMESS="", RETRIES=0, CLAIMEDBY="rar-host:7:qout",
             CLAIMEDTO=now + timedelta(seconds=60), UPDTIME=now))
-    for attempt in (gw.reset, lambda: gw.restore("held")):
+    for attempt in (sapgw.reset, lambda: sapgw.restore("held")):
         with pytest.raises(RestoreRefused, match="worker rar-host:7:qout holds RAR queue "
                                                  "FARR_OUT_1"):
             attempt()
-    assert rar_rows(gw, "FARR_D_RAI_MI", "SRCDOC_ID") == ["C1/000001"]  # nothing changed
-    gw.clock.set(now + timedelta(seconds=61))  # a dead sender's lease expires
-    gw.reset()
-    assert rar_rows(gw, "FARR_D_RAI_MI", "SRCDOC_ID") == []
+    assert rar_rows(sapgw, "FARR_D_RAI_MI", "SRCDOC_ID") == ["C1/000001"]  # nothing changed
+    sapgw.clock.set(now + timedelta(seconds=61))  # a dead sender's lease expires
+    sapgw.reset()
+    assert rar_rows(sapgw, "FARR_D_RAI_MI", "SRCDOC_ID") == []
 
 
-def test_a_named_state_holds_rars_data_set_too(sqlite_gateway: Gateway, tmp_path: Path) -> None:
-    gw = sqlite_gateway
+def test_a_named_state_holds_rars_data_set_too(sapgw: Gateway, tmp_path: Path) -> None:
     state = tmp_path / "ifrs-us"
     state.mkdir()
     (state / "farr.toml").write_text(
         '[farr_company_codes.1000]\naccounting_principle = "USGA"\n')
     (state / "fbas.toml").write_text('[company_codes.1000]\nname = "Reset AG"\n')
-    result: dict[str, Any] = gw.reset(str(state))
+    result: dict[str, Any] = sapgw.reset(str(state))
     assert result["RAR"]["rows"] > 0
-    assert rar_rows(gw, "FARR_C_COMPANY", "ACCT_PRINCIPLE") == ["USGA"]
-    gw.reset()
-    assert rar_rows(gw, "FARR_C_COMPANY", "ACCT_PRINCIPLE") == ["IFRS"]
+    assert rar_rows(sapgw, "FARR_C_COMPANY", "ACCT_PRINCIPLE") == ["USGA"]
+    sapgw.reset()
+    assert rar_rows(sapgw, "FARR_C_COMPANY", "ACCT_PRINCIPLE") == ["IFRS"]

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from sapgw.erp_stub.masterdata.tables import LFA1, LFB1
@@ -17,12 +15,6 @@ from tests.loads.customers import FIRST, insert_customers
 P, BUKRS = BUT000.__table__, CRMM_BUT_BUKRS.__table__  # type: ignore[attr-defined]
 CUSTNO, VENDNO = CRMM_BUT_CUSTNO.__table__, CRMM_BUT_VENDNO.__table__  # type: ignore[attr-defined]
 VENDOR_FIRST = 700_001
-
-
-@pytest.fixture
-def gw() -> Iterator[Gateway]:
-    with Gateway.in_memory() as gateway:
-        yield gateway
 
 
 def insert_vendors(erp: Any, n: int) -> list[str]:
@@ -50,9 +42,9 @@ def count(gw: Gateway, statement: Any) -> int:
         return int(conn.execute(statement).scalar() or 0)
 
 
-def test_an_initial_load_of_vendors_fills_the_cdb(gw: Gateway) -> None:
-    numbers = insert_vendors(gw.local_erp(), 25)
-    status = gw.loads.run(gw.loads.start("VENDOR_MAIN", block_size=10, filters=[
+def test_an_initial_load_of_vendors_fills_the_cdb(sapgw: Gateway) -> None:
+    numbers = insert_vendors(sapgw.local_erp(), 25)
+    status = sapgw.loads.run(sapgw.loads.start("VENDOR_MAIN", block_size=10, filters=[
         f"LIFNR={numbers[0]}..{numbers[-1]}"])["load_id"])
 
     assert (status["status"], status["blocks_sent"], status["blocks_processed"],
@@ -60,26 +52,26 @@ def test_an_initial_load_of_vendors_fills_the_cdb(gw: Gateway) -> None:
         "DONE", 3, 3, 25, "R3AI_VENDOR_MAIN")
     partners = select(func.count()).select_from(VENDNO.join(
         P, P.c.PARTNER_GUID == VENDNO.c.PARTNER_GUID)).where(VENDNO.c.VENDOR_NO.in_(numbers))
-    assert count(gw, partners) == 25
-    assert count(gw, select(func.count()).select_from(BUKRS).where(
+    assert count(sapgw, partners) == 25
+    assert count(sapgw, select(func.count()).select_from(BUKRS).where(
         BUKRS.c.KOART == "K", BUKRS.c.PARTNER.in_(numbers))) == 50
-    with gw.db.read() as conn:
+    with sapgw.db.read() as conn:
         row = conn.execute(select(P.c.NAME_ORG1).join(
             VENDNO, VENDNO.c.PARTNER_GUID == P.c.PARTNER_GUID).where(
             VENDNO.c.VENDOR_NO == numbers[3])).one()
     assert row.NAME_ORG1 == "Lieferant 3"
 
 
-def test_an_initial_load_of_customers_fills_the_cdb(gw: Gateway) -> None:
-    numbers = insert_customers(gw.local_erp(), 30)
-    status = gw.loads.run(gw.loads.start("CUSTOMER_MAIN", block_size=7, filters=[
+def test_an_initial_load_of_customers_fills_the_cdb(sapgw: Gateway) -> None:
+    numbers = insert_customers(sapgw.local_erp(), 30)
+    status = sapgw.loads.run(sapgw.loads.start("CUSTOMER_MAIN", block_size=7, filters=[
         f"KUNNR={FIRST}..{FIRST + 29}"])["load_id"])
 
     assert (status["status"], status["blocks_sent"], status["objects_received"]) == (
         "DONE", 5, 30)
-    before = count(gw, select(func.count()).select_from(P))
+    before = count(sapgw, select(func.count()).select_from(P))
     partners = select(func.count()).select_from(CUSTNO.join(
         P, P.c.PARTNER_GUID == CUSTNO.c.PARTNER_GUID)).where(CUSTNO.c.CUSTOMER_NO.in_(numbers))
-    assert count(gw, partners) == 30 == before
-    assert count(gw, select(func.count()).select_from(BUKRS).where(
+    assert count(sapgw, partners) == 30 == before
+    assert count(sapgw, select(func.count()).select_from(BUKRS).where(
         BUKRS.c.KOART == "D", BUKRS.c.BUKRS == "1000")) == 30

@@ -8,8 +8,7 @@ CLI calls the ERP), `Gateway.run_until_idle` driving both systems' schedulers, S
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,19 +20,6 @@ from sapgw.gateway.runtime import Gateway
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.errors import CommunicationError
 from tests.erp_stub.test_master_data import COMPANY, SALES, ale
-
-START = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(frozen_at=START)
-
-
-@pytest.fixture
-def gw(clock: Clock) -> Iterator[Gateway]:
-    with Gateway.in_memory(clock=clock) as gateway:
-        yield gateway
 
 
 def create_customer(gw: Gateway) -> str:
@@ -62,17 +48,18 @@ def bupa_bdocs(gw: Gateway) -> list[dict[str, Any]]:
     return [gw.bdoc(item["bdoc_id"]) for item in reversed(items)]
 
 
-def test_a_changed_customer_reaches_crm_as_bdoc_f04_from_site_erp(gw: Gateway, clock: Clock):
-    kunnr = create_customer(gw)
-    gw.run_until_idle()
-    clock.advance(timedelta(seconds=1))  # SMW01 lists by the time CRM received them
-    result = change_city(gw, kunnr, "Berlin")
+def test_a_changed_customer_reaches_crm_as_bdoc_f04_from_site_erp(sapgw: Gateway,
+                                                                  sapgw_clock: Clock):
+    kunnr = create_customer(sapgw)
+    sapgw.run_until_idle()
+    sapgw_clock.advance(timedelta(seconds=1))  # SMW01 lists by the time CRM received them
+    result = change_city(sapgw, kunnr, "Berlin")
     assert result["RETURN"]["TYPE"] == "S", result["RETURN"]
     assert result["RETURN"]["MESSAGE"] == f"Customer {kunnr} has been changed"
 
-    gw.run_until_idle()
+    sapgw.run_until_idle()
 
-    created, changed = bupa_bdocs(gw)
+    created, changed = bupa_bdocs(sapgw)
     for bdoc in (created, changed):
         assert (bdoc["state"], bdoc["sender"], bdoc["flow_context"]) == ("F04", "ERP", "MI0")
         assert bdoc["receivers"] == []  # not sent back to the ERP it came from
@@ -87,33 +74,33 @@ def test_a_changed_customer_reaches_crm_as_bdoc_f04_from_site_erp(gw: Gateway, c
     assert changed["data"]["SALES"] == [{"VKORG": "1000", "VTWEG": "10", "SPART": "00",
                                          "WAERS": "EUR", "KTGRD": "", "LOEVM": ""}]
     assert any("from site ERP" in line["message"] for line in changed["log"])
-    assert gw.local_erp().outbound.store.pending() == 0  # the ERP's SMQ1 is empty
+    assert sapgw.local_erp().outbound.store.pending() == 0  # the ERP's SMQ1 is empty
 
 
-def test_a_rolled_back_change_sends_nothing(gw: Gateway):
-    kunnr = create_customer(gw)
-    gw.run_until_idle()
-    change_city(gw, kunnr, "Berlin", commit=False)
-    gw.run_until_idle()
+def test_a_rolled_back_change_sends_nothing(sapgw: Gateway):
+    kunnr = create_customer(sapgw)
+    sapgw.run_until_idle()
+    change_city(sapgw, kunnr, "Berlin", commit=False)
+    sapgw.run_until_idle()
 
-    assert [b["data"]["HEADER"]["ORT01"] for b in bupa_bdocs(gw)] == ["Köln"]
+    assert [b["data"]["HEADER"]["ORT01"] for b in bupa_bdocs(sapgw)] == ["Köln"]
 
 
-def test_wrong_input_names_the_field_and_sends_nothing(gw: Gateway):
-    kunnr = create_customer(gw)
-    gw.run_until_idle()
-    with gw.served_rfc.connect() as erp:
+def test_wrong_input_names_the_field_and_sends_nothing(sapgw: Gateway):
+    kunnr = create_customer(sapgw)
+    sapgw.run_until_idle()
+    with sapgw.served_rfc.connect() as erp:
         result = erp.call("BAPI_CUSTOMER_CHANGEFROMDATA1", CUSTOMERNO=kunnr, PI_SALESORG="1000",
                           PI_COMPANYDATA={"E_MAIL": "a@b.de", "NAME": ""},
                           PI_COMPANYDATAX={"E_MAIL": "X", "NAME": "X"})
         erp.call("BAPI_TRANSACTION_COMMIT")
-    gw.run_until_idle()
+    sapgw.run_until_idle()
 
     messages = {(m["ID"], m["NUMBER"], m["MESSAGE"]) for m in result["ET_RETURN"]}
     assert ("F2", "922", "Field E_MAIL of parameter PI_COMPANYDATA is not kept by this system "
             "and cannot change") in messages
     assert result["RETURN"]["TYPE"] == "E"
-    assert len(bupa_bdocs(gw)) == 1
+    assert len(bupa_bdocs(sapgw)) == 1
 
 
 class Unreachable:
@@ -132,36 +119,36 @@ class Unreachable:
         return self.gw.served_rfc.connect()
 
 
-def test_gateway_down_cpicerr_retries_then_delivers_once(gw: Gateway, clock: Clock,
+def test_gateway_down_cpicerr_retries_then_delivers_once(sapgw: Gateway, sapgw_clock: Clock,
                                                          capsys: pytest.CaptureFixture[str]):
-    erp = gw.local_erp()
-    crm = Unreachable(gw)
+    erp = sapgw.local_erp()
+    crm = Unreachable(sapgw)
     erp.outbound.set_destination("CRM", crm.connect)  # default SMQS policy: 5 s, back-off 2
-    kunnr = create_customer(gw)
-    gw.run_until_idle()
+    kunnr = create_customer(sapgw)
+    sapgw.run_until_idle()
 
     queue = f"R3AD_CUSTOME{kunnr}"
-    [row] = [q for q in _smq1(gw, capsys) if q["name"] == queue]
+    [row] = [q for q in _smq1(sapgw, capsys) if q["name"] == queue]
     assert (row["status"], row["entries"], row["retries"]) == ("CPICERR", 1, 1)
     assert "connection to the gateway refused" in row["error"]
-    code, out = erp_smq1(gw, capsys, queue)
+    code, out = erp_smq1(sapgw, capsys, queue)
     assert code == 0 and "CPICERR" in out and "connection to the gateway refused" in out
-    assert erp_smq1(gw, capsys, "R3AD_NOSUCHQUEUE")[0] == 1
-    assert erp_smq1(gw, capsys, queue, "--lock")[1].split()[-4:-1] == ["STOP", "1", "CRM"] \
-        or "STOP" in erp_smq1(gw, capsys, queue)[1]
-    assert erp_smq1(gw, capsys, queue, "--activate")[0] == 1  # stopped: unlock first
-    assert erp_smq1(gw, capsys, queue, "--unlock")[0] == 0
-    clock.advance(timedelta(seconds=6))
-    gw.run_until_idle()
-    assert [q["retries"] for q in _smq1(gw, capsys)] == [2]
+    assert erp_smq1(sapgw, capsys, "R3AD_NOSUCHQUEUE")[0] == 1
+    assert erp_smq1(sapgw, capsys, queue, "--lock")[1].split()[-4:-1] == ["STOP", "1", "CRM"] \
+        or "STOP" in erp_smq1(sapgw, capsys, queue)[1]
+    assert erp_smq1(sapgw, capsys, queue, "--activate")[0] == 1  # stopped: unlock first
+    assert erp_smq1(sapgw, capsys, queue, "--unlock")[0] == 0
+    sapgw_clock.advance(timedelta(seconds=6))
+    sapgw.run_until_idle()
+    assert [q["retries"] for q in _smq1(sapgw, capsys)] == [2]
 
     crm.down = False
-    clock.advance(timedelta(seconds=11))
-    gw.run_until_idle()
-    gw.run_until_idle()
+    sapgw_clock.advance(timedelta(seconds=11))
+    sapgw.run_until_idle()
+    sapgw.run_until_idle()
 
-    assert _smq1(gw, capsys) == []
-    [bdoc] = bupa_bdocs(gw)  # exactly once
+    assert _smq1(sapgw, capsys) == []
+    [bdoc] = bupa_bdocs(sapgw)  # exactly once
     assert bdoc["state"] == "F04"
     assert crm.attempts == 3
 

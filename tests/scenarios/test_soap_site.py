@@ -3,11 +3,10 @@ fund postings reach F04, an ABAP exception stops the queue (SYSFAIL), an unreach
 leaves it CPICERR until it answers again."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from sapgw.clock import Clock
 from sapgw.erp_stub import ErpSystem
 from sapgw.gateway.runtime import Gateway
 from tests.gateway.soap_partner import URL, SoapPartner, partner_erp, soap_partner
@@ -16,13 +15,8 @@ from .conftest import fund_posting, fund_usage, trade_promotion
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(frozen_at=datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def erp(tmp_path, clock) -> Iterator[ErpSystem]:
-    with partner_erp(tmp_path / "partner.db", clock) as system:
+def erp(tmp_path, sapgw_clock) -> Iterator[ErpSystem]:
+    with partner_erp(tmp_path / "partner.db", sapgw_clock) as system:
         yield system
 
 
@@ -33,15 +27,13 @@ def partner(erp) -> Iterator[SoapPartner]:
 
 
 @pytest.fixture
-def gateway(clock, partner, monkeypatch) -> Iterator[Gateway]:
+def sapgw_overrides(partner, monkeypatch) -> dict[str, dict[str, str]]:
+    """`sapgw`'s ERP is the SOAP partner (answering before the gateway starts)."""
     monkeypatch.setenv("SAPGW_TEST_SOAP_PASSWORD", "secret")  # unset, the start is refused
-    gw = Gateway.in_memory(clock=clock, overrides={
-        "gateway": {"serve_rfc": ""},
-        "destination ERP": {"type": "soap", "url": URL, "client": "100", "user": "RFCUSER",
-                            "passwd": "env:SAPGW_TEST_SOAP_PASSWORD", "retry_interval": "10",
-                            "retry_count": "3"}})
-    yield gw
-    gw.close()
+    return {"gateway": {"serve_rfc": ""},
+            "destination ERP": {"type": "soap", "url": URL, "client": "100", "user": "RFCUSER",
+                                "passwd": "env:SAPGW_TEST_SOAP_PASSWORD",
+                                "retry_interval": "10", "retry_count": "3"}}
 
 
 def send_all(gateway: Gateway, *payloads: dict) -> list[str]:
@@ -55,40 +47,40 @@ def documents(erp: ErpSystem) -> list[str]:
     return [row["WA"].strip() for row in result["DATA"]]
 
 
-def test_fund_postings_reach_f04_over_soap(gateway, partner, erp):
-    ids = send_all(gateway, trade_promotion(), fund_usage(), fund_posting("FPO1"),
+def test_fund_postings_reach_f04_over_soap(sapgw, partner, erp):
+    ids = send_all(sapgw, trade_promotion(), fund_usage(), fund_posting("FPO1"),
                    fund_posting("FPO2"))
-    gateway.run_until_idle()
-    assert [gateway.bdoc(i)["state"] for i in ids] == ["F04"] * 4
+    sapgw.run_until_idle()
+    assert [sapgw.bdoc(i)["state"] for i in ids] == ["F04"] * 4
     assert documents(erp) == ["FPO1", "FPO2"]
     units = [r for r in partner.requests if "sap-trfc-tid" in r.headers]
     assert len(units) == 4 and all(r.headers["sap-qrfc-queue"].startswith("R3AU")
                                    for r in units)
 
 
-def test_an_abap_exception_stops_the_queue_in_sysfail(gateway, partner, erp):
+def test_an_abap_exception_stops_the_queue_in_sysfail(sapgw, partner, erp):
     partner.failing = {"CRM_FM_ACL_ACCRUAL_R3_IN"}
-    ids = send_all(gateway, trade_promotion(), fund_usage(), fund_posting("FPO1"))
-    gateway.run_until_idle()
-    states = [gateway.bdoc(i)["state"] for i in ids]
+    ids = send_all(sapgw, trade_promotion(), fund_usage(), fund_posting("FPO1"))
+    sapgw.run_until_idle()
+    states = [sapgw.bdoc(i)["state"] for i in ids]
     assert states == ["F04", "F04", "E06"]
-    queue = next(q for q in gateway.queues() if q["status"] != "READY")
+    queue = next(q for q in sapgw.queues() if q["status"] != "READY")
     assert queue["status"] == "SYSFAIL" and "Posting period" in queue["error"]
     partner.failing = set()
-    gateway.actions.activate(queue["name"], "out")
-    gateway.run_until_idle()
-    assert gateway.bdoc(ids[2])["state"] == "F04" and documents(erp) == ["FPO1"]
+    sapgw.actions.activate(queue["name"], "out")
+    sapgw.run_until_idle()
+    assert sapgw.bdoc(ids[2])["state"] == "F04" and documents(erp) == ["FPO1"]
 
 
-def test_an_unreachable_partner_gives_cpicerr_and_a_retry(gateway, partner, erp, clock):
+def test_an_unreachable_partner_gives_cpicerr_and_a_retry(sapgw, partner, erp, sapgw_clock):
     partner.mode = "down"
-    ids = send_all(gateway, trade_promotion())
-    gateway.run_until_idle()
-    queue = gateway.queues()[0]
+    ids = send_all(sapgw, trade_promotion())
+    sapgw.run_until_idle()
+    queue = sapgw.queues()[0]
     assert (queue["status"], queue["retries"]) == ("CPICERR", 1)
     assert "unreachable" in queue["error"]
-    assert gateway.bdoc(ids[0])["state"] == "I02"
+    assert sapgw.bdoc(ids[0])["state"] == "I02"
     partner.mode = "ok"
-    clock.advance(timedelta(seconds=11))
-    gateway.run_until_idle()
-    assert gateway.bdoc(ids[0])["state"] == "F04" and gateway.queues() == []
+    sapgw_clock.advance(timedelta(seconds=11))
+    sapgw.run_until_idle()
+    assert sapgw.bdoc(ids[0])["state"] == "F04" and sapgw.queues() == []

@@ -9,37 +9,21 @@ Customizing (CVLC01, VLC_BADI) is changed through the vms api, committed, as SM3
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from sapgw.clock import Clock
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.masterdata.crm_delta import CRMRFCPAR
 from sapgw.erp_stub.vms import api as vms
-from sapgw.gateway.api.app import create_app
 from sapgw.gateway.runtime import Gateway
 from sapgw.rfc.errors import ABAPApplicationError
 
 VIN = "WVWZZZ1JZXW000001"
 OTHER_VIN = "WVWZZZ1JZXW000002"
 EXAMPLE = "sapgw.erp_stub.vms.integrator:ExampleIntegrator"
-
-
-@pytest.fixture
-def gw() -> Iterator[Gateway]:
-    with Gateway.in_memory(clock=Clock(frozen_at=datetime(2026, 11, 22, 12, tzinfo=UTC))) as g:
-        yield g
-
-
-@pytest.fixture
-def http(gw: Gateway) -> Iterator[TestClient]:
-    with TestClient(create_app(gw, run_schedulers=False)) as client:
-        yield client
 
 
 def call(gw: Gateway, function: str, commit: bool = True, **params: Any) -> dict[str, Any]:
@@ -77,15 +61,15 @@ def types(result: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_crmv_sends_data_configuration_history_and_partners_to_the_iobject(
-        gw: Gateway, http: TestClient):
-    created = create(gw)
+        sapgw: Gateway, http: TestClient):
+    created = create(sapgw)
     assert types(created) == [("S", "900"), ("I", "915")]  # CREA is not CRM relevant
-    result = act(gw, "CRMV")
+    result = act(sapgw, "CRMV")
     assert types(result) == [("S", "901"), ("S", "913")]
     assert result["RETURN"][1]["MESSAGE_V2"] == f"R3AD_VEHICLE{created['EV_VHCLE']}"
-    gw.run_until_idle()
+    sapgw.run_until_idle()
 
-    [bdoc] = vehicle_bdocs(gw)
+    [bdoc] = vehicle_bdocs(sapgw)
     assert (bdoc["state"], bdoc["sender"], bdoc["flow_context"]) == ("F04", "ERP", "MI0")
     assert any("created in the CDB by action CRMV" in row["message"] for row in bdoc["log"])
     iobject = http.get(f"/api/ic/automotive/vehicles/{VIN}").json()
@@ -103,19 +87,19 @@ def test_crmv_sends_data_configuration_history_and_partners_to_the_iobject(
 
 
 def test_crms_assigns_the_vehicle_to_a_crm_order_and_later_actions_update_it(
-        gw: Gateway, http: TestClient):
-    create(gw)
-    act(gw, "GRCV")
-    act(gw, "CRMV")
-    result = call(gw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS",
+        sapgw: Gateway, http: TestClient):
+    create(sapgw)
+    act(sapgw, "GRCV")
+    act(sapgw, "CRMV")
+    result = call(sapgw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS",
                                                              "CRM_ORDER": "4711"},
                   VLCDIAVEHI_CT=[{"VHVIN": VIN}])
     assert types(result) == [("S", "901"), ("S", "913")]
-    assert act(gw, "DLCU", IS_PARTNERS={"ENDCUST": "3200"})["ES_VEHICLE"]["PRIMSTAT"] == "DLVD"
-    gw.run_until_idle()
+    assert act(sapgw, "DLCU", IS_PARTNERS={"ENDCUST": "3200"})["ES_VEHICLE"]["PRIMSTAT"] == "DLVD"
+    sapgw.run_until_idle()
 
     assert sorted((b["state"], b["data"]["HEADER"]["AKTION"], b["data"]["HEADER"]["SCOPE"])
-                  for b in vehicle_bdocs(gw)) == [("F04", "CRMS", "S"), ("F04", "CRMV", "V"),
+                  for b in vehicle_bdocs(sapgw)) == [("F04", "CRMS", "S"), ("F04", "CRMV", "V"),
                                                   ("F04", "DLCU", "V")]  # in order: DLCU last
     iobject = http.get(f"/api/ic/automotive/vehicles/{VIN}").json()
     assert [o["object_id"] for o in iobject["orders"]] == ["0000004711"]
@@ -127,31 +111,31 @@ def test_crms_assigns_the_vehicle_to_a_crm_order_and_later_actions_update_it(
     assert [v["vin"] for v in found["items"]] == [VIN]
 
 
-def test_an_action_without_the_crm_indicator_sends_nothing(gw: Gateway):
-    create(gw)
-    assert types(act(gw, "GRCV")) == [("S", "901"), ("I", "915")]
-    customize(gw, lambda ctx: vms.set_crm_relevant(ctx, "CRMV", False))
-    assert types(act(gw, "CRMV")) == [("S", "901"), ("I", "915")]
-    queues = call(gw, "TRFC_GET_QUEUE_INFO_DETAILS", commit=False, QNAME="R3AD_VEHICLE*")
+def test_an_action_without_the_crm_indicator_sends_nothing(sapgw: Gateway):
+    create(sapgw)
+    assert types(act(sapgw, "GRCV")) == [("S", "901"), ("I", "915")]
+    customize(sapgw, lambda ctx: vms.set_crm_relevant(ctx, "CRMV", False))
+    assert types(act(sapgw, "CRMV")) == [("S", "901"), ("I", "915")]
+    queues = call(sapgw, "TRFC_GET_QUEUE_INFO_DETAILS", commit=False, QNAME="R3AD_VEHICLE*")
     assert queues["QVIEW"] == []  # nothing in the ERP's SMQ1
-    gw.run_until_idle()
+    sapgw.run_until_idle()
 
-    assert vehicle_bdocs(gw) == []
-    history = call(gw, "VLC_VEHICLE_GET_DETAIL", commit=False, IV_VHVIN=VIN)["ET_HISTORY"]
+    assert vehicle_bdocs(sapgw) == []
+    history = call(sapgw, "VLC_VEHICLE_GET_DETAIL", commit=False, IV_VHVIN=VIN)["ET_HISTORY"]
     assert [(h["AKTION"], h["CRM_SENT"]) for h in history] == [
         ("CREA", ""), ("GRCV", ""), ("CRMV", "")]
 
 
-def test_the_badi_filters_test_vehicles_and_enriches_the_others(gw: Gateway, http: TestClient):
-    customize(gw, lambda ctx: vms.set_crm_integrator(ctx, EXAMPLE))
-    create(gw, vin="TEST0000000000001")
-    create(gw)
-    filtered = act(gw, "CRMV", vin="TEST0000000000001")
+def test_the_badi_filters_test_vehicles_and_enriches_the_others(sapgw: Gateway, http: TestClient):
+    customize(sapgw, lambda ctx: vms.set_crm_integrator(ctx, EXAMPLE))
+    create(sapgw, vin="TEST0000000000001")
+    create(sapgw)
+    filtered = act(sapgw, "CRMV", vin="TEST0000000000001")
     assert types(filtered) == [("S", "901"), ("W", "914")]
-    assert types(act(gw, "CRMV")) == [("S", "901"), ("S", "913")]
-    gw.run_until_idle()
+    assert types(act(sapgw, "CRMV")) == [("S", "901"), ("S", "913")]
+    sapgw.run_until_idle()
 
-    [bdoc] = vehicle_bdocs(gw)
+    [bdoc] = vehicle_bdocs(sapgw)
     assert bdoc["data"]["HEADER"]["VHVIN"] == VIN
     iobject = http.get(f"/api/ic/automotive/vehicles/{VIN}").json()
     assert iobject["description"] == f"VLC-SEDAN-A4 {VIN}"
@@ -165,58 +149,58 @@ class Failing:
         raise RuntimeError("history service down")
 
 
-def test_a_failing_badi_stops_the_action_and_writes_nothing(gw: Gateway):
-    create(gw)
-    customize(gw, lambda ctx: vms.set_crm_integrator(ctx, f"{__name__}:Failing"))
-    result = act(gw, "CRMV")
+def test_a_failing_badi_stops_the_action_and_writes_nothing(sapgw: Gateway):
+    create(sapgw)
+    customize(sapgw, lambda ctx: vms.set_crm_integrator(ctx, f"{__name__}:Failing"))
+    result = act(sapgw, "CRMV")
     assert types(result) == [("E", "918")]
     assert "RuntimeError: history service down" in result["RETURN"][0]["MESSAGE"]
     with pytest.raises(ABAPApplicationError) as raised:
-        call(gw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS", "CRM_ORDER": "1"},
+        call(sapgw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS", "CRM_ORDER": "1"},
              VLCDIAVEHI_CT=[{"VHVIN": VIN}])
     assert raised.value.key == "ACTION_NOT_PERFORMED"  # PLAN: CRMS is not allowed yet
-    history = call(gw, "VLC_VEHICLE_GET_DETAIL", commit=False, IV_VHVIN=VIN)["ET_HISTORY"]
+    history = call(sapgw, "VLC_VEHICLE_GET_DETAIL", commit=False, IV_VHVIN=VIN)["ET_HISTORY"]
     assert [h["AKTION"] for h in history] == ["CREA"]
 
 
-def test_unknown_vin_is_refused_in_saps_terms_and_nothing_is_half_written(gw: Gateway):
-    create(gw)
-    act(gw, "GRCV")
-    result = act(gw, "CRMV", vin=OTHER_VIN)
+def test_unknown_vin_is_refused_in_saps_terms_and_nothing_is_half_written(sapgw: Gateway):
+    create(sapgw)
+    act(sapgw, "GRCV")
+    result = act(sapgw, "CRMV", vin=OTHER_VIN)
     assert types(result) == [("E", "902")]
     assert result["RETURN"][0]["MESSAGE"] == f"Vehicle with VIN {OTHER_VIN} does not exist"
     with pytest.raises(ABAPApplicationError) as raised:
-        call(gw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS", "CRM_ORDER": "9"},
+        call(sapgw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS", "CRM_ORDER": "9"},
              VLCDIAVEHI_CT=[{"VHVIN": VIN}, {"VHVIN": OTHER_VIN}])
     assert (raised.value.key, raised.value.msg_class, raised.value.msg_number) == (
         "ACTION_NOT_PERFORMED", "VELO", "902")
     with pytest.raises(ABAPApplicationError) as wrong:
-        call(gw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMV", "CRM_ORDER": "9"},
+        call(sapgw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMV", "CRM_ORDER": "9"},
              VLCDIAVEHI_CT=[{"VHVIN": VIN}])
     assert wrong.value.key == "NOT_A_CRM_ORDER"
-    gw.run_until_idle()
-    detail = call(gw, "VLC_VEHICLE_GET_DETAIL", commit=False, IV_VHVIN=VIN)
+    sapgw.run_until_idle()
+    detail = call(sapgw, "VLC_VEHICLE_GET_DETAIL", commit=False, IV_VHVIN=VIN)
     assert detail["ES_VEHICLE"]["PRIMSTAT"] == "STCK" and detail["ES_VEHICLE"]["CRM_ORDER"] == ""
-    assert vehicle_bdocs(gw) == []
+    assert vehicle_bdocs(sapgw) == []
 
 
-def test_no_crm_destination_is_a_crm_setup_error(gw: Gateway):
-    create(gw)
-    act(gw, "GRCV")
-    customize(gw, lambda ctx: ctx.update(CRMRFCPAR, {"CONSUMER": "CRM", "OBJNAME": "*"},
+def test_no_crm_destination_is_a_crm_setup_error(sapgw: Gateway):
+    create(sapgw)
+    act(sapgw, "GRCV")
+    customize(sapgw, lambda ctx: ctx.update(CRMRFCPAR, {"CONSUMER": "CRM", "OBJNAME": "*"},
                                          {"DOWNLOAD": ""}))
-    assert types(act(gw, "CRMV")) == [("E", "912")]
+    assert types(act(sapgw, "CRMV")) == [("E", "912")]
     with pytest.raises(ABAPApplicationError) as raised:
-        call(gw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS", "CRM_ORDER": "9"},
+        call(sapgw, "VELO20_CRMS_EXECUTE", VLCACTDATA_CS={"AKTION": "CRMS", "CRM_ORDER": "9"},
              VLCDIAVEHI_CT=[{"VHVIN": VIN}])
     assert raised.value.key == "CRM_SETUP_ERROR"
     assert "no suitable plugin" in raised.value.message
 
 
-def test_bad_vehicle_data_names_each_field(gw: Gateway):
-    result = call(gw, "VLC_VEHICLE_CREATE", IS_VEHICLE={
+def test_bad_vehicle_data_names_each_field(sapgw: Gateway):
+    result = call(sapgw, "VLC_VEHICLE_CREATE", IS_VEHICLE={
         "VHVIN": "SHORT", "VLC_MATNR": "NOPE", "DEALER": "999999"}, IV_ACTION="CREA")
     assert [(m["NUMBER"], m["FIELD"]) for m in result["RETURN"]] == [
         ("910", "VHVIN"), ("906", "VLC_MATNR"), ("907", "DEALER")]
-    create(gw)
-    assert types(create(gw)) == [("E", "908")]
+    create(sapgw)
+    assert types(create(sapgw)) == [("E", "908")]

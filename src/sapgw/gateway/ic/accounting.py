@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import tomllib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -54,13 +57,15 @@ class Target:
     requires: tuple[str, ...] = ()
 
 
-def targets(path: Path = LAUNCHER) -> dict[str, Target]:
-    """The launcher's transactions, read from its TOML file."""
+@cache
+def targets(path: Path = LAUNCHER) -> Mapping[str, Target]:
+    """The launcher's transactions, read from its TOML file once per process (as the loads'
+    objects.toml): the file ships with the package, so every request sees the same."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    return {code: Target(code, spec.get("text", ""), spec["url"],
-                         tuple(spec.get("requires", ())))
-            for code, spec in data.items()}
+    return MappingProxyType({code: Target(code, spec.get("text", ""), spec["url"],
+                                          tuple(spec.get("requires", ())))
+                             for code, spec in data.items()})
 
 
 def search(gw: Gateway, bukrs: str, name: str = "", number: str = "", city: str = "",

@@ -20,12 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sapgw.adapters.scenario import MappingError
 from sapgw.gateway.loads.objects import LoadObject, load_objects
 from sapgw.gateway.loads.store import DONE, ERROR, KINDS, RUNNING, LoadStore
 from sapgw.gateway.store.tables import QrfcLuw, QrfcQueue
+from sapgw.types import RfcCall
 
 if TYPE_CHECKING:
     from sapgw.gateway.runtime import Gateway
@@ -225,15 +226,24 @@ class Loads:
         load = self.store.get(load_id)
         if load is None:
             raise LoadError("918", f"Load {load_id} does not exist (R3AM1)")
-        return self._shaped(load)
+        return self._shaped([load])[0]
 
     def monitor(self, limit: int = 100) -> list[dict[str, Any]]:
-        return [self._shaped(load) for load in self.store.loads(limit)]
+        return self._shaped(self.store.loads(limit))
 
-    def _shaped(self, load: dict[str, Any]) -> dict[str, Any]:
-        counts = self.store.block_counts(load["load_id"])
-        queue = QUEUE_PREFIX[load["kind"]] + load["objname"]
-        failing = self._failing_block(queue[:24], load["load_id"])
+    def _shaped(self, loads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The monitor lines of these loads, read in a fixed number of queries (at most
+        five: loads, blocks, their BDocs' states, SMQ2 queues, heads of failing queues)."""
+        counts = self.store.block_counts(load["load_id"] for load in loads)
+        failing = self._failing_blocks({_queue(load) for load in loads})
+        return [self._line(load, counts[load["load_id"]], failing) for load in loads]
+
+    @staticmethod
+    def _line(load: dict[str, Any], counts: dict[str, int],
+              failing_blocks: dict[str, tuple[str, str]]) -> dict[str, Any]:
+        queue = _queue(load)
+        head_load, head_error = failing_blocks.get(queue, ("", ""))
+        failing = head_error if head_load == str(load["load_id"]) else ""
         error = counts["error"] + (1 if failing else 0)
         processed = counts["received"] - counts["error"] - counts["open"]
         if error or load["message"]:
@@ -245,7 +255,7 @@ class Loads:
         return {"load_id": load["load_id"], "kind": load["kind"], "kind_text": KINDS[load["kind"]],
                 "object": load["objname"], "request": load["request"],
                 "source_site": load["source_site"], "target_site": load["target_site"],
-                "queue": queue[:24], "block_size": load["block_size"],
+                "queue": queue, "block_size": load["block_size"],
                 "filters": json.loads(load["filters"]), "status": status,
                 "blocks_sent": load["blocks_sent"], "blocks_processed": processed,
                 "blocks_in_error": error, "objects_sent": load["objects_sent"],
@@ -253,14 +263,31 @@ class Loads:
                 "message": load["message"] or failing,
                 "started_at": load["started_at"], "extracted_at": load["extracted_at"]}
 
-    def _failing_block(self, queue: str, load_id: int) -> str:
-        """The error of the load's block heading its SMQ2 queue in SYSFAIL, else ''."""
+    def _failing_blocks(self, queues: set[str]) -> dict[str, tuple[str, str]]:
+        """SMQ2 queues of these in SYSFAIL (or ANORETRY): the LOAD_ID of the block heading
+        each and the queue's error (SYSFAIL without one). Two queries for any number."""
+        if not queues:
+            return {}
         with self.gateway.db.read() as conn:
-            row = conn.execute(select(_Q.c.status, _Q.c.error).where(
-                _Q.c.name == queue, _Q.c.direction == "in")).first()
-            if row is None or row.status not in ("SYSFAIL", "ANORETRY"):
-                return ""
-            calls = conn.execute(select(_L.c.calls).where(_L.c.queue == queue,
-                                 _L.c.direction == "in").order_by(_L.c.id).limit(1)).scalar()
-        header = (json.loads(calls or "[]") or [{}])[0].get("params", {}).get("HEADER", {})
-        return row.error or "SYSFAIL" if str(header.get("LOAD_ID", "")) == str(load_id) else ""
+            errors = {row.name: row.error or "SYSFAIL" for row in conn.execute(
+                select(_Q.c.name, _Q.c.error).where(
+                    _Q.c.name.in_(sorted(queues)), _Q.c.direction == "in",
+                    _Q.c.status.in_(("SYSFAIL", "ANORETRY"))))}
+            if not errors:
+                return {}
+            heads = (select(func.min(_L.c.id)).where(_L.c.queue.in_(sorted(errors)),
+                                                     _L.c.direction == "in")
+                     .group_by(_L.c.queue))
+            calls = {row.queue: row.calls for row in conn.execute(
+                select(_L.c.queue, _L.c.calls).where(_L.c.id.in_(heads)))}
+        out = {}
+        for queue, error in errors.items():
+            units = json.loads(calls.get(queue) or "[]")  # [[function, params], ...]
+            header = RfcCall.from_json(units[0]).params.get("HEADER", {}) if units else {}
+            out[queue] = (str(header.get("LOAD_ID", "")), error)
+        return out
+
+
+def _queue(load: dict[str, Any]) -> str:
+    """The load's queue, R3AI_<OBJECT> or R3AR_<OBJECT> (24 characters at most)."""
+    return (QUEUE_PREFIX[load["kind"]] + load["objname"])[:24]

@@ -14,10 +14,11 @@ in error (a BDoc of the block in an error state, or the block's unit failing in 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, func, select, update
+from sqlalchemy import Index, case, func, select, update
 from sqlmodel import Field
 
 from sapgw.db import Database
@@ -137,23 +138,33 @@ class LoadStore:
             conn.execute(LINKS.insert(), [{"bdoc_id": b, "load_id": load_id,
                                            "block_no": block_no} for b in bdoc_ids])
 
-    def block_counts(self, load_id: int) -> dict[str, int]:
-        """received, objects received, with BDocs in error, with BDocs not final yet."""
-        joined = LINKS.join(HEADERS, HEADERS.c.bdoc_id == LINKS.c.bdoc_id)
+    def block_counts(self, load_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """Per load: blocks received, objects received, blocks with BDocs in error, blocks
+        with BDocs not final yet. Two queries for any number of loads (the R3AM1 page shows
+        up to a thousand)."""
+        ids = sorted(set(load_ids))
+        counts = {i: {"received": 0, "objects": 0, "error": 0, "open": 0} for i in ids}
+        if not ids:
+            return counts
+        in_error = HEADERS.c.state.like("E%")
+        not_final = ~in_error & ~HEADERS.c.state.like("F%")
 
         def blocks_where(condition: Any) -> Any:
-            return (select(func.count(func.distinct(LINKS.c.block_no))).select_from(joined)
-                    .where(LINKS.c.load_id == load_id, condition))
+            return func.count(func.distinct(case((condition, LINKS.c.block_no))))
 
+        received = (select(BLOCKS.c.load_id, func.count().label("received"),
+                           func.coalesce(func.sum(BLOCKS.c.objects), 0).label("objects"))
+                    .where(BLOCKS.c.load_id.in_(ids)).group_by(BLOCKS.c.load_id))
+        states = (select(LINKS.c.load_id, blocks_where(in_error).label("error"),
+                         blocks_where(not_final).label("open"))
+                  .select_from(LINKS.join(HEADERS, HEADERS.c.bdoc_id == LINKS.c.bdoc_id))
+                  .where(LINKS.c.load_id.in_(ids)).group_by(LINKS.c.load_id))
         with self.db.read() as conn:
-            received, objects = conn.execute(
-                select(func.count(), func.coalesce(func.sum(BLOCKS.c.objects), 0))
-                .where(BLOCKS.c.load_id == load_id)).one()
-            error = conn.execute(blocks_where(HEADERS.c.state.like("E%"))).scalar_one()
-            open_ = conn.execute(blocks_where(~HEADERS.c.state.like("E%")
-                                              & ~HEADERS.c.state.like("F%"))).scalar_one()
-        return {"received": int(received), "objects": int(objects), "error": int(error),
-                "open": int(open_)}
+            for row in conn.execute(received):
+                counts[row.load_id].update(received=int(row.received), objects=int(row.objects))
+            for row in conn.execute(states):
+                counts[row.load_id].update(error=int(row.error), open=int(row.open))
+        return counts
 
     # -- requests (R3AR2) ---------------------------------------------------------------
     def put_request(self, row: dict[str, Any]) -> None:

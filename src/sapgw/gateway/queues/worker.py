@@ -34,7 +34,7 @@ from sapgw.gateway.store.bdocs import (
     state_from_receiver_states,
     states_of,
 )
-from sapgw.qrfc.sender import RetryPolicy, SenderHooks, UnitSender
+from sapgw.qrfc.sender import SenderHooks, UnitSender
 from sapgw.rfc.connection import RfcConnection
 from sapgw.rfc.injected import fault_in
 
@@ -65,7 +65,8 @@ class QueueWorker:
         # Opens what inbound units (SMQ2, kind RFC) run on: the gateway's served RFC layer,
         # so they reach gateway functions too. Without it they go to their destination.
         self.inbound = inbound
-        self.sender = UnitSender(queues, self._connect, self._policy, _BDocBookkeeping(self))
+        self.sender = UnitSender(queues, self._connect, destinations.policy,
+                                 _BDocBookkeeping(self))
 
     @property
     def db(self) -> Database:
@@ -171,11 +172,6 @@ class QueueWorker:
         if direction == "in" and self.inbound:
             return self.inbound()
         return self.destinations.connect(destination)
-
-    def _policy(self, destination: str) -> RetryPolicy:
-        dest = self.destinations.settings_of(destination)
-        return RetryPolicy(dest.retry_count, dest.retry_interval, dest.retry_backoff,
-                           dest.max_runtime)
 
 
 class _BDocBookkeeping(SenderHooks):

@@ -25,6 +25,7 @@ from sapgw.rfc.errors import CommunicationError
 
 if TYPE_CHECKING:
     from sapgw.gateway.faults.inject import Injector
+    from sapgw.qrfc.sender import RetryPolicy
 
 
 class UnknownDestination(LookupError):
@@ -95,17 +96,19 @@ class Destinations:
                 outbound = getattr(system, "outbound", None)
                 for target, connect in self.local_destinations.items():
                     if outbound is not None and target != name:
-                        outbound.set_destination(target, connect, self.policy(target))
+                        policy = (self.policy(target) if target in self.settings.destinations
+                                  else None)  # the sender's default
+                        outbound.set_destination(target, connect, policy)
                 self._systems[dest.system] = system
         return system
 
-    def policy(self, name: str) -> Any:
-        """The SMQS retry policy of a configured destination (the default for others)."""
-        from sapgw.qrfc.sender import RetryPolicy
+    def policy(self, name: str) -> RetryPolicy:
+        """The SMQS retry policy of destination `name` (count, interval, back-off, runtime
+        from its section): the one source for the gateway's workers and the local systems'
+        outbound queues. UnknownDestination without a section."""
+        from sapgw.qrfc.sender import RetryPolicy  # the CLI's parser imports no store module
 
-        dest = self.settings.destinations.get(name)
-        if dest is None:
-            return None
+        dest = self.settings_of(name)
         return RetryPolicy(dest.retry_count, dest.retry_interval, dest.retry_backoff,
                            dest.max_runtime)
 
