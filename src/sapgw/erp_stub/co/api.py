@@ -2,10 +2,12 @@
 company code assignment, order types, cost centers, cost elements, activity types, planned
 activity prices), the checks of its actual postings that others make too (an activity type's
 allocation cost element, a closed posting period), internal orders, their system statuses
-(JEST), CO line items, totals and plan values."""
+(JEST), CO line items, totals and plan values; and `ControllingError`, the shape of the
+refusals CO-PA and settlement raise to their callers."""
 
 from sapgw.erp_stub.co.actual_support import closed_period
 from sapgw.erp_stub.co.allocations import allocation_element
+from sapgw.erp_stub.co.errors import ControllingError
 from sapgw.erp_stub.co.master_data import (
     PRIMARY_CATEGORIES,
     SECONDARY_CATEGORIES,
@@ -27,7 +29,7 @@ from sapgw.erp_stub.co.totals import totals
 
 __all__ = [
     "PRIMARY_CATEGORIES", "SECONDARY_CATEGORIES", "ActivityPrice", "CoLine", "CoReference",
-    "PlanLine",
+    "ControllingError", "PlanLine",
     "activity_price", "activity_type", "allocation_element", "closed_period",
     "company_codes_of", "controlling_area",
     "controlling_area_of", "cost_center", "cost_element", "create_order", "kl_object", "order",
