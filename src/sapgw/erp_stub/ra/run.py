@@ -16,46 +16,26 @@ unchanged; a collective run processes every other order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.ra import customizing, results
 from sapgw.erp_stub.ra.valuation import Category, Inputs, PlanMissing, valuate
 
 ACTUAL, VERSION, SETTLEMENT = "04", "000", "KOAO"
+MESSAGE_CLASS = "ZRA"
 COSTS, SETTLED_COSTS, REVENUE = "K", "A", "E"
 ZERO = Decimal(0)
 
 
-@dataclass
-class Outcome:
-    """What one order's run did: messages (BAPIRET2 rows) and the result lines to show."""
-
-    aufnr: str
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(row["TYPE"] in ("E", "A") for row in self.messages)
-
-
 def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str = VERSION,
-            save: bool = True, usnam: str = "") -> Outcome:
+            save: bool = True, usnam: str = "") -> co.RunOutcome:
     """KKA2 for one order: messages and result lines; the result is registered in the
     caller's LUW when `save` and no error occurred."""
-    outcome = Outcome(aufnr)
-
-    def say(kind: str, number: str, *variables: Any, field_name: str = "") -> None:
-        outcome.messages.append(bapiret2(kind, "ZRA", number, *variables,
-                                         parameter="ORDERID" if field_name else "",
-                                         field=field_name, system=ctx.logical_system))
-
+    outcome = co.RunOutcome(aufnr)
+    say = co.RunLog(ctx, MESSAGE_CLASS, outcome)
     order = co.order(ctx, aufnr)
     if order is None:
         say("E", "912", aufnr, field_name="ORDERID")
@@ -145,7 +125,7 @@ def _actuals(ctx: CallContext, objnr: str, years: range, gjahr: int, period: int
 
 
 def _classified(ctx: CallContext, kokrs: str, versn: str, values: dict[str, Decimal],
-                say: Any) -> dict[str, Decimal]:
+                say: co.RunLog) -> dict[str, Decimal]:
     """{K: costs (line IDs K and A), E: revenue (CO sign)} by the line IDs of the cost
     elements; a cost element with a value and no line ID is an error (ZRA 904)."""
     summed = {COSTS: ZERO, REVENUE: ZERO}
