@@ -1,14 +1,14 @@
 """Results analysis of one internal order for one period (KKA2) and of all of them (KKAI).
 
 The run reads the order (AUFK: RA key ABGSL, controlling area, currency), its active system
-statuses (JEST), its cumulative actual cost and revenue through the period (COSP/COSS, value
-type 04, version 000; settlement postings KOAO left out: they move values off the order, they
-are no cost of it) and its planned cost and revenue over its life (value type 01,
-`co.api.plan_totals`). Each cost element is classed by its line ID (TKKAZ: K/A costs, E
-revenue, N not included). It valuates by the RA key's method for those statuses
-(`valuation`), stores each value under the RA cost element of its category (ZRA_UPDATE) and
-writes the change against the cumulative result through the previous period into the period
-(`results.replace_period`).
+statuses (JEST), its cumulative actual cost and revenue through the period
+(`co.api.actual_balance`: COSP/COSS, value type 04, version 000; settlement postings KOAO
+left out: they move values off the order, they are no cost of it) and its planned cost and
+revenue over its life (value type 01, `co.api.plan_totals`). Each cost element is classed by
+its line ID (TKKAZ: K/A costs, E revenue, N not included). It valuates by the RA key's method
+for those statuses (`valuation`), stores each value under the RA cost element of its
+category (ZRA_UPDATE) and writes the change against the cumulative result through the
+previous period into the period (`results.replace_period`).
 
 Every problem is answered as a message in SAP's terms (class ZRA, ours) and leaves the order
 unchanged; a collective run processes every other order.
@@ -24,7 +24,7 @@ from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.ra import customizing, results
 from sapgw.erp_stub.ra.valuation import Category, Inputs, PlanMissing, valuate
 
-ACTUAL, VERSION, SETTLEMENT = "04", "000", "KOAO"
+VERSION = "000"
 MESSAGE_CLASS = "ZRA"
 COSTS, SETTLED_COSTS, REVENUE = "K", "A", "E"
 ZERO = Decimal(0)
@@ -64,7 +64,7 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
     say("S", "001", aufnr, f"{period:03d}", f"{gjahr:04d}", versn)
     first_year = int(order["ERDAT"][:4]) if order["ERDAT"] else gjahr
     actual = _classified(ctx, kokrs, versn,
-                         _actuals(ctx, objnr, range(first_year, gjahr + 1), gjahr, period), say)
+                         co.actual_balance(ctx, objnr, first_year, gjahr, period), say)
     plan = _classified(ctx, kokrs, versn, co.plan_totals(ctx, objnr), say)
     if outcome.failed:
         return outcome
@@ -107,21 +107,6 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
     else:
         say("S", "006", aufnr)
     return outcome
-
-
-def _actuals(ctx: CallContext, objnr: str, years: range, gjahr: int, period: int
-             ) -> dict[str, Decimal]:
-    """{cost element: cumulative actual value} of the object through (gjahr, period), the
-    settlement postings (KOAO) left out."""
-    summed: dict[str, Decimal] = {}
-    for year in years:
-        for row in co.totals(ctx, objnr, f"{year:04d}"):
-            if row["WRTTP"] != ACTUAL or row["VERSN"] != VERSION or row["VRGNG"] == SETTLEMENT:
-                continue
-            last = period if year == gjahr else 16
-            value = sum((row[f"WKG{p:03d}"] or ZERO for p in range(1, last + 1)), ZERO)
-            summed[row["KSTAR"]] = summed.get(row["KSTAR"], ZERO) + value
-    return summed
 
 
 def _classified(ctx: CallContext, kokrs: str, versn: str, values: dict[str, Decimal],

@@ -49,7 +49,7 @@ from sapgw.erp_stub.settlement.rules import SEGMENT, receiver_of, rule
 from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB
 
 ZERO = Decimal(0)
-ACTUAL, VERSION = "04", "000"
+VERSION = "000"
 _AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
 _AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
 
@@ -101,7 +101,7 @@ def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool 
         _ra_values(ctx, order, company.BUKRS, gjahr, period, plan, say)
     else:
         first_year = int(order["ERDAT"][:4]) if order["ERDAT"] else gjahr
-        _actual_balance(ctx, objnr, range(first_year, gjahr + 1), period, plan)
+        _actual_balance(ctx, objnr, first_year, gjahr, period, plan)
     for source, amount in _sources(plan):
         settle_ce = customizing.settlement_element(ctx, kokrs, head["ABSCH"], source,
                                                    receiver.konty)
@@ -166,19 +166,13 @@ def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, 
         plan.fi_lines += [(posting.HKONT_B, change, abkat), (posting.HKONT_P, -change, abkat)]
 
 
-def _actual_balance(ctx: CallContext, objnr: str, years: range, period: int,
+def _actual_balance(ctx: CallContext, objnr: str, first_year: int, gjahr: int, period: int,
                     plan: _Plan) -> None:
     """Without RA: the actual balance per cost element through the period, less what
     earlier settlement documents of the order took from that cost element."""
-    gjahr = years[-1]
-    for year in years:
-        for row in co.totals(ctx, objnr, f"{year:04d}"):
-            if row["WRTTP"] != ACTUAL or row["VERSN"] != VERSION or row["VRGNG"] == SETTLEMENT:
-                continue
-            last = period if year == gjahr else 16
-            value = sum((row[f"WKG{p:03d}"] or ZERO for p in range(1, last + 1)), ZERO)
-            key = ("", row["KSTAR"])
-            plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) + value
+    for kstar, value in co.actual_balance(ctx, objnr, first_year, gjahr, period).items():
+        key = ("", kstar)
+        plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) + value
     for source, taken in _settled_by_source(ctx, objnr).items():
         key = ("", source)
         plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) - taken
