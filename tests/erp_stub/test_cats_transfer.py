@@ -13,6 +13,8 @@ from sapgw.erp_stub.cats import transfer
 from sapgw.erp_stub.cats.tables import CATSCO, CATSDB
 from sapgw.erp_stub.co.tables import COBK, COEP
 from sapgw.erp_stub.co.totals_tables import COSS
+from sapgw.erp_stub.copa import api as copa
+from sapgw.erp_stub.copa.tables import CE1S001
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
@@ -23,6 +25,7 @@ from tests.erp_stub.test_co_postings import create_order
 from tests.erp_stub.test_fi_post import codes, rows
 
 KL = f"KL1000{SERVICE_CENTER}SRVHR"
+ALLOCATION_ELEMENT = "0000943000"   # SRVHR's allocation cost element (CSLA-VKSTA, category 43)
 
 
 def cat7(conn: LocalConnection, **params: Any) -> dict[str, Any]:
@@ -126,3 +129,28 @@ def test_an_overlapping_run_does_not_post_twice(erp: ErpSystem, conn: LocalConne
     assert codes(late["RETURN"]) == [("W", "LR", "944"), ("S", "LR", "942")]
     assert len(rows(erp, COBK)) == 1 and len(rows(erp, COEP)) == 2
     assert_totals_equal_line_items(erp)
+
+
+def test_a_segment_receiver_needs_an_allocation_cost_element(erp: ErpSystem,
+                                                             conn: LocalConnection) -> None:
+    """The transfer to a profitability segment checks the activity type's allocation cost
+    element as the allocation BAPI does: a category other than 43 is refused with KL 903."""
+    paobjnr = copa.segment(CallContext(erp, Luw()), {
+        "KNDNR": "1000", "ARTNR": "SRV-LABOUR", "VKORG": "1000", "BUKRS": "1000",
+        "KOKRS": "1000"})
+    saved = insert(conn, [record(PROFIT_SEGM_NO=paobjnr)])
+    assert saved["RETURN"] == [], "saved: SAP answers nothing on success"
+    assert codes(cat7(conn, TESTRUN="X")["RETURN"]) == [("S", "LR", "945"), ("S", "LR", "942")]
+    with erp.db.write() as db:   # now a secondary cost element of another kind (42)
+        db.exec_driver_sql("UPDATE \"CSKB\" SET \"KATYP\" = '42' "
+                           f"WHERE \"KSTAR\" = '{ALLOCATION_ELEMENT}'")
+    erp.buffer.invalidate()
+
+    result = cat7(conn)
+
+    assert codes(result["RETURN"]) == [("E", "LR", "941"), ("E", "KL", "903"),
+                                       ("S", "LR", "942")]
+    assert result["RETURN"][1]["MESSAGE_V1"] == ALLOCATION_ELEMENT
+    assert [r["TYPE"] for r in result["RESULTS"]] == ["E"]
+    assert rows(erp, COBK) == [] and rows(erp, CE1S001) == []
+    assert [r["TRANSFER"] for r in rows(erp, CATSCO)] == [""]

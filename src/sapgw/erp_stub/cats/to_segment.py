@@ -8,8 +8,9 @@ segment, CRM Service's mass-object controlling takes it too) registers the CO do
 only, partner object EO<PAOBJNR>, and the debit as a CE1S001 line item of record type B.
 Quantity x planned price of the work date's period / price unit, rounded half up at
 the controlling area currency's decimals, posted on the work date - as for an order. The
-checks are CO's (sender, activity type, allocation cost element, price, open period) and
-CO-PA's (segment, KEI2 assignment); with any of them failing nothing is registered.
+checks are CO's (sender, activity type, its allocation cost element of category 43 as the
+allocation BAPI checks it: KL 903, price, open period) and CO-PA's (segment, KEI2
+assignment); with any of them failing nothing is registered.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def allocate(ctx: CallContext, record: dict[str, Any], testrun: bool, username: 
         error("KL", "906", lstar, kokrs, budat)
     if area is None or center is None or csla is None:
         return "", problems
+    if co.allocation_element(ctx, kokrs, csla, budat) is None:
+        error("KL", "903", csla.VKSTA or lstar, kokrs, budat)
     year, period = fbas.fiscal_period(ctx, area.LMONA, budat)
     price = co.activity_price(ctx, kokrs, kostl, lstar, f"{year:04d}", period)
     if price is None:

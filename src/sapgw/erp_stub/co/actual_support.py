@@ -1,5 +1,5 @@
-"""What the CO actual posting BAPIs share: the document header, the sender and receiver
-objects of an item, the posting period check and the posting itself.
+"""What the CO actual posting BAPIs share: their interface (`post_and_check`), the document
+header, the sender and receiver objects of an item, the posting period check and the posting.
 
 BAPI_ACC_ACTIVITY_ALLOC_POST and BAPI_ACC_PRIMARY_COSTS_POST (and their _CHECK twins) check
 the whole document first and report every problem, each with PARAMETER, ROW and FIELD; a
@@ -22,13 +22,45 @@ from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
-from sapgw.erp_stub.kernel.registry import FunctionGroup
+from sapgw.erp_stub.kernel.registry import FunctionGroup, Handler
+from sapgw.rfc.ddic import CHAR, Structure
+from sapgw.rfc.interface import exporting, importing, interface, tables
+from sapgw.rfc.structures import BAPIRET2
 
 actual_group = FunctionGroup("CO_ACTUAL")
 
 HEADER = "DOC_HEADER"
 ITEMS = "DOC_ITEMS"
 ACTUAL_VERSION = "000"
+
+
+# (ctx, DOC_HEADER, DOC_ITEMS, post) -> DOC_NO and RETURN: a document posted or only checked
+Document = Callable[[CallContext, dict[str, Any], list[dict[str, Any]], bool], dict[str, Any]]
+
+
+def post_and_check(post: str, check: str, *, text: str, header: Structure, item: Structure,
+                   items_text: str, document: Document) -> None:
+    """Register a posting BAPI and its _CHECK twin: one interface (DOC_HEADER, IGNORE_WARNINGS,
+    DOC_NO, DOC_ITEMS, RETURN), the same `document` run with post true or false. DOC_ITEMS
+    comes back as it was sent (a TABLES parameter)."""
+    parameters = [
+        importing(HEADER, header, optional=False, text="Document header"),
+        importing("IGNORE_WARNINGS", CHAR(1), text="X: post despite warnings"),
+        exporting("DOC_NO", CHAR(10), "CO document number"),
+        tables(ITEMS, item, text=items_text),
+        tables("RETURN", BAPIRET2, text="Return messages"),
+    ]
+    for name, posts, verb in ((post, True, "post"), (check, False, "check")):
+        actual_group.function(interface(name, parameters, text=f"{text}: {verb}"))(
+            _handler(document, posts))
+
+
+def _handler(document: Document, post: bool) -> Handler:
+    def bapi(ctx: CallContext, DOC_HEADER: dict[str, Any], IGNORE_WARNINGS: str,
+             DOC_ITEMS: list[dict[str, Any]], RETURN: list[dict[str, Any]]) -> dict[str, Any]:
+        return {**document(ctx, DOC_HEADER, DOC_ITEMS, post), "DOC_ITEMS": DOC_ITEMS}
+
+    return bapi
 
 
 @dataclass(frozen=True)

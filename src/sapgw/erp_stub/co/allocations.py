@@ -22,12 +22,12 @@ from sapgw.erp_stub.co.actual_support import (
     HEADER,
     ITEMS,
     Header,
-    actual_group,
     check_header,
     check_periods,
     cost_center_object,
     one_object,
     order_object,
+    post_and_check,
     post_or_check,
 )
 from sapgw.erp_stub.co.bapi_support import Problems
@@ -38,8 +38,6 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 from sapgw.rfc.ddic import CHAR, CUKY, DATS, DEC, NUMC, Elementary, structure
-from sapgw.rfc.interface import exporting, importing, interface, tables
-from sapgw.rfc.structures import BAPIRET2
 
 ALLOCATION_CATEGORY = "43"
 QUAN = Elementary("QUAN", 15, 3)
@@ -74,29 +72,6 @@ BAPIAAITM = structure(
 
 RECEIVERS = {"REC_ORDER": order_object, "REC_CCTR": cost_center_object}
 UNSUPPORTED = ("REC_WBS_EL", "RECSALEORD", "RECCOSTOB", "REC_NETWRK")
-_PARAMETERS = [
-    importing(HEADER, BAPIDOCHDRP, optional=False, text="Document header"),
-    importing("IGNORE_WARNINGS", CHAR(1), text="X: post despite warnings"),
-    exporting("DOC_NO", CHAR(10), "CO document number"),
-    tables(ITEMS, BAPIAAITM, text="Activity allocation items"),
-    tables("RETURN", BAPIRET2, text="Return messages"),
-]
-
-
-@actual_group.function(interface("BAPI_ACC_ACTIVITY_ALLOC_POST", _PARAMETERS,
-                                 text="Direct activity allocation: post"))
-def bapi_acc_activity_alloc_post(ctx: CallContext, DOC_HEADER: dict[str, Any],
-                                 IGNORE_WARNINGS: str, DOC_ITEMS: list[dict[str, Any]],
-                                 RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**allocate(ctx, DOC_HEADER, DOC_ITEMS, post=True), "DOC_ITEMS": DOC_ITEMS}
-
-
-@actual_group.function(interface("BAPI_ACC_ACTIVITY_ALLOC_CHECK", _PARAMETERS,
-                                 text="Direct activity allocation: check"))
-def bapi_acc_activity_alloc_check(ctx: CallContext, DOC_HEADER: dict[str, Any],
-                                  IGNORE_WARNINGS: str, DOC_ITEMS: list[dict[str, Any]],
-                                  RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**allocate(ctx, DOC_HEADER, DOC_ITEMS, post=False), "DOC_ITEMS": DOC_ITEMS}
 
 
 def allocate(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
@@ -120,6 +95,11 @@ def allocate(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any
             company_codes |= found[1]
     check_periods(ctx, head, company_codes, problems)
     return post_or_check(ctx, head, lines, "RKL", problems, post)
+
+
+post_and_check("BAPI_ACC_ACTIVITY_ALLOC_POST", "BAPI_ACC_ACTIVITY_ALLOC_CHECK",
+               text="Direct activity allocation", header=BAPIDOCHDRP, item=BAPIAAITM,
+               items_text="Activity allocation items", document=allocate)
 
 
 def _item_lines(ctx: CallContext, head: Header, item: dict[str, Any], row: int,

@@ -19,12 +19,12 @@ from sapgw.erp_stub.co.actual_support import (
     HEADER,
     ITEMS,
     Header,
-    actual_group,
     check_header,
     check_periods,
     cost_center_object,
     one_object,
     order_object,
+    post_and_check,
     post_or_check,
 )
 from sapgw.erp_stub.co.bapi_support import Problems
@@ -34,8 +34,6 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 from sapgw.rfc.ddic import CHAR, CUKY, CURR, DATS, NUMC, Elementary, structure
-from sapgw.rfc.interface import exporting, importing, interface, tables
-from sapgw.rfc.structures import BAPIRET2
 
 # Cost element categories a cost reposting may use: primary costs and accruals. Revenues
 # (11, 12) are reposted as RKU2, settlement (22) and statistical (90) elements not at all.
@@ -77,29 +75,6 @@ SENDERS = {"SEND_CCTR": cost_center_object, "SENDER_ORD": order_object}
 RECEIVERS = {"REC_ORDER": order_object, "REC_CCTR": cost_center_object}
 SENDERS_UNSUPPORTED = ("SEN_WBS_EL", "SEN_NETWRK", "SENSALEORD", "SENCOSTOB", "SENBUSPROC")
 RECEIVERS_UNSUPPORTED = ("REC_WBS_EL", "REC_NETWRK", "RECSALEORD", "RECCOSTOB", "RECBUSPROC")
-_PARAMETERS = [
-    importing(HEADER, BAPIDOCHDRU12P, optional=False, text="Document header"),
-    importing("IGNORE_WARNINGS", CHAR(1), text="X: post despite warnings"),
-    exporting("DOC_NO", CHAR(10), "CO document number"),
-    tables(ITEMS, BAPIRCITM, text="Reposting items"),
-    tables("RETURN", BAPIRET2, text="Return messages"),
-]
-
-
-@actual_group.function(interface("BAPI_ACC_PRIMARY_COSTS_POST", _PARAMETERS,
-                                 text="Reposting of primary costs: post"))
-def bapi_acc_primary_costs_post(ctx: CallContext, DOC_HEADER: dict[str, Any],
-                                IGNORE_WARNINGS: str, DOC_ITEMS: list[dict[str, Any]],
-                                RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**repost(ctx, DOC_HEADER, DOC_ITEMS, post=True), "DOC_ITEMS": DOC_ITEMS}
-
-
-@actual_group.function(interface("BAPI_ACC_PRIMARY_COSTS_CHECK", _PARAMETERS,
-                                 text="Reposting of primary costs: check"))
-def bapi_acc_primary_costs_check(ctx: CallContext, DOC_HEADER: dict[str, Any],
-                                 IGNORE_WARNINGS: str, DOC_ITEMS: list[dict[str, Any]],
-                                 RETURN: list[dict[str, Any]]) -> dict[str, Any]:
-    return {**repost(ctx, DOC_HEADER, DOC_ITEMS, post=False), "DOC_ITEMS": DOC_ITEMS}
 
 
 def repost(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]],
@@ -147,6 +122,11 @@ def repost(ctx: CallContext, header: dict[str, Any], items: list[dict[str, Any]]
         company_codes |= {sender.bukrs, receiver.bukrs}
     check_periods(ctx, head, company_codes, problems)
     return post_or_check(ctx, head, lines, "RKU1", problems, post)
+
+
+post_and_check("BAPI_ACC_PRIMARY_COSTS_POST", "BAPI_ACC_PRIMARY_COSTS_CHECK",
+               text="Reposting of primary costs", header=BAPIDOCHDRU12P, item=BAPIRCITM,
+               items_text="Reposting items", document=repost)
 
 
 def _cost_element(ctx: CallContext, head: Header, item: dict[str, Any], row: int,

@@ -32,6 +32,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 _COSP: Table = COSP.__table__  # type: ignore[attr-defined]
 _COSS: Table = COSS.__table__  # type: ignore[attr-defined]
 _ZERO = Decimal(0)
+ACTUAL, ACTUAL_VERSION, SETTLEMENT = "04", "000", "KOAO"
 
 
 def table_for(coep: dict[str, Any]) -> Table:
@@ -154,3 +155,22 @@ def by_cost_element_and_period(rows: Iterable[dict[str, Any]], prefix: str = "WK
                 key = (row["KSTAR"], period)
                 summed[key] = summed.get(key, _ZERO) + value
     return {key: value for key, value in summed.items() if value}
+
+
+def actual_balance(ctx: CallContext, objnr: str, from_year: int, gjahr: int, period: int
+                   ) -> dict[str, Decimal]:
+    """{cost element: cumulative actual value} of the object (value type 04, version 000,
+    controlling area currency) from `from_year` through (gjahr, period), settlement postings
+    (VRGNG KOAO) left out: what results analysis and settlement count as an order's costs
+    and revenues."""
+    summed: dict[str, Decimal] = {}
+    for year in range(from_year, gjahr + 1):
+        for row in totals(ctx, objnr, f"{year:04d}"):
+            if row["WRTTP"] != ACTUAL or row["VERSN"] != ACTUAL_VERSION \
+                    or row["VRGNG"] == SETTLEMENT:
+                continue
+            last = period if year == gjahr else PERIODS[-1]
+            value = sum((row[value_field("WKG", p)] or _ZERO for p in range(1, last + 1)),
+                        _ZERO)
+            summed[row["KSTAR"]] = summed.get(row["KSTAR"], _ZERO) + value
+    return summed

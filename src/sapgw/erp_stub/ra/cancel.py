@@ -11,30 +11,23 @@ next settlement, which settles the difference to COSBD (or reverse it first with
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.ra import results
-from sapgw.erp_stub.ra.run import VERSION, Outcome
+from sapgw.erp_stub.ra.run import MESSAGE_CLASS, VERSION
 from sapgw.erp_stub.ra.valuation import Category
 
 ZERO = Decimal(0)
 
 
 def cancel(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str = VERSION,
-           usnam: str = "") -> Outcome:
+           usnam: str = "") -> co.RunOutcome:
     """Cancel the order's RA result of the period (see the module): messages and the
     cancelled values (PERIOD: the change the cancellation makes), registered in the
     caller's LUW unless an error occurred."""
-    outcome = Outcome(aufnr)
-
-    def say(kind: str, number: str, *variables: Any, field_name: str = "") -> None:
-        outcome.messages.append(bapiret2(kind, "ZRA", number, *variables,
-                                         parameter="ORDERID" if field_name else "",
-                                         field=field_name, system=ctx.logical_system))
-
+    outcome = co.RunOutcome(aufnr)
+    say = co.RunLog(ctx, MESSAGE_CLASS, outcome)
     order = co.order(ctx, aufnr)
     if order is None:
         say("E", "912", aufnr, field_name="ORDERID")

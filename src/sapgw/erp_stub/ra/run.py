@@ -1,14 +1,14 @@
 """Results analysis of one internal order for one period (KKA2) and of all of them (KKAI).
 
 The run reads the order (AUFK: RA key ABGSL, controlling area, currency), its active system
-statuses (JEST), its cumulative actual cost and revenue through the period (COSP/COSS, value
-type 04, version 000; settlement postings KOAO left out: they move values off the order, they
-are no cost of it) and its planned cost and revenue over its life (value type 01,
-`co.api.plan_totals`). Each cost element is classed by its line ID (TKKAZ: K/A costs, E
-revenue, N not included). It valuates by the RA key's method for those statuses
-(`valuation`), stores each value under the RA cost element of its category (ZRA_UPDATE) and
-writes the change against the cumulative result through the previous period into the period
-(`results.replace_period`).
+statuses (JEST), its cumulative actual cost and revenue through the period
+(`co.api.actual_balance`: COSP/COSS, value type 04, version 000; settlement postings KOAO
+left out: they move values off the order, they are no cost of it) and its planned cost and
+revenue over its life (value type 01, `co.api.plan_totals`). Each cost element is classed by
+its line ID (TKKAZ: K/A costs, E revenue, N not included). It valuates by the RA key's method
+for those statuses (`valuation`), stores each value under the RA cost element of its
+category (ZRA_UPDATE) and writes the change against the cumulative result through the
+previous period into the period (`results.replace_period`).
 
 Every problem is answered as a message in SAP's terms (class ZRA, ours) and leaves the order
 unchanged; a collective run processes every other order.
@@ -16,46 +16,26 @@ unchanged; a collective run processes every other order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.ra import customizing, results
 from sapgw.erp_stub.ra.valuation import Category, Inputs, PlanMissing, valuate
 
-ACTUAL, VERSION, SETTLEMENT = "04", "000", "KOAO"
+VERSION = "000"
+MESSAGE_CLASS = "ZRA"
 COSTS, SETTLED_COSTS, REVENUE = "K", "A", "E"
 ZERO = Decimal(0)
 
 
-@dataclass
-class Outcome:
-    """What one order's run did: messages (BAPIRET2 rows) and the result lines to show."""
-
-    aufnr: str
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(row["TYPE"] in ("E", "A") for row in self.messages)
-
-
 def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str = VERSION,
-            save: bool = True, usnam: str = "") -> Outcome:
+            save: bool = True, usnam: str = "") -> co.RunOutcome:
     """KKA2 for one order: messages and result lines; the result is registered in the
     caller's LUW when `save` and no error occurred."""
-    outcome = Outcome(aufnr)
-
-    def say(kind: str, number: str, *variables: Any, field_name: str = "") -> None:
-        outcome.messages.append(bapiret2(kind, "ZRA", number, *variables,
-                                         parameter="ORDERID" if field_name else "",
-                                         field=field_name, system=ctx.logical_system))
-
+    outcome = co.RunOutcome(aufnr)
+    say = co.RunLog(ctx, MESSAGE_CLASS, outcome)
     order = co.order(ctx, aufnr)
     if order is None:
         say("E", "912", aufnr, field_name="ORDERID")
@@ -84,7 +64,7 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
     say("S", "001", aufnr, f"{period:03d}", f"{gjahr:04d}", versn)
     first_year = int(order["ERDAT"][:4]) if order["ERDAT"] else gjahr
     actual = _classified(ctx, kokrs, versn,
-                         _actuals(ctx, objnr, range(first_year, gjahr + 1), gjahr, period), say)
+                         co.actual_balance(ctx, objnr, first_year, gjahr, period), say)
     plan = _classified(ctx, kokrs, versn, co.plan_totals(ctx, objnr), say)
     if outcome.failed:
         return outcome
@@ -129,23 +109,8 @@ def analyse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, versn: str
     return outcome
 
 
-def _actuals(ctx: CallContext, objnr: str, years: range, gjahr: int, period: int
-             ) -> dict[str, Decimal]:
-    """{cost element: cumulative actual value} of the object through (gjahr, period), the
-    settlement postings (KOAO) left out."""
-    summed: dict[str, Decimal] = {}
-    for year in years:
-        for row in co.totals(ctx, objnr, f"{year:04d}"):
-            if row["WRTTP"] != ACTUAL or row["VERSN"] != VERSION or row["VRGNG"] == SETTLEMENT:
-                continue
-            last = period if year == gjahr else 16
-            value = sum((row[f"WKG{p:03d}"] or ZERO for p in range(1, last + 1)), ZERO)
-            summed[row["KSTAR"]] = summed.get(row["KSTAR"], ZERO) + value
-    return summed
-
-
 def _classified(ctx: CallContext, kokrs: str, versn: str, values: dict[str, Decimal],
-                say: Any) -> dict[str, Decimal]:
+                say: co.RunLog) -> dict[str, Decimal]:
     """{K: costs (line IDs K and A), E: revenue (CO sign)} by the line IDs of the cost
     elements; a cost element with a value and no line ID is an error (ZRA 904)."""
     summed = {COSTS: ZERO, REVENUE: ZERO}

@@ -170,7 +170,7 @@ def _period(ctx: CallContext, fisc_year: str, period: str, kokrs: str = ""
     return found
 
 
-def _rows(outcome: Any) -> list[dict[str, Any]]:
+def _rows(outcome: co.RunOutcome) -> list[dict[str, Any]]:
     return [{"ORDERID": outcome.aufnr, "KONTY": line["KONTY"], "RECEIVER": line["RECEIVER"],
              "KSTAR": line["KSTAR"], "SOURCE": line["SOURCE"], "AMOUNT": line["AMOUNT"],
              "CURRENCY": line["CURRENCY"], "BELNR": outcome.belnr}

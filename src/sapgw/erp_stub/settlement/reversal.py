@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.settlement import customizing
+from sapgw.erp_stub.settlement import customizing, ra_settled
 from sapgw.erp_stub.settlement.documents import (
     SETTLEMENT,
     FiLine,
@@ -37,22 +37,21 @@ from sapgw.erp_stub.settlement.documents import (
     to_segment,
 )
 from sapgw.erp_stub.settlement.errors import SettlementError
+from sapgw.erp_stub.settlement.outcome import log, present
 from sapgw.erp_stub.settlement.rules import SEGMENT, rule
-from sapgw.erp_stub.settlement.run import Outcome, _Log, _settled, present
-from sapgw.erp_stub.settlement.tables import AUAA, AUAK, ZAUA_RA
+from sapgw.erp_stub.settlement.tables import AUAA, AUAK
 
 GL = "SK"
 _AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
 _AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
-_ZAUA_RA: Any = ZAUA_RA.__table__  # type: ignore[attr-defined]
 
 
 def reverse(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool = False,
-            usnam: str = "") -> Outcome:
+            usnam: str = "") -> co.RunOutcome:
     """Reverse the order's last settlement of the period (see the module); registered in
     the caller's LUW unless `test` or an error. LINES show the reversal's segments."""
-    outcome = Outcome(aufnr)
-    say = _Log(ctx, outcome.messages)
+    outcome = co.RunOutcome(aufnr)
+    say = log(ctx, outcome)
     order = co.order(ctx, aufnr)
     if order is None:
         say("E", "904", aufnr, field_name="ORDERID")
@@ -154,14 +153,10 @@ def _register(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
         ctx.insert(AUAA, [{**segment, "BELNR": belnr, "WKGBTR": -segment["WKGBTR"]}
                           for segment in segments])
     ctx.update(AUAK, {"BELNR": original["BELNR"]}, {"STOKZ": "X", "STBEL": belnr})
-    with ctx.read() as conn:
-        settled = {(row["ABKAT"], row["KSTAR"]): row["WKGBTR"] for row in conn.execute(
-            select(_ZAUA_RA).where(_ZAUA_RA.c.BELNR == original["BELNR"])).mappings()}
-    if settled:
-        back = {key: -value for key, value in settled.items()}
-        ctx.task(_settled(original["OBJNR"], original["GJAHR"], int(original["PERIO"]),
-                          order["WAERS"], back))
-        ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
-                              "WAERS": order["WAERS"]}
-                             for (abkat, kstar), value in sorted(back.items())])
+    taken = ra_settled.taken_by(ctx, original["BELNR"])
+    if taken:
+        ra_settled.register_taken(
+            ctx, belnr=belnr, objnr=original["OBJNR"], year=original["GJAHR"],
+            period=int(original["PERIO"]), currency=order["WAERS"],
+            changes={key: -value for key, value in taken.items()})
 

@@ -25,62 +25,33 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.ra import api as ra
-from sapgw.erp_stub.settlement import customizing
+from sapgw.erp_stub.settlement import customizing, ra_settled
 from sapgw.erp_stub.settlement.documents import (
     SETTLEMENT,
     FiLine,
     ReceiverLine,
-    check_fi,
     co_document,
     fi_document,
     post_fi,
     to_segment,
 )
 from sapgw.erp_stub.settlement.errors import SettlementError
+from sapgw.erp_stub.settlement.outcome import log, present
 from sapgw.erp_stub.settlement.periods import period_end
 from sapgw.erp_stub.settlement.rules import SEGMENT, receiver_of, rule
-from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB, COSBD, ZAUA_RA
+from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB
 
 ZERO = Decimal(0)
-ACTUAL, VERSION = "04", "000"
-_COSBD: Any = COSBD.__table__  # type: ignore[attr-defined]
+VERSION = "000"
 _AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
 _AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
-
-
-@dataclass
-class Outcome:
-    """One order's settlement: its log, the settled values and the documents."""
-
-    aufnr: str
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[dict[str, Any]] = field(default_factory=list)
-    belnr: str = ""
-
-    @property
-    def failed(self) -> bool:
-        return any(row["TYPE"] in ("E", "A") for row in self.messages)
-
-
-class _Log:
-    """Adds KD messages to the outcome's log (say("S", "001", ...))."""
-
-    def __init__(self, ctx: CallContext, messages: list[dict[str, Any]]) -> None:
-        self.system = ctx.logical_system
-        self.messages = messages
-
-    def __call__(self, kind: str, number: str, *variables: Any, field_name: str = "") -> None:
-        self.messages.append(bapiret2(kind, "KD", number, *variables,
-                                      parameter="ORDERID" if field_name else "",
-                                      field=field_name, system=self.system))
 
 
 @dataclass
@@ -96,12 +67,11 @@ class _Plan:
 
 
 def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool = False,
-           usnam: str = "") -> Outcome:
+           usnam: str = "") -> co.RunOutcome:
     """KO88 for one order (see the module): the outcome; registered in the caller's LUW
     unless `test` or an error."""
-    outcome = Outcome(aufnr)
-
-    say = _Log(ctx, outcome.messages)
+    outcome = co.RunOutcome(aufnr)
+    say = log(ctx, outcome)
 
     order = co.order(ctx, aufnr)
     if order is None:
@@ -131,7 +101,7 @@ def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool 
         _ra_values(ctx, order, company.BUKRS, gjahr, period, plan, say)
     else:
         first_year = int(order["ERDAT"][:4]) if order["ERDAT"] else gjahr
-        _actual_balance(ctx, objnr, range(first_year, gjahr + 1), period, plan)
+        _actual_balance(ctx, objnr, first_year, gjahr, period, plan)
     for source, amount in _sources(plan):
         settle_ce = customizing.settlement_element(ctx, kokrs, head["ABSCH"], source,
                                                    receiver.konty)
@@ -169,26 +139,8 @@ def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool 
     return outcome
 
 
-def present(ctx: CallContext, outcome: Outcome, say: _Log, fi_params: dict[str, Any] | None,
-            lines: list[dict[str, Any]], order: dict[str, Any], test: bool) -> bool:
-    """What a settlement or its reversal would post, once FI has checked its document: the
-    lines in the outcome and the log (KD 003); False when FI refused or for a test run."""
-    failed = check_fi(ctx, fi_params)
-    if failed:
-        outcome.messages += failed
-        return False
-    outcome.lines = lines
-    for line in lines:
-        say("S", "003", line["KONTY"], line["RECEIVER"], line["KSTAR"],
-            f"{line['AMOUNT']:.2f}", order["WAERS"])
-    if test:
-        say("S", "006", order["AUFNR"])
-        return False
-    return True
-
-
 def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, period: int,
-               plan: _Plan, say: _Log) -> None:
+               plan: _Plan, say: co.RunLog) -> None:
     """The RA changes to settle: balance-sheet categories to FI lines, income categories
     to the receiver (`plan.ra_changes` keeps them all for COSBD)."""
     versions = ra.fi_versions(ctx, order["KOKRS"])
@@ -197,7 +149,7 @@ def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, 
         say("E", "915", order["KOKRS"])
         return
     current = ra.cumulative(ctx, order["OBJNR"], versn, gjahr, period)
-    settled = ra.cumulative(ctx, order["OBJNR"], versn, gjahr, period, table=_COSBD)
+    settled = ra_settled.settled(ctx, order["OBJNR"], versn, gjahr, period)
     balance_sheet = {category.value for category in ra.BALANCE_SHEET}
     for key in sorted({*current, *settled}):
         change = current.get(key, ZERO) - settled.get(key, ZERO)
@@ -214,19 +166,13 @@ def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, 
         plan.fi_lines += [(posting.HKONT_B, change, abkat), (posting.HKONT_P, -change, abkat)]
 
 
-def _actual_balance(ctx: CallContext, objnr: str, years: range, period: int,
+def _actual_balance(ctx: CallContext, objnr: str, first_year: int, gjahr: int, period: int,
                     plan: _Plan) -> None:
     """Without RA: the actual balance per cost element through the period, less what
     earlier settlement documents of the order took from that cost element."""
-    gjahr = years[-1]
-    for year in years:
-        for row in co.totals(ctx, objnr, f"{year:04d}"):
-            if row["WRTTP"] != ACTUAL or row["VERSN"] != VERSION or row["VRGNG"] == SETTLEMENT:
-                continue
-            last = period if year == gjahr else 16
-            value = sum((row[f"WKG{p:03d}"] or ZERO for p in range(1, last + 1)), ZERO)
-            key = ("", row["KSTAR"])
-            plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) + value
+    for kstar, value in co.actual_balance(ctx, objnr, first_year, gjahr, period).items():
+        key = ("", kstar)
+        plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) + value
     for source, taken in _settled_by_source(ctx, objnr).items():
         key = ("", source)
         plan.ra_changes[key] = plan.ra_changes.get(key, ZERO) - taken
@@ -293,36 +239,10 @@ def _register(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Pla
                       in enumerate(segments, start=1)])
     changes = {key: value for key, value in plan.ra_changes.items() if key[0]}
     if changes:
-        ctx.task(_settled(order["OBJNR"], year, period, order["WAERS"], changes))
-        ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
-                              "WAERS": order["WAERS"]}
-                             for (abkat, kstar), value in sorted(changes.items())])
+        ra_settled.register_taken(ctx, belnr=belnr, objnr=order["OBJNR"], year=year,
+                                  period=period, currency=order["WAERS"], changes=changes)
     ctx.update(COBRA, {"OBJNR": order["OBJNR"]}, {"LETJA": year, "LETPE": perio})
     ctx.task(_rule_used(order["OBJNR"], year, perio))
-
-
-def _settled(objnr: str, year: str, period: int, currency: str,
-             changes: dict[tuple[str, str], Decimal]) -> Any:
-    """Update task: add the settled RA changes to COSBD's period columns (a reversal adds
-    them with the opposite sign)."""
-    columns = [f"{prefix}{period:03d}" for prefix in ("WTG", "WOG", "WKG")]
-
-    def run(conn: Connection) -> None:
-        for (abkat, kstar), value in changes.items():
-            key = {"LEDNR": "00", "OBJNR": objnr, "GJAHR": year, "WRTTP": ra.RA_VALUE_TYPE,
-                   "VERSN": VERSION, "ABKAT": abkat, "KSTAR": kstar, "HRKFT": "",
-                   "VRGNG": "KABG", "PAROB": "", "BEKNZ": "S", "AWKUS": "",
-                   "TWAER": currency, "PERBL": "016"}
-            where = [_COSBD.c[name] == item for name, item in key.items()]
-            done = conn.execute(update(_COSBD).where(*where).values(
-                {column: _COSBD.c[column] + value for column in columns}))
-            if not done.rowcount:
-                empty = {f"{prefix}{p:03d}": ZERO for prefix in ("WTG", "WOG", "WKG")
-                         for p in range(1, 17)}
-                conn.execute(insert(_COSBD).values(
-                    {**key, **empty, **dict.fromkeys(columns, value)}))
-
-    return run
 
 
 def _rule_used(objnr: str, year: str, perio: str) -> Any:

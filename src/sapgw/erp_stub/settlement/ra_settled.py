@@ -1,0 +1,71 @@
+"""The RA data settlement has taken: COSBD, cumulative per RA category and RA cost element as
+COSB, and per settlement document ZAUA_RA (ours), what that document added to COSBD.
+
+A settlement sends only the difference between COSB and COSBD and adds it to both; its
+reversal reads what the reversed document took and adds it back at the opposite sign, so the
+next settlement sends the same values again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.ra import api as ra
+from sapgw.erp_stub.settlement.tables import COSBD, ZAUA_RA
+
+# (RA category, RA cost element) -> value
+Changes = dict[tuple[str, str], Decimal]
+
+VERSION = "000"
+ZERO = Decimal(0)
+_COSBD: Any = COSBD.__table__  # type: ignore[attr-defined]
+_ZAUA_RA: Any = ZAUA_RA.__table__  # type: ignore[attr-defined]
+
+
+def settled(ctx: CallContext, objnr: str, versn: str, gjahr: int, period: int) -> Changes:
+    """What settlements have taken of the object's RA data through the period (COSBD)."""
+    return ra.cumulative(ctx, objnr, versn, gjahr, period, table=_COSBD)
+
+
+def taken_by(ctx: CallContext, belnr: str) -> Changes:
+    """What one settlement document added to COSBD (its ZAUA_RA rows)."""
+    with ctx.read() as conn:
+        return {(row["ABKAT"], row["KSTAR"]): row["WKGBTR"] for row in conn.execute(
+            select(_ZAUA_RA).where(_ZAUA_RA.c.BELNR == belnr)).mappings()}
+
+
+def register_taken(ctx: CallContext, *, belnr: str, objnr: str, year: str, period: int,
+                   currency: str, changes: Changes) -> None:
+    """Register in the caller's LUW: the changes added to COSBD's period (update task) and
+    the document's ZAUA_RA rows. A reversal passes the reversed document's at the
+    opposite sign."""
+    ctx.task(_add_to_cosbd(objnr, year, period, currency, changes))
+    ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
+                          "WAERS": currency}
+                         for (abkat, kstar), value in sorted(changes.items())])
+
+
+def _add_to_cosbd(objnr: str, year: str, period: int, currency: str, changes: Changes) -> Any:
+    """Update task: add the changes to COSBD's period columns, a row created when missing."""
+    columns = [f"{prefix}{period:03d}" for prefix in ("WTG", "WOG", "WKG")]
+
+    def run(conn: Connection) -> None:
+        for (abkat, kstar), value in changes.items():
+            key = {"LEDNR": "00", "OBJNR": objnr, "GJAHR": year, "WRTTP": ra.RA_VALUE_TYPE,
+                   "VERSN": VERSION, "ABKAT": abkat, "KSTAR": kstar, "HRKFT": "",
+                   "VRGNG": "KABG", "PAROB": "", "BEKNZ": "S", "AWKUS": "",
+                   "TWAER": currency, "PERBL": "016"}
+            where = [_COSBD.c[name] == item for name, item in key.items()]
+            done = conn.execute(update(_COSBD).where(*where).values(
+                {column: _COSBD.c[column] + value for column in columns}))
+            if not done.rowcount:
+                empty = {f"{prefix}{p:03d}": ZERO for prefix in ("WTG", "WOG", "WKG")
+                         for p in range(1, 17)}
+                conn.execute(insert(_COSBD).values(
+                    {**key, **empty, **dict.fromkeys(columns, value)}))
+
+    return run
