@@ -13,6 +13,7 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.settlement import api as settlement
+from sapgw.erp_stub.settlement import ra_settled
 from tests.erp_stub.periods import close_period
 from tests.erp_stub.ra_support import (
     PART,
@@ -249,3 +250,19 @@ def test_generate_rule_for_crm(erp: ErpSystem, conn: LocalConnection) -> None:
     settlement.generate_rule(ctx, objnr, profile="CRMSRV", receiver={"KOSTL": "1000"})
     ctx.commit()
     assert read(conn, "COBRB", ["KONTY", "KOSTL"]) == [["KS", "0000001000"]]
+
+
+def test_cosbd_keeps_what_was_taken_under_the_version_it_was_read_from(erp: ErpSystem) -> None:
+    """Settlement reads COSB and COSBD under one RA version (000, or the area's first
+    FI-relevant one): what it takes must land under that version, else the next run would
+    find nothing taken and settle the whole amount again."""
+    erp.sync_buffer()
+    ctx = CallContext(erp, Luw())
+    assert ra_settled.version(ctx, "1000") == "000"
+    taken = {("51", "0000935000"): D("255.00")}
+    ra_settled.register_taken(ctx, belnr="0000000901", objnr="OR000000999901", versn="001",
+                              year="2026", period=11, currency="EUR", changes=taken)
+    ctx.commit()
+    reader = CallContext(erp, Luw())
+    assert ra_settled.settled(reader, "OR000000999901", "001", 2026, 11) == taken
+    assert ra_settled.settled(reader, "OR000000999901", "000", 2026, 11) == {}

@@ -26,6 +26,13 @@ _COSBD: Any = COSBD.__table__  # type: ignore[attr-defined]
 _ZAUA_RA: Any = ZAUA_RA.__table__  # type: ignore[attr-defined]
 
 
+def version(ctx: CallContext, kokrs: str) -> str:
+    """The RA version settlement reads from COSB and keeps in COSBD: 000 when it is settled to
+    FI (TKKAP-XFIBU), else the area's first such version; "" when the area has none."""
+    versions = ra.fi_versions(ctx, kokrs)
+    return VERSION if VERSION in versions else (versions[0] if versions else "")
+
+
 def settled(ctx: CallContext, objnr: str, versn: str, gjahr: int, period: int) -> Changes:
     """What settlements have taken of the object's RA data through the period (COSBD)."""
     return ra.cumulative(ctx, objnr, versn, gjahr, period, table=_COSBD)
@@ -38,25 +45,26 @@ def taken_by(ctx: CallContext, belnr: str) -> Changes:
             select(_ZAUA_RA).where(_ZAUA_RA.c.BELNR == belnr)).mappings()}
 
 
-def register_taken(ctx: CallContext, *, belnr: str, objnr: str, year: str, period: int,
-                   currency: str, changes: Changes) -> None:
+def register_taken(ctx: CallContext, *, belnr: str, objnr: str, versn: str, year: str,
+                   period: int, currency: str, changes: Changes) -> None:
     """Register in the caller's LUW: the changes added to COSBD's period (update task) and
     the document's ZAUA_RA rows. A reversal passes the reversed document's at the
     opposite sign."""
-    ctx.task(_add_to_cosbd(objnr, year, period, currency, changes))
+    ctx.task(_add_to_cosbd(objnr, versn, year, period, currency, changes))
     ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
                           "WAERS": currency}
                          for (abkat, kstar), value in sorted(changes.items())])
 
 
-def _add_to_cosbd(objnr: str, year: str, period: int, currency: str, changes: Changes) -> Any:
+def _add_to_cosbd(objnr: str, versn: str, year: str, period: int, currency: str,
+                  changes: Changes) -> Any:
     """Update task: add the changes to COSBD's period columns, a row created when missing."""
     columns = [f"{prefix}{period:03d}" for prefix in ("WTG", "WOG", "WKG")]
 
     def run(conn: Connection) -> None:
         for (abkat, kstar), value in changes.items():
             key = {"LEDNR": "00", "OBJNR": objnr, "GJAHR": year, "WRTTP": ra.RA_VALUE_TYPE,
-                   "VERSN": VERSION, "ABKAT": abkat, "KSTAR": kstar, "HRKFT": "",
+                   "VERSN": versn, "ABKAT": abkat, "KSTAR": kstar, "HRKFT": "",
                    "VRGNG": "KABG", "PAROB": "", "BEKNZ": "S", "AWKUS": "",
                    "TWAER": currency, "PERBL": "016"}
             where = [_COSBD.c[name] == item for name, item in key.items()]

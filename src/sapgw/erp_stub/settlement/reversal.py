@@ -156,7 +156,8 @@ def _register(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
     taken = ra_settled.taken_by(ctx, original["BELNR"])
     if taken:
         ra_settled.register_taken(
-            ctx, belnr=belnr, objnr=original["OBJNR"], year=original["GJAHR"],
+            ctx, belnr=belnr, objnr=original["OBJNR"],
+            versn=ra_settled.version(ctx, original["KOKRS"]), year=original["GJAHR"],
             period=int(original["PERIO"]), currency=order["WAERS"],
             changes={key: -value for key, value in taken.items()})
 

@@ -49,7 +49,6 @@ from sapgw.erp_stub.settlement.rules import SEGMENT, receiver_of, rule
 from sapgw.erp_stub.settlement.tables import AUAA, AUAK, COBRA, COBRB
 
 ZERO = Decimal(0)
-VERSION = "000"
 _AUAK: Any = AUAK.__table__  # type: ignore[attr-defined]
 _AUAA: Any = AUAA.__table__  # type: ignore[attr-defined]
 
@@ -64,6 +63,8 @@ class _Plan:
     ra_changes: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     # (source cost element, settlement cost element, amount) to the receiver
     receiver_lines: list[tuple[str, str, Decimal]] = field(default_factory=list)
+    # the RA version read from COSB, kept in COSBD
+    versn: str = ""
 
 
 def settle(ctx: CallContext, aufnr: str, *, gjahr: int, period: int, test: bool = False,
@@ -143,8 +144,7 @@ def _ra_values(ctx: CallContext, order: dict[str, Any], bukrs: str, gjahr: int, 
                plan: _Plan, say: co.RunLog) -> None:
     """The RA changes to settle: balance-sheet categories to FI lines, income categories
     to the receiver (`plan.ra_changes` keeps them all for COSBD)."""
-    versions = ra.fi_versions(ctx, order["KOKRS"])
-    versn = VERSION if VERSION in versions else (versions[0] if versions else "")
+    versn = plan.versn = ra_settled.version(ctx, order["KOKRS"])
     if not versn:
         say("E", "915", order["KOKRS"])
         return
@@ -239,8 +239,9 @@ def _register(ctx: CallContext, order: dict[str, Any], receiver: Any, plan: _Pla
                       in enumerate(segments, start=1)])
     changes = {key: value for key, value in plan.ra_changes.items() if key[0]}
     if changes:
-        ra_settled.register_taken(ctx, belnr=belnr, objnr=order["OBJNR"], year=year,
-                                  period=period, currency=order["WAERS"], changes=changes)
+        ra_settled.register_taken(ctx, belnr=belnr, objnr=order["OBJNR"], versn=plan.versn,
+                                  year=year, period=period, currency=order["WAERS"],
+                                  changes=changes)
     ctx.update(COBRA, {"OBJNR": order["OBJNR"]}, {"LETJA": year, "LETPE": perio})
     ctx.task(_rule_used(order["OBJNR"], year, perio))
 
