@@ -2,7 +2,8 @@
 each against the limit measured beside it, old and new checkouts in interleaved rounds.
 
     python bench/serve_paths.py --src old=/tmp/old/src --src new=src [--rounds 5]
-        [--seconds 3] [--threads 1,4] [--paths call,unit,startup]
+        [--seconds 3] [--threads 1,4] [--paths call,unit,startup] [--calls-in-process 500]
+    PYTHONPATH=src python bench/serve_paths.py --in-process 1000 [--profile "call server"]
 
 Per round, in an order that rotates, each checkout's `sapgw serve` and the limit start
 fresh on SQLite files in a new temporary directory (the repository's config.ini with the
@@ -16,6 +17,16 @@ databases replaced):
   first RFC call's time and the median of the next ten, and `ready s`: start to the first
   call's answer (since `sapgw serve` builds its app after `/healthz` answers, the first
   call waits for that build).
+
+Beside each rate, `cpu ms` is the server process's CPU per call meanwhile (/proc). Per
+checkout and round, unless `--calls-in-process 0`, a separate process builds the app as
+`sapgw serve` does and measures, without sockets, its CPU per call and per unit driven
+through ASGI (`call server ms`, `unit server ms`) and the **floor**: the served system's
+BAPI_ACC_DOCUMENT_POST with the same document and no HTTP (`call floor ms`; for a unit the
+ERP's `execute_units` of it, with its TID record and commit: `unit floor ms`). From the floor
+and the limit of the same round the summary prints the **best attainable ratio**: the
+limit's time per call / (that time + the floor), what a server would reach whose only work
+beside the limit's were the function itself.
 
 The limit for calls and units is a bare ASGI app under the same uvicorn, httptools and
 uvloop that parses the JSON body, does one SQLite INSERT and COMMIT (WAL,
@@ -225,10 +236,19 @@ def client_loop(port: int, unit: bool, stop: float, counts: list[int], slot: int
         conn.close()
 
 
-def rate(port: int, threads: int, unit: bool, seconds: float) -> float:
-    """Calls/s of `threads` keep-alive clients for `seconds`, after a warm-up second."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (/proc/<pid>/stat): other load moves it little."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rate(port: int, threads: int, unit: bool, seconds: float, pid: int
+         ) -> tuple[float, float]:
+    """Calls/s of `threads` keep-alive clients for `seconds`, after a warm-up second, and the
+    server process's CPU ms per call meanwhile."""
     for warm_up in (True, False):
         counts, errors = [0] * threads, []
+        cpu = cpu_seconds(pid)
         started = time.perf_counter()
         stop = started + (1.0 if warm_up else seconds)
         workers = [threading.Thread(target=client_loop,
@@ -241,7 +261,8 @@ def rate(port: int, threads: int, unit: bool, seconds: float) -> float:
         elapsed = time.perf_counter() - started
         if errors:
             raise SystemExit(f"call failed: {errors[0]}")
-    return sum(counts) / elapsed
+    calls = max(sum(counts), 1)
+    return calls / elapsed, (cpu_seconds(pid) - cpu) * 1000 / calls
 
 
 def startup(name: str, src: str | None, directory: Path) -> dict[str, float]:
@@ -272,10 +293,138 @@ def throughput(name: str, src: str | None, directory: Path, paths: list[str],
         server.wait_ready("/healthz" if src else "/")
         if src:
             server.wait_built()
-        return {f"{path} {n}t": rate(server.port, n, path == "unit", seconds)
-                for path in paths for n in threads}
+        figures: dict[str, float] = {}
+        for path in paths:
+            for n in threads:
+                calls, cpu = rate(server.port, n, path == "unit", seconds, server.process.pid)
+                figures[f"{path} {n}t"] = calls
+                figures[f"{path} {n}t cpu ms"] = cpu
+        return figures
     finally:
         server.stop()
+
+
+# -- in process: the server's CPU per call and the floor ---------------------------------
+async def asgi_call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]
+                    ) -> tuple[int, bytes]:
+    """One POST through the ASGI app, as uvicorn's httptools protocol would hand it over."""
+    import asyncio
+
+    scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
+             "http_version": "1.1", "method": "POST", "scheme": "http", "path": PATH,
+             "raw_path": PATH.encode(), "root_path": "", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
+                         (b"content-length", str(len(body)).encode()), *headers],
+             "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8080), "state": {}}
+    sent: list[dict[str, Any]] = []
+    delivered = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if delivered:
+            await asyncio.sleep(3600)  # a disconnect would come here; an answer never waits
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def in_process(n: int, profile: str | None) -> None:
+    """The server side without sockets: the app `sapgw serve` builds, driven directly on one
+    uvloop (as uvicorn runs it: one long-lived loop, its worker threads reused), and the floor
+    (the served system's call alone, no HTTP), each n times after 50 warm-ups; prints JSON of
+    the process CPU ms per call (all threads). `profile` names a case to cProfile (its
+    calling thread only) on stderr."""
+    import cProfile
+    import pstats
+
+    import uvloop
+
+    from sapgw.gateway.api.app import create_app
+    from sapgw.gateway.config import load_settings
+    from sapgw.gateway.runtime import Gateway
+    from sapgw.types import RfcCall
+
+    loop = uvloop.new_event_loop()
+    directory = Path(tempfile.mkdtemp(prefix="sapgw-inproc-"))
+    config = directory / "in.ini"
+    write_config(config, f"sqlite:///{directory}/gw.db", f"sqlite:///{directory}/erp.db")
+    gateway = Gateway(load_settings(config))
+    gateway.served_rfc.warm_up()
+    app = create_app(gateway, run_schedulers=False, warm_up=False)
+    erp = gateway.served_rfc._erp_system()
+    params = json.loads(document(0))
+    bodies = [document(i) for i in range(n + 50)]
+
+    async def http_call(i: int) -> None:
+        status, content = await asgi_call(app, bodies[i], [])
+        if status != 200 or b'"TYPE":"S"' not in content.replace(b" ", b""):
+            raise SystemExit(f"call failed: {status} {content[:300]!r}")
+
+    async def http_unit(i: int) -> None:
+        status, content = await asgi_call(app, bodies[i],
+                                          [(b"sap-trfc-tid", next_tid().encode())])
+        if status != 200 or b"EXECUTED" not in content:
+            raise SystemExit(f"unit failed: {status} {content[:300]!r}")
+
+    async def floor_call(_i: int) -> None:  # what a stateless call must do: the posting
+        conn = gateway.served_rfc.connect()
+        try:
+            conn.call("BAPI_ACC_DOCUMENT_POST", **params)
+        finally:
+            conn.close()
+
+    async def floor_unit(_i: int) -> None:  # the same, with its TID record and the commit
+        done, failure = erp.execute_units(
+            [(next_tid(), [RfcCall("BAPI_ACC_DOCUMENT_POST", params)], None)])
+        if failure is not None or done != 1:
+            raise SystemExit(f"floor unit failed: {failure}")
+
+    async def timed(name: str, case: Any) -> float:
+        for i in range(50):
+            await case(i)
+        profiler = cProfile.Profile() if profile == name else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        for i in range(n):
+            await case(i)
+        if profiler is not None:
+            profiler.disable()
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats("tottime").print_stats(40)
+            stats.sort_stats("cumulative").print_stats(70)
+        print(f"{name}: {(time.perf_counter() - wall) * 1000 / n:.3f} ms wall",
+              file=sys.stderr)
+        return (time.process_time() - cpu) * 1000 / n
+
+    cases = {"call server": http_call, "unit server": http_unit, "call floor": floor_call,
+             "unit floor": floor_unit}
+    figures = {f"{name} ms": loop.run_until_complete(timed(name, case))
+               for name, case in cases.items()}
+    gateway.close()
+    print(json.dumps(figures))
+
+
+def in_process_figures(src: str, n: int) -> dict[str, float]:
+    """`in_process` of a checkout, in a process of its own (its src first on the path)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SAPGW_")}
+    env["PYTHONPATH"] = src
+    out = subprocess.run([sys.executable, __file__, "--in-process", str(n)], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    figures: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return figures
+
+
+def best_ratio(limit_rate: float, floor_ms: float) -> float:
+    """The ratio a server reaches whose only extra work beside the limit is the floor: the
+    limit's time per call / (that time + the floor), both serialised on one core."""
+    per_call = 1000 / limit_rate
+    return per_call / (per_call + floor_ms)
 
 
 def main() -> int:
@@ -286,10 +435,20 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="timed seconds per case")
     parser.add_argument("--threads", default="1,4")
     parser.add_argument("--paths", default="call,unit,startup")
+    parser.add_argument("--calls-in-process", type=int, default=500, metavar="N",
+                        help="per checkout and round, N calls and N units through the app "
+                             "driven in process (server CPU per call) and N of each floor "
+                             "(the served system's call without HTTP); 0: none")
+    parser.add_argument("--profile", metavar="CASE", help="with --in-process: cProfile of one "
+                        "case (call server, unit server, call floor, unit floor) on stderr")
     parser.add_argument("--serve-limit", nargs=2, metavar=("PORT", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--in-process", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_limit:
         serve_limit(int(args.serve_limit[0]), args.serve_limit[1])
+        return 0
+    if args.in_process:
+        in_process(args.in_process, args.profile)
         return 0
     sources = dict(s.split("=", 1) for s in args.src) or {"new": str(ROOT / "src")}
     sources = {k: str(Path(v).resolve()) for k, v in sources.items()}
@@ -311,6 +470,8 @@ def main() -> int:
                                               args.seconds))
                 if "startup" in paths:
                     figures.update(startup(name, src, Path(tmp)))
+                if traffic and src is not None and args.calls_in_process:
+                    figures.update(in_process_figures(src, args.calls_in_process))
                 results[name].append(figures)
                 shown = "  ".join(f"{k} {v:.3g}" for k, v in figures.items())
                 print(f"round {number + 1} {name:<6} {shown}  load {load():.2f}", flush=True)
@@ -335,6 +496,22 @@ def summary(results: dict[str, list[dict[str, float]]], sources: dict[str, str])
         print(f"  {key:<15} " + "   ".join(
             f"{name} {statistics.median(r[key] for r in results[name]):.3g}"
             for name in sources))
+    floors = [(key, f"{key.split()[0]} floor ms") for key in results[LIMIT][0]
+              if key.endswith("t")
+              and f"{key.split()[0]} floor ms" in results[next(iter(sources))][0]]
+    if floors:
+        print("best attainable ratio: the limit's time per call / (that + the floor), "
+              "median over rounds:")
+        for key, floor in floors:
+            best = {name: statistics.median(
+                best_ratio(lim[key], r[floor])
+                for r, lim in zip(results[name], results[LIMIT], strict=True))
+                for name in sources}
+            floor_ms = {name: statistics.median(r[floor] for r in results[name])
+                        for name in sources}
+            print(f"  {key:<15} " + "   ".join(f"{name} {value:.2f} (floor "
+                                            f"{floor_ms[name]:.3f} ms)"
+                                            for name, value in best.items()))
     if {"old", "new"} <= set(sources):
         print("median over rounds of new / old:")
         pairs = list(zip(results["new"], results["old"], strict=True))

@@ -20,7 +20,7 @@ from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.rfc.ddic import CHAR, CURR, DATS, INT4, structure
 from sapgw.rfc.errors import ABAPApplicationError
 from sapgw.rfc.interface import exporting, importing, interface, tables
-from sapgw.rfc.jsonrfc_server import rfc_routes
+from sapgw.rfc.jsonrfc_server import JsonRfcService, rfc_routes
 from sapgw.rfc.structures import BAPIRET2
 
 # Starlette 1.x warns when its TestClient runs on httpx instead of httpx2; the project pins
@@ -88,12 +88,16 @@ def erp(clock: Clock) -> Iterator[ErpSystem]:
     system.db.dispose()
 
 
-@pytest.fixture
-def app(erp: ErpSystem) -> Starlette:
-    return Starlette(routes=rfc_routes(erp.connect, session_timeout=600, max_sessions=3))
+@pytest.fixture(params=["routes", "service"])
+def app(request: pytest.FixtureRequest, erp: ErpSystem) -> Any:
+    """The routes in a Starlette app, and the raw ASGI service `sapgw serve` runs: each
+    test of them passes both ways."""
+    if request.param == "routes":
+        return Starlette(routes=rfc_routes(erp.connect, session_timeout=600, max_sessions=3))
+    return JsonRfcService(erp.connect, session_timeout=600, max_sessions=3)
 
 
 @pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
+def client(app: Any) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client

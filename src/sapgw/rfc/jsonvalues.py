@@ -80,11 +80,19 @@ def loads(content: bytes | str) -> Any:
 
 
 def _has_float(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_has_float(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_float(item) for item in value)
-    return isinstance(value, float)
+    """Is there a float anywhere in this parsed JSON? A loop over exact types (orjson makes
+    no subclasses): the recursive walk with isinstance cost as much as the parse."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is dict:
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+        elif kind is float:
+            return True
+    return False
 
 
 def decimal_fields(params_rows: list[dict[str, Any]]) -> DecimalFields:

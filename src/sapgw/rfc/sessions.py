@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -135,7 +135,12 @@ class Sessions:
 def caller(request: Request) -> str:
     """Who sends the request: the name of the user the app's auth middleware put into
     `scope["user"]`; "" on an app without one (`sapgw erp serve`)."""
-    return str(getattr(request.scope.get("user"), "name", ""))
+    return caller_of(request.scope)
+
+
+def caller_of(scope: Mapping[str, Any]) -> str:
+    """`caller` of a request's ASGI scope (the raw JSON RFC path has no Request)."""
+    return str(getattr(scope.get("user"), "name", ""))
 
 
 def close_quietly(conn: RfcConnection) -> None:

@@ -19,11 +19,17 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from sapgw.clock import Clock
-from sapgw.db import Database
+from sapgw.db import Database, fetch
 from sapgw.driver_insert import insert_rows
 from sapgw.erp_stub.kernel import messages
 from sapgw.erp_stub.kernel.application import Application, check_applications
-from sapgw.erp_stub.kernel.buffer import TableBuffer, is_buffered, table_of, write_ddlog
+from sapgw.erp_stub.kernel.buffer import (
+    NEWEST,
+    TableBuffer,
+    is_buffered,
+    table_of,
+    write_ddlog,
+)
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.dataset import DataSet
 from sapgw.erp_stub.kernel.luw import Luw
@@ -203,7 +209,11 @@ class ErpSystem:
         return len(tables)
 
     def sync_buffer(self) -> None:
-        """Drop buffered tables changed by any process since the last look (DDLOG)."""
+        """Drop buffered tables changed by any process since the last look (DDLOG): the
+        newest DDLOG number read on its own (`Database.peek`), a read transaction only when
+        it moved."""
+        if self.buffer.current(self.db.peek(NEWEST)[0][0]):
+            return
         with self.db.read() as conn:
             self.buffer.sync(conn)
 
@@ -238,14 +248,14 @@ class ErpSystem:
         shared = not self.db.single_connection
         self.sync_buffer()
         with self.db.read() as conn:
-            if conn.execute(_TID_SEEN, {"tid": tid}).first():
+            if fetch(conn, _TID_SEEN, {"tid": tid}):
                 return False
             if shared:  # the unit's reads share this connection
                 self._run_calls(luw, calls, conn)
         if not shared:
             self._run_calls(luw, calls, None)
         with self.db.write() as conn:
-            if conn.execute(_TID_SEEN, {"tid": tid}).first():
+            if fetch(conn, _TID_SEEN, {"tid": tid}):
                 return False
             self._record(conn, luw, tid, queue)
             self._write_confirmations(conn)
@@ -269,23 +279,21 @@ class ErpSystem:
         try:
             with self.db.write() as conn:
                 self.buffer.sync(conn)  # the DDLOG check in this transaction, not one more
-                seen = {row.ARFCTID for row in conn.execute(_TIDS_SEEN, {"tids": tids})}
+                seen = {tid for tid in set(tids) if fetch(conn, _TID_SEEN, {"tid": tid})}
                 for tid, calls, queue in units:
                     if tid not in seen:
-                        # Plain SQL savepoints: SQLAlchemy's nested transactions cost more
-                        # than the unit's inserts.
-                        conn.exec_driver_sql("SAVEPOINT sapgw_unit")
+                        _savepoint(conn, "SAVEPOINT sapgw_unit")
                         luw = Luw()
                         luw.writer = conn
                         try:
                             self._run_calls(luw, calls, conn)
                             luw.flush(conn)
-                            conn.exec_driver_sql("RELEASE SAVEPOINT sapgw_unit")
+                            _savepoint(conn, "RELEASE SAVEPOINT sapgw_unit")
                             committed.append(luw)
                             executed.append(self._tid_row(tid, queue))
                         except Exception as exc:  # the unit's own failure ends the batch
-                            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT sapgw_unit")
-                            conn.exec_driver_sql("RELEASE SAVEPOINT sapgw_unit")
+                            _savepoint(conn, "ROLLBACK TO SAVEPOINT sapgw_unit")
+                            _savepoint(conn, "RELEASE SAVEPOINT sapgw_unit")
                             self.numbers.forget()
                             self.buffer.invalidate()  # it may hold rows read from the unit
                             failure = exc
@@ -363,10 +371,17 @@ class ErpSystem:
         return result.rowcount or 0
 
 
+def _savepoint(conn: Connection, sql: str) -> None:
+    """A plain SQL savepoint statement: on SQLite straight to the driver, since SQLAlchemy's
+    nested transactions, and even its exec_driver_sql, cost more than the unit's inserts."""
+    if conn.dialect.name == "sqlite":
+        conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+    else:
+        conn.exec_driver_sql(sql)
+
+
 _ARFC = ARFCRSTATE.__table__  # type: ignore[attr-defined]
 _TID_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID == bindparam("tid"))
-_TIDS_SEEN = select(_ARFC.c.ARFCTID).where(_ARFC.c.ARFCTID.in_(bindparam("tids",
-                                                                          expanding=True)))
 _TID_CONFIRM = (_ARFC.update().where(_ARFC.c.ARFCTID == bindparam("tid"))
                 .values(ARFCSTATE="CONFIRMD"))
 

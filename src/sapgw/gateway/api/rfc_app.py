@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from starlette.routing import BaseRoute, Router
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from sapgw.gateway.api.auth import Authenticator, AuthMiddleware
 from sapgw.gateway.rfc.destinations import local_database
 from sapgw.gateway.runtime import Gateway
-from sapgw.rfc.jsonrfc_server import rfc_routes
+from sapgw.rfc.jsonrfc_server import JsonRfcService
 
 
 def inline_calls(gateway: Gateway) -> bool:
@@ -40,8 +40,9 @@ class JsonRfc:
 
 
 def json_rfc(gateway: Gateway, authenticator: Authenticator) -> JsonRfc:
-    served = gateway.served_rfc
-    routes: list[BaseRoute] = list(
-        rfc_routes(served.connect, inline=inline_calls(gateway), units_inline=False))
-    return JsonRfc(routes, AuthMiddleware(Router(routes=routes), authenticator=authenticator),
-                   authenticator)
+    """The service behind the auth middleware: calls and units served from the raw ASGI
+    scope (`JsonRfcService`); its routes are listed in the app for the route checks."""
+    service = JsonRfcService(gateway.served_rfc.connect, inline=inline_calls(gateway),
+                             units_inline=False)
+    routes: list[BaseRoute] = list(service.routes)
+    return JsonRfc(routes, AuthMiddleware(service, authenticator=authenticator), authenticator)
