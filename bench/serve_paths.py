@@ -11,6 +11,9 @@ databases replaced):
 
 - `call`: BAPI_ACC_DOCUMENT_POST over `POST /sap/bc/rfc/...`, keep-alive, 1 and 4 client
   threads (`http.client`), a stateless call (checked, posted, not committed).
+- `ping`: RFC_PING over `POST /sap/bc/rfc/RFC_PING`, keep-alive: a function that does
+  nothing, so its `cpu ms` is what `sapgw serve` spends around any call (HTTP, auth, the
+  service, the connection layers); the limit does its INSERT and COMMIT as for `call`.
 - `unit`: the same call as a committed tRFC unit (`sap-trfc-tid`, a new TID per call):
   the ERP's ARFCRSTATE record and the posting commit together.
 - `startup`: process start to the first `/healthz` answer (polled every 5 ms), then the
@@ -57,6 +60,7 @@ from jsonrfc_calls import document  # the same balanced G/L document as the olde
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "/sap/bc/rfc/BAPI_ACC_DOCUMENT_POST"
+PING_PATH = "/sap/bc/rfc/RFC_PING"
 LIMIT = "limit"
 
 
@@ -205,16 +209,19 @@ def next_tid() -> str:
         return f"BENCH{os.getpid():07d}{next(_TIDS):012d}"[:24]
 
 
-def call(conn: http.client.HTTPConnection, body: bytes, unit: bool) -> None:
+def call(conn: http.client.HTTPConnection, body: bytes, unit: bool, ping: bool = False
+         ) -> None:
     headers = {"Content-Type": "application/json"}
     if unit:
         headers["sap-trfc-tid"] = next_tid()
-    conn.request("POST", PATH, body, headers)
+    conn.request("POST", PING_PATH if ping else PATH, b"{}" if ping else body, headers)
     response = conn.getresponse()
     content = response.read()
     if response.status != 200:
         raise RuntimeError(f"HTTP {response.status}: {content[:300]!r}")
     answer = json.loads(content)
+    if ping:  # RFC_PING answers no parameters; the limit answers its document
+        return
     if unit and "OBJ_KEY" not in answer:  # the limit answers like a call
         if answer.get("STATE") != "EXECUTED":
             raise RuntimeError(f"unit not executed: {answer}")
@@ -222,13 +229,14 @@ def call(conn: http.client.HTTPConnection, body: bytes, unit: bool) -> None:
         raise RuntimeError(f"no success message: {answer.get('RETURN')}")
 
 
-def client_loop(port: int, unit: bool, stop: float, counts: list[int], slot: int,
+def client_loop(port: int, path: str, stop: float, counts: list[int], slot: int,
                 errors: list[str]) -> None:
     body = document(slot)
+    unit, ping = path == "unit", path == "ping"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         while time.perf_counter() < stop:
-            call(conn, body, unit)
+            call(conn, body, unit, ping)
             counts[slot] += 1
     except Exception as exc:  # reported by the main thread
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -242,7 +250,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def rate(port: int, threads: int, unit: bool, seconds: float, pid: int
+def rate(port: int, threads: int, path: str, seconds: float, pid: int
          ) -> tuple[float, float]:
     """Calls/s of `threads` keep-alive clients for `seconds`, after a warm-up second, and the
     server process's CPU ms per call meanwhile."""
@@ -252,7 +260,7 @@ def rate(port: int, threads: int, unit: bool, seconds: float, pid: int
         started = time.perf_counter()
         stop = started + (1.0 if warm_up else seconds)
         workers = [threading.Thread(target=client_loop,
-                                    args=(port, unit, stop, counts, i, errors))
+                                    args=(port, path, stop, counts, i, errors))
                    for i in range(threads)]
         for worker in workers:
             worker.start()
@@ -296,7 +304,7 @@ def throughput(name: str, src: str | None, directory: Path, paths: list[str],
         figures: dict[str, float] = {}
         for path in paths:
             for n in threads:
-                calls, cpu = rate(server.port, n, path == "unit", seconds, server.process.pid)
+                calls, cpu = rate(server.port, n, path, seconds, server.process.pid)
                 figures[f"{path} {n}t"] = calls
                 figures[f"{path} {n}t cpu ms"] = cpu
         return figures
@@ -305,14 +313,14 @@ def throughput(name: str, src: str | None, directory: Path, paths: list[str],
 
 
 # -- in process: the server's CPU per call and the floor ---------------------------------
-async def asgi_call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]
-                    ) -> tuple[int, bytes]:
+async def asgi_call(app: Any, body: bytes, headers: list[tuple[bytes, bytes]],
+                    path: str = PATH) -> tuple[int, bytes]:
     """One POST through the ASGI app, as uvicorn's httptools protocol would hand it over."""
     import asyncio
 
     scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-             "http_version": "1.1", "method": "POST", "scheme": "http", "path": PATH,
-             "raw_path": PATH.encode(), "root_path": "", "query_string": b"",
+             "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
+             "raw_path": path.encode(), "root_path": "", "query_string": b"",
              "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
                          (b"content-length", str(len(body)).encode()), *headers],
              "client": ("127.0.0.1", 40000), "server": ("127.0.0.1", 8080), "state": {}}
@@ -365,6 +373,11 @@ def in_process(n: int, profile: str | None) -> None:
         if status != 200 or b'"TYPE":"S"' not in content.replace(b" ", b""):
             raise SystemExit(f"call failed: {status} {content[:300]!r}")
 
+    async def http_ping(_i: int) -> None:
+        status, content = await asgi_call(app, b"{}", [], PING_PATH)
+        if status != 200:
+            raise SystemExit(f"ping failed: {status} {content[:300]!r}")
+
     async def http_unit(i: int) -> None:
         status, content = await asgi_call(app, bodies[i],
                                           [(b"sap-trfc-tid", next_tid().encode())])
@@ -402,8 +415,8 @@ def in_process(n: int, profile: str | None) -> None:
               file=sys.stderr)
         return (time.process_time() - cpu) * 1000 / n
 
-    cases = {"call server": http_call, "unit server": http_unit, "call floor": floor_call,
-             "unit floor": floor_unit}
+    cases = {"ping server": http_ping, "call server": http_call, "unit server": http_unit,
+             "call floor": floor_call, "unit floor": floor_unit}
     figures = {f"{name} ms": loop.run_until_complete(timed(name, case))
                for name, case in cases.items()}
     gateway.close()
@@ -440,7 +453,8 @@ def main() -> int:
                              "driven in process (server CPU per call) and N of each floor "
                              "(the served system's call without HTTP); 0: none")
     parser.add_argument("--profile", metavar="CASE", help="with --in-process: cProfile of one "
-                        "case (call server, unit server, call floor, unit floor) on stderr")
+                        "case (ping server, call server, unit server, call floor, unit floor) on "
+                        "stderr")
     parser.add_argument("--serve-limit", nargs=2, metavar=("PORT", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--in-process", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -453,7 +467,7 @@ def main() -> int:
     sources = dict(s.split("=", 1) for s in args.src) or {"new": str(ROOT / "src")}
     sources = {k: str(Path(v).resolve()) for k, v in sources.items()}
     paths = args.paths.split(",")
-    traffic = [p for p in paths if p in ("call", "unit")]
+    traffic = [p for p in paths if p in ("call", "unit", "ping")]
     threads = [int(t) for t in args.threads.split(",")]
     print(f"python {platform.python_version()} · {os.cpu_count()} CPUs · load {load():.2f} · "
           f"sources {sources}")
