@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import importlib
 import json
-import logging
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -686,6 +685,7 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
     from sapgw import __version__
+    from sapgw.gateway.api.http_protocol import SapgwHttpProtocol
     from sapgw.gateway.api.starting import StartingApp
 
     bind = host or settings.host
@@ -727,24 +727,12 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     app = StartingApp(build, __version__, lifespan=lambda a: a.router.lifespan_context(a),
                       on_error=stop, deferred=True, early_prefix=RFC_PATH)
+    # httptools, with one send per answer and no access-log line for answered JSON RFC calls
     config = uvicorn.Config(app, host=bind, port=port or settings.port, loop="uvloop",
-                            http="httptools", log_level="info")  # configures the loggers
-    logging.getLogger("uvicorn.access").addFilter(quiet_rfc_successes)
+                            http=SapgwHttpProtocol, log_level="info")  # configures the loggers
     server = Server(config)
     server.run()
     return 1 if app.error else 0
-
-
-def quiet_rfc_successes(record: logging.LogRecord) -> bool:
-    """Leave answered JSON RFC calls out of the access log (errors stay in it): as SAP's ICM,
-    whose HTTP log is off unless switched on; the line cost a seventh of a call's server CPU
-    (issue 15). REST, pages and SOAP are logged as before."""
-    args = record.args
-    if isinstance(args, tuple) and len(args) == 5:  # client, method, path, version, status
-        path, status = args[2], args[4]
-        return not (isinstance(path, str) and path.startswith(RFC_PATH)
-                    and isinstance(status, int) and status < 400)
-    return True
 
 
 def bind_refusal(settings: Settings, host: str) -> str:
