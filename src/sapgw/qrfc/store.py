@@ -31,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sapgw.clock import Clock
 from sapgw.db import Database, retry_storage
 from sapgw.driver_insert import insert_rows
+from sapgw.qrfc.idle import IdleClaims
 from sapgw.qrfc.schema import Luw, QueueSchema
 from sapgw.qrfc.status import QueueStatus
 from sapgw.types import RfcCall
@@ -41,6 +42,7 @@ class QueueStore:
         self.db = db
         self.clock = clock
         self.schema = schema
+        self.idle = IdleClaims(db)  # skips an idle poll's claim while nothing changed
         s = schema
         # A queue row for each LUW's queue, unless it exists (it may hold a status, a lock).
         self._insert_queue = {"sqlite": sqlite_insert(s.Q).on_conflict_do_nothing(),
@@ -114,6 +116,9 @@ class QueueStore:
         """
         s = self.schema
         now = self.now()
+        version = self.idle.version()  # before the transaction: a later commit changes it
+        if self.idle.unchanged(direction, version, now):
+            return None  # what the claim would answer: nothing committed, nothing fell due
         head = self._head()
         with self.db.write() as conn:
             saturated = self._saturated(conn, direction, now, max_connections or {})
@@ -127,6 +132,8 @@ class QueueStore:
                 row = conn.execute(query).first()
                 if row is None:
                     self._drop_abandoned(conn, direction, now)
+                    self.idle.found_nothing(direction, version,
+                                            self._next_due(conn, direction))
                     return None
                 name, head_id = row
                 luw = self.luw(conn, head_id)
@@ -156,6 +163,17 @@ class QueueStore:
             s.q.claimed_until >= now).group_by(s.q.destination)).all()
         return [destination for destination, count in leased
                 if destination in limits and count >= limits[destination]]
+
+    def _next_due(self, conn: Connection, direction: str) -> datetime | None:
+        """The earliest time a queue of `direction` may become claimable without a commit:
+        a retry falling due (CPICERR, ARETRY) or a lease ending (RUNNING)."""
+        s = self.schema
+        retry = select(func.min(s.q.next_retry_at)).where(
+            *s.q_in(direction), s.q.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]))
+        lease = select(func.min(s.q.claimed_until)).where(
+            *s.q_in(direction), s.q.status == QueueStatus.RUNNING)
+        times = conn.execute(select(retry.scalar_subquery(), lease.scalar_subquery())).one()
+        return min((t for t in times if t is not None), default=None)
 
     def _drop_abandoned(self, conn: Connection, direction: str, now: datetime) -> None:
         """Drop empty queues whose worker died between their last LUW and the release."""
