@@ -358,3 +358,43 @@ def store_enqueue_to(store: QueueStore, queue: str, destination: str) -> None:
     with store.db.write() as conn:
         store.enqueue(conn, queue=queue, direction=OUT, kind="RFC", tid=new_tid(),
                       calls=[RfcCall("RFC_PING")], destination=destination)
+
+
+def test_an_idle_poll_claims_again_only_after_a_commit_or_when_a_retry_falls_due(
+        store: QueueStore, clock: Clock, monkeypatch: pytest.MonkeyPatch):
+    """On a SQLite file a claim that found nothing is not repeated while nothing was committed
+    and nothing fell due (qrfc/idle.py); on PostgreSQL every claim runs its transaction."""
+    writes = Counter[str]()
+    write = store.db.write
+
+    def counted() -> Any:
+        writes["claims"] += 1
+        return write()
+
+    enqueue(store, "Q1")
+    with store.db.write() as conn:
+        store.set_status(conn, "Q1", OUT, QueueStatus.CPICERR, "down", retries=1,
+                         next_retry_at=START + timedelta(seconds=10))
+    monkeypatch.setattr(store.db, "write", counted)
+    skips = store.db.is_sqlite
+    assert store.claim(OUT, "w1", LEASE) is None  # not due: found nothing
+    assert store.claim(OUT, "w1", LEASE) is None
+    assert writes["claims"] == (1 if skips else 2)  # nothing changed: no transaction
+
+    clock.advance(timedelta(seconds=10))  # the retry falls due without any commit
+    assert store.claim(OUT, "w1", LEASE) == "Q1"
+    store.release("Q1", OUT, "w1")
+    remove_head(store, "Q1")
+    assert store.claim(OUT, "w1", LEASE) is None
+    assert store.claim(OUT, "w1", LEASE) is None
+    before = writes["claims"]
+    other = Database(store.db.url, schema=store.db.schema)  # as another process would
+    try:
+        with other.write() as conn:
+            QueueStore(other, clock).enqueue(
+                conn, queue="Q2", direction=OUT, kind="RFC", tid=new_tid(),
+                calls=[RfcCall("RFC_PING")], destination="ERP")
+    finally:
+        other.dispose()
+    assert store.claim(OUT, "w1", LEASE) == "Q2"  # its commit is seen at the next poll
+    assert writes["claims"] > before

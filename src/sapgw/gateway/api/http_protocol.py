@@ -6,10 +6,11 @@ A served JSON RFC call costs the server ~30 µs of CPU in process, and over HTTP
 - **One send per answer, not two.** Uvicorn writes the status line and headers when the app
   sends `http.response.start` and the body at `http.response.body`: two `send` system calls,
   and on loopback each also runs the receiver's TCP stack and wakes the client. Here the
-  transport collects what is written in one turn of the event loop and sends it at the end
-  of that turn (or at once past `FLUSH_BYTES`, or at `close`): an answer made in one go
-  leaves in one segment; one that waits between its parts (a stream) still sends each part
-  in the turn it was written, so nothing is held back longer than the current turn.
+  transport collects what is written and sends it when the answer is complete (uvicorn's
+  `on_response_complete`), at `close`, past `FLUSH_BYTES`, or at the latest at the end of
+  the event-loop turn it was written in: an answer made in one go leaves in one segment the
+  moment it is complete; one that waits between its parts (a stream) still sends each part
+  in the turn it was written, so nothing is held back longer than that.
 - **No access-log record for an answered JSON RFC call.** Uvicorn builds the record (client
   address, path, a `LogRecord`) for every request before any filter can drop it; the JSON
   RFC paths are logged only when the answer is an error (status >= 400), like SAP's ICM,
@@ -67,6 +68,10 @@ class SapgwHttpProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         coalescing: Any = CoalescingTransport(transport, self.loop)
         super().connection_made(coalescing)
+
+    def on_response_complete(self) -> None:
+        self.transport.flush()  # type: ignore[attr-defined]  # complete: out in one write
+        super().on_response_complete()
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         if cycle.access_log and cycle.scope["path"].startswith(RFC_PATH):
