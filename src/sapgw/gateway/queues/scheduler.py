@@ -4,7 +4,9 @@ Each direction has a thread that works queues until none can be claimed, then sl
 woken (a BDoc arrived, a flow queued outbound LUWs) or until the poll interval passes, which
 is also how due CPICERR retries are picked up. With a `Notifier` (PostgreSQL), a wake-up also
 reaches the schedulers of every other process (`sapgw worker`, `sapgw serve`) through
-LISTEN/NOTIFY. APScheduler runs the periodic housekeeping.
+LISTEN/NOTIFY. On SQLite an idle poll finds out that nothing was committed and nothing fell
+due without a transaction (`sapgw.qrfc.idle`), so waiting costs the server next to nothing.
+APScheduler runs the periodic housekeeping.
 """
 
 from __future__ import annotations
