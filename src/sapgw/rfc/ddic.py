@@ -148,7 +148,8 @@ def _decimal(type_: Elementary, value: Any, where: str) -> Decimal:
     if number != quantized:
         raise conversion_failure(
             f"{where}: {value!r} has more than {decimals} decimal places")
-    if len(quantized.as_tuple().digits) > type_.length and quantized != 0:
+    # Digits of a non-zero number with exactly `decimals` places: adjusted() + decimals + 1.
+    if quantized and quantized.adjusted() + decimals + 1 > type_.length:
         raise conversion_failure(f"{where}: {value!r} has more than {type_.length} digits")
     return quantized
 
