@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sapgw.erp_stub.kernel.buffer import table_of
 from sapgw.erp_stub.kernel.context import CallContext
 
 Rows = Mapping[tuple[Any, ...], Any]
@@ -22,6 +23,7 @@ Rows = Mapping[tuple[Any, ...], Any]
 class View:
     def __init__(self, *models: Any) -> None:
         self.models = models
+        self.names = tuple(table_of(model).name for model in models)
         self._state: tuple[tuple[Rows, ...], dict[Any, Any]] = ((), {})
 
     def get(self, ctx: CallContext, key: Any, build: Callable[..., Any]) -> Any:
@@ -30,11 +32,11 @@ class View:
         The hot path asks the buffer directly for each table's loaded rows (a dictionary
         look-up per model, as the posting path calls this per line); only a table not yet
         loaded goes through `ctx.buffered`, which reads it."""
-        loaded = ctx.system.buffer.loaded
+        loaded = ctx.system.buffer.loaded_named
         known, records = self._state
         if known:
-            for model, rows in zip(self.models, known, strict=True):
-                if loaded(model) is not rows:
+            for name, rows in zip(self.names, known, strict=True):
+                if loaded(name) is not rows:
                     break
             else:
                 try:

@@ -122,6 +122,10 @@ class TableBuffer:
         name = getattr(model, "__tablename__", None)  # a model class; else a Table
         return self._tables.get(name if name is not None else model.name)
 
+    def loaded_named(self, name: str) -> dict[tuple[Any, ...], Row[Any]] | None:
+        """`loaded` by the table's name, for a caller that knows it (`fbas.views`)."""
+        return self._tables.get(name)
+
     def rows(self, conn: Connection, model: Any) -> dict[tuple[Any, ...], Row[Any]]:
         table = table_of(model)
         loaded = self._tables.get(table.name)
