@@ -175,10 +175,20 @@ _CONVERTERS: dict[str, Callable[[Elementary, Any, str], Any]] = {
 }
 
 
+# Dates given as text that were valid, by that text: a call's dates repeat across calls,
+# and proving a text a calendar date takes three int() and a date(). Bounded: cleared when full.
+_VALID_DATES: dict[str, str] = {}
+_VALID_DATES_MAX = 4096
+
+
 def _date(value: Any, where: str) -> str:
-    if isinstance(value, dt.date):
+    if isinstance(value, str):
+        known = _VALID_DATES.get(value)
+        if known is not None:
+            return known
+    elif isinstance(value, dt.date):
         return value.strftime("%Y%m%d")
-    if not isinstance(value, str):
+    else:
         raise conversion_failure(f"{where}: a date is required, received {value!r}")
     text = value.strip()
     if text in ("", "00000000", "0000-00-00"):
@@ -192,6 +202,9 @@ def _date(value: Any, where: str) -> str:
     except ValueError:
         raise conversion_failure(
             f"{where}: {value!r} is not a valid date (YYYYMMDD or YYYY-MM-DD)") from None
+    if len(_VALID_DATES) >= _VALID_DATES_MAX:
+        _VALID_DATES.clear()
+    _VALID_DATES[value] = text
     return text
 
 
