@@ -158,7 +158,8 @@ def _unconvertible(type_: Elementary, value: Any, where: str) -> Any:
     raise conversion_failure(f"{where}: type {type_.kind} cannot be converted")
 
 
-_CONVERTERS: dict[str, Callable[[Elementary, Any, str], Any]] = {
+Converter = Callable[[Any, Any, str], Any]  # (type, value not None, where) -> internal value
+_CONVERTERS: dict[str, Converter] = {
     "CHAR": _text, "CUKY": _text, "UNIT": _text, "CLNT": _text, "STRING": _text,
     "NUMC": _numc,
     "DATS": lambda _type, value, where: _date(value, where),
@@ -274,9 +275,14 @@ class Structure:
     fields: tuple[Field, ...]
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
     _initial: dict[str, Any] = field(init=False, repr=False, compare=False)
+    _converters: dict[str, tuple[Converter, Elementary | Structure]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
+        # Each field's converter picked once, so a row's fields skip `Elementary.convert`.
+        object.__setattr__(self, "_converters", {f.name: (_converter_of(f.type), f.type)
+                                                 for f in self.fields})
         # Initial values are immutable (str, int, Decimal) except nested structures.
         object.__setattr__(self, "_initial", {f.name: f.type.initial() for f in self.fields})
 
@@ -308,17 +314,21 @@ class Structure:
             raise conversion_failure(
                 f"{where}: a dictionary is required for structure {self.name}, "
                 f"received {type(value).__name__}")
-        row = self.initial()
-        by_name = self._by_name
+        row = dict(self._initial)
+        converters = self._converters
         for name, item in value.items():
             key = str(name).upper()
-            found = by_name.get(key)
+            found = converters.get(key)
             if found is None:
                 raise invalid_parameter(f"field '{name}' not found")
+            convert, type_ = found
+            if item is None:
+                row[key] = type_.initial()
+                continue
             try:  # the field's location is spelled out only for the error (see _again)
-                row[key] = found.type.convert(item, where)
+                row[key] = convert(type_, item, where)
             except RFCError:
-                _again(found.type, item, f"{where}-{key}")
+                _again(type_, item, f"{where}-{key}")
                 raise
         return row
 
@@ -371,6 +381,18 @@ class TableType:
                 _again(row_type, line, f"{where}[{len(rows) + 1}]")
                 raise
         return rows
+
+
+def _converter_of(type_: Elementary | Structure) -> Converter:
+    """What converts a field's value that is not None: its kind's converter, or for a nested
+    structure the structure itself."""
+    if isinstance(type_, Elementary):
+        return _CONVERTERS.get(type_.kind, _unconvertible)
+    return _convert_nested
+
+
+def _convert_nested(type_: Structure, value: Any, where: str) -> Any:
+    return type_.convert(value, where)
 
 
 def _again(type_: Elementary | Structure, value: Any, where: str) -> None:
