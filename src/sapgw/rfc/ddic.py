@@ -11,12 +11,13 @@ CHAR40 lines: pyrfc gives and takes such rows as plain values).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sapgw.rfc import abap_values
-from sapgw.rfc.errors import conversion_failure, invalid_parameter
+from sapgw.rfc.errors import RFCError, conversion_failure, invalid_parameter
 
 # pyrfc's RfcFieldType names, used in function descriptions.
 RFC_TYPE = {
@@ -99,69 +100,96 @@ class Elementary:
         return ""
 
     def convert(self, value: Any, where: str) -> Any:
-        """Validate an incoming value and bring it to its internal form."""
+        """Validate an incoming value and bring it to its internal form (one look-up picks
+        the kind's converter: this runs for every field of every call)."""
         if value is None:
             return self.initial()
-        kind = self.kind
-        if kind in ("CHAR", "CUKY", "UNIT", "CLNT", "STRING"):
-            if not isinstance(value, str):
-                raise conversion_failure(f"{where}: a string is required, received {value!r}")
-            if kind != "STRING" and len(value) > self.length:
-                raise conversion_failure(
-                    f"{where}: value {value!r} is longer than {self.length} characters")
-            return value.rstrip()
-        if kind == "NUMC":
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-                value = str(value)
-            if not isinstance(value, str) or not (value.isdigit() or value == ""):
-                raise conversion_failure(
-                    f"{where}: a numeric string is required, received {value!r}")
-            if len(value) > self.length:
-                raise conversion_failure(
-                    f"{where}: value {value!r} is longer than {self.length} digits")
-            return value.zfill(self.length)
-        if kind == "DATS":
-            return _date(value, where)
-        if kind == "TIMS":
-            return _time(value, where)
-        if kind in ("CURR", "DEC", "QUAN"):
-            return self._decimal(value, where)
-        if kind in abap_values.INT_RANGES:
-            return abap_values.to_int(kind, value, where)
-        if kind == "FLTP":
-            return abap_values.to_float(value, where)
-        if kind in abap_values.DECFLOAT:
-            return abap_values.to_decfloat(kind, value, where)
-        if kind in ("RAW", "XSTRING"):
-            return abap_values.to_bytes(value, where, self.length)
-        if kind == "UTCLONG":
-            return abap_values.to_utclong(value, where)
-        raise conversion_failure(f"{where}: type {kind} cannot be converted")
+        return _CONVERTERS.get(self.kind, _unconvertible)(self, value, where)
 
-    def _decimal(self, value: Any, where: str) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
-            raise conversion_failure(f"{where}: a decimal value is required, received {value!r}")
-        try:
-            number = Decimal(str(value).strip() or "0")
-        except InvalidOperation:
-            raise conversion_failure(
-                f"{where}: a decimal value is required, received {value!r}") from None
-        if not number.is_finite():
-            raise conversion_failure(f"{where}: {value!r} is not a finite number")
-        quantum = Decimal(1).scaleb(-self.decimals)
-        if number != number.quantize(quantum):
-            raise conversion_failure(
-                f"{where}: {value!r} has more than {self.decimals} decimal places")
-        number = number.quantize(quantum)
-        if len(number.as_tuple().digits) > self.length and number != 0:
-            raise conversion_failure(f"{where}: {value!r} has more than {self.length} digits")
-        return number
+
+def _text(type_: Elementary, value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise conversion_failure(f"{where}: a string is required, received {value!r}")
+    if len(value) > type_.length and type_.kind != "STRING":
+        raise conversion_failure(
+            f"{where}: value {value!r} is longer than {type_.length} characters")
+    return value.rstrip()
+
+
+def _numc(type_: Elementary, value: Any, where: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)
+    if not isinstance(value, str) or not (value.isdigit() or value == ""):
+        raise conversion_failure(
+            f"{where}: a numeric string is required, received {value!r}")
+    if len(value) > type_.length:
+        raise conversion_failure(
+            f"{where}: value {value!r} is longer than {type_.length} digits")
+    return value.zfill(type_.length)
+
+
+# 10**-d for the decimals a packed number may have, made once.
+_QUANTA = tuple(Decimal(1).scaleb(-d) for d in range(32))
+
+
+def _decimal(type_: Elementary, value: Any, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
+        raise conversion_failure(f"{where}: a decimal value is required, received {value!r}")
+    try:
+        number = Decimal(str(value).strip() or "0")
+    except InvalidOperation:
+        raise conversion_failure(
+            f"{where}: a decimal value is required, received {value!r}") from None
+    if not number.is_finite():
+        raise conversion_failure(f"{where}: {value!r} is not a finite number")
+    decimals = type_.decimals
+    quantum = _QUANTA[decimals] if decimals < len(_QUANTA) else Decimal(1).scaleb(-decimals)
+    quantized = number.quantize(quantum)
+    if number != quantized:
+        raise conversion_failure(
+            f"{where}: {value!r} has more than {decimals} decimal places")
+    # Digits of a non-zero number with exactly `decimals` places: adjusted() + decimals + 1.
+    if quantized and quantized.adjusted() + decimals + 1 > type_.length:
+        raise conversion_failure(f"{where}: {value!r} has more than {type_.length} digits")
+    return quantized
+
+
+def _unconvertible(type_: Elementary, value: Any, where: str) -> Any:
+    raise conversion_failure(f"{where}: type {type_.kind} cannot be converted")
+
+
+Converter = Callable[[Any, Any, str], Any]  # (type, value not None, where) -> internal value
+_CONVERTERS: dict[str, Converter] = {
+    "CHAR": _text, "CUKY": _text, "UNIT": _text, "CLNT": _text, "STRING": _text,
+    "NUMC": _numc,
+    "DATS": lambda _type, value, where: _date(value, where),
+    "TIMS": lambda _type, value, where: _time(value, where),
+    "CURR": _decimal, "DEC": _decimal, "QUAN": _decimal,
+    **{kind: (lambda type_, value, where: abap_values.to_int(type_.kind, value, where))
+       for kind in abap_values.INT_RANGES},
+    "FLTP": lambda _type, value, where: abap_values.to_float(value, where),
+    **{kind: (lambda type_, value, where: abap_values.to_decfloat(type_.kind, value, where))
+       for kind in abap_values.DECFLOAT},
+    "RAW": lambda type_, value, where: abap_values.to_bytes(value, where, type_.length),
+    "XSTRING": lambda type_, value, where: abap_values.to_bytes(value, where, type_.length),
+    "UTCLONG": lambda _type, value, where: abap_values.to_utclong(value, where),
+}
+
+
+# Dates given as text that were valid, by that text: a call's dates repeat across calls,
+# and proving a text a calendar date takes three int() and a date(). Bounded: cleared when full.
+_VALID_DATES: dict[str, str] = {}
+_VALID_DATES_MAX = 4096
 
 
 def _date(value: Any, where: str) -> str:
-    if isinstance(value, dt.date):
+    if isinstance(value, str):
+        known = _VALID_DATES.get(value)
+        if known is not None:
+            return known
+    elif isinstance(value, dt.date):
         return value.strftime("%Y%m%d")
-    if not isinstance(value, str):
+    else:
         raise conversion_failure(f"{where}: a date is required, received {value!r}")
     text = value.strip()
     if text in ("", "00000000", "0000-00-00"):
@@ -175,6 +203,9 @@ def _date(value: Any, where: str) -> str:
     except ValueError:
         raise conversion_failure(
             f"{where}: {value!r} is not a valid date (YYYYMMDD or YYYY-MM-DD)") from None
+    if len(_VALID_DATES) >= _VALID_DATES_MAX:
+        _VALID_DATES.clear()
+    _VALID_DATES[value] = text
     return text
 
 
@@ -244,9 +275,14 @@ class Structure:
     fields: tuple[Field, ...]
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
     _initial: dict[str, Any] = field(init=False, repr=False, compare=False)
+    _converters: dict[str, tuple[Converter, Elementary | Structure]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {f.name: f for f in self.fields})
+        # Each field's converter picked once, so a row's fields skip `Elementary.convert`.
+        object.__setattr__(self, "_converters", {f.name: (_converter_of(f.type), f.type)
+                                                 for f in self.fields})
         # Initial values are immutable (str, int, Decimal) except nested structures.
         object.__setattr__(self, "_initial", {f.name: f.type.initial() for f in self.fields})
 
@@ -278,12 +314,22 @@ class Structure:
             raise conversion_failure(
                 f"{where}: a dictionary is required for structure {self.name}, "
                 f"received {type(value).__name__}")
-        row = self.initial()
+        row = dict(self._initial)
+        converters = self._converters
         for name, item in value.items():
             key = str(name).upper()
-            if key not in self._by_name:
+            found = converters.get(key)
+            if found is None:
                 raise invalid_parameter(f"field '{name}' not found")
-            row[key] = self._by_name[key].type.convert(item, f"{where}-{key}")
+            convert, type_ = found
+            if item is None:
+                row[key] = type_.initial()
+                continue
+            try:  # the field's location is spelled out only for the error (see _again)
+                row[key] = convert(type_, item, where)
+            except RFCError:
+                _again(type_, item, f"{where}-{key}")
+                raise
         return row
 
 
@@ -325,10 +371,35 @@ class TableType:
         if not isinstance(value, list):
             raise conversion_failure(
                 f"{where}: a list is required for table parameter, received {type(value).__name__}")
-        if isinstance(self.row, Elementary):
-            return [self.row.convert(_line(item), f"{where}[{i + 1}]")
-                    for i, item in enumerate(value)]
-        return [self.row.convert(item, f"{where}[{i + 1}]") for i, item in enumerate(value)]
+        row_type, elementary = self.row, isinstance(self.row, Elementary)
+        rows = []
+        for item in value:
+            line = _line(item) if elementary else item
+            try:  # the row's location is spelled out only for the error (see _again)
+                rows.append(row_type.convert(line, where))
+            except RFCError:
+                _again(row_type, line, f"{where}[{len(rows) + 1}]")
+                raise
+        return rows
+
+
+def _converter_of(type_: Elementary | Structure) -> Converter:
+    """What converts a field's value that is not None: its kind's converter, or for a nested
+    structure the structure itself."""
+    if isinstance(type_, Elementary):
+        return _CONVERTERS.get(type_.kind, _unconvertible)
+    return _convert_nested
+
+
+def _convert_nested(type_: Structure, value: Any, where: str) -> Any:
+    return type_.convert(value, where)
+
+
+def _again(type_: Elementary | Structure, value: Any, where: str) -> None:
+    """Convert a value that just failed once more, now with its full location: conversion
+    is a pure function of the value, so it raises the same error, naming the field. Building
+    "DOCUMENTHEADER-COMP_CODE" for every field of every call cost more than converting it."""
+    type_.convert(value, where)
 
 
 def _line(item: Any) -> Any:

@@ -29,6 +29,8 @@ ALL_ACCOUNT_TYPES = "+"
 ACTUAL = "0"  # T001B-RRCTY
 _COMPANY_CODES = View(T001, TKA02)
 _GL_ACCOUNTS = View(T001, SKB1, SKA1)
+_FISCAL_PERIODS = View(T009, T009B)
+_OPEN_PERIODS = View(T001, T001B)
 
 
 class CompanyCode(NamedTuple):
@@ -127,16 +129,21 @@ def fiscal_period(ctx: CallContext, periv: str, date: str) -> tuple[int, int]:
 
     A calendar-year variant (T009-XKALE) or an unknown one: the date's year and month.
     Otherwise the year-independent periods of T009B (BDATJ 0000): the first row whose
-    month/day is not before the date, its year shift RELJR applied.
+    month/day is not before the date, its year shift RELJR applied. Worked out once per
+    variant and date while the buffer holds the same T009/T009B.
     """
-    year, month, day = int(date[:4]), int(date[4:6]), int(date[6:8])
-    variant = ctx.buffered(T009).get(periv)
-    if variant is None or variant.XKALE == "X":
+    def build(t009: Rows, t009b: Rows) -> tuple[int, int]:
+        year, month, day = int(date[:4]), int(date[4:6]), int(date[6:8])
+        variant = t009.get((periv,))
+        if variant is None or variant.XKALE == "X":
+            return year, month
+        for row in t009b.values():  # key order, as a buffered read by PERIV, BDATJ gives
+            if (row.PERIV == periv and row.BDATJ == "0000"
+                    and (int(row.BUMON), int(row.BUTAG)) >= (month, day)):
+                return year + int(row.RELJR or 0), int(row.POPER)
         return year, month
-    for row in ctx.buffered(T009B).where(PERIV=periv, BDATJ="0000"):
-        if (int(row.BUMON), int(row.BUTAG)) >= (month, day):
-            return year + int(row.RELJR or 0), int(row.POPER)
-    return year, month
+
+    return _FISCAL_PERIODS.get(ctx, (periv, date), build)  # type: ignore[no-any-return]
 
 
 def last_period(ctx: CallContext, periv: str) -> int:
@@ -148,19 +155,25 @@ def last_period(ctx: CallContext, periv: str) -> int:
 def posting_period_open(ctx: CallContext, bukrs: str, year: int, period: int,
                         account_type: str = ALL_ACCOUNT_TYPES, account: str = "") -> bool:
     """OB52: the period is open in the '+' row of the company code's variant and, when the
-    variant has a row for `account_type` covering `account`, in that row too."""
-    company = ctx.buffered(T001).get(bukrs)
-    if company is None:
-        return False
-    periods = ctx.buffered(T001B)
-    general = periods.get(ACTUAL, company.OPVAR, ALL_ACCOUNT_TYPES, "")
-    if general is None or not _open_periods(general).is_open(year, period):
-        return False
-    if account_type == ALL_ACCOUNT_TYPES:
-        return True
-    return all(_open_periods(row).is_open(year, period)
-               for row in periods.where(RRCTY=ACTUAL, BUKRS=company.OPVAR, MKOAR=account_type)
-               if row.VKONT <= account <= (row.BKONT or account))
+    variant has a row for `account_type` covering `account`, in that row too. Answered once
+    per question while the buffer holds the same T001/T001B (OB52 changes drop T001B)."""
+    def build(t001: Rows, t001b: Rows) -> bool:
+        company = t001.get((bukrs,))
+        if company is None:
+            return False
+        general = t001b.get((ACTUAL, company.OPVAR, ALL_ACCOUNT_TYPES, ""))
+        if general is None or not _open_periods(general).is_open(year, period):
+            return False
+        if account_type == ALL_ACCOUNT_TYPES:
+            return True
+        return all(_open_periods(row).is_open(year, period)
+                   for row in t001b.values()  # key order, as a buffered read by a prefix
+                   if row.RRCTY == ACTUAL and row.BUKRS == company.OPVAR
+                   and row.MKOAR == account_type
+                   and row.VKONT <= account <= (row.BKONT or account))
+
+    return _OPEN_PERIODS.get(  # type: ignore[no-any-return]
+        ctx, (bukrs, year, period, account_type, account), build)
 
 
 _PARSED: dict[Any, OpenPeriods] = {}

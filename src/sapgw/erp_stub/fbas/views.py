@@ -2,11 +2,12 @@
 
 The posting path asks for the same company code and G/L accounts thousands of times a
 second; building their records from the buffered rows each time cost more than the rest of
-the look-up. A view keeps the records it built together with the identity of the row
-dictionaries they came from; when the buffer drops and reloads one of those tables (a DDLOG
-change, another ERP system in the same process), the identities differ and the view starts
-again empty. The state is swapped in one assignment, so threads never see records of other
-rows.
+the look-up. A view keeps the records it built together with the buffer and the buffer's
+generation they came from; when the buffer loads or drops a table (a DDLOG change), or
+another ERP system's buffer asks (several systems in one process), the view starts again
+empty. The generation is read before the rows, so a change while the view is built makes
+the next call build again. The state is swapped in one assignment, so threads never see
+records of other rows.
 """
 
 from __future__ import annotations
@@ -22,28 +23,26 @@ Rows = Mapping[tuple[Any, ...], Any]
 class View:
     def __init__(self, *models: Any) -> None:
         self.models = models
-        self._state: tuple[tuple[Rows, ...], dict[Any, Any]] = ((), {})
+        # (buffer, its generation, the models' rows, the records built from them)
+        self._state: tuple[Any, int, tuple[Rows, ...], dict[Any, Any]] = (None, -1, (), {})
 
     def get(self, ctx: CallContext, key: Any, build: Callable[..., Any]) -> Any:
         """The record for `key`, built once by `build(*rows of the models)`.
 
-        The hot path asks the buffer directly for each table's loaded rows (a dictionary
-        look-up per model, as the posting path calls this per line); only a table not yet
-        loaded goes through `ctx.buffered`, which reads it."""
-        loaded = ctx.system.buffer.loaded
-        known, records = self._state
-        if known:
-            for model, rows in zip(self.models, known, strict=True):
-                if loaded(model) is not rows:
-                    break
-            else:
-                try:
-                    return records[key]
-                except KeyError:
-                    record = records[key] = build(*known)
-                    return record
+        The hot path compares the buffer and its generation (the posting path calls this
+        several times per document); only after a change are the tables read again
+        (`ctx.buffered`, which loads a table not yet held)."""
+        buffer = ctx.system.buffer
+        held, generation, sources, records = self._state
+        if held is buffer and generation == buffer.generation:
+            try:
+                return records[key]
+            except KeyError:
+                record = records[key] = build(*sources)
+                return record
+        generation = buffer.generation
         sources = tuple(ctx.buffered(model).rows() for model in self.models)
         records = {}
-        self._state = (sources, records)
+        self._state = (buffer, generation, sources, records)
         record = records[key] = build(*sources)
         return record

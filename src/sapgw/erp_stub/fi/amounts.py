@@ -28,6 +28,7 @@ def apply_amounts(ctx: CallContext, doc: Document, rows: list[dict[str, Any]],
         messages.error("RW", "003", parameter=CURRENCYAMOUNT)
         return
     lines = {line.itemno: line for line in doc.lines}
+    decimals: dict[str, int | None] = {}  # TCURC/TCURX read once per currency, not per row
     local: dict[str, tuple[Decimal, int]] = {}
     seen: set[tuple[str, str]] = set()
     for row_no, row in enumerate(rows, start=1):
@@ -44,7 +45,7 @@ def apply_amounts(ctx: CallContext, doc: Document, rows: list[dict[str, Any]],
         if line is None:
             messages.error("RW", "616", itemno, **where, field="ITEMNO_ACC")
             continue
-        amount = _amount(ctx, row, where, messages)
+        amount = _amount(ctx, row, where, messages, decimals)
         if amount is None:
             continue
         currency = row["CURRENCY"] or row["CURRENCY_ISO"]
@@ -62,14 +63,18 @@ def apply_amounts(ctx: CallContext, doc: Document, rows: list[dict[str, Any]],
     _balance(doc, local, messages)
 
 
-def _amount(ctx: CallContext, row: dict[str, Any], where: dict[str, Any], messages: Messages
-            ) -> Decimal | None:
-    """The row's amount rounded at its currency, or None after reporting why not."""
+def _amount(ctx: CallContext, row: dict[str, Any], where: dict[str, Any], messages: Messages,
+            known: dict[str, int | None]) -> Decimal | None:
+    """The row's amount rounded at its currency, or None after reporting why not; `known`
+    holds the decimals of the currencies the document named so far."""
     currency = row["CURRENCY"] or row["CURRENCY_ISO"]
     if not currency:
         messages.required("CURRENCY", CURRENCYAMOUNT, where["row"])
         return None
-    decimals = currency_decimals(ctx, currency)
+    if currency in known:
+        decimals = known[currency]
+    else:
+        decimals = known[currency] = currency_decimals(ctx, currency)
     if decimals is None:
         messages.error("RW", "903", currency, **where, field="CURRENCY")
         return None

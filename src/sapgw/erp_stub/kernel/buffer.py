@@ -69,6 +69,9 @@ class TableBuffer:
         self._indexes: dict[tuple[str, tuple[str, ...]], tuple[Any, dict[Any, list[Any]]]] = {}
         self._seen: int | None = None
         self._lock = threading.Lock()
+        # Counts every change of what the buffer holds (a table loaded or dropped): one
+        # number for a reader of several tables to see that none of them changed.
+        self.generation = 0
         # Called when a $SYNC row is seen: what else the process holds from the database
         # (the number-range buffer, lookup caches) goes too.
         self.on_sync: list[Callable[[], None]] = []
@@ -88,11 +91,14 @@ class TableBuffer:
             changed = conn.execute(select(_DDLOG.c.TABNAME).where(
                 _DDLOG.c.SEQNO > self._seen)).scalars().all()
         with self._lock:
+            held = len(self._tables)
             if changed is None or SYNC in changed:
                 self._tables.clear()
             else:
                 for name in changed:
                     self._tables.pop(name, None)
+            if len(self._tables) != held:
+                self.generation += 1
             self._seen = newest
         if changed is not None and SYNC in changed:
             for drop in self.on_sync:
@@ -102,6 +108,7 @@ class TableBuffer:
         with self._lock:
             self._tables.clear()
             self._seen = None
+            self.generation += 1
 
     def index(self, name: str, rows: dict[tuple[Any, ...], Row[Any]],
               fields: tuple[str, ...]) -> dict[tuple[Any, ...], list[Row[Any]]]:
@@ -122,6 +129,7 @@ class TableBuffer:
         name = getattr(model, "__tablename__", None)  # a model class; else a Table
         return self._tables.get(name if name is not None else model.name)
 
+
     def rows(self, conn: Connection, model: Any) -> dict[tuple[Any, ...], Row[Any]]:
         table = table_of(model)
         loaded = self._tables.get(table.name)
@@ -131,6 +139,7 @@ class TableBuffer:
             loaded = {tuple(getattr(row, key) for key in keys): row for row in result}
             with self._lock:
                 self._tables[table.name] = loaded
+                self.generation += 1
         return loaded
 
 

@@ -3,7 +3,8 @@
 `Destinations.connect` wraps every connection it opens in one (a record destination: the
 connection it records, so the cassette writes the injected outcome down, marked), so calls
 to the ERP from flows and queues (SMQ1), inbound RFC units (SMQ2), JSON RFC, SOAP and the
-pyrfc client all see the rules. Without active rules a call costs one small query.
+pyrfc client all see the rules. Without active rules a call costs a look at the rule
+list (read at most every REFRESH_SECONDS) and runs at once.
 
 Units keep the wrapped connection's batching (one transaction per batch) while no rule is
 active; with rules active they go one by one, each under the rules.

@@ -113,6 +113,10 @@ class Injector:
     # -- a synchronous call ------------------------------------------------------------------
     def call(self, site: Site, function: str, params: dict[str, Any],
              run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Run the call as the rules say. Without an active rule nothing can fire, here or in
+        a layer below, so the call runs at once: no key, no judged-call marker."""
+        if not self.faults.active():
+            return run()
         key = f"call {function.upper()}"
         keys, tid, queue = _judged.get()
         if key in keys:

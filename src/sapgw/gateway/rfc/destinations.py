@@ -80,6 +80,9 @@ class Destinations:
         if dest.type != "local":
             raise CommunicationError(f"destination {name} is of type {dest.type}, not local",
                                      1, "RFC_COMMUNICATION_FAILURE")
+        system = self._systems.get(dest.system)  # every connection asks: no lock once made
+        if system is not None:
+            return system
         with self._lock:
             system = self._systems.get(dest.system)
             if system is None:
