@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from sapgw.rfc import abap_values
@@ -130,6 +130,9 @@ def _numc(type_: Elementary, value: Any, where: str) -> str:
 
 # 10**-d for the decimals a packed number may have, made once.
 _QUANTA = tuple(Decimal(1).scaleb(-d) for d in range(32))
+# Packed numbers hold up to 31 digits, more than the default context's 28: quantize in one
+# wide enough that a too long value reaches the length check instead of InvalidOperation.
+_WIDE = Context(prec=80)
 
 
 def _decimal(type_: Elementary, value: Any, where: str) -> Decimal:
@@ -144,7 +147,7 @@ def _decimal(type_: Elementary, value: Any, where: str) -> Decimal:
         raise conversion_failure(f"{where}: {value!r} is not a finite number")
     decimals = type_.decimals
     quantum = _QUANTA[decimals] if decimals < len(_QUANTA) else Decimal(1).scaleb(-decimals)
-    quantized = number.quantize(quantum)
+    quantized = number.quantize(quantum, context=_WIDE)
     if number != quantized:
         raise conversion_failure(
             f"{where}: {value!r} has more than {decimals} decimal places")
