@@ -45,6 +45,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import socket
 import statistics
 import subprocess
@@ -417,9 +418,12 @@ def in_process(n: int, profile: str | None) -> None:
 
     cases = {"ping server": http_ping, "call server": http_call, "unit server": http_unit,
              "call floor": floor_call, "unit floor": floor_unit}
-    figures = {f"{name} ms": loop.run_until_complete(timed(name, case))
-               for name, case in cases.items()}
-    gateway.close()
+    try:
+        figures = {f"{name} ms": loop.run_until_complete(timed(name, case))
+                   for name, case in cases.items()}
+    finally:
+        gateway.close()
+        shutil.rmtree(directory, ignore_errors=True)
     print(json.dumps(figures))
 
 

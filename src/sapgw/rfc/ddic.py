@@ -147,7 +147,11 @@ def _decimal(type_: Elementary, value: Any, where: str) -> Decimal:
         raise conversion_failure(f"{where}: {value!r} is not a finite number")
     decimals = type_.decimals
     quantum = _QUANTA[decimals] if decimals < len(_QUANTA) else Decimal(1).scaleb(-decimals)
-    quantized = number.quantize(quantum, context=_WIDE)
+    try:
+        quantized = number.quantize(quantum, context=_WIDE)
+    except InvalidOperation:  # more digits than even the wide context holds
+        raise conversion_failure(
+            f"{where}: {value!r} has more than {type_.length} digits") from None
     if number != quantized:
         raise conversion_failure(
             f"{where}: {value!r} has more than {decimals} decimal places")

@@ -130,7 +130,8 @@ def fiscal_period(ctx: CallContext, periv: str, date: str) -> tuple[int, int]:
     A calendar-year variant (T009-XKALE) or an unknown one: the date's year and month.
     Otherwise the year-independent periods of T009B (BDATJ 0000): the first row whose
     month/day is not before the date, its year shift RELJR applied. Worked out once per
-    variant and date while the buffer holds the same T009/T009B.
+    variant and date until the buffer next loads or drops a table (its generation; a change
+    of T009/T009B drops them).
     """
     def build(t009: Rows, t009b: Rows) -> tuple[int, int]:
         year, month, day = int(date[:4]), int(date[4:6]), int(date[6:8])
@@ -156,7 +157,7 @@ def posting_period_open(ctx: CallContext, bukrs: str, year: int, period: int,
                         account_type: str = ALL_ACCOUNT_TYPES, account: str = "") -> bool:
     """OB52: the period is open in the '+' row of the company code's variant and, when the
     variant has a row for `account_type` covering `account`, in that row too. Answered once
-    per question while the buffer holds the same T001/T001B (OB52 changes drop T001B)."""
+    per question until the buffer next loads or drops a table (OB52 changes drop T001B)."""
     def build(t001: Rows, t001b: Rows) -> bool:
         company = t001.get((bukrs,))
         if company is None:

@@ -113,8 +113,9 @@ class Injector:
     # -- a synchronous call ------------------------------------------------------------------
     def call(self, site: Site, function: str, params: dict[str, Any],
              run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """Run the call as the rules say. Without an active rule nothing can fire, here or in
-        a layer below, so the call runs at once: no key, no judged-call marker."""
+        """Run the call as the rules say. Without an active rule nothing can fire here, so the
+        call runs at once: no key, no judged-call marker (a layer below that sees a rule
+        arrive in between judges the call itself, once)."""
         if not self.faults.active():
             return run()
         key = f"call {function.upper()}"

@@ -105,7 +105,8 @@ class _Layout:
     widths: dict[str, int]
 
 
-# (IDOCTYP, segment name as sent) -> layout; only names that exist are kept, so a partner's
+# (IDOCTYP, segment type name) -> layout. Keyed by the segment's own name, not the name as
+# sent (a definition name with any release digits finds its segment too), so a partner's
 # made-up names cannot grow it.
 _LAYOUTS: dict[tuple[str, str], _Layout] = {}
 
@@ -113,13 +114,14 @@ _LAYOUTS: dict[tuple[str, str], _Layout] = {}
 def _layout(definition: IdocType, segnam: str) -> _Layout | None:
     """The layout of a segment name (type or definition name), looked up once per name: the
     check runs for every IDoc, and `IdocType.segment`/`SegmentDef.field` scan lists."""
-    key = (definition.idoctyp, segnam)
-    layout = _LAYOUTS.get(key)
+    layout = _LAYOUTS.get((definition.idoctyp, segnam))
     if layout is None:
         segment = definition.segment(segnam)
         if segment is None:
             return None
-        layout = _LAYOUTS[key] = _Layout(segment, {f.name: f.length for f in segment.fields})
+        key = (definition.idoctyp, segment.name)
+        layout = _LAYOUTS.get(key) or _Layout(segment, {f.name: f.length for f in segment.fields})
+        _LAYOUTS[key] = layout
     return layout
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sapgw.gateway.idoc.model import IdocFormatError, build
 from sapgw.gateway.idoc.xml_format import write_idoc_xml
 from sapgw.idoc_schemas import idoc_type
-from sapgw.rfc.message_line import row_line
+from sapgw.rfc.message_line import ERROR_TYPES, row_line
 
 # EDI_DC40 of an IDoc a partner system sends to the ERP (the demo partner profiles of WE20);
 # a step's `control` overrides any of these.
@@ -89,7 +89,7 @@ def _rfc(value: Any, options: dict[str, Any], _base: Path, driver: Any,
          saved: dict[str, Any]) -> str:
     with driver.connect() as erp:
         result = erp.call(value, **options.get("params", {}))
-        errors = [m for m in _returns(result) if m.get("TYPE") in ("E", "A")]
+        errors = [m for m in _returns(result) if m.get("TYPE") in ERROR_TYPES]
         if errors and not options.get("allow_error"):
             if options.get("commit"):
                 erp.call("BAPI_TRANSACTION_ROLLBACK")
