@@ -13,7 +13,8 @@ from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Luw
 from sapgw.erp_stub.kernel.system import LocalConnection
 from sapgw.erp_stub.settlement import api as settlement
-from sapgw.erp_stub.settlement import ra_settled
+from sapgw.erp_stub.settlement import ra_settled, reversal
+from sapgw.erp_stub.settlement.tables import ZAUA_RA
 from tests.erp_stub.periods import close_period
 from tests.erp_stub.ra_support import (
     PART,
@@ -266,3 +267,29 @@ def test_cosbd_keeps_what_was_taken_under_the_version_it_was_read_from(erp: ErpS
     reader = CallContext(erp, Luw())
     assert ra_settled.settled(reader, "OR000000999901", "001", 2026, 11) == taken
     assert ra_settled.settled(reader, "OR000000999901", "000", 2026, 11) == {}
+    assert ra_settled.taken_by(reader, "0000000901") == ("001", taken)
+    # its reversal takes it back under 001, though today's customizing would choose 000
+    reversing = CallContext(erp, Luw())
+    original = {"BELNR": "0000000901", "KOKRS": "1000", "OBJNR": "OR000000999901",
+                "GJAHR": "2026", "PERIO": "011", "BUDAT": "20261130"}
+    reversal._register(reversing, {"WAERS": "EUR"}, original, [], belnr="0000000902",
+                       co_belnr="", awkey="", pa_belnr="", usnam="TESTER")
+    reversing.commit()
+    after = CallContext(erp, Luw())
+    assert ra_settled.settled(after, "OR000000999901", "001", 2026, 11) == {}
+    assert ra_settled.settled(after, "OR000000999901", "000", 2026, 11) == {}
+    assert ra_settled.taken_by(after, "0000000902") == (
+        "001", {("51", "0000935000"): D("-255.00")})
+
+
+def test_a_zaua_ra_row_from_before_its_version_column_counts_as_000(erp: ErpSystem) -> None:
+    """Databases created before ZAUA_RA-VERSN get the column blank (char's default) on
+    upgrade; settlement kept COSBD under 000 only then, so that is what a reversal of such a
+    document must take back from."""
+    erp.sync_buffer()
+    ctx = CallContext(erp, Luw())
+    ctx.insert(ZAUA_RA, {"BELNR": "0000000903", "ABKAT": "51", "KSTAR": "0000935000",
+                         "VERSN": "", "WKGBTR": D("10.00"), "WAERS": "EUR"})
+    ctx.commit()
+    assert ra_settled.taken_by(CallContext(erp, Luw()), "0000000903") == (
+        "000", {("51", "0000935000"): D("10.00")})

@@ -38,21 +38,29 @@ def settled(ctx: CallContext, objnr: str, versn: str, gjahr: int, period: int) -
     return ra.cumulative(ctx, objnr, versn, gjahr, period, table=_COSBD)
 
 
-def taken_by(ctx: CallContext, belnr: str) -> Changes:
-    """What one settlement document added to COSBD (its ZAUA_RA rows)."""
+def taken_by(ctx: CallContext, belnr: str) -> tuple[str, Changes]:
+    """What one settlement document added to COSBD (its ZAUA_RA rows) and the RA version it
+    added it under ("" when it added nothing). A blank ZAUA_RA-VERSN is a row written before
+    the column existed, when settlement kept COSBD under 000 only."""
     with ctx.read() as conn:
-        return {(row["ABKAT"], row["KSTAR"]): row["WKGBTR"] for row in conn.execute(
-            select(_ZAUA_RA).where(_ZAUA_RA.c.BELNR == belnr)).mappings()}
+        rows = list(conn.execute(
+            select(_ZAUA_RA).where(_ZAUA_RA.c.BELNR == belnr)).mappings())
+    versions = {row["VERSN"] or VERSION for row in rows}
+    if len(versions) > 1:
+        raise ValueError(f"settlement document {belnr} took RA data under several versions: "
+                         f"{sorted(versions)}")
+    changes = {(row["ABKAT"], row["KSTAR"]): row["WKGBTR"] for row in rows}
+    return (versions.pop() if versions else ""), changes
 
 
 def register_taken(ctx: CallContext, *, belnr: str, objnr: str, versn: str, year: str,
                    period: int, currency: str, changes: Changes) -> None:
     """Register in the caller's LUW: the changes added to COSBD's period (update task) and
-    the document's ZAUA_RA rows. A reversal passes the reversed document's at the
-    opposite sign."""
+    the document's ZAUA_RA rows with the version. A reversal passes the reversed document's
+    changes at the opposite sign under the version `taken_by` gave for it."""
     ctx.task(_add_to_cosbd(objnr, versn, year, period, currency, changes))
-    ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "WKGBTR": value,
-                          "WAERS": currency}
+    ctx.insert(ZAUA_RA, [{"BELNR": belnr, "ABKAT": abkat, "KSTAR": kstar, "VERSN": versn,
+                          "WKGBTR": value, "WAERS": currency}
                          for (abkat, kstar), value in sorted(changes.items())])
 
 

@@ -10,7 +10,8 @@ at the opposite sign, posted on the reversed document's posting date:
 - the CO document: the order's credit and a cost center's debit back (VRGNG KOAO);
 - the CO-PA line item of a profitability segment: the same segment and PA transfer
   structure at the opposite sign (record type C);
-- COSBD: the RA data the reversed document settled (ZAUA_RA) taken back, so the next
+- COSBD: the RA data the reversed document settled (ZAUA_RA) taken back under the RA
+  version it was settled from (ZAUA_RA-VERSN, not today's customizing), so the next
   settlement sends the same values again. Without RA the delta comes from AUAA, which the
   reversal's mirrored segments bring back to what was settled before.
 Everything is checked before anything is registered (the FI document first, CO-PA refuses
@@ -153,11 +154,10 @@ def _register(ctx: CallContext, order: dict[str, Any], original: dict[str, Any],
         ctx.insert(AUAA, [{**segment, "BELNR": belnr, "WKGBTR": -segment["WKGBTR"]}
                           for segment in segments])
     ctx.update(AUAK, {"BELNR": original["BELNR"]}, {"STOKZ": "X", "STBEL": belnr})
-    taken = ra_settled.taken_by(ctx, original["BELNR"])
+    versn, taken = ra_settled.taken_by(ctx, original["BELNR"])
     if taken:
         ra_settled.register_taken(
-            ctx, belnr=belnr, objnr=original["OBJNR"],
-            versn=ra_settled.version(ctx, original["KOKRS"]), year=original["GJAHR"],
+            ctx, belnr=belnr, objnr=original["OBJNR"], versn=versn, year=original["GJAHR"],
             period=int(original["PERIO"]), currency=order["WAERS"],
             changes={key: -value for key, value in taken.items()})
 

@@ -149,11 +149,14 @@ class AUAA(ErpTable, table=True):
 
 class ZAUA_RA(ErpTable, table=True):
     """RA data a settlement document added to COSBD (ours): per RA category and RA cost
-    element the settled change, so a reversal takes exactly that back."""
+    element the settled change and the RA version it was read under, so a reversal takes
+    exactly that back from that version, whatever the customizing says by then."""
 
     __tablename__ = "ZAUA_RA"
     BELNR: str = char(10, key=True)
     ABKAT: str = numc(2, key=True)
     KSTAR: str = char(10, key=True)
+    VERSN: str = char(3)                 # RA version of COSB/COSBD; blank: a row from before
+                                         # the column (then only 000 was settled): 000
     WKGBTR: Decimal = curr(23, 2)
     WAERS: str = cuky()
