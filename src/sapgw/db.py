@@ -165,7 +165,7 @@ class Database:
             kept = self._kept.pop() if self._kept else None
             generation = self._generation
         if kept is None:
-            conn = self.engine.connect()
+            conn = self.engine.connect().execution_options(**{_KEPT_OPTION: True})
             kept = _Kept(conn, conn.connection.driver_connection,  # type: ignore[arg-type]
                          conn.get_execution_options())
         conn, driver = kept.conn, kept.driver
@@ -221,16 +221,34 @@ class Database:
         (`fetch`); a pooled connection with its BEGIN and COMMIT cost ten times SQLite's
         read (issue 15). Elsewhere it is a read transaction of its own.
         """
-        if not self.is_sqlite or self.single_connection or "?" in self._path:
+        if not self._peekable:
             with self.read() as conn:
                 return list(conn.execute(statement, params or {}))
         sql, names = _driver_sql(statement, self.engine.dialect)
         values = [params[name] for name in names] if params else ()
         with self._peek_lock:
-            if self._peeker is None:
-                self._peeker = sqlite3.connect(self._path, timeout=30, isolation_level=None,
-                                               check_same_thread=False)
-            return self._peeker.execute(sql, values).fetchall()
+            return self._peek_connection().execute(sql, values).fetchall()
+
+    def data_version(self) -> int | None:
+        """SQLite's change counter of the file (`PRAGMA data_version`) on the peek connection,
+        which never writes: it moves at every commit of any other connection or process.
+        None where it is not tracked (PostgreSQL, in memory, a URL with options)."""
+        if not self._peekable:
+            return None
+        with self._peek_lock:
+            return int(self._peek_connection().execute("PRAGMA data_version").fetchone()[0])
+
+    @property
+    def _peekable(self) -> bool:
+        return self.is_sqlite and not self.single_connection and "?" not in self._path
+
+    def _peek_connection(self) -> sqlite3.Connection:
+        """The driver connection `peek` and `data_version` read on (under `_peek_lock`),
+        in autocommit; `dispose` closes it."""
+        if self._peeker is None:
+            self._peeker = sqlite3.connect(self._path, timeout=30, isolation_level=None,
+                                           check_same_thread=False)
+        return self._peeker
 
     @contextmanager
     def serialized(self, name: str) -> Iterator[None]:
@@ -416,6 +434,7 @@ def _rollback(kept: _Kept) -> None:
 # Connections a SQLite file's Database keeps idle for its transactions (`_transaction`), and
 # the pool's overflow beside them (SQLAlchemy's default: 5 + 10 for a QueuePool).
 _KEPT_IDLE = 5
+_KEPT_OPTION = "sapgw_kept"  # execution option marking them (the begin listener reads it)
 _POOL_OVERFLOW = 10
 
 # SQLite file -> the lock this process's writers of it queue on; reentrant, so a nested
@@ -467,13 +486,14 @@ def _sqlite_setup(engine: Engine, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        driver = conn.connection.driver_connection
-        if driver.in_transaction:  # type: ignore[union-attr]  # begun by `_transaction`
-            return
+        driver: Any = conn.connection.driver_connection
+        if driver.in_transaction and conn.get_execution_options().get(_KEPT_OPTION):
+            return  # `_transaction` began it on its kept connection; nowhere else is this
+            # skipped (an in-memory database's one connection still refuses a nested BEGIN)
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         # Straight to the driver: this runs for every transaction, and SQLAlchemy's
         # statement machinery would double the cost of a short one.
-        driver.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+        driver.execute(f"BEGIN {mode}")
 
 
 @dataclass(frozen=True)

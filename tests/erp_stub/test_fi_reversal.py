@@ -1,11 +1,13 @@
 """Reversal with DOCUMENTHEADER-OBJ_KEY_R, and posting inside a tRFC unit (exactly once)."""
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sapgw.erp_stub import ErpSystem
+from sapgw.clock import Clock
+from sapgw.erp_stub import ErpSystem, create_system
 from sapgw.erp_stub.co.tables import COEP
 from sapgw.erp_stub.fi import documents
 from sapgw.erp_stub.fi.tables import BKPF, BSEG
@@ -129,3 +131,16 @@ def test_trfc_unit_with_an_error_writes_nothing_and_may_run_again(erp: ErpSystem
 
     assert erp.execute_unit(tid, [good]) is True
     assert len(rows(erp, BKPF)) == 1
+
+
+def test_a_tid_sent_twice_in_one_batch_runs_once(tmp_path: Path, clock: Clock) -> None:
+    """A client that resends a unit while its first copy still waits for the group commit
+    puts one TID twice in a batch: executed once, both copies answered as done."""
+    erp = create_system(f"sqlite:///{tmp_path / 'erp.db'}", clock=clock)
+    try:
+        tid = new_tid()
+        unit = (tid, [RfcCall("BAPI_ACC_DOCUMENT_POST", expense())], None)
+        assert erp.execute_units([unit, unit]) == (2, None)
+        assert len(rows(erp, BKPF)) == 1
+    finally:
+        erp.db.dispose()

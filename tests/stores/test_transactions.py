@@ -129,3 +129,16 @@ def _check_own_rows(conn: Connection, base: int, number: int) -> None:
                          ).scalars().all()
     if sorted(found) != list(range(base, base + number + 1)):
         raise AssertionError(f"thread {base}: {sorted(found)}")
+
+
+def test_in_memory_a_nested_transaction_is_refused_not_merged():
+    """The one connection of an in-memory database refuses a BEGIN inside its transaction, as
+    before kept connections existed: a read inside a write must not commit the write."""
+    db = Database("sqlite://")
+    db.create_all(metadata)
+    with pytest.raises(Exception, match="within a transaction"), db.write() as conn:
+        conn.execute(ROWS.insert(), [{"id": 1}])
+        with db.read() as inner:
+            inner.execute(select(ROWS.c.id)).all()
+    assert ids(db) == []
+    db.dispose()

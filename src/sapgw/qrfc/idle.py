@@ -8,18 +8,17 @@ lock, three threads twice a second, in a server that has nothing to do (issue 15
 
 A claim can only find something that an empty one did not if a transaction was committed
 since, or if time passed a queue's retry time or lease end. So after an empty claim on a
-SQLite file the store remembers the database's `PRAGMA data_version` (read, on a connection
-of its own that never writes, before that claim's transaction began) and the earliest retry
-time or lease end among the direction's queues; the next claim is skipped while the version
-is the same and that time has not come. Any commit of any connection or process changes the
-version, so the skip is exact: it answers what the claim would have answered. PostgreSQL and
-in-memory databases always claim (their wake-ups are LISTEN/NOTIFY and in-process events).
+SQLite file the store remembers the database's `PRAGMA data_version` (read on the
+Database's peek connection, which never writes, before that claim's transaction began) and
+the earliest retry time or lease end among the direction's queues; the next claim is skipped
+while the version is the same and that time has not come. Any commit of any connection or
+process changes the version, so the skip is exact: it answers what the claim would have
+answered. PostgreSQL and in-memory databases always claim (their wake-ups are LISTEN/NOTIFY
+and in-process events).
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from datetime import UTC, datetime
 
 from sapgw.db import Database
@@ -29,23 +28,12 @@ class IdleClaims:
     """Per direction: the version and due time of the last claim that found nothing."""
 
     def __init__(self, db: Database) -> None:
-        url = db.engine.url
-        path = url.database or ""
-        self._path = (path if db.is_sqlite and not db.single_connection and path
-                      and path != ":memory:" and not url.query and "?" not in path else "")
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
+        self._db = db
         self._idle: dict[str, tuple[int, datetime | None]] = {}
 
     def version(self) -> int | None:
-        """The database's change counter as this connection sees it (None: not tracked)."""
-        if not self._path:
-            return None
-        with self._lock:
-            if self._conn is None:
-                self._conn = sqlite3.connect(self._path, timeout=30, isolation_level=None,
-                                             check_same_thread=False)
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        """The database's change counter (None: not tracked, see `Database.data_version`)."""
+        return self._db.data_version()
 
     def unchanged(self, direction: str, version: int | None, now: datetime) -> bool:
         """May the claim be skipped? Nothing committed since the empty one, nothing due."""
@@ -60,15 +48,6 @@ class IdleClaims:
         """The claim begun at `version` found nothing; `due` is its queues' next time."""
         if version is not None:
             self._idle[direction] = (version, due)
-
-    def forget(self, direction: str) -> None:
-        self._idle.pop(direction, None)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
 
 def _utc(moment: datetime) -> datetime:

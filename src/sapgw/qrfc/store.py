@@ -133,7 +133,7 @@ class QueueStore:
                 if row is None:
                     self._drop_abandoned(conn, direction, now)
                     self.idle.found_nothing(direction, version,
-                                            self._next_due(conn, direction))
+                                            self._next_due(conn, direction, now))
                     return None
                 name, head_id = row
                 luw = self.luw(conn, head_id)
@@ -164,14 +164,17 @@ class QueueStore:
         return [destination for destination, count in leased
                 if destination in limits and count >= limits[destination]]
 
-    def _next_due(self, conn: Connection, direction: str) -> datetime | None:
+    def _next_due(self, conn: Connection, direction: str, now: datetime) -> datetime | None:
         """The earliest time a queue of `direction` may become claimable without a commit:
-        a retry falling due (CPICERR, ARETRY) or a lease ending (RUNNING)."""
+        a retry falling due (CPICERR, ARETRY) or a lease ending (RUNNING). Times already
+        past are left out: a queue they did not make claimable now (stopped, locked) needs a
+        commit to become so, and that moves the version anyway."""
         s = self.schema
         retry = select(func.min(s.q.next_retry_at)).where(
-            *s.q_in(direction), s.q.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]))
+            *s.q_in(direction), s.q.status.in_([QueueStatus.CPICERR, QueueStatus.ARETRY]),
+            s.q.next_retry_at > now)
         lease = select(func.min(s.q.claimed_until)).where(
-            *s.q_in(direction), s.q.status == QueueStatus.RUNNING)
+            *s.q_in(direction), s.q.status == QueueStatus.RUNNING, s.q.claimed_until >= now)
         times = conn.execute(select(retry.scalar_subquery(), lease.scalar_subquery())).one()
         return min((t for t in times if t is not None), default=None)
 

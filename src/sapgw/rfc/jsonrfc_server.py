@@ -211,13 +211,13 @@ async def _body(receive: Receive) -> bytes | None:
     message = await receive()
     if message["type"] != "http.request":
         return None
-    body: bytes = message.get("body", b"")
+    chunks: list[bytes] = [message.get("body", b"")]
     while message.get("more_body", False):
         message = await receive()
         if message["type"] != "http.request":
             return None
-        body += message.get("body", b"")
-    return body
+        chunks.append(message.get("body", b""))
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -291,6 +291,7 @@ class ErpSystem:
                             _savepoint(conn, "RELEASE SAVEPOINT sapgw_unit")
                             committed.append(luw)
                             executed.append(self._tid_row(tid, queue))
+                            seen.add(tid)  # the same TID later in the batch: executed once
                         except Exception as exc:  # the unit's own failure ends the batch
                             _savepoint(conn, "ROLLBACK TO SAVEPOINT sapgw_unit")
                             _savepoint(conn, "RELEASE SAVEPOINT sapgw_unit")
