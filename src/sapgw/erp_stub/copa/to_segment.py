@@ -23,8 +23,9 @@ from sapgw.erp_stub.kernel.context import CallContext
 
 @dataclass(frozen=True)
 class SegmentLine:
-    """One sender's credit to one segment: value in the controlling area currency,
-    quantity (None for a reposting) in the sender's sign, positive."""
+    """One sender's credit to one segment: value in the controlling area currency and
+    quantity (None for a reposting) as the segment's debit, positive; `post_to_segments`
+    credits the sender with them negated."""
 
     sender: str                         # KL<kokrs><kostl><lstar> or the cost center's KS
     kstar: str

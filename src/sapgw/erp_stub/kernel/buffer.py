@@ -129,17 +129,23 @@ class TableBuffer:
         name = getattr(model, "__tablename__", None)  # a model class; else a Table
         return self._tables.get(name if name is not None else model.name)
 
-
     def rows(self, conn: Connection, model: Any) -> dict[tuple[Any, ...], Row[Any]]:
+        """The table's rows, loaded in the caller's transaction when not held. They are kept
+        only if that transaction saw the DDLOG number the buffer was synchronised to: rows
+        read on an older snapshot (another thread synchronised past a change meanwhile) or
+        with the caller's own uncommitted change would otherwise stay until the table next
+        changed."""
         table = table_of(model)
         loaded = self._tables.get(table.name)
         if loaded is None:
             keys = [column.name for column in table.primary_key.columns]
             result = conn.execute(select(table).order_by(*table.primary_key.columns))
             loaded = {tuple(getattr(row, key) for key in keys): row for row in result}
+            newest = fetch(conn, NEWEST)[0][0] or 0
             with self._lock:
-                self._tables[table.name] = loaded
-                self.generation += 1
+                if newest == self._seen:
+                    self._tables[table.name] = loaded
+                    self.generation += 1
         return loaded
 
 

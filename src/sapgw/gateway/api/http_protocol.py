@@ -54,11 +54,18 @@ class CoalescingTransport:
             self._pending, self._size = [], 0
             self._transport.write(data)
 
+    def writelines(self, chunks: Any) -> None:
+        self.write(b"".join(chunks))
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
     def close(self) -> None:
         self.flush()
         self._transport.close()
 
-    def __getattr__(self, name: str) -> Any:  # the rest of asyncio.Transport, as it is
+    def __getattr__(self, name: str) -> Any:  # the rest of asyncio.Transport (no writes)
         return getattr(self._transport, name)
 
 
