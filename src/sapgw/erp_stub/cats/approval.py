@@ -19,10 +19,9 @@ from sapgw.erp_stub.cats.structures import CATS_COUNTER
 from sapgw.erp_stub.cats.tables import CATSCO, CATSDB
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.kernel.messages import update_terminated
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.rfc.ddic import CHAR
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.interface import importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -87,7 +86,6 @@ def _decided(counter: str, values: dict[str, str]) -> Task:
         done = conn.execute(update(_CATSDB).where(
             _CATSDB.c.COUNTER == counter, _CATSDB.c.STATUS == RELEASED).values(**values))
         if done.rowcount != 1:
-            raise ABAPRuntimeError(text("LR", "931", counter, "changed", ""), 4,
-                                   "UPDATE_TERMINATED", "LR", "A", "931", counter, "changed")
+            raise update_terminated("LR", "931", counter, "changed")
 
     return run

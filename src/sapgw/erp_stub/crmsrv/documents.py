@@ -33,9 +33,9 @@ from sapgw.erp_stub.crmsrv.returns import Messages
 from sapgw.erp_stub.iaom import api as iaom
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
+from sapgw.erp_stub.kernel.messages import update_terminated_by
 from sapgw.erp_stub.masterdata import api as partners
 from sapgw.erp_stub.settlement import api as settlement
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 SCENARIO = "CRMSRV"          # IAOM business scenario (ours: SAP's ID for CRM Service UNSURE)
@@ -294,5 +294,4 @@ def _sales_document(ctx: CallContext, result: Transfer, header: dict[str, Any],
 def abort(problem: dict[str, Any]) -> None:
     """End the LUW with the message of a posting that failed after its check (an A message:
     nothing of the document stays)."""
-    raise ABAPRuntimeError(problem["MESSAGE"], 4, "UPDATE_TERMINATED", problem["ID"], "A",
-                           problem["NUMBER"], problem["MESSAGE_V1"], problem["MESSAGE_V2"])
+    raise update_terminated_by(problem)

@@ -18,7 +18,7 @@ from sapgw.erp_stub.fi.model import BKPFF, Document, Line
 from sapgw.erp_stub.fi.tables import BKPF, BSEG
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.rfc.errors import ABAPRuntimeError
+from sapgw.erp_stub.kernel.messages import update_terminated
 
 # Posting keys (TBSL) by account type and debit/credit.
 POSTING_KEYS = {("S", "S"): "40", ("S", "H"): "50", ("D", "S"): "01", ("D", "H"): "11",
@@ -71,8 +71,8 @@ def _to_profitability_segments(ctx: CallContext, doc: Document, belnr: str) -> N
                              reference={"RBELN": belnr, "RPOSN": str(number)},
                              usnam=doc.usnam)
         except copa.CopaError as error:  # checked a moment ago: customizing changed
-            raise ABAPRuntimeError(error.message, 4, "UPDATE_TERMINATED", error.msg_class,
-                                   "A", error.number, *error.variables[:2]) from error
+            raise update_terminated(error.msg_class, error.number, *error.variables[:2],
+                                    message=error.message) from error
 
 
 def _bseg(doc: Document, belnr: str, gjahr: str, number: int, line: Line) -> dict[str, Any]:
@@ -108,9 +108,7 @@ def mark_reversed(original: dict[str, Any], belnr: str, gjahr: str) -> Task:
             table.c.GJAHR == original["GJAHR"], table.c.STBLG == "")
             .values(STBLG=belnr, STJAH=gjahr, XREVERSAL="1"))
         if result.rowcount != 1:
-            raise ABAPRuntimeError(
-                f"Document {original['BELNR']} {original['BUKRS']} {original['GJAHR']} has "
-                "already been reversed", 4, "UPDATE_TERMINATED", "F5", "A", "700",
-                original["BELNR"], original["BUKRS"], original["GJAHR"])
+            raise update_terminated("F5", "700", original["BELNR"], original["BUKRS"],
+                                    original["GJAHR"])
 
     return run

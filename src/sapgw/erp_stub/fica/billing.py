@@ -24,9 +24,9 @@ from sqlalchemy import Connection, delete, select
 from sapgw.erp_stub.fica.bit_tables import BILLABLE, BILLED, BIT_TABLES, KEY, BitFields
 from sapgw.erp_stub.fica.customizing import CONVERGENT
 from sapgw.erp_stub.fica.invoicing_tables import DFKKINV_TRIG, DFKKINVBILL_H, DFKKINVBILL_I
-from sapgw.erp_stub.fica.returns import update_terminated
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import update_terminated
 
 DEFAULT_HVORG, DEFAULT_TVORG = "0100", "0020"
 PROVIDER_CONTRACT = "P"   # SUBAP of items with a provider contract reference

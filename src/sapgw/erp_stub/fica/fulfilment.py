@@ -30,9 +30,10 @@ from sapgw.erp_stub.fica.rai_tables import (
     DFKKBIXBIT_RAI,
     FULFILMENT,
 )
-from sapgw.erp_stub.fica.returns import Problems, update_terminated
+from sapgw.erp_stub.fica.returns import Problems
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import update_terminated
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
 from sapgw.rfc.ddic import CHAR, CUKY, DATS, INT4, NUMC, Elementary, structure
 from sapgw.rfc.interface import importing, interface, tables

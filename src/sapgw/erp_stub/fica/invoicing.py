@@ -42,9 +42,10 @@ from sapgw.erp_stub.fica.invoicing_tables import (
     FKKFIKEY,
 )
 from sapgw.erp_stub.fica.posting_areas import RECEIVABLES, REVENUE, determine
-from sapgw.erp_stub.fica.returns import Problems, update_terminated
+from sapgw.erp_stub.fica.returns import Problems
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
+from sapgw.erp_stub.kernel.messages import update_terminated
 
 DOCUMENT_TYPE, ORIGIN = "IN", "IV"     # ours: DFKKKO-BLART / HERKF of invoicing postings
 DUE_DAYS = 14

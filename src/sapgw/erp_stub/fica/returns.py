@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from sapgw.erp_stub.kernel.context import CallContext
-from sapgw.erp_stub.kernel.messages import bapiret2, text
+from sapgw.erp_stub.kernel.messages import bapiret2
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
-from sapgw.rfc.errors import ABAPRuntimeError
 
 
 class Problems:
@@ -39,10 +38,3 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.rows)
-
-
-def update_terminated(msg_class: str, number: str, *variables: str) -> ABAPRuntimeError:
-    """What an update task raises when another run took its rows first: the update
-    terminates with this message (type A) and nothing of the LUW is written."""
-    return ABAPRuntimeError(text(msg_class, number, *variables), 4, "UPDATE_TERMINATED",
-                            msg_class, "A", number, *variables)

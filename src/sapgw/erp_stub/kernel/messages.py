@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sapgw.erp_stub.kernel.tables import ErpTable, char
+from sapgw.rfc.errors import ABAPRuntimeError
 
 # The kernel's own message class: number ranges.
 KERNEL_MESSAGES: dict[str, dict[str, str]] = {
@@ -83,3 +84,19 @@ def bapiret2(msg_type: str, msg_class: str, number: str, *variables: Any, parame
         "MESSAGE_V4": v[3][:50], "PARAMETER": parameter, "ROW": row, "FIELD": field,
         "SYSTEM": system,
     }
+
+
+def update_terminated(msg_class: str, number: str, *variables: Any,
+                      message: str | None = None) -> ABAPRuntimeError:
+    """The error an update task ends with when it cannot write what was checked before
+    (another LUW was first, a number range ran out): an A message, so nothing of the LUW
+    stays. The text comes from the catalogue unless the failure already carries one."""
+    return ABAPRuntimeError(text(msg_class, number, *variables) if message is None else message,
+                            4, "UPDATE_TERMINATED", msg_class, "A", number, *variables)
+
+
+def update_terminated_by(row: Mapping[str, Any]) -> ABAPRuntimeError:
+    """`update_terminated` with a RETURN row (BAPIRET2) of a posting that failed after its
+    check: its class, number, text and first two variables."""
+    return update_terminated(row["ID"], row["NUMBER"], row["MESSAGE_V1"], row["MESSAGE_V2"],
+                             message=row["MESSAGE"])

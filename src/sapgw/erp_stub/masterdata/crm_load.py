@@ -29,13 +29,12 @@ from sqlalchemy import Connection, and_, select, update
 
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
-from sapgw.erp_stub.kernel.messages import bapiret2, text
+from sapgw.erp_stub.kernel.messages import bapiret2, update_terminated
 from sapgw.erp_stub.kernel.registry import FunctionGroup
 from sapgw.erp_stub.kernel.tables import ErpTable, char, int4
 from sapgw.erp_stub.masterdata.crm_delta import CONSUMER, KEPT_OUT, destination
 from sapgw.erp_stub.masterdata.tables import KNA1, KNB1, LFA1, LFB1
 from sapgw.rfc.ddic import CHAR, INT4, structure
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.interface import exporting, importing, interface, tables
 from sapgw.rfc.structures import BAPIRET2
 
@@ -245,9 +244,7 @@ def _advance(old: dict[str, Any], new: dict[str, Any]) -> Any:
 
     def run(conn: Connection) -> None:
         if conn.execute(statement).rowcount != 1:
-            raise ABAPRuntimeError(text("CRS", "909", old["LOAD_ID"], old["BLOCKS"] + 1), 4,
-                                   "UPDATE_TERMINATED", "CRS", "A", "909", old["LOAD_ID"],
-                                   str(old["BLOCKS"] + 1))
+            raise update_terminated("CRS", "909", old["LOAD_ID"], str(old["BLOCKS"] + 1))
 
     return run
 

@@ -30,7 +30,7 @@ from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.kernel.messages import update_terminated
 from sapgw.erp_stub.kernel.money import currency_decimals
 from sapgw.erp_stub.kernel.numbers import NumberRangeError
 from sapgw.erp_stub.masterdata import change_documents
@@ -39,7 +39,6 @@ from sapgw.erp_stub.masterdata.organization import (
     purchasing_organization,
     sales_area,
 )
-from sapgw.rfc.errors import ABAPRuntimeError
 
 REPLACE = ("", "005", "009", "018")
 CHANGE, DELETE = "004", "003"
@@ -316,8 +315,6 @@ def _create(kind: PartnerKind, write: Write, row: dict[str, str]) -> Task:
                      .returning(table.c[kind.number_field]))
         if conn.execute(statement).first() is None:
             where = "/".join(write.keys.values())
-            raise ABAPRuntimeError(text("F2", "919", kind.name, number, label, where), 4,
-                                   "UPDATE_TERMINATED", "F2", "A", "919", kind.name, number,
-                                   label, where)
+            raise update_terminated("F2", "919", kind.name, number, label, where)
 
     return run

@@ -30,7 +30,7 @@ from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import bapiret2, text
+from sapgw.erp_stub.kernel.messages import bapiret2, update_terminated, update_terminated_by
 from sapgw.erp_stub.kernel.money import currency_decimals, round_amount
 from sapgw.erp_stub.mm import materials
 from sapgw.erp_stub.mm.control import (
@@ -50,7 +50,6 @@ from sapgw.erp_stub.mm.structures import (
     UNSUPPORTED_ITEM_FIELDS,
 )
 from sapgw.erp_stub.mm.tables import MARD, MKPF, MSEG
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 HEADER, CODE, ITEM = "GOODSMVT_HEADER", "GOODSMVT_CODE", "GOODSMVT_ITEM"
@@ -372,9 +371,7 @@ def post(ctx: CallContext, movement: Movement, header: dict[str, Any], testrun: 
         params["DOCUMENTHEADER"]["OBJ_KEY"] = mblnr + movement.mjahr
         failed = errors(ctx.call("BAPI_ACC_DOCUMENT_POST", **params)["RETURN"])
         if failed:  # checked a moment ago: only a number range can fail here
-            first = failed[-1]
-            raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
-                                   first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
+            raise update_terminated_by(failed[-1])
     _register(ctx, movement, header, mblnr)
     return mblnr, []
 
@@ -496,9 +493,7 @@ def change_stock(key: tuple[str, str, str], quantity: Decimal, unit: str) -> Tas
         if result.rowcount != 1:
             left = conn.execute(select(table.c.LABST).where(*where)).scalar() or Decimal(0)
             deficit = quantity_text(-quantity - max(Decimal(left), Decimal(0)))
-            raise ABAPRuntimeError(
-                text("M7", "021", STOCK_TYPE, deficit, unit, f"{matnr} {werks} {lgort}"), 4,
-                "UPDATE_TERMINATED", "M7", "A", "021", STOCK_TYPE, deficit, unit,
-                f"{matnr} {werks} {lgort}")
+            raise update_terminated("M7", "021", STOCK_TYPE, deficit, unit,
+                                    f"{matnr} {werks} {lgort}")
 
     return run

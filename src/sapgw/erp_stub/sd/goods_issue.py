@@ -20,7 +20,7 @@ from sqlalchemy import Connection, update
 
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.kernel.messages import update_terminated
 from sapgw.erp_stub.mm import api as mm
 from sapgw.erp_stub.sd import deliveries
 from sapgw.erp_stub.sd.deliveries import (
@@ -34,7 +34,6 @@ from sapgw.erp_stub.sd.deliveries import (
 from sapgw.erp_stub.sd.documents import document_flow
 from sapgw.erp_stub.sd.returns import Messages
 from sapgw.erp_stub.sd.tables import LIKP, VBFA
-from sapgw.rfc.errors import ABAPRuntimeError
 
 TRANSACTION = "VL02N"      # MM transaction (T158) of the delivery's goods issue
 MOVEMENT_TYPE = "601"
@@ -108,8 +107,7 @@ def mark_issued(vbeln: str, budat: str) -> Task:
                                                   table.c.WBSTK != POSTED)
                               .values(WBSTK=POSTED, WADAT_IST=budat))
         if result.rowcount != 1:
-            raise ABAPRuntimeError(text("VL", "911", vbeln, ""), 4, "UPDATE_TERMINATED", "VL",
-                                   "A", "911", vbeln)
+            raise update_terminated("VL", "911", vbeln)
 
     return run
 

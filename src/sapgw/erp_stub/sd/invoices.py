@@ -31,13 +31,12 @@ from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.luw import Task
-from sapgw.erp_stub.kernel.messages import text
+from sapgw.erp_stub.kernel.messages import update_terminated, update_terminated_by
 from sapgw.erp_stub.sd import documents
 from sapgw.erp_stub.sd.billing import INVOICE, ORDER_CATEGORY, Invoice
 from sapgw.erp_stub.sd.documents import FULLY_BILLED, NOT_BILLED
 from sapgw.erp_stub.sd.sales_orders import PRICE
 from sapgw.erp_stub.sd.tables import VBFA, VBRK, VBRP, VBUK, VBUP
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 CHECK_KEY = "$"          # OBJ_KEY while the number is not drawn yet (as MM does)
@@ -64,10 +63,7 @@ def post(ctx: CallContext, invoices: list[Invoice], usnam: str, testrun: bool
             params["DOCUMENTHEADER"].update(OBJ_KEY=vbeln, REF_DOC_NO=vbeln)
             failed = errors(ctx.call("BAPI_ACC_DOCUMENT_POST", **params)["RETURN"])
             if failed:  # checked a moment ago: only a number range can fail here
-                first = failed[-1]
-                raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"],
-                                       "A", first["NUMBER"], first["MESSAGE_V1"],
-                                       first["MESSAGE_V2"])
+                raise update_terminated_by(failed[-1])
         _register(ctx, invoice, vbeln, usnam, posted=params is not None)
         numbers.append(vbeln)
     _final_billing(ctx, invoices)
@@ -180,8 +176,8 @@ def _to_profitability_analysis(ctx: CallContext, invoice: Invoice, kokrs: str, v
                                  reference={"RBELN": vbeln, "RPOSN": posnr},
                                  currency=order["WAERK"], usnam=usnam)
         except copa.CopaError as error:  # checked before numbering: customizing changed
-            raise ABAPRuntimeError(error.message, 4, "UPDATE_TERMINATED", error.msg_class,
-                                   "A", error.number, *error.variables[:2]) from error
+            raise update_terminated(error.msg_class, error.number, *error.variables[:2],
+                                    message=error.message) from error
 
 
 def mark_billed(vbeln: str, posnr: str) -> Task:
@@ -195,8 +191,7 @@ def mark_billed(vbeln: str, posnr: str) -> Task:
             items.c.VBELN == vbeln, items.c.POSNR == posnr, items.c.FKSAA == NOT_BILLED)
             .values(FKSAA=FULLY_BILLED))
         if result.rowcount != 1:
-            raise ABAPRuntimeError(text("VF", "904", vbeln, posnr, ""), 4,
-                                   "UPDATE_TERMINATED", "VF", "A", "904", vbeln, posnr)
+            raise update_terminated("VF", "904", vbeln, posnr)
         still_open = conn.execute(select(func.count()).select_from(items).where(
             items.c.VBELN == vbeln, items.c.FKSAA == NOT_BILLED)).scalar()
         conn.execute(update(header).where(header.c.VBELN == vbeln)

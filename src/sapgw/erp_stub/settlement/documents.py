@@ -18,9 +18,9 @@ from typing import Any
 from sapgw.erp_stub.co import api as co
 from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.kernel.context import CallContext
+from sapgw.erp_stub.kernel.messages import update_terminated_by
 from sapgw.erp_stub.settlement.errors import SettlementError
 from sapgw.erp_stub.settlement.rules import COST_CENTER
-from sapgw.rfc.errors import ABAPRuntimeError
 from sapgw.rfc.structures import errors
 
 SETTLEMENT, RECORD_TYPE, CHECK_KEY = "KOAO", "C", "$"
@@ -80,9 +80,7 @@ def post_fi(ctx: CallContext, fi_params: dict[str, Any], belnr: str) -> str:
     result = ctx.call("BAPI_ACC_DOCUMENT_POST", **fi_params)
     failed = errors(result["RETURN"])
     if failed:
-        first = failed[-1]
-        raise ABAPRuntimeError(first["MESSAGE"], 4, "UPDATE_TERMINATED", first["ID"], "A",
-                               first["NUMBER"], first["MESSAGE_V1"], first["MESSAGE_V2"])
+        raise update_terminated_by(failed[-1])
     return str(result["OBJ_KEY"])
 
 
