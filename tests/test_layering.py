@@ -16,6 +16,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 # Layer of each top-level part of sapgw, lowest first: a module may import its own layer and
 # the ones below it, never one above. Parts of one layer may not import each other.
 LAYERS: list[set[str]] = [
+    {"driver_statement"},  # run on the driver; db.fetch and Database.peek use it
     {"types", "clock", "db", "driver_insert"},
     {"rfc", "idoc_schemas", "snapshots"},
     {"qrfc"},

@@ -45,6 +45,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import Select
 
+from sapgw.driver_statement import DriverStatement
+
 log = logging.getLogger("sapgw.db")
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -218,16 +220,16 @@ class Database:
         For checks made before every call, such as the table buffer's DDLOG number: on a
         SQLite file it runs on a driver connection kept for it, in autocommit (each read sees
         the last commit of every process, as a fresh read transaction would), compiled once
-        (`fetch`); a pooled connection with its BEGIN and COMMIT cost ten times SQLite's
-        read (issue 15). Elsewhere it is a read transaction of its own.
+        (`driver_statement`); a pooled connection with its BEGIN and COMMIT cost ten times
+        SQLite's read (issue 15). Elsewhere it is a read transaction of its own.
         """
         if not self._peekable:
             with self.read() as conn:
                 return list(conn.execute(statement, params or {}))
-        sql, names = _driver_sql(statement, self.engine.dialect)
-        values = [params[name] for name in names] if params else ()
+        driver_statement = _driver_statement(statement)
         with self._peek_lock:
-            return self._peek_connection().execute(sql, values).fetchall()
+            return driver_statement.execute_on(self._peek_connection(), self.engine.dialect,
+                                               params)
 
     def data_version(self) -> int | None:
         """SQLite's change counter of the file (`PRAGMA data_version`) on the peek connection,
@@ -308,29 +310,26 @@ def fetch(conn: Connection, statement: Select[Any], params: dict[str, Any] | Non
           ) -> list[Any]:
     """The rows of a SELECT in the caller's transaction, as plain tuples.
 
-    On SQLite the statement is compiled once and run on the driver's cursor: for the short
-    look-ups of every tRFC unit (its TID, the DDLOG number) SQLAlchemy's per-execution work
-    cost several times SQLite's (issue 15). Only for statements whose columns need no result
-    processing (strings, integers) and without expanding parameters. Elsewhere as usual.
+    On SQLite the statement is compiled once and run on the driver's cursor
+    (`driver_statement`): for the short look-ups of every tRFC unit (its TID, the DDLOG
+    number) SQLAlchemy's per-execution work cost several times SQLite's (issue 15). Only for
+    statements whose columns need no result processing (strings, integers) and without
+    expanding parameters. Elsewhere as usual.
     """
     if conn.dialect.name != "sqlite":
         return list(conn.execute(statement, params or {}))
-    sql, names = _driver_sql(statement, conn.dialect)
-    values = [params[name] for name in names] if params else ()
-    return conn.connection.driver_connection.execute(sql, values).fetchall()  # type: ignore[union-attr]
+    return _driver_statement(statement).execute(conn, params)
 
 
-# SELECT -> (SQL, bound parameter names in order), per dialect: compiled once (`fetch`).
-_DRIVER_SQL: dict[tuple[Any, str], tuple[str, tuple[str, ...]]] = {}
+# SELECT -> its DriverStatement, made at the first `fetch` or `peek` of it.
+_DRIVER_STATEMENTS: dict[Select[Any], DriverStatement] = {}
 
 
-def _driver_sql(statement: Select[Any], dialect: Any) -> tuple[str, tuple[str, ...]]:
-    key = (statement, dialect.name)
-    compiled = _DRIVER_SQL.get(key)
-    if compiled is None:
-        done = statement.compile(dialect=dialect)
-        compiled = _DRIVER_SQL[key] = (str(done), tuple(done.positiontup or ()))
-    return compiled
+def _driver_statement(statement: Select[Any]) -> DriverStatement:
+    driver_statement = _DRIVER_STATEMENTS.get(statement)
+    if driver_statement is None:
+        driver_statement = _DRIVER_STATEMENTS[statement] = DriverStatement(statement)
+    return driver_statement
 
 
 class SchemaUpgradeError(RuntimeError):

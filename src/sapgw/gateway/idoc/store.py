@@ -7,7 +7,7 @@ the history is never behind the header. Lists page by DOCNUM (keyset), newest fi
 
 The writes of the inbound path (EDIDC, EDID4, EDIDS rows, the status and the number range)
 are statements built once and run on the driver (`driver_insert` for the INSERTs,
-`statements.DriverStatement` for the draw, the status UPDATE and SELECT), not per IDoc:
+`driver_statement.DriverStatement` for the draw, the status UPDATE and SELECT), not per IDoc:
 SQLAlchemy's work around them cost more than SQLite's (issue 15). An IDoc's first status
 records go in with it (`write`: EDIDC with its last status, EDIDS in one executemany), so
 storing one IDoc is four statements. Inbound partner profiles are read through a cache of
@@ -30,8 +30,8 @@ from sqlmodel import Field
 from sapgw.clock import Clock
 from sapgw.db import Database
 from sapgw.driver_insert import insert_rows
+from sapgw.driver_statement import DriverStatement
 from sapgw.gateway.idoc.model import Idoc, Segment
-from sapgw.gateway.idoc.statements import DriverStatement
 from sapgw.gateway.store.tables import GatewayTable
 
 SCHEMA_VERSION = 2  # 2: RCVPRT/RCVPRN in EDIDC (outbound IDocs)
@@ -118,7 +118,7 @@ CONTROL_COLUMNS = ("IDOCTYP", "MESTYP", "SNDPRT", "SNDPRN", "RCVPRT", "RCVPRN")
 _WIDTHS = {name: C.c[name].type.length for name in CONTROL_COLUMNS}
 PROFILE_SECONDS = 1.0  # how long a read partner profile (or its absence) is used again
 
-# Statements of the hot path, built once, run on the driver (statements.py).
+# Statements of the hot path, built once, run on the driver (driver_statement.py).
 _DRAW = DriverStatement(update(N).where(N.c.OBJECT == "EDIDOC")
                         .values(NRLEVEL=N.c.NRLEVEL + bindparam("count"))
                         .returning(N.c.NRLEVEL))

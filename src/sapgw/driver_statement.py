@@ -1,13 +1,15 @@
-"""Statements of the IDoc hot path, compiled once per dialect and schema and run on the
-driver's cursor, as `driver_insert` does for INSERTs.
+"""Statements compiled once per dialect and schema and run on the driver's cursor, as
+`driver_insert` does for INSERTs.
 
-For these one-row statements (the EDIDOC number range draw, a status UPDATE, a status read)
+For short statements run on every call, unit or IDoc (the EDIDOC number range draw, an
+IDoc status UPDATE or read, a unit's TID look-up, the table buffer's DDLOG number)
 SQLAlchemy's work around each execution (cache key, parameter processing, result setup)
-cost more than SQLite's own (issue 15, sixth session: ~35 µs a statement, several per IDoc).
-The statement is still written with SQLAlchemy, once; values are bound with the columns'
-own bind processors (a datetime on SQLite as SQLAlchemy stores it), the statement's literal
-values (`OBJECT = 'EDIDOC'`) come from its compiled form, and the system's schema
-(PostgreSQL) is rendered into it as SQLAlchemy's schema map would.
+cost more than the database's own (issue 15: ~35 µs a statement on SQLite). The statement
+is still written with SQLAlchemy, once; values are bound with the columns' own bind
+processors (a datetime on SQLite as SQLAlchemy stores it), the statement's literal values
+(`OBJECT = 'EDIDOC'`) come from its compiled form, and the system's schema (PostgreSQL) is
+rendered into it as SQLAlchemy's schema map would. Rows come back as the driver's tuples,
+without result processing: only for columns that need none (strings, integers).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import ClauseElement
 
 
@@ -38,28 +41,34 @@ class DriverStatement:
     def execute(self, conn: Connection, params: dict[str, Any] | None = None
                 ) -> list[tuple[Any, ...]]:
         """Run it with `params` (by bind name); the rows it answers (none for a plain UPDATE)."""
-        compiled = self._for(conn)
+        schema_map = conn.get_execution_options().get("schema_translate_map")
+        return self.execute_on(conn.connection.driver_connection, conn.dialect, params,
+                               schema_map)
+
+    def execute_on(self, driver: Any, dialect: Dialect, params: dict[str, Any] | None = None,
+                   schema_map: dict[Any, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run it on a driver connection of `dialect` that no SQLAlchemy Connection wraps
+        (`Database.peek`'s), or the one under `execute`'s."""
+        compiled = self._for(dialect, schema_map or {})
         values = {**compiled.literals, **(params or {})}
         for name, process in compiled.binds:
             values[name] = process(values[name])
         args: Any = values if compiled.order is None else [values[n] for n in compiled.order]
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = driver.cursor()
         try:
             cursor.execute(compiled.sql, args)
             return list(cursor.fetchall()) if cursor.description else []
         finally:
             cursor.close()
 
-    def _for(self, conn: Connection) -> _Compiled:
-        schema_map = conn.get_execution_options().get("schema_translate_map") or {}
-        key = (conn.dialect.name, schema_map.get(None))
+    def _for(self, dialect: Dialect, schema_map: dict[Any, Any]) -> _Compiled:
+        key = (dialect.name, schema_map.get(None))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(conn, schema_map)
+            compiled = self._compiled[key] = self._compile(dialect, schema_map)
         return compiled
 
-    def _compile(self, conn: Connection, schema_map: dict[Any, Any]) -> _Compiled:
-        dialect = conn.dialect
+    def _compile(self, dialect: Dialect, schema_map: dict[Any, Any]) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect, schema_translate_map=schema_map,
                                           render_schema_translate=bool(schema_map))
         binds = []
