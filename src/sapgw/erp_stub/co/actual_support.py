@@ -19,6 +19,7 @@ from sapgw.erp_stub.co.bapi_support import Problems, check_area
 from sapgw.erp_stub.co.master_data import cost_center
 from sapgw.erp_stub.co.orders import order
 from sapgw.erp_stub.co.postings import CoLine, CoReference, post_line_items
+from sapgw.erp_stub.co.totals import ACTUAL_VERSION
 from sapgw.erp_stub.fbas import api as fbas
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.conversions import alpha
@@ -31,7 +32,6 @@ actual_group = FunctionGroup("CO_ACTUAL")
 
 HEADER = "DOC_HEADER"
 ITEMS = "DOC_ITEMS"
-ACTUAL_VERSION = "000"
 
 
 # (ctx, DOC_HEADER, DOC_ITEMS, post) -> DOC_NO and RETURN: a document posted or only checked

@@ -20,10 +20,10 @@ from sapgw.erp_stub.copa import api as copa
 from sapgw.erp_stub.kernel.context import CallContext
 from sapgw.erp_stub.kernel.messages import update_terminated_by
 from sapgw.erp_stub.settlement.errors import SettlementError
-from sapgw.erp_stub.settlement.rules import COST_CENTER
+from sapgw.erp_stub.settlement.rules import COST_CENTER, SETTLEMENT
 from sapgw.rfc.structures import errors
 
-SETTLEMENT, RECORD_TYPE, CHECK_KEY = "KOAO", "C", "$"
+RECORD_TYPE, CHECK_KEY = "C", "$"
 # CE4 fields that are no characteristics: the number, who created it when; KOKRS is given.
 SEGMENT_ADMIN_FIELDS = frozenset({"PAOBJNR", "HZDAT", "USNAM", "KOKRS"})
 

@@ -28,7 +28,7 @@ from sapgw.erp_stub.settlement.tables import COBRA, COBRB
 
 COST_CENTER, SEGMENT = "KS", "EO"
 FULL_SETTLEMENT, TRANSFERRED_RECEIVER = "GES", "31"
-SETTLEMENT_TRANSACTION = "KOAO"
+SETTLEMENT = "KOAO"  # CO business transaction of settlement (AVORG, VRGNG)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def generate_rule(ctx: CallContext, objnr: str, *, profile: str,
                        "PERBZ": step.PERBZ or FULL_SETTLEMENT, "KONTY": target.konty,
                        "PROZS": Decimal("100.00"), "KOSTL": target.kostl,
                        "HKONT": target.hkont, "PAOBJNR": target.paobjnr or "0000000000",
-                       "AVORG": SETTLEMENT_TRANSACTION, "GABJA": f"{year:04d}",
+                       "AVORG": SETTLEMENT, "GABJA": f"{year:04d}",
                        "GABPE": f"{period:03d}", "ERSJA": "0000", "ERSPE": "000",
                        "LETJA": "0000", "LETPE": "000"})
     co.set_status(ctx, objnr, "SETC")
